@@ -1,0 +1,3 @@
+#if !FUZZING
+@main enum FuzzStub { static func main() {} }
+#endif

@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// scoot-console: a terminal operations console for Scoot clusters.
+///
+/// Modules, along the one-way flow of data:
+/// - `Thrift`: TBinaryProtocol codec, message framing and NIO transports (no Scoot knowledge).
+/// - `ScootAPI`: Swift types generated from `idl/scoot.thrift`, the CloudScoot client and server.
+/// - `ThriftCodegen`: the IDL parser and Swift emitter behind `thrift-swift-gen`.
+let package = Package(
+    name: "scoot-console",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "scoot-console", targets: ["scoot-console"]),
+        .executable(name: "thrift-swift-gen", targets: ["thrift-swift-gen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "Thrift",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "ScootAPI", dependencies: ["Thrift"]),
+        .target(name: "ThriftCodegen"),
+        .executableTarget(
+            name: "thrift-swift-gen",
+            dependencies: ["ThriftCodegen", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "scoot-console",
+            dependencies: [
+                "ScootAPI", "Thrift",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "scoot-bench",
+            dependencies: ["ScootAPI", "Thrift"],
+            path: "Benchmarks/scoot-bench"
+        ),
+        .executableTarget(
+            name: "thrift-fuzz",
+            dependencies: ["ScootAPI", "Thrift"],
+            path: "Fuzz/thrift-fuzz",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
+        .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"], resources: []),
+        .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "Thrift"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,110 @@
+/// What a processor wants sent back for one incoming message.
+public struct ThriftProcessorResult: Sendable {
+    /// The encoded reply message, or `nil` when nothing is to be sent (ONEWAY).
+    public var reply: [UInt8]?
+    /// Whether the connection must be closed after the reply, as Apache Thrift servers do after
+    /// any `TApplicationException`.
+    public var closeConnection: Bool
+
+    /// Creates a result.
+    public init(reply: [UInt8]?, closeConnection: Bool) {
+        self.reply = reply
+        self.closeConnection = closeConnection
+    }
+}
+
+/// The server side of a service: turns one complete request message into its reply.
+/// Generated per service (`CloudScootProcessor`); driven by `ThriftServer` or a loopback caller.
+public protocol ThriftProcessor: Sendable {
+    /// Handles one complete message (envelope and arguments).
+    func process(_ message: [UInt8]) async -> ThriftProcessorResult
+}
+
+/// Building blocks shared by generated processors: envelope checks, argument decoding, error
+/// mapping and reply encoding, done the way Apache Thrift's generated processors do them.
+public enum ThriftServerCall {
+    /// A decoded incoming envelope and where its argument struct starts.
+    public struct Incoming: Sendable {
+        /// The message header.
+        public var header: ThriftMessageHeader
+        /// The whole message.
+        public var message: [UInt8]
+        /// Offset of the argument struct in `message`.
+        public var argumentsOffset: Int
+        /// Limits applied to the arguments.
+        public var limits: ThriftLimits
+    }
+
+    /// Parses the envelope. On failure returns the result to send instead (a reply is possible
+    /// only once name and sequence id are known; otherwise the connection is just closed).
+    public static func parse(_ message: [UInt8], limits: ThriftLimits) -> Result<Incoming, FailedCall> {
+        do {
+            let (header, offset) = try ThriftBinaryReader.withReader(message, limits: limits) { reader in
+                (try reader.readMessageHeader(), reader.offset)
+            }
+            switch header.type {
+            case .call:
+                return .success(Incoming(header: header, message: message, argumentsOffset: offset, limits: limits))
+            case .oneway:
+                // Nothing in our IDLs is oneway, and a oneway caller reads no reply: close.
+                return .failure(FailedCall(ThriftProcessorResult(reply: nil, closeConnection: true)))
+            case .reply, .exception:
+                return .failure(FailedCall(exception(
+                    TApplicationException(.invalidMessageType, message: "Unexpected message type \(header.type.rawValue) for \(header.name)"),
+                    header: header)))
+            }
+        } catch {
+            return .failure(FailedCall(ThriftProcessorResult(reply: nil, closeConnection: true)))
+        }
+    }
+
+    /// The result to send when a call could not be handled.
+    public struct FailedCall: Error, Sendable {
+        /// What to send and whether to close.
+        public var result: ThriftProcessorResult
+        init(_ result: ThriftProcessorResult) { self.result = result }
+    }
+
+    /// Encodes `exception` as an EXCEPTION message answering `header`; the connection closes after it.
+    public static func exception(_ exception: TApplicationException, header: ThriftMessageHeader) -> ThriftProcessorResult {
+        var writer = ThriftBinaryWriter()
+        writer.writeMessageHeader(ThriftMessageHeader(name: header.name, type: .exception, sequenceID: header.sequenceID))
+        exception.write(to: &writer)
+        return ThriftProcessorResult(reply: writer.bytes, closeConnection: true)
+    }
+
+    /// The answer to a method this service does not have (`UNKNOWN_METHOD`, then close, as Scoot).
+    public static func unknownMethod(_ incoming: Incoming) -> ThriftProcessorResult {
+        exception(TApplicationException(.unknownMethod, message: "Unknown function \(incoming.header.name)"), header: incoming.header)
+    }
+
+    /// Decodes the arguments, runs `body`, and encodes its result struct as a REPLY.
+    /// `body` returns the result struct with either the success value or a declared exception
+    /// set; any error it throws becomes `TApplicationException(INTERNAL_ERROR)` with the text
+    /// `Internal error processing <Method>: <error>` and the connection is closed.
+    public static func handle<Arguments: ThriftStruct, Result: ThriftStruct>(
+        _ incoming: Incoming,
+        arguments: Arguments.Type,
+        _ body: (Arguments) async throws -> Result
+    ) async -> ThriftProcessorResult {
+        let decoded: Arguments
+        do {
+            decoded = try ThriftBinaryReader.withReader(incoming.message, limits: incoming.limits) { reader in
+                reader.seek(to: incoming.argumentsOffset)
+                return try reader.readStruct(Arguments.self)
+            }
+        } catch {
+            return exception(TApplicationException(.protocolError, message: String(describing: error)), header: incoming.header)
+        }
+        do {
+            let result = try await body(decoded)
+            var writer = ThriftBinaryWriter()
+            writer.writeMessageHeader(ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID))
+            result.write(to: &writer)
+            return ThriftProcessorResult(reply: writer.bytes, closeConnection: false)
+        } catch {
+            let text = "Internal error processing \(incoming.header.name): \(String(describing: error))"
+            return exception(TApplicationException(.internalError, message: text), header: incoming.header)
+        }
+    }
+}

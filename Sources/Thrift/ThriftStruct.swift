@@ -1,0 +1,23 @@
+/// A value that encodes itself as a Thrift struct. Generated types conform to it.
+public protocol ThriftStruct: Sendable {
+    /// Decodes the struct at the reader's position (the field list up to and including STOP).
+    init(from reader: inout ThriftBinaryReader) throws
+    /// Encodes the struct's fields followed by STOP.
+    func write(to writer: inout ThriftBinaryWriter)
+}
+
+extension ThriftStruct {
+    /// Decodes a struct from `bytes`, which must hold just this struct (trailing bytes are ignored).
+    public init(thriftBytes bytes: [UInt8], limits: ThriftLimits = .default) throws {
+        self = try ThriftBinaryReader.withReader(bytes, limits: limits) { reader in
+            try reader.readStruct(Self.self)
+        }
+    }
+
+    /// This struct encoded with TBinaryProtocol.
+    public func thriftBytes() -> [UInt8] {
+        var writer = ThriftBinaryWriter()
+        write(to: &writer)
+        return writer.bytes
+    }
+}
