@@ -1,0 +1,40 @@
+# scoot-console: the two commands a new user runs are `make run` and `make test`.
+SWIFT ?= swift
+FUZZ_SECONDS ?= 60
+RELEASE_FLAGS = -c release
+
+.PHONY: all build run test test-deps generate check-generated bench fuzz clean
+
+all: build
+
+build:
+	$(SWIFT) build
+
+## Builds and starts the in-memory CloudScoot demo server (the console arrives with issue 5).
+run: build
+	$(SWIFT) run scoot-console demo-server
+
+test-deps:
+	@scripts/ensure-test-deps.sh
+
+## Builds and runs every test: unit, generated-code, Python (Apache Thrift) interop.
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Regenerates the Swift code from the IDL files (commit the result).
+generate:
+	$(SWIFT) run thrift-swift-gen idl/scoot.thrift --output Sources/ScootAPI/Generated/Scoot.swift
+	$(SWIFT) run thrift-swift-gen Tests/ScootAPITests/Fixtures/alltypes.thrift --output Tests/ScootAPITests/Generated/AllTypes.swift
+
+## Micro-benchmarks, side by side with Apache Thrift's Python TBinaryProtocolAccelerated.
+bench: test-deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-bench
+	$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/scoot-bench
+
+## libFuzzer run of the message scanner and decoder; FUZZ_SECONDS=600 for a long run.
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf .build .build-*

@@ -1,0 +1,117 @@
+import Testing
+@testable import Thrift
+
+@Suite("TBinaryProtocol encoding")
+struct BinaryCodecTests {
+    @Test func baseTypesHaveApacheThriftBytes() {
+        var writer = ThriftBinaryWriter()
+        writer.writeBool(true)
+        writer.writeBool(false)
+        writer.writeByte(-2)
+        writer.writeI16(0x1234)
+        writer.writeI32(-1)
+        writer.writeI64(0x0102_0304_0506_0708)
+        writer.writeDouble(1.5)
+        writer.writeString("hé")
+        writer.writeBinary([0, 255])
+        #expect(hex(writer.bytes) == "01" + "00" + "fe" + "1234" + "ffffffff" + "0102030405060708"
+            + "3ff8000000000000" + "00000003" + "68c3a9" + "00000002" + "00ff")
+    }
+
+    @Test func baseTypesRoundTrip() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeBool(true)
+        writer.writeByte(Int8.min)
+        writer.writeI16(Int16.min)
+        writer.writeI32(Int32.max)
+        writer.writeI64(Int64.min)
+        writer.writeDouble(-0.25)
+        writer.writeString("scoot ✓")
+        writer.writeBinary([1, 2, 3])
+        try ThriftBinaryReader.withReader(writer.bytes) { (reader: inout ThriftBinaryReader) throws in
+            #expect(try reader.readBool() == true)
+            #expect(try reader.readByte() == Int8.min)
+            #expect(try reader.readI16() == Int16.min)
+            #expect(try reader.readI32() == Int32.max)
+            #expect(try reader.readI64() == Int64.min)
+            #expect(try reader.readDouble() == -0.25)
+            #expect(try reader.readString() == "scoot ✓")
+            #expect(try reader.readBinary() == [1, 2, 3])
+            #expect(reader.remaining == 0)
+        }
+    }
+
+    @Test func structFieldsAndContainersHaveApacheThriftBytes() {
+        let sample = Sample(id: 7, name: "a", values: [1])
+        #expect(hex(sample.thriftBytes()) ==
+            "08" + "0001" + "00000007" + "0b" + "0002" + "00000001" + "61" + "0f" + "0003" + "0a" + "00000001" + "0000000000000001" + "00")
+    }
+
+    @Test func strictMessageHeaderIsVersioned() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeMessageHeader(ThriftMessageHeader(name: "GetStatus", type: .call, sequenceID: 5))
+        #expect(hex(writer.bytes) == "80010001" + "00000009" + hex(Array("GetStatus".utf8)) + "00000005")
+    }
+
+    @Test(arguments: [ThriftMessageType.call, .reply, .exception, .oneway])
+    func bothHeaderStylesAreRead(type: ThriftMessageType) throws {
+        let header = ThriftMessageHeader(name: "RunJob", type: type, sequenceID: -3)
+        var strict = ThriftBinaryWriter()
+        strict.writeMessageHeader(header)
+        var old = ThriftBinaryWriter()
+        old.writeUnversionedMessageHeader(header)
+        #expect(try ThriftBinaryReader.withReader(strict.bytes) { try $0.readMessageHeader() } == header)
+        #expect(try ThriftBinaryReader.withReader(old.bytes) { try $0.readMessageHeader() } == header)
+        #expect(throws: ThriftProtocolError.missingVersion) {
+            try ThriftBinaryReader.withReader(old.bytes) { try $0.readMessageHeader(strict: true) }
+        }
+    }
+
+    @Test func badVersionAndMessageTypeAreTypedErrors() {
+        #expect(throws: ThriftProtocolError.badVersion(0x8002_0000)) {
+            try ThriftBinaryReader.withReader(bytes(hex: "80020001 00000000 00000000")) { try $0.readMessageHeader() }
+        }
+        #expect(throws: ThriftProtocolError.invalidMessageType(9)) {
+            try ThriftBinaryReader.withReader(bytes(hex: "80010009 00000000 00000000")) { try $0.readMessageHeader() }
+        }
+    }
+
+    @Test func unknownFieldsOfEveryTypeAreSkipped() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeFieldHeader(.bool, id: 10); writer.writeBool(true)
+        writer.writeFieldHeader(.byte, id: 11); writer.writeByte(1)
+        writer.writeFieldHeader(.double, id: 12); writer.writeDouble(2)
+        writer.writeFieldHeader(.i16, id: 13); writer.writeI16(3)
+        writer.writeFieldHeader(.i64, id: 14); writer.writeI64(4)
+        writer.writeFieldHeader(.string, id: 15); writer.writeString("skip me")
+        writer.writeFieldHeader(.struct, id: 16); Sample(name: "inner", values: [1, 2]).write(to: &writer)
+        writer.writeFieldHeader(.map, id: 17); writer.writeMapHeader(keyType: .string, valueType: .list, count: 1)
+        writer.writeString("k"); writer.writeListHeader(.i32, count: 2); writer.writeI32(1); writer.writeI32(2)
+        writer.writeFieldHeader(.set, id: 18); writer.writeSetHeader(.string, count: 1); writer.writeString("s")
+        writer.writeFieldHeader(.i32, id: 2); writer.writeI32(99) // known id, wrong type: skipped too
+        writer.writeFieldHeader(.string, id: 2); writer.writeString("kept")
+        writer.writeFieldStop()
+        #expect(try Sample(thriftBytes: writer.bytes) == Sample(name: "kept"))
+    }
+
+    @Test func missingRequiredFieldIsAnError() {
+        #expect(throws: ThriftProtocolError.missingRequiredField(structName: "Sample", fieldName: "name")) {
+            try Sample(thriftBytes: [0])
+        }
+    }
+
+    @Test func applicationExceptionBytesAndKinds() throws {
+        let exception = TApplicationException(.internalError, message: "x")
+        #expect(hex(exception.thriftBytes()) == "0b0001" + "00000001" + "78" + "080002" + "00000006" + "00")
+        #expect(try TApplicationException(thriftBytes: exception.thriftBytes()) == exception)
+        let codes: [Int32: TApplicationException.Kind] = [
+            0: .unknown, 1: .unknownMethod, 2: .invalidMessageType, 3: .wrongMethodName, 4: .badSequenceID,
+            5: .missingResult, 6: .internalError, 7: .protocolError, 8: .invalidTransform, 9: .invalidProtocol,
+            10: .unsupportedClientType, 42: .unrecognized(42),
+        ]
+        for (code, kind) in codes {
+            #expect(TApplicationException.Kind(rawValue: code) == kind)
+            #expect(kind.rawValue == code)
+        }
+    }
+}
