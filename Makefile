@@ -24,8 +24,8 @@ test: test-deps
 
 ## Regenerates the Swift code from the IDL files (commit the result).
 generate:
-	$(SWIFT) run thrift-swift-gen idl/scoot.thrift --output Sources/ScootAPI/Generated/Scoot.swift
-	$(SWIFT) run thrift-swift-gen Tests/ScootAPITests/Fixtures/alltypes.thrift --output Tests/ScootAPITests/Generated/AllTypes.swift
+	$(SWIFT) run thrift-swift-gen idl/scoot.thrift --output Sources/ScootAPI/Generated/Scoot.swift --module-imports Thrift
+	$(SWIFT) run thrift-swift-gen Tests/ScootAPITests/Fixtures/alltypes.thrift --output Tests/ScootAPITests/Generated/AllTypes.swift --module-imports Thrift
 
 ## Micro-benchmarks, side by side with Apache Thrift's Python TBinaryProtocolAccelerated.
 bench: test-deps

@@ -28,7 +28,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "ScootAPI", dependencies: ["Thrift"]),
+        .target(
+            name: "ScootAPI",
+            dependencies: [
+                "Thrift",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "ThriftCodegen"),
         .executableTarget(
             name: "thrift-swift-gen",
@@ -55,7 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"], resources: []),
-        .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "Thrift"]),
+        .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "Thrift"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,167 @@
+/// Emits one `ThriftStruct`: stored properties in IDL order, a memberwise init, the decoding
+/// `init(from:)`, `write(to:)`, and for exceptions a `description`.
+struct StructEmitter {
+    let model: StructModel
+    let types: SwiftTypeMapper
+
+    private var propertyNames: Set<String> { Set(model.fields.map(\.name)) }
+
+    func emit(into code: inout CodeWriter) {
+        let conformances = model.isException
+            ? "ThriftStruct, Hashable, Sendable, Error, CustomStringConvertible"
+            : "ThriftStruct, Hashable, Sendable"
+        code.doc(model.doc)
+        code.block("public struct \(SwiftNames.escaped(model.name)): \(conformances)") { code in
+            for field in model.fields {
+                code.doc(field.doc)
+                code.line("public var \(SwiftNames.escaped(field.name)): \(propertyType(field))")
+            }
+            if !model.fields.isEmpty { code.line() }
+            emitMemberwiseInit(into: &code)
+            code.line()
+            emitDecodingInit(into: &code)
+            code.line()
+            emitWrite(into: &code)
+            if model.isException {
+                code.line()
+                emitDescription(into: &code)
+            }
+        }
+    }
+
+    private func propertyType(_ field: FieldModel) -> String {
+        types.swiftType(field.type) + (field.isOptional ? "?" : "")
+    }
+
+    // MARK: Memberwise init
+
+    private func emitMemberwiseInit(into code: inout CodeWriter) {
+        code.doc([model.fields.isEmpty ? "Creates a value." : "Creates a value from its fields."])
+        let parameters = model.fields.map { field -> String in
+            let declaration = "\(SwiftNames.escaped(field.name)): \(propertyType(field))"
+            switch field.storage {
+            case .required(let initDefault): return declaration + (initDefault.map { " = \($0)" } ?? "")
+            case .optional(let initDefault): return declaration + " = \(initDefault ?? "nil")"
+            case .defaulted(let value): return declaration + " = \(value)"
+            }
+        }
+        guard !parameters.isEmpty else {
+            code.line("public init() {}")
+            return
+        }
+        let signature = "public init(\(parameters.joined(separator: ", ")))"
+        if signature.count <= 100 {
+            code.line("\(signature) {")
+        } else {
+            code.line("public init(")
+            code.indented { code in
+                for (index, parameter) in parameters.enumerated() {
+                    code.line(index < parameters.count - 1 ? "\(parameter)," : parameter)
+                }
+            }
+            code.line(") {")
+        }
+        code.indented { code in
+            for field in model.fields {
+                let name = SwiftNames.escaped(field.name)
+                code.line("self.\(name) = \(name)")
+            }
+        }
+        code.line("}")
+    }
+
+    // MARK: Decoding
+
+    private func emitDecodingInit(into code: inout CodeWriter) {
+        let fixedNames: Set<String> = ["reader", "field"]
+        var locals: [String] = []
+        for field in model.fields {
+            let taken = fixedNames.union(propertyNames.subtracting([field.name])).union(locals)
+            locals.append(SwiftNames.fresh(field.name, avoiding: taken))
+        }
+        let codec = ValueCodecEmitter(types: types, taken: fixedNames.union(propertyNames).union(locals))
+        let fields = Array(zip(model.fields, locals.map(SwiftNames.escaped)))
+
+        code.block("public init(from reader: inout ThriftBinaryReader) throws") { code in
+            for (field, local) in fields {
+                switch field.storage {
+                case .required, .optional: code.line("var \(local): \(types.swiftType(field.type))?")
+                case .defaulted(let value): code.line("var \(local): \(types.swiftType(field.type)) = \(value)")
+                }
+            }
+            code.block("while let field = try reader.readFieldHeader()") { code in
+                guard !fields.isEmpty else {
+                    code.line("try reader.skip(field.type)")
+                    return
+                }
+                code.line("switch (field.id, field.type) {")
+                for (field, local) in fields {
+                    code.line("case (\(field.id), \(types.wireType(field.type))):")
+                    code.indented { code in
+                        codec.emitRead(field.type, depth: 0, into: &code) { "\(local) = \($0)" }
+                    }
+                }
+                code.line("default:")
+                code.indented { $0.line("try reader.skip(field.type)") }
+                code.line("}")
+            }
+            for (field, local) in fields {
+                guard case .required = field.storage else { continue }
+                code.block("guard let \(local) else") { code in
+                    code.line("throw ThriftProtocolError.missingRequiredField(structName: \(SwiftNames.stringLiteral(model.name)), fieldName: \(SwiftNames.stringLiteral(field.name)))")
+                }
+            }
+            for (field, local) in fields {
+                code.line("self.\(SwiftNames.escaped(field.name)) = \(local)")
+            }
+        }
+    }
+
+    // MARK: Encoding
+
+    private func emitWrite(into code: inout CodeWriter) {
+        let taken = propertyNames.union(["writer"])
+        let codec = ValueCodecEmitter(types: types, taken: taken)
+        code.block("public func write(to writer: inout ThriftBinaryWriter)") { code in
+            for field in model.fields {
+                let property = field.name == "writer" ? "self.writer" : SwiftNames.escaped(field.name)
+                let header = "writer.writeFieldHeader(\(types.wireType(field.type)), id: \(field.id))"
+                guard field.isOptional else {
+                    code.line(header)
+                    codec.emitWrite(field.type, value: property, depth: 0, into: &code)
+                    continue
+                }
+                let binding = field.name == "writer" ? SwiftNames.fresh("writer", avoiding: taken) : property
+                code.block(binding == property ? "if let \(binding)" : "if let \(binding) = \(property)") { code in
+                    code.line(header)
+                    codec.emitWrite(field.type, value: binding, depth: 0, into: &code)
+                }
+            }
+            code.line("writer.writeFieldStop()")
+        }
+    }
+
+    // MARK: Description
+
+    /// `InvalidRequest(message: "x")`: set fields only, values as `String(reflecting:)` shows them.
+    private func emitDescription(into code: inout CodeWriter) {
+        guard !model.fields.isEmpty else {
+            code.line("public var description: String { \(SwiftNames.stringLiteral(model.name + "()")) }")
+            return
+        }
+        let parts = SwiftNames.fresh("parts", avoiding: propertyNames)
+        code.block("public var description: String") { code in
+            code.line("var \(parts): [String] = []")
+            for field in model.fields {
+                let name = SwiftNames.escaped(field.name)
+                let append = "\(parts).append(\"\(field.name): \\(String(reflecting: \(name)))\")"
+                if field.isOptional {
+                    code.line("if let \(name) { \(append) }")
+                } else {
+                    code.line(append)
+                }
+            }
+            code.line("return \"\(model.name)(\\(\(parts).joined(separator: \", \")))\"")
+        }
+    }
+}

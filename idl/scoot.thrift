@@ -1,0 +1,259 @@
+# The CloudScoot scheduler API as scoot-console speaks it.
+#
+# Field ids, types and requiredness must stay identical to Scoot's own scoot.thrift: they are
+# the wire contract. Comments are ours. Swift code is generated from this file; after editing
+# it, run `make generate` and commit idl/ and Sources/ScootAPI/Generated/ together.
+
+namespace go scoot
+
+/// The request was malformed or asked for something that does not exist.
+exception InvalidRequest {
+  /// Why the scheduler rejected the request, as it reported it.
+  1: optional string message
+}
+
+/// The scheduler is at capacity and refuses new jobs for now.
+exception CanNotScheduleNow {
+  /// How long the scheduler suggests waiting before trying again, in milliseconds.
+  1: optional i64 retryAfterMs
+}
+
+/// A failure inside the scheduler, not caused by the request; retrying later may help.
+exception ScootServerError {
+  /// How long to wait before retrying, in milliseconds, when the scheduler suggests it.
+  1: optional i64 retryAfterMs
+}
+
+/// Legacy job classification; superseded by the free-form JobDefinition.jobType string.
+enum JobType {
+  /// No legacy type given.
+  UNKNOWN = 1
+  /// A job made of iron (integration) test tasks.
+  IRON_TESTS = 2
+}
+
+/// Where one run of a task on a worker stands.
+enum RunStatusState {
+  /// The worker cannot tell; treat as finished, outcome unknown.
+  UNKNOWN = 0
+  /// Accepted by the worker, not started yet.
+  PENDING = 1
+  /// The command is executing.
+  RUNNING = 2
+  /// The command finished; its exit code says whether it passed.
+  COMPLETE = 3
+  /// The worker could not run the command or lost track of it.
+  FAILED = 4
+  /// Stopped deliberately: a kill request or scheduler preemption.
+  ABORTED = 5
+  /// Killed because it exceeded its timeout.
+  TIMEDOUT = 6
+}
+
+/// What a worker reports about one run. Run ids are per worker, not global.
+struct RunStatus {
+  /// The run's state.
+  1: required RunStatusState status
+  /// The worker-local id of the run.
+  2: required string runId
+  /// Where the run's standard output was uploaded.
+  3: optional string outUri
+  /// Where the run's standard error was uploaded.
+  4: optional string errUri
+  /// The worker's explanation when the run FAILED.
+  5: optional string error
+  /// The command's exit code, once COMPLETE.
+  6: optional i32 exitCode
+  /// The snapshot the command ran in.
+  7: optional string snapshotId
+  /// The job the run belongs to.
+  8: optional string jobId
+  /// The task the run belongs to.
+  9: optional string taskId
+  /// The job's tag, copied for grouping.
+  10: optional string tag
+}
+
+/// A process to start: argument vector and extra environment.
+struct Command {
+  /// The program and its arguments; argv[0] is the program.
+  1: list<string> argv
+  /// Environment variables added to the worker's environment.
+  2: optional map<string, string> envVars
+}
+
+/// One unit of work within a job.
+struct TaskDefinition {
+  /// What to run.
+  1: required Command command
+  /// The snapshot to check out before running.
+  2: optional string snapshotId
+  /// Names the task; keep it unique, as a repeat overwrites the earlier task with the same requestor and tag.
+  3: optional string taskId
+  /// Kill the task after this many milliseconds.
+  4: optional i32 timeoutMs
+}
+
+/// A job submitted with RunJob: a set of tasks scheduled together.
+struct JobDefinition {
+  /// The tasks to run.
+  1: required list<TaskDefinition> tasks,
+  /// Legacy classification; ignored by schedulers that read jobType.
+  2: optional JobType DEPRECATED_jobType,
+  /// Timeout for tasks that set none, in milliseconds.
+  3: optional i32 defaultTaskTimeoutMs,
+  /// Scheduling priority; higher runs sooner (levels are defined by the scheduler).
+  4: optional i32 priority
+  /// Label shared by related jobs, which all inherit the first such job's priority; the job id when unset.
+  5: optional string tag
+  /// A newer job with the same basis replaces this one.
+  6: optional string basis
+  /// The submitter, for per-submitter rate limiting; jobs without one are limited together.
+  7: optional string requestor
+  /// Free-form kind of job, reported in metrics; the scheduler ignores it.
+  8: optional string jobType
+}
+
+/// The scheduler's id for a submitted job.
+struct JobId {
+  /// The job id.
+  1: required string id
+}
+
+/// Progress of a job or of one of its tasks.
+enum Status {
+  /// Queued; nothing has been scheduled yet.
+  NOT_STARTED = 1
+  /// On the cluster and running.
+  IN_PROGRESS = 2
+  /// Done without error.
+  COMPLETED = 3
+  /// Aborted and undoing its effects; compensation is still running.
+  ROLLING_BACK = 4
+  /// Ended in failure; every compensating task has run.
+  ROLLED_BACK = 5
+}
+
+/// A job's progress, as returned by GetStatus and KillJob.
+struct JobStatus {
+  /// The job id.
+  1: required string id
+  /// The job's overall progress.
+  2: required Status status
+  /// Progress of each task, by task id.
+  3: optional map<string, Status> taskStatus
+  /// The latest run of each task, by task id.
+  4: optional map<string, RunStatus> taskData
+}
+
+/// Takes a worker out of service.
+struct OfflineWorkerReq {
+  /// The worker's id.
+  1: required string id
+  /// Who asked, for the audit log.
+  2: required string requestor
+}
+
+/// Puts an offlined worker back into service.
+struct ReinstateWorkerReq {
+  /// The worker's id.
+  1: required string id
+  /// Who asked, for the audit log.
+  2: required string requestor
+}
+
+/// How busy the scheduler is.
+struct SchedulerStatus {
+  /// Tasks running now.
+  1: required i32 currentTasks
+  /// The most tasks the scheduler will run at once.
+  2: required i32 maxTasks
+}
+
+/// The scheduler's API.
+service CloudScoot {
+  /// Submits a job; returns its id, or throws if the job is invalid or the scheduler is full.
+  JobId RunJob(1: JobDefinition job) throws (
+    1: InvalidRequest ir
+    2: CanNotScheduleNow cnsn
+  )
+
+  /// Reports a job's progress and its tasks' latest runs.
+  JobStatus GetStatus(1: string jobId) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+
+  /// Aborts a job; returns its status after the abort was requested.
+  JobStatus KillJob(1: string jobId) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+
+  /// Stops scheduling tasks on a worker.
+  void OfflineWorker(1: OfflineWorkerReq req) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+
+  /// Resumes scheduling tasks on an offlined worker.
+  void ReinstateWorker(1: ReinstateWorkerReq req) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+
+  /// Reports running tasks against the task limit.
+  SchedulerStatus GetSchedulerStatus() throws (
+    1: ScootServerError err
+  )
+
+  /// Changes the most tasks the scheduler runs at once.
+  void SetSchedulerStatus(1: i32 maxTasks) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+
+  /// Reports the share of workers each job class may use, in percent, by class name.
+  map<string, i32> GetClassLoadPercents() throws (
+    1: InvalidRequest ir
+  )
+
+  /// Replaces the per-class worker shares, in percent, by class name.
+  void SetClassLoadPercents(1: map<string, i32> loadPercents) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+
+  /// Reports which job class each requestor's jobs are put in.
+  map<string, string> GetRequestorToClassMap() throws (
+    1: InvalidRequest ir
+  )
+
+  /// Replaces the requestor-to-class assignments.
+  void SetRequestorToClassMap(1: map<string, string> requestorToClassMap) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+
+  /// Reports how long, in minutes, load must stay unbalanced before the scheduler rebalances.
+  i32 GetRebalanceMinimumDuration() throws (
+    1: InvalidRequest ir
+  )
+
+  /// Sets how long, in minutes, load must stay unbalanced before the scheduler rebalances.
+  void SetRebalanceMinimumDuration(1: i32 durationMin) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+
+  /// Reports the imbalance, in percent, above which the scheduler rebalances.
+  i32 GetRebalanceThreshold() throws (
+    1: InvalidRequest ir
+  )
+
+  /// Sets the imbalance, in percent, above which the scheduler rebalances.
+  void SetRebalanceThreshold(1: i32 threshold) throws (
+    1: InvalidRequest ir
+    2: ScootServerError err
+  )
+}
