@@ -61,7 +61,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
-        .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"], resources: []),
+        .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "Thrift"]),
         .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "Thrift"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

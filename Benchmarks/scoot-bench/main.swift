@@ -86,27 +86,48 @@ let encoded = value.thriftBytes()
 let decodedOnce = try JobStatus(thriftBytes: encoded)
 precondition(decodedOnce == value, "round trip failed")
 
-let swiftEncode = medianMicroseconds(iterations: iterations) { _ = value.thriftBytes() }
-let swiftDecode = try medianMicroseconds(iterations: iterations) { _ = try JobStatus(thriftBytes: encoded) }
-let swiftScan = try medianMicroseconds(iterations: iterations) {
-    let message = ThriftClientCall.encodeCall(method: "GetStatus", sequenceID: 1, arguments: CloudScootMessages.GetStatusResult(success: value))
-    var scanner = ThriftMessageScanner()
-    _ = try message.withUnsafeBytes { try scanner.scan($0) }
+/// One round: every measurement once, Swift then Python, so that both sides see the same machine state.
+struct Round {
+    var encode, encodeUnsorted, decode, scan: Double
+    var python: Result<[String: Double], BenchError>
 }
 
-print("scoot-bench: JobStatus with \(tasks) tasks (\(encoded.count) bytes), median of \(iterations) runs, µs")
+func measureRound() throws -> Round {
+    let encode = medianMicroseconds(iterations: iterations) { _ = value.thriftBytes() }
+    let encodeUnsorted = medianMicroseconds(iterations: iterations) { _ = value.thriftBytes(sortsCollections: false) }
+    let decode = try medianMicroseconds(iterations: iterations) { _ = try JobStatus(thriftBytes: encoded) }
+    let message = ThriftClientCall.encodeCall(method: "GetStatus", sequenceID: 1, arguments: CloudScootMessages.GetStatusResult(success: value))
+    let scan = try medianMicroseconds(iterations: iterations) {
+        var scanner = ThriftMessageScanner()
+        _ = try message.withUnsafeBytes { try scanner.scan($0) }
+    }
+    return Round(encode: encode, encodeUnsorted: encodeUnsorted, decode: decode, scan: scan, python: pythonMedians(tasks: tasks, iterations: iterations))
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+let rounds = try (0..<3).map { _ in try measureRound() }
+let swiftEncode = median(rounds.map(\.encode))
+let swiftEncodeUnsorted = median(rounds.map(\.encodeUnsorted))
+let swiftDecode = median(rounds.map(\.decode))
+let swiftScan = median(rounds.map(\.scan))
+
+print("scoot-bench: JobStatus with \(tasks) tasks (\(encoded.count) bytes); median of 3 alternating rounds of \(iterations) runs each, µs")
 print("                      scoot-console   Python accelerated   Python/Swift")
-switch pythonMedians(tasks: tasks, iterations: iterations) {
-case .success(let python):
-    let pythonEncode = python["encode_us"] ?? .nan
-    let pythonDecode = python["decode_us"] ?? .nan
-    print("encode JobStatus     \(format(swiftEncode))      \(format(pythonEncode))         \(String(format: "%6.2f", pythonEncode / swiftEncode))x")
+let pythonRounds = rounds.compactMap { try? $0.python.get() }
+if pythonRounds.count == rounds.count {
+    let pythonEncode = median(pythonRounds.map { $0["encode_us"] ?? .nan })
+    let pythonDecode = median(pythonRounds.map { $0["decode_us"] ?? .nan })
+    print("encode JobStatus     \(format(swiftEncode))      \(format(pythonEncode))         \(String(format: "%6.2f", pythonEncode / swiftEncode))x   (maps sorted: the default)")
+    print("  maps unsorted      \(format(swiftEncodeUnsorted))      \(format(pythonEncode))         \(String(format: "%6.2f", pythonEncode / swiftEncodeUnsorted))x   (iteration order, as Apache Thrift)")
     print("decode JobStatus     \(format(swiftDecode))      \(format(pythonDecode))         \(String(format: "%6.2f", pythonDecode / swiftDecode))x")
-    if let pythonBytes = python["bytes"], Int(pythonBytes) != encoded.count {
+    if let pythonBytes = pythonRounds.first?["bytes"], Int(pythonBytes) != encoded.count {
         print("warning: Python encoded \(Int(pythonBytes)) bytes, we encoded \(encoded.count)")
     }
-case .failure(let error):
-    print("encode JobStatus     \(format(swiftEncode))      (Python side unavailable: \(error))")
+} else {
+    let reason = rounds.compactMap { if case .failure(let error) = $0.python { return "\(error)" } else { return nil } }.first ?? "?"
+    print("encode JobStatus     \(format(swiftEncode))      (Python side unavailable: \(reason))")
+    print("  maps unsorted      \(format(swiftEncodeUnsorted))")
     print("decode JobStatus     \(format(swiftDecode))")
 }
-print("encode+scan message  \(format(swiftScan))      (unframed boundary detection, ours only)")
+print("scan GetStatus reply \(format(swiftScan))      (unframed message boundary detection, ours only)")

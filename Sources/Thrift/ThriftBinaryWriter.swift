@@ -6,10 +6,15 @@ public struct ThriftBinaryWriter: Sendable {
     /// Everything written so far.
     public var bytes: [UInt8] { storage }
 
+    /// Whether generated encoders write sets and maps in ascending order (deterministic bytes)
+    /// rather than in Swift's iteration order, which differs between processes but is faster.
+    public let sortsCollections: Bool
+
     /// Creates an empty writer; `capacity` pre-sizes the buffer.
-    public init(capacity: Int = 256) {
+    public init(capacity: Int = 256, sortsCollections: Bool = true) {
         storage = []
         storage.reserveCapacity(capacity)
+        self.sortsCollections = sortsCollections
     }
 
     /// Writes a strict message header: `0x8001_0000 | type`, name, sequence id.

@@ -14,9 +14,10 @@ extension ThriftStruct {
         }
     }
 
-    /// This struct encoded with TBinaryProtocol.
-    public func thriftBytes() -> [UInt8] {
-        var writer = ThriftBinaryWriter()
+    /// This struct encoded with TBinaryProtocol; sets and maps sorted unless `sortsCollections`
+    /// is false (see `ThriftBinaryWriter.sortsCollections`).
+    public func thriftBytes(sortsCollections: Bool = true) -> [UInt8] {
+        var writer = ThriftBinaryWriter(sortsCollections: sortsCollections)
         write(to: &writer)
         return writer.bytes
     }

@@ -84,8 +84,9 @@ struct ValueCodecEmitter {
 
     // MARK: Encoding
 
-    /// Writes `value` of `type`. Sets and map keys that have an order are written sorted, so
-    /// that equal values always encode to the same bytes.
+    /// Writes `value` of `type`. When the writer asks for it (`sortsCollections`, the default),
+    /// sets and maps whose elements or keys have an order are written sorted, so that equal
+    /// values always encode to the same bytes; otherwise in iteration order, which is faster.
     func emitWrite(_ type: TypeReference, value: String, depth: Int, into code: inout CodeWriter) {
         switch type {
         case .list(let element):
@@ -97,16 +98,28 @@ struct ValueCodecEmitter {
         case .set(let element):
             code.line("writer.writeSetHeader(\(types.wireType(element)), count: \(value).count)")
             let item = local("element", depth: depth)
-            code.block("for \(item) in \(sorted(value, by: element, keyPath: ""))") { code in
+            let sequence = sorted(value, by: element, keyPath: "").map { "(writer.sortsCollections ? \($0) : Array(\(value)))" } ?? value
+            code.block("for \(item) in \(sequence)") { code in
                 emitWrite(element, value: item, depth: depth + 1, into: &code)
             }
         case .map(let key, let mapValue):
             code.line("writer.writeMapHeader(keyType: \(types.wireType(key)), valueType: \(types.wireType(mapValue)), count: \(value).count)")
             let keyName = local("key", depth: depth)
             let valueName = local("value", depth: depth)
-            code.block("for (\(keyName), \(valueName)) in \(sorted(value, by: key, keyPath: ".key"))") { code in
+            let index = local("index", depth: depth)
+            let writeEntry = { (code: inout CodeWriter) in
                 emitWrite(key, value: keyName, depth: depth + 1, into: &code)
                 emitWrite(mapValue, value: valueName, depth: depth + 1, into: &code)
+            }
+            if let ordering = types.ordering(key, lhs: "\(value)[$0].key", rhs: "\(value)[$1].key") {
+                // Sorting indices, not (key, value) pairs, keeps large values from being moved.
+                let indices = "(writer.sortsCollections ? \(value).indices.sorted(by: { \(ordering) }) : Array(\(value).indices))"
+                code.block("for \(index) in \(indices)") { code in
+                    code.line("let (\(keyName), \(valueName)) = \(value)[\(index)]")
+                    writeEntry(&code)
+                }
+            } else {
+                code.block("for (\(keyName), \(valueName)) in \(value)", writeEntry)
             }
         default:
             code.line(types.writeStatement(type, value: value))
@@ -115,9 +128,9 @@ struct ValueCodecEmitter {
 
     /// `sequence` sorted by its elements (or their `keyPath`) of type `type`, or unchanged when
     /// such values have no order.
-    private func sorted(_ sequence: String, by type: TypeReference, keyPath: String) -> String {
+    private func sorted(_ sequence: String, by type: TypeReference, keyPath: String) -> String? {
         if keyPath.isEmpty && types.isComparable(type) { return "\(sequence).sorted()" }
-        guard let ordering = types.ordering(type, lhs: "$0\(keyPath)", rhs: "$1\(keyPath)") else { return sequence }
+        guard let ordering = types.ordering(type, lhs: "$0\(keyPath)", rhs: "$1\(keyPath)") else { return nil }
         return "\(sequence).sorted(by: { \(ordering) })"
     }
 }

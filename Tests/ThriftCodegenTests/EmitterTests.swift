@@ -257,13 +257,13 @@ import ThriftCodegen
               8: list<string> ordered
             }
             """)
-        #expect(swift.contains("for (key, value) in byName.sorted(by: { $0.key < $1.key }) {"))
-        #expect(swift.contains("for (key, value) in byColor.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {"))
+        #expect(swift.contains("for index in (writer.sortsCollections ? byName.indices.sorted(by: { byName[$0].key < byName[$1].key }) : Array(byName.indices)) {\n            let (key, value) = byName[index]"))
+        #expect(swift.contains("for index in (writer.sortsCollections ? byColor.indices.sorted(by: { byColor[$0].key.rawValue < byColor[$1].key.rawValue }) : Array(byColor.indices)) {"))
         #expect(swift.contains("for (key, value) in byKey {"))
-        #expect(swift.contains("for element in names.sorted() {"))
-        #expect(swift.contains("for element in colors.sorted(by: { $0.rawValue < $1.rawValue }) {"))
-        #expect(swift.contains("for (key, value) in byFlag.sorted(by: { !$0.key && $1.key }) {"))
-        #expect(swift.contains("for element in blobs.sorted(by: { $0.lexicographicallyPrecedes($1) }) {"))
+        #expect(swift.contains("for element in (writer.sortsCollections ? names.sorted() : Array(names)) {"))
+        #expect(swift.contains("for element in (writer.sortsCollections ? colors.sorted(by: { $0.rawValue < $1.rawValue }) : Array(colors)) {"))
+        #expect(swift.contains("for index in (writer.sortsCollections ? byFlag.indices.sorted(by: { !byFlag[$0].key && byFlag[$1].key }) : Array(byFlag.indices)) {"))
+        #expect(swift.contains("for element in (writer.sortsCollections ? blobs.sorted(by: { $0.lexicographicallyPrecedes($1) }) : Array(blobs)) {"))
         #expect(swift.contains("for element in ordered {"))
     }
 
@@ -319,12 +319,13 @@ import ThriftCodegen
             """))
         #expect(swift.contains("""
                     writer.writeMapHeader(keyType: .string, valueType: .list, count: deep.count)
-                    for (key, value) in deep.sorted(by: { $0.key < $1.key }) {
+                    for index in (writer.sortsCollections ? deep.indices.sorted(by: { deep[$0].key < deep[$1].key }) : Array(deep.indices)) {
+                        let (key, value) = deep[index]
                         writer.writeString(key)
                         writer.writeListHeader(.set, count: value.count)
                         for element1 in value {
                             writer.writeSetHeader(.i32, count: element1.count)
-                            for element2 in element1.sorted() {
+                            for element2 in (writer.sortsCollections ? element1.sorted() : Array(element1)) {
                                 writer.writeI32(element2)
                             }
                         }

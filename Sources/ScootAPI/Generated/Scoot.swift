@@ -469,7 +469,8 @@ public struct Command: ThriftStruct, Hashable, Sendable {
         if let envVars {
             writer.writeFieldHeader(.map, id: 2)
             writer.writeMapHeader(keyType: .string, valueType: .string, count: envVars.count)
-            for (key, value) in envVars.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? envVars.indices.sorted(by: { envVars[$0].key < envVars[$1].key }) : Array(envVars.indices)) {
+                let (key, value) = envVars[index]
                 writer.writeString(key)
                 writer.writeString(value)
             }
@@ -882,7 +883,8 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
         if let taskStatus {
             writer.writeFieldHeader(.map, id: 3)
             writer.writeMapHeader(keyType: .string, valueType: .i32, count: taskStatus.count)
-            for (key, value) in taskStatus.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? taskStatus.indices.sorted(by: { taskStatus[$0].key < taskStatus[$1].key }) : Array(taskStatus.indices)) {
+                let (key, value) = taskStatus[index]
                 writer.writeString(key)
                 writer.writeI32(value.rawValue)
             }
@@ -890,7 +892,8 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
         if let taskData {
             writer.writeFieldHeader(.map, id: 4)
             writer.writeMapHeader(keyType: .string, valueType: .struct, count: taskData.count)
-            for (key, value) in taskData.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? taskData.indices.sorted(by: { taskData[$0].key < taskData[$1].key }) : Array(taskData.indices)) {
+                let (key, value) = taskData[index]
                 writer.writeString(key)
                 writer.writeStruct(value)
             }
@@ -1691,7 +1694,8 @@ public enum CloudScootMessages {
             if let success {
                 writer.writeFieldHeader(.map, id: 0)
                 writer.writeMapHeader(keyType: .string, valueType: .i32, count: success.count)
-                for (key, value) in success.sorted(by: { $0.key < $1.key }) {
+                for index in (writer.sortsCollections ? success.indices.sorted(by: { success[$0].key < success[$1].key }) : Array(success.indices)) {
+                    let (key, value) = success[index]
                     writer.writeString(key)
                     writer.writeI32(value)
                 }
@@ -1746,7 +1750,8 @@ public enum CloudScootMessages {
         public func write(to writer: inout ThriftBinaryWriter) {
             writer.writeFieldHeader(.map, id: 1)
             writer.writeMapHeader(keyType: .string, valueType: .i32, count: loadPercents.count)
-            for (key, value) in loadPercents.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? loadPercents.indices.sorted(by: { loadPercents[$0].key < loadPercents[$1].key }) : Array(loadPercents.indices)) {
+                let (key, value) = loadPercents[index]
                 writer.writeString(key)
                 writer.writeI32(value)
             }
@@ -1863,7 +1868,8 @@ public enum CloudScootMessages {
             if let success {
                 writer.writeFieldHeader(.map, id: 0)
                 writer.writeMapHeader(keyType: .string, valueType: .string, count: success.count)
-                for (key, value) in success.sorted(by: { $0.key < $1.key }) {
+                for index in (writer.sortsCollections ? success.indices.sorted(by: { success[$0].key < success[$1].key }) : Array(success.indices)) {
+                    let (key, value) = success[index]
                     writer.writeString(key)
                     writer.writeString(value)
                 }
@@ -1918,7 +1924,8 @@ public enum CloudScootMessages {
         public func write(to writer: inout ThriftBinaryWriter) {
             writer.writeFieldHeader(.map, id: 1)
             writer.writeMapHeader(keyType: .string, valueType: .string, count: requestorToClassMap.count)
-            for (key, value) in requestorToClassMap.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? requestorToClassMap.indices.sorted(by: { requestorToClassMap[$0].key < requestorToClassMap[$1].key }) : Array(requestorToClassMap.indices)) {
+                let (key, value) = requestorToClassMap[index]
                 writer.writeString(key)
                 writer.writeString(value)
             }

@@ -758,21 +758,22 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let wordSet {
             writer.writeFieldHeader(.set, id: 12)
             writer.writeSetHeader(.string, count: wordSet.count)
-            for element in wordSet.sorted() {
+            for element in (writer.sortsCollections ? wordSet.sorted() : Array(wordSet)) {
                 writer.writeString(element)
             }
         }
         if let longSet {
             writer.writeFieldHeader(.set, id: 13)
             writer.writeSetHeader(.i64, count: longSet.count)
-            for element in longSet.sorted() {
+            for element in (writer.sortsCollections ? longSet.sorted() : Array(longSet)) {
                 writer.writeI64(element)
             }
         }
         if let counts {
             writer.writeFieldHeader(.map, id: 14)
             writer.writeMapHeader(keyType: .string, valueType: .i32, count: counts.count)
-            for (key, value) in counts.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? counts.indices.sorted(by: { counts[$0].key < counts[$1].key }) : Array(counts.indices)) {
+                let (key, value) = counts[index]
                 writer.writeString(key)
                 writer.writeI32(value)
             }
@@ -780,7 +781,8 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let names {
             writer.writeFieldHeader(.map, id: 15)
             writer.writeMapHeader(keyType: .i32, valueType: .string, count: names.count)
-            for (key, value) in names.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? names.indices.sorted(by: { names[$0].key < names[$1].key }) : Array(names.indices)) {
+                let (key, value) = names[index]
                 writer.writeI32(key)
                 writer.writeString(value)
             }
@@ -788,7 +790,8 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let groups {
             writer.writeFieldHeader(.map, id: 16)
             writer.writeMapHeader(keyType: .string, valueType: .list, count: groups.count)
-            for (key, value) in groups.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? groups.indices.sorted(by: { groups[$0].key < groups[$1].key }) : Array(groups.indices)) {
+                let (key, value) = groups[index]
                 writer.writeString(key)
                 writer.writeListHeader(.string, count: value.count)
                 for element1 in value {
@@ -839,14 +842,15 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let colorSet {
             writer.writeFieldHeader(.set, id: 30)
             writer.writeSetHeader(.i32, count: colorSet.count)
-            for element in colorSet.sorted(by: { $0.rawValue < $1.rawValue }) {
+            for element in (writer.sortsCollections ? colorSet.sorted(by: { $0.rawValue < $1.rawValue }) : Array(colorSet)) {
                 writer.writeI32(element.rawValue)
             }
         }
         if let innerByColor {
             writer.writeFieldHeader(.map, id: 31)
             writer.writeMapHeader(keyType: .i32, valueType: .struct, count: innerByColor.count)
-            for (key, value) in innerByColor.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for index in (writer.sortsCollections ? innerByColor.indices.sorted(by: { innerByColor[$0].key.rawValue < innerByColor[$1].key.rawValue }) : Array(innerByColor.indices)) {
+                let (key, value) = innerByColor[index]
                 writer.writeI32(key.rawValue)
                 writer.writeStruct(value)
             }
@@ -861,7 +865,8 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let boolKeys {
             writer.writeFieldHeader(.map, id: 33)
             writer.writeMapHeader(keyType: .bool, valueType: .string, count: boolKeys.count)
-            for (key, value) in boolKeys.sorted(by: { !$0.key && $1.key }) {
+            for index in (writer.sortsCollections ? boolKeys.indices.sorted(by: { !boolKeys[$0].key && boolKeys[$1].key }) : Array(boolKeys.indices)) {
+                let (key, value) = boolKeys[index]
                 writer.writeBool(key)
                 writer.writeString(value)
             }
@@ -869,7 +874,7 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let blobSet {
             writer.writeFieldHeader(.set, id: 34)
             writer.writeSetHeader(.string, count: blobSet.count)
-            for element in blobSet.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            for element in (writer.sortsCollections ? blobSet.sorted(by: { $0.lexicographicallyPrecedes($1) }) : Array(blobSet)) {
                 writer.writeBinary(element)
             }
         }
@@ -884,13 +889,15 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let deeplyNested {
             writer.writeFieldHeader(.map, id: 36)
             writer.writeMapHeader(keyType: .i64, valueType: .map, count: deeplyNested.count)
-            for (key, value) in deeplyNested.sorted(by: { $0.key < $1.key }) {
+            for index in (writer.sortsCollections ? deeplyNested.indices.sorted(by: { deeplyNested[$0].key < deeplyNested[$1].key }) : Array(deeplyNested.indices)) {
+                let (key, value) = deeplyNested[index]
                 writer.writeI64(key)
                 writer.writeMapHeader(keyType: .string, valueType: .set, count: value.count)
-                for (key1, value1) in value.sorted(by: { $0.key < $1.key }) {
+                for index1 in (writer.sortsCollections ? value.indices.sorted(by: { value[$0].key < value[$1].key }) : Array(value.indices)) {
+                    let (key1, value1) = value[index1]
                     writer.writeString(key1)
                     writer.writeSetHeader(.i32, count: value1.count)
-                    for element2 in value1.sorted() {
+                    for element2 in (writer.sortsCollections ? value1.sorted() : Array(value1)) {
                         writer.writeI32(element2)
                     }
                 }
@@ -1077,7 +1084,8 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldHeader(.map, id: 7)
         writer.writeMapHeader(keyType: .string, valueType: .list, count: key.count)
-        for (key_, value) in key.sorted(by: { $0.key < $1.key }) {
+        for index in (writer.sortsCollections ? key.indices.sorted(by: { key[$0].key < key[$1].key }) : Array(key.indices)) {
+            let (key_, value) = key[index]
             writer.writeString(key_)
             writer.writeListHeader(.i32, count: value.count)
             for element1 in value {
