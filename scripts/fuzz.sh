@@ -9,7 +9,7 @@ SCRATCH=.build-fuzz
 CORPUS=.build-fuzz/corpus
 
 swift build --scratch-path "$SCRATCH" -c release --sanitize=fuzzer --sanitize=address \
-  -Xswiftc -DFUZZING --product thrift-fuzz
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --product thrift-fuzz
 BIN="$(swift build --scratch-path "$SCRATCH" -c release --show-bin-path)/thrift-fuzz"
 
 mkdir -p "$CORPUS"

@@ -19,23 +19,40 @@ public func fuzzThriftDecoding(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     return 0
 }
 
+/// What one scan call said: complete with a length, more bytes needed (`nil`), or an error.
+private typealias ScanOutcome = Result<Int?, ThriftProtocolError>
+
+private func scan(_ scanner: inout ThriftMessageScanner, _ bytes: [UInt8], prefix: Int) -> ScanOutcome {
+    bytes.withUnsafeBytes { raw in
+        do {
+            return .success(try scanner.scan(UnsafeRawBufferPointer(rebasing: raw[0..<prefix])))
+        } catch let error as ThriftProtocolError {
+            return .failure(error)
+        } catch {
+            preconditionFailure("scanner threw a non-protocol error: \(error)")
+        }
+    }
+}
+
 /// Whenever the scanner says a message is complete, the reader must find a valid header and
 /// struct of exactly that length; fed the same bytes in two pieces, the scanner must agree with itself.
 private func checkScannerAgreesWithReader(_ bytes: [UInt8], limits: ThriftLimits) {
     var whole = ThriftMessageScanner(limits: limits)
-    let scanned = try? bytes.withUnsafeBytes { try whole.scan($0) }
+    let single = scan(&whole, bytes, prefix: bytes.count)
     var pieces = ThriftMessageScanner(limits: limits)
-    let half = bytes.count / 2
-    let firstPiece = try? bytes.withUnsafeBytes { try pieces.scan(UnsafeRawBufferPointer(rebasing: $0[0..<half])) }
-    if case .some(.some(let length)) = firstPiece {
-        precondition(scanned == .some(.some(length)), "scanner found a shorter message in a prefix")
-        return
+    let first = scan(&pieces, bytes, prefix: bytes.count / 2)
+    switch first {
+    case .success(.some(let length)):
+        // A message complete in the first half is the same message in the whole.
+        precondition(single == .success(length), "scanner found a message in a prefix that the whole input disagrees with")
+    case .success(.none):
+        let second = scan(&pieces, bytes, prefix: bytes.count)
+        precondition(second == single, "resumed scan \(second) disagrees with a single scan \(single)")
+    case .failure:
+        // An error in the first half must be found in the whole input too.
+        guard case .failure = single else { preconditionFailure("error in a prefix but not in the whole input") }
     }
-    let secondPiece = try? bytes.withUnsafeBytes { try pieces.scan($0) }
-    if firstPiece != nil {
-        precondition(secondPiece.map { $0 } == scanned.map { $0 }, "resumed scan disagrees with a single scan")
-    }
-    guard case .some(.some(let length)) = scanned else { return }
+    guard case .success(.some(let length)) = single else { return }
     let consumed = try? ThriftBinaryReader.withReader(Array(bytes[0..<length]), limits: limits) { reader -> Int in
         _ = try reader.readMessageHeader()
         try reader.skip(.struct)
