@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -37,6 +38,7 @@ let package = Package(
             ]
         ),
         .target(name: "ThriftCodegen"),
+        .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .executableTarget(
             name: "thrift-swift-gen",
             dependencies: ["ThriftCodegen", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -62,6 +64,7 @@ let package = Package(
         ),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
+        .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "Thrift"]),
         .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "Thrift"], exclude: ["Fixtures"]),
     ],

@@ -1,0 +1,128 @@
+import HeapModule
+
+/// Scoot's load-based scheduling algorithm (`GetTasksToBeAssigned`, SCOOT_SEMANTICS §3.4) as a
+/// pure function of a `SchedulingInput`: which tasks to start, which to stop, and the numbers
+/// behind the decision. Deviations from Scoot are listed in docs/deviations.md.
+public enum LoadBasedScheduler {
+    /// How far back rebalance stop lists look for running tasks (Scoot's `MaxTaskDuration`).
+    public static let stopListLookBack: Duration = .seconds(4 * 3600)
+
+    /// Runs one step of the algorithm.
+    public static func step(_ input: SchedulingInput) -> SchedulingDecision {
+        var state = ClassState(input)
+        let (spread, rebalance, exceededSince, firesAt) = rebalanceCheck(input, state)
+        if rebalance {
+            state.planRebalance(workers: input.healthyWorkers)
+        } else {
+            state.planNormal(free: max(0, input.healthyWorkers - input.runningTasks))
+        }
+        var tasksToStart: [TaskReference] = []
+        var started = [Int](repeating: 0, count: state.names.count)
+        for index in state.names.indices where state.start[index] > 0 {
+            let picked = pickTasks(count: state.start[index], from: state.jobs[index])
+            started[index] = picked.count
+            tasksToStart += picked
+        }
+        var tasksToStop: [TaskReference] = []
+        var stopped = [Int](repeating: 0, count: state.names.count)
+        // Scoot ignores a stop list that comes without any start.
+        if rebalance, !tasksToStart.isEmpty {
+            for index in state.names.indices where state.start[index] < 0 {
+                let picked = newestRunning(count: -state.start[index], of: state.jobs[index], now: input.now)
+                stopped[index] = picked.count
+                tasksToStop += picked
+            }
+        }
+        var classes: [String: ClassDecision] = [:]
+        for (index, name) in state.names.enumerated() {
+            classes[name] = ClassDecision(
+                percent: state.percent[index], target: state.target[index], running: state.running[index],
+                waiting: state.waiting[index], start: started[index], stop: stopped[index])
+        }
+        return SchedulingDecision(
+            classes: classes, spread: spread, rebalanced: rebalance && !tasksToStart.isEmpty,
+            thresholdExceededSince: exceededSince, rebalanceFiresAt: firesAt,
+            tasksToStart: tasksToStart, tasksToStop: tasksToStop,
+            unknownClassJobs: state.unknownClassJobs, ignoredJobs: state.ignoredJobs)
+    }
+
+    // MARK: Rebalance check (step 1)
+
+    /// The spread, whether to rebalance now, and the new timer state. The spread is always
+    /// computed (the console shows it); the timer only runs while rebalancing is enabled, and it
+    /// is cleared as soon as the spread is back under the threshold (Scoot keeps it).
+    static func rebalanceCheck(_ input: SchedulingInput, _ state: ClassState)
+        -> (spread: Int, rebalance: Bool, exceededSince: SchedulerInstant?, firesAt: SchedulerInstant?)
+    {
+        let spread = state.spread(workers: input.healthyWorkers)
+        guard input.rebalanceThreshold > 0, input.rebalanceMinimumDuration > .zero, spread > input.rebalanceThreshold else {
+            return (spread, false, nil, nil)
+        }
+        guard let since = input.thresholdExceededSince else {
+            return (spread, false, input.now, input.now + input.rebalanceMinimumDuration)
+        }
+        if input.now - since > input.rebalanceMinimumDuration { return (spread, true, nil, nil) }
+        return (spread, false, since, since + input.rebalanceMinimumDuration)
+    }
+
+    // MARK: Picking tasks (step 4)
+
+    /// Least-running round robin over a class's jobs: visit jobs by running count, lowest first
+    /// (arrival order within a count); take one waiting task from each visited job; it then goes
+    /// to the back of the next count. Priority 2 jobs are served before 1 before 0 (Scoot ignores
+    /// priority).
+    static func pickTasks(count: Int, from jobs: [JobLoad]) -> [TaskReference] {
+        var picked: [TaskReference] = []
+        picked.reserveCapacity(count)
+        for priority in [2, 1, 0] where picked.count < count {
+            var queue = Heap<RoundRobinEntry>()
+            var nextTask: [Int] = Array(repeating: 0, count: jobs.count)
+            var sequence = 0
+            for (index, job) in jobs.enumerated() where job.priority.clampedPriority == priority && !job.waiting.isEmpty {
+                queue.insert(RoundRobinEntry(running: job.running.count, sequence: sequence, job: index))
+                sequence += 1
+            }
+            while picked.count < count, let entry = queue.popMin() {
+                let job = jobs[entry.job]
+                picked.append(TaskReference(jobID: job.id, taskID: job.waiting[nextTask[entry.job]]))
+                nextTask[entry.job] += 1
+                if nextTask[entry.job] < job.waiting.count {
+                    queue.insert(RoundRobinEntry(running: entry.running + 1, sequence: sequence, job: entry.job))
+                    sequence += 1
+                }
+            }
+        }
+        return picked
+    }
+
+    /// A job's place in the round robin: fewest running first, then first queued.
+    struct RoundRobinEntry: Comparable {
+        var running: Int
+        var sequence: Int
+        var job: Int
+
+        static func < (lhs: Self, rhs: Self) -> Bool {
+            (lhs.running, lhs.sequence) < (rhs.running, rhs.sequence)
+        }
+    }
+
+    /// The `count` most recently started running tasks of a class, newest first, looking back at
+    /// most `stopListLookBack`. Scoot buckets start times per second and leaves the order inside a
+    /// bucket open; we order by exact start time, then job and task id.
+    static func newestRunning(count: Int, of jobs: [JobLoad], now: SchedulerInstant) -> [TaskReference] {
+        let oldest = now - stopListLookBack
+        var running: [(startedAt: SchedulerInstant, task: TaskReference)] = []
+        for job in jobs {
+            for task in job.running where task.startedAt >= oldest {
+                running.append((task.startedAt, TaskReference(jobID: job.id, taskID: task.taskID)))
+            }
+        }
+        running.sort { $0.startedAt != $1.startedAt ? $0.startedAt > $1.startedAt : $0.task < $1.task }
+        return running.prefix(count).map(\.task)
+    }
+}
+
+extension Int {
+    /// Priorities outside 0...2 are treated as the nearest valid one.
+    var clampedPriority: Int { Swift.min(2, Swift.max(0, self)) }
+}
