@@ -27,10 +27,12 @@ generate:
 	$(SWIFT) run thrift-swift-gen idl/scoot.thrift --output Sources/ScootAPI/Generated/Scoot.swift --module-imports Thrift
 	$(SWIFT) run thrift-swift-gen Tests/ScootAPITests/Fixtures/alltypes.thrift --output Tests/ScootAPITests/Generated/AllTypes.swift --module-imports Thrift
 
-## Micro-benchmarks, side by side with Apache Thrift's Python TBinaryProtocolAccelerated.
+## Benchmarks: Thrift encode/decode side by side with Apache Thrift's Python accelerator, and
+## one scheduling step at 1k/10k/100k workers (time and allocations).
 bench: test-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-bench
-	$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/scoot-bench
+	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path); \
+	  $$bin/scoot-bench wire && LD_PRELOAD=$$bin/libMallocInterposerSwift.so $$bin/scoot-bench scheduler
 
 ## libFuzzer run of the message scanner and decoder; FUZZ_SECONDS=600 for a long run.
 fuzz:

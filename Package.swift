@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
     targets: [
         .target(
@@ -46,14 +47,17 @@ let package = Package(
         .executableTarget(
             name: "scoot-console",
             dependencies: [
-                "ScootAPI", "Thrift",
+                "ScootAPI", "Thrift", "SchedulerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "scoot-bench",
-            dependencies: ["ScootAPI", "Thrift"],
+            dependencies: [
+                "ScootAPI", "Thrift", "SchedulerCore",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ],
             path: "Benchmarks/scoot-bench"
         ),
         .executableTarget(

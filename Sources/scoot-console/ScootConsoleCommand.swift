@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `scoot-console` command: for now its version, its help and the in-memory demo server.
+/// The `scoot-console` command: for now its version, its help, the in-memory demo server and `plan`.
 @main
 struct ScootConsoleCommand: AsyncParsableCommand {
     static let version = "0.1.0"
@@ -9,10 +9,10 @@ struct ScootConsoleCommand: AsyncParsableCommand {
         commandName: "scoot-console",
         abstract: "Operations console for Scoot clusters (work in progress).",
         discussion: """
-            This version provides the CloudScoot wire layer and an in-memory demo server. \
-            The interactive console, the scheduler core and `serve` are not built yet.
+            This version provides the CloudScoot wire layer, an in-memory demo server and `plan`, a what-if \
+            run of Scoot's load-based scheduling algorithm. The interactive console and `serve` are not built yet.
             """,
         version: version,
-        subcommands: [DemoServerCommand.self]
+        subcommands: [DemoServerCommand.self, PlanCommand.self]
     )
 }

@@ -82,3 +82,51 @@ struct DemoServerBinaryTests {
         #expect(status == 0, "demo-server must exit 0 on SIGINT")
     }
 }
+
+@Suite("scoot-console plan")
+struct PlanBinaryTests {
+    private func plan(_ arguments: [String], input: String) async -> (status: Int32, output: String, errors: String) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = DemoServerBinaryTests.binary
+                process.arguments = ["plan"] + arguments
+                let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+                process.standardInput = stdin
+                process.standardOutput = stdout
+                process.standardError = stderr
+                do { try process.run() } catch {
+                    continuation.resume(returning: (-1, "", "cannot start: \(error)"))
+                    return
+                }
+                stdin.fileHandleForWriting.write(Data(input.utf8))
+                try? stdin.fileHandleForWriting.close()
+                let output = stdout.fileHandleForReading.readDataToEndOfFile()
+                let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)))
+            }
+        }
+    }
+
+    @Test func readmeExampleAsATable() async {
+        let input = """
+            {"workers": 1000, "classLoadPercents": {"c0": 30, "c1": 25, "c2": 20, "c3": 15, "c4": 10, "c5": 0},
+             "requestorToClassMap": {"r0": "c0", "r1": "c1", "r2": "c2", "r3": "c3", "r4": "c4", "r5": "c5"},
+             "jobs": [{"id": "a", "requestor": "r0", "running": 200, "waiting": 290}, {"id": "b", "requestor": "r1", "running": 300, "waiting": 230},
+                      {"id": "c", "requestor": "r2", "waiting": 150}, {"id": "d", "requestor": "r3", "running": 100, "waiting": 150},
+                      {"id": "e", "requestor": "r4", "running": 110, "waiting": 90}, {"id": "f", "requestor": "r5", "waiting": 328}]}
+            """
+        let result = await plan(["-", "--format", "table"], input: input)
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("c0          30     300      200      290       0     94     0"), "\(result.output)")
+        #expect(result.output.contains("spread 25  rebalance no  start 290  stop 0"))
+    }
+
+    @Test func badInputExitsWithCode2AndNamesTheField() async {
+        let result = await plan([], input: #"{"workers": 10, "jobs": [{"id": "j", "waiting": "many"}]}"#)
+        #expect(result.status == 2)
+        #expect(result.errors.contains("jobs[0].waiting: expected an integer, got a string"), "\(result.errors)")
+        #expect(result.output.isEmpty)
+    }
+}

@@ -68,7 +68,7 @@ struct EchoProcessor: ThriftProcessor {
 final class RawSocket: @unchecked Sendable {
     private let fd: Int32
 
-    init(port: Int, receiveTimeoutMs: Int = 3000) throws {
+    init(port: Int, receiveTimeoutMs: Int = 20_000) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
