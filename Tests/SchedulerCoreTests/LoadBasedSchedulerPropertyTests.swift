@@ -1,22 +1,10 @@
 import Testing
 @testable import SchedulerCore
 
-/// SplitMix64, so that a failing seed reproduces.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A random cluster: 2–8 classes (one sometimes at 0 %), up to 30 jobs, running tasks that fit
 /// the workers.
 func randomInput(seed: UInt64, rebalance: Bool) throws -> SchedulingInput {
-    var random = SeededGenerator(state: seed)
+    var random = SplitMix64(seed: seed)
     let classCount = Int.random(in: 2...8, using: &random)
     var percents: [String: Int] = [:]
     for index in 0..<classCount { percents["c\(index)"] = Int.random(in: 0...40, using: &random) }

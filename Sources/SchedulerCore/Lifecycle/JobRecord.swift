@@ -1,0 +1,85 @@
+/// A task's place in the scheduler's state machine (SCOOT_SEMANTICS §2.2).
+enum TaskState: Sendable, Hashable {
+    case notStarted
+    case inProgress
+    case completed
+}
+
+/// One attempt of a task on a worker.
+struct Attempt: Sendable, Hashable {
+    let id: Int
+    let workerID: String
+    let startedAt: SchedulerInstant
+    /// Timeout + overhead after the start: past it the scheduler declares TIMEDOUT.
+    let deadline: SchedulerInstant
+}
+
+/// When an attempt is overdue; ordered by deadline for the scheduler's timeout heap.
+struct AttemptDeadline: Comparable, Sendable {
+    let deadline: SchedulerInstant
+    let attemptID: Int
+
+    static func < (lhs: Self, rhs: Self) -> Bool { (lhs.deadline, lhs.attemptID) < (rhs.deadline, rhs.attemptID) }
+}
+
+/// A task inside the scheduler.
+struct TaskRecord: Sendable {
+    let definition: TaskDefinition
+    /// The effective timeout (§2.4).
+    let timeout: Duration
+    var state: TaskState = .notStarted
+    var timesTried = 0
+    /// The attempt running now, while InProgress.
+    var attempt: Attempt?
+    /// The latest not-yet-done report of a run; kept while the task waits for a retry, as Scoot's
+    /// GetStatus shows the previous attempt's RUNNING data then.
+    var latestReport: RunStatus?
+    /// The final run status, once Completed.
+    var finalStatus: RunStatus?
+
+    var taskID: String { definition.taskID }
+}
+
+/// A job inside the scheduler: in memory from admission until its last task completes, then kept
+/// for status queries only (the role of Scoot's saga log).
+struct JobRecord: Sendable {
+    let id: String
+    /// The definition as accepted: tag defaulted to the id, priority possibly inherited.
+    let definition: JobDefinition
+    /// The tasks in scheduling order (descending historical mean duration); changed only through
+    /// `updateTask`, which keeps the counts below.
+    private(set) var tasks: [TaskRecord]
+    /// Task id → index in `tasks`.
+    let taskIndex: [String: Int]
+    let submittedAt: SchedulerInstant
+    var startedAt: SchedulerInstant?
+    var endedAt: SchedulerInstant?
+    var killed = false
+    private(set) var waitingCount: Int
+    private(set) var completedCount = 0
+
+    init(id: String, definition: JobDefinition, tasks: [TaskRecord], submittedAt: SchedulerInstant) {
+        self.id = id
+        self.definition = definition
+        self.tasks = tasks
+        self.submittedAt = submittedAt
+        waitingCount = tasks.count
+        taskIndex = Dictionary(uniqueKeysWithValues: tasks.enumerated().map { ($0.element.taskID, $0.offset) })
+    }
+
+    /// Changes the task at `index` in place and keeps the per-state counts.
+    mutating func updateTask(at index: Int, _ change: (inout TaskRecord) -> Void) {
+        let before = tasks[index].state
+        change(&tasks[index])
+        let after = tasks[index].state
+        guard before != after else { return }
+        if before == .notStarted { waitingCount -= 1 }
+        if after == .notStarted { waitingCount += 1 }
+        if before == .completed { completedCount -= 1 }
+        if after == .completed { completedCount += 1 }
+    }
+
+    var isFinished: Bool { completedCount == tasks.count }
+    var unfinishedTaskCount: Int { tasks.count - completedCount }
+    var hasWaitingTask: Bool { waitingCount > 0 }
+}

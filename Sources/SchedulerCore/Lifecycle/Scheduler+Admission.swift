@@ -1,0 +1,82 @@
+import Foundation
+
+/// RunJob: validation, admission, and adding the job (SCOOT_SEMANTICS §1.4, §2.8).
+extension Scheduler {
+    /// Validates and admits a job and returns its id, a lowercase UUID v4. Checks run in Scoot's
+    /// order — stage B (`JobValidation`), then stage C: requestor limit, jobs-per-requestor limit,
+    /// priority, duplicate task ids, tag history — followed by the `maxTasks` throttle when
+    /// enforced. Once admitted, an empty tag becomes the job id and in-memory jobs of the same
+    /// requestor and basis with another tag are killed.
+    public func runJob(_ definition: JobDefinition) throws(SchedulerError) -> String {
+        try JobValidation.validate(definition)
+        try checkAdmissionLimits(requestor: definition.requestor)
+        try JobValidation.validatePriority(definition.priority)
+        try JobValidation.validateUniqueTaskIDs(definition)
+        if !definition.basis.isEmpty {
+            try tagHistory.check(requestor: definition.requestor, basis: definition.basis, tag: definition.tag)
+        }
+        try checkThrottle(newTasks: definition.tasks.count)
+        if !definition.basis.isEmpty {
+            tagHistory.record(requestor: definition.requestor, basis: definition.basis, tag: definition.tag)
+        }
+
+        let id = UUID().uuidString.lowercased()
+        var accepted = definition
+        if accepted.tag.isEmpty { accepted.tag = id }
+        if let inherited = inheritedPriority(of: accepted) { accepted.priority = inherited }
+        killJobsReplaced(by: accepted)
+
+        let tasks = durations.longestFirst(accepted.tasks).map {
+            TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
+        }
+        jobRecords[id] = JobRecord(id: id, definition: accepted, tasks: tasks, submittedAt: clock.now)
+        submissionOrder.append(id)
+        activeJobIDs.append(id)
+        return id
+    }
+
+    private func checkAdmissionLimits(requestor: String) throws(SchedulerError) {
+        let requestors = Set(activeJobIDs.map { jobRecords[$0]!.definition.requestor })
+        let jobsOfRequestor = activeJobIDs.count { jobRecords[$0]!.definition.requestor == requestor }
+        if jobsOfRequestor == 0, requestors.count >= configuration.maxRequestors {
+            throw canNotScheduleNow("exceeds max number of requestors: \(requestor) (\(configuration.maxRequestors))")
+        }
+        if jobsOfRequestor >= configuration.maxJobsPerRequestor {
+            throw canNotScheduleNow("exceeds max jobs per requestor: \(requestor) (\(configuration.maxJobsPerRequestor))")
+        }
+    }
+
+    private func checkThrottle(newTasks: Int) throws(SchedulerError) {
+        guard configuration.throttleMode == .enforce, maxTasks >= 0 else { return }
+        let current = currentTaskCount
+        if current + newTasks > maxTasks {
+            throw canNotScheduleNow("exceeds max tasks: \(current) in progress + \(newTasks) new > \(maxTasks)")
+        }
+    }
+
+    private func canNotScheduleNow(_ reason: String) -> SchedulerError {
+        .canNotScheduleNow(retryAfterMs: Int(configuration.admissionRetryAfter.wholeMilliseconds), reason: reason)
+    }
+
+    /// Scoot's rule: when the requestor has an in-memory job with the same tag, another basis
+    /// and another priority, the new job takes that job's priority.
+    private func inheritedPriority(of definition: JobDefinition) -> Int? {
+        activeJobIDs.lazy.map { self.jobRecords[$0]!.definition }.first {
+            $0.requestor == definition.requestor && $0.tag == definition.tag && $0.basis != definition.basis
+                && $0.priority != definition.priority
+        }?.priority
+    }
+
+    /// Kills the in-memory jobs of the same requestor and basis with another tag.
+    private func killJobsReplaced(by definition: JobDefinition) {
+        guard !definition.basis.isEmpty else { return }
+        for id in activeJobIDs {
+            let other = jobRecords[id]!
+            if !other.killed, other.definition.requestor == definition.requestor, other.definition.basis == definition.basis,
+                other.definition.tag != definition.tag
+            {
+                killTasks(ofJob: id)
+            }
+        }
+    }
+}

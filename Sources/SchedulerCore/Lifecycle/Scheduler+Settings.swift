@@ -1,0 +1,55 @@
+/// The settings operations of CloudScoot (SCOOT_SEMANTICS §1.3 #6–15), validated where Scoot
+/// accepts values that break it (docs/deviations.md).
+extension Scheduler {
+    /// Sets the task throttle: −1 = unlimited, 0 = accept nothing, N = at most N running +
+    /// waiting tasks (enforced at admission unless the throttle mode is advisory).
+    public func setMaxTasks(_ maxTasks: Int) throws(SchedulerError) {
+        try JobValidation.validateMaxTasks(maxTasks)
+        self.maxTasks = maxTasks
+    }
+
+    /// The normalized class → percent map.
+    public func getClassLoadPercents() -> [String: Int] { classLoadPercents }
+
+    /// Replaces the class → percent map, normalized to a sum of 100; an empty map, a negative
+    /// value or all zeros is refused.
+    public func setClassLoadPercents(_ percents: [String: Int]) throws(SchedulerError) {
+        do {
+            try ClassLoadPercents.validate(percents)
+        } catch {
+            throw .invalidRequest(error.description)
+        }
+        classLoadPercents = ClassLoadPercents.normalized(percents)
+    }
+
+    /// The requestor regex → class map.
+    public func getRequestorToClassMap() -> [String: String] { requestorClassifier.patterns }
+
+    /// Replaces the requestor regex → class map; an invalid regex or a class without a percent
+    /// entry is refused.
+    public func setRequestorToClassMap(_ map: [String: String]) throws(SchedulerError) {
+        do {
+            let classifier = try RequestorClassifier(map)
+            try classifier.validate(against: classLoadPercents)
+            requestorClassifier = classifier
+        } catch {
+            throw .invalidRequest(error.description)
+        }
+    }
+
+    /// Minutes the spread must stay above the threshold before a rebalance; ≤ 0 disables it.
+    public func getRebalanceMinimumDuration() -> Int { rebalanceMinimumDurationMinutes }
+
+    /// Sets the rebalance minimum duration in minutes (any value).
+    public func setRebalanceMinimumDuration(_ minutes: Int) {
+        rebalanceMinimumDurationMinutes = minutes
+    }
+
+    /// The spread threshold in percentage points; ≤ 0 disables rebalancing.
+    public func getRebalanceThreshold() -> Int { rebalanceThreshold }
+
+    /// Sets the rebalance threshold (any value).
+    public func setRebalanceThreshold(_ threshold: Int) {
+        rebalanceThreshold = threshold
+    }
+}

@@ -1,0 +1,89 @@
+/// GetStatus, GetSchedulerStatus and the console's read-only queries.
+extension Scheduler {
+    /// A job's status as Scoot derives it (SCOOT_SEMANTICS §2.6): an unknown id is NOT_STARTED
+    /// with empty maps; a known job is IN_PROGRESS until every task is Completed (also while
+    /// queued), then COMPLETED. A task is NOT_STARTED until tried, IN_PROGRESS while running or
+    /// waiting for a retry (with its latest RUNNING report), COMPLETED with its final status.
+    public func status(of jobID: String) -> JobStatus {
+        guard let job = jobRecords[jobID] else { return JobStatus(id: jobID, status: .notStarted) }
+        var result = JobStatus(id: jobID, status: job.isFinished ? .completed : .inProgress)
+        for task in job.tasks {
+            switch (task.state, task.timesTried) {
+            case (.completed, _):
+                result.taskStatus[task.taskID] = .completed
+                result.taskData[task.taskID] = task.finalStatus
+            case (.notStarted, 0):
+                result.taskStatus[task.taskID] = .notStarted
+            case (.inProgress, _), (.notStarted, _):
+                result.taskStatus[task.taskID] = .inProgress
+                result.taskData[task.taskID] = task.latestReport
+            }
+        }
+        return result
+    }
+
+    /// Tasks not yet Completed over all in-memory jobs, and the throttle.
+    public func schedulerStatus() -> SchedulerStatus {
+        SchedulerStatus(currentTasks: currentTaskCount, maxTasks: maxTasks)
+    }
+
+    /// Running + waiting tasks of in-memory jobs.
+    var currentTaskCount: Int { activeJobIDs.reduce(0) { $0 + jobRecords[$1]!.unfinishedTaskCount } }
+
+    /// Every job accepted so far, in submission order.
+    public func jobs() -> [JobSummary] {
+        submissionOrder.map { id in
+            let job = jobRecords[id]!
+            var counts = JobSummary.TaskCounts()
+            for task in job.tasks {
+                switch task.state {
+                case .notStarted: counts.waiting += 1
+                case .inProgress: counts.running += 1
+                case .completed:
+                    if task.finalStatus?.state == .complete, task.finalStatus?.exitCode == 0 {
+                        counts.completed += 1
+                    } else {
+                        counts.failed += 1
+                    }
+                }
+            }
+            let definition = job.definition
+            return JobSummary(
+                id: id, requestor: definition.requestor,
+                className: requestorClassifier.classify(definition.requestor, percents: classLoadPercents)?.className ?? "",
+                tag: definition.tag, basis: definition.basis, priority: definition.priority, jobType: definition.jobType,
+                status: job.isFinished ? .completed : .inProgress, killed: job.killed, taskCounts: counts,
+                submittedAt: job.submittedAt, startedAt: job.startedAt, endedAt: job.endedAt)
+        }
+    }
+
+    /// Every known worker, in the order they joined.
+    public func workers() -> [WorkerSummary] {
+        workerOrder.map { id in
+            let worker = workerRecords[id]!
+            let state: WorkerSummary.State =
+                switch worker.membership {
+                case .healthy: worker.current == nil ? .idle : .busy
+                case .offlined: .offline
+                case .suspended: .suspended
+                }
+            return WorkerSummary(
+                id: id, state: state, currentTask: worker.current?.task, lastSnapshotID: worker.lastSnapshotID, tasksRun: worker.tasksRun)
+        }
+    }
+
+    /// Per class load from the last step that ran the algorithm (it runs only while tasks wait,
+    /// as in Scoot), or nil before the first one.
+    public func classLoads() -> ClassLoadReport? {
+        guard let (at, decision) = lastDecision else { return nil }
+        let classes = ClassLoadPercents.descendingOrder(decision.classes.mapValues(\.percent)).map { name in
+            let load = decision.classes[name]!
+            return ClassLoadReport.ClassLoad(
+                name: name, percent: load.percent, target: load.target, running: load.running, waiting: load.waiting,
+                loaned: load.loaned, starting: load.start, stopping: load.stop)
+        }
+        return ClassLoadReport(
+            decidedAt: at, classes: classes, spread: decision.spread, rebalanced: decision.rebalanced,
+            rebalanceExceededSince: decision.thresholdExceededSince, rebalanceFiresAt: decision.rebalanceFiresAt)
+    }
+}

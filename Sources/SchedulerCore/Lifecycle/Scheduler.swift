@@ -1,0 +1,168 @@
+import HeapModule
+
+/// The scheduler: the one owner of all mutable scheduling state. It admits jobs, runs the
+/// load-based algorithm every step, launches and tracks attempts on a `WorkerBackend`, and answers
+/// the CloudScoot operations and the console's queries, behaving like Scoot's scheduler
+/// (SCOOT_SEMANTICS §1.3, §1.4, §2, §3.7–3.9) except for the fixes listed in docs/deviations.md.
+///
+/// Time comes only from the injected clock. `run()` steps every `tickInterval`; tests call
+/// `step()` directly with a `ManualClock`.
+public actor Scheduler {
+    let configuration: SchedulerConfiguration
+    let clock: any SchedulerClock
+    let backend: any WorkerBackend
+
+    // Jobs: every job ever accepted by id (status queries), all ids in submission order, and the
+    // in-memory (not yet finished) ones in arrival order.
+    var jobRecords: [String: JobRecord] = [:]
+    var submissionOrder: [String] = []
+    var activeJobIDs: [String] = []
+    /// Running attempt id → its task.
+    var runningAttempts: [Int: TaskReference] = [:]
+    /// Deadlines of attempts, earliest first; entries of attempts that already ended are skipped.
+    var attemptDeadlines = Heap<AttemptDeadline>()
+    var nextAttemptID = 1
+
+    // Workers by id, and ids in the order they joined.
+    var workerRecords: [String: WorkerRecord] = [:]
+    var workerOrder: [String] = []
+
+    var tagHistory = TagHistory()
+    var durations = DurationHistory()
+
+    // Settings changed by clients (SCOOT_SEMANTICS §4.2), at Scoot's defaults.
+    var classLoadPercents = ClassLoadPercents.scootDefaults
+    var requestorClassifier = RequestorClassifier.scootDefault
+    var rebalanceMinimumDurationMinutes = 4
+    var rebalanceThreshold = 0
+    var maxTasks = -1
+
+    // The rebalance timer and the last algorithm result.
+    var thresholdExceededSince: SchedulerInstant?
+    var lastDecision: (at: SchedulerInstant, decision: SchedulingDecision)?
+
+    var stopRequested = false
+
+    /// Creates a scheduler with no jobs; workers appear as the backend reports them.
+    public init(configuration: SchedulerConfiguration = SchedulerConfiguration(), clock: any SchedulerClock, backend: any WorkerBackend) {
+        self.configuration = configuration
+        self.clock = clock
+        self.backend = backend
+    }
+
+    /// Steps every `tickInterval` on the clock until `stop()` is called or the calling task is
+    /// cancelled.
+    public func run() async {
+        stopRequested = false
+        while !stopRequested, !Task.isCancelled {
+            step()
+            do {
+                try await clock.sleep(until: clock.now + configuration.tickInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Makes `run()` return after its current tick.
+    public func stop() {
+        stopRequested = true
+    }
+
+    /// One scheduling step (SCOOT_SEMANTICS §3.1): applies worker membership changes and run
+    /// reports, times out overdue attempts, forgets lost workers, retires finished jobs, then —
+    /// if any task is waiting — runs the load-based algorithm, aborts its stop list, and places
+    /// its start list on idle workers.
+    public func step() {
+        let now = clock.now
+        for event in backend.collectEvents() { apply(event, now: now) }
+        timeOutOverdueAttempts(now: now)
+        forgetLostWorkers(now: now)
+        retireFinishedJobs(now: now)
+        scheduleWaitingTasks(now: now)
+    }
+
+    private func retireFinishedJobs(now: SchedulerInstant) {
+        activeJobIDs.removeAll { id in
+            guard jobRecords[id]!.isFinished else { return false }
+            jobRecords[id]!.endedAt = now
+            return true
+        }
+    }
+
+    private func scheduleWaitingTasks(now: SchedulerInstant) {
+        guard activeJobIDs.contains(where: { jobRecords[$0]!.hasWaitingTask }) else { return }
+        let decision = LoadBasedScheduler.step(schedulingInput(now: now))
+        thresholdExceededSince = decision.thresholdExceededSince
+        lastDecision = (now, decision)
+        // Scoot ignores a stop list that comes without starts (§3.4 step 3).
+        guard !decision.tasksToStart.isEmpty else { return }
+        for task in decision.tasksToStop {
+            abortAttempt(of: task, error: RunStatus.rebalanceRequested + RunStatus.deadLetterTrailer)
+        }
+        let idle = workerOrder.compactMap { id in
+            workerRecords[id].flatMap { $0.isIdleAndHealthy ? WorkerAssignment.IdleWorker(id: id, lastSnapshotID: $0.lastSnapshotID) : nil }
+        }
+        let tasks = decision.tasksToStart.map { ($0, task($0).definition.snapshotID) }
+        for placement in WorkerAssignment.assign(tasks: tasks, idleWorkers: idle) {
+            launch(placement.task, on: placement.workerID, now: now)
+        }
+    }
+
+    /// The algorithm's view of the current state.
+    private func schedulingInput(now: SchedulerInstant) -> SchedulingInput {
+        let healthy = workerRecords.values.filter { $0.membership == .healthy }
+        let loads = activeJobIDs.map { id in
+            let job = jobRecords[id]!
+            var load = JobLoad(id: id, requestor: job.definition.requestor, priority: job.definition.priority)
+            for index in job.tasks.indices {
+                if let attempt = job.tasks[index].attempt {
+                    load.running.append(RunningTask(taskID: job.tasks[index].taskID, startedAt: attempt.startedAt))
+                } else if job.tasks[index].state == .notStarted {
+                    load.waiting.append(job.tasks[index].taskID)
+                }
+            }
+            return load
+        }
+        return SchedulingInput(
+            healthyWorkers: healthy.count, runningTasks: healthy.count { $0.current != nil }, classLoadPercents: classLoadPercents,
+            requestorToClass: requestorClassifier, rebalanceThreshold: rebalanceThreshold,
+            rebalanceMinimumDuration: .seconds(rebalanceMinimumDurationMinutes * 60), thresholdExceededSince: thresholdExceededSince,
+            now: now, jobs: loads)
+    }
+
+    private func launch(_ reference: TaskReference, on workerID: String, now: SchedulerInstant) {
+        let attemptID = nextAttemptID
+        nextAttemptID += 1
+        let record = task(reference)
+        let attempt = Attempt(id: attemptID, workerID: workerID, startedAt: now, deadline: now + record.timeout + configuration.taskTimeoutOverhead)
+        updateTask(reference) { task in
+            task.state = .inProgress
+            task.timesTried += 1
+            task.attempt = attempt
+        }
+        if jobRecords[reference.jobID]!.startedAt == nil { jobRecords[reference.jobID]!.startedAt = now }
+        workerRecords[workerID]!.current = (attemptID, reference)
+        workerRecords[workerID]!.lastSnapshotID = record.definition.snapshotID
+        workerRecords[workerID]!.tasksRun += 1
+        runningAttempts[attemptID] = reference
+        attemptDeadlines.insert(AttemptDeadline(deadline: attempt.deadline, attemptID: attemptID))
+        backend.startRun(
+            RunRequest(
+                attemptID: attemptID, workerID: workerID, task: reference, argv: record.definition.argv,
+                environment: record.definition.environment, snapshotID: record.definition.snapshotID, timeout: record.timeout,
+                tag: jobRecords[reference.jobID]!.definition.tag))
+    }
+
+    /// The record of a task of an in-memory job.
+    func task(_ reference: TaskReference) -> TaskRecord {
+        let job = jobRecords[reference.jobID]!
+        return job.tasks[job.taskIndex[reference.taskID]!]
+    }
+
+    /// Changes a task of a known job in place.
+    func updateTask(_ reference: TaskReference, _ change: (inout TaskRecord) -> Void) {
+        guard let index = jobRecords[reference.jobID]?.taskIndex[reference.taskID] else { return }
+        jobRecords[reference.jobID]!.updateTask(at: index, change)
+    }
+}

@@ -1,0 +1,38 @@
+/// Fixed settings of a `Scheduler`, with Scoot's defaults (SCOOT_SEMANTICS §7). Settings that
+/// clients change at run time (percents, requestor map, rebalance, throttle) live in the
+/// scheduler and start at Scoot's defaults.
+public struct SchedulerConfiguration: Sendable, Hashable {
+    /// Whether the `maxTasks` throttle refuses jobs or is only reported.
+    public enum ThrottleMode: String, Sendable, Hashable {
+        /// Running + waiting + new tasks > maxTasks → `CanNotScheduleNow` (our fix).
+        case enforce
+        /// Stored and reported only, as in Scoot.
+        case advisory
+    }
+
+    /// Failed attempts retried per task; total attempts = this + 1.
+    public var maxRetriesPerTask: Int = 0
+    /// Timeout of tasks that set none (neither their own nor a job default).
+    public var defaultTaskTimeout: Duration = .seconds(30 * 60)
+    /// How long past a task's timeout the scheduler waits for a final status before it declares
+    /// the attempt TIMEDOUT and aborts it.
+    public var taskTimeoutOverhead: Duration = .seconds(15)
+    /// Distinct requestors that may have jobs in memory at once.
+    public var maxRequestors: Int = 10
+    /// Jobs one requestor may have in memory at once.
+    public var maxJobsPerRequestor: Int = 100
+    /// Time between two scheduling steps of `run()`.
+    public var tickInterval: Duration = .milliseconds(250)
+    /// Whether `maxTasks` is enforced at admission.
+    public var throttleMode: ThrottleMode = .enforce
+    /// Requestors allowed to offline and reinstate workers; empty → everyone.
+    public var admins: Set<String> = []
+    /// The `retryAfterMs` sent with `CanNotScheduleNow`.
+    public var admissionRetryAfter: Duration = .seconds(1)
+    /// How long a worker that left the cluster stays suspended, waiting to come back with its
+    /// state, before it is forgotten.
+    public var lostWorkerGrace: Duration = .seconds(60)
+
+    /// Scoot's defaults.
+    public init() {}
+}

@@ -1,0 +1,64 @@
+import Testing
+@testable import SchedulerCore
+
+@Suite("Scheduler settings")
+struct SchedulerSettingsTests {
+    @Test func defaultsAreScoots() async {
+        let scheduler = SimulatedCluster().scheduler
+        #expect(await scheduler.getClassLoadPercents() == ClassLoadPercents.scootDefaults)
+        #expect(await scheduler.getRequestorToClassMap() == RequestorClassifier.scootDefaults)
+        #expect(await scheduler.getRebalanceMinimumDuration() == 4)
+        #expect(await scheduler.getRebalanceThreshold() == 0)
+        #expect(await scheduler.schedulerStatus() == SchedulerStatus(currentTasks: 0, maxTasks: -1))
+    }
+
+    @Test func percentsAreStoredNormalized() async throws {
+        let scheduler = SimulatedCluster().scheduler
+        try await scheduler.setClassLoadPercents(["a": 30, "b": 25, "c": 15, "d": 10, "e": 0])
+        #expect(await scheduler.getClassLoadPercents() == ["a": 39, "b": 31, "c": 18, "d": 12, "e": 0])
+    }
+
+    @Test(arguments: [[:], ["a": 0, "b": 0], ["a": 50, "b": -1]] as [[String: Int]])
+    func invalidPercentsAreRefusedAndKeepTheOldMap(percents: [String: Int]) async throws {
+        let scheduler = SimulatedCluster().scheduler
+        let error = await #expect(throws: SchedulerError.self) { try await scheduler.setClassLoadPercents(percents) }
+        guard case .invalidRequest = error else {
+            Issue.record("expected invalidRequest, got \(String(describing: error))")
+            return
+        }
+        #expect(await scheduler.getClassLoadPercents() == ClassLoadPercents.scootDefaults)
+    }
+
+    @Test func requestorMapIsValidatedAgainstTheRegexSyntaxAndThePercents() async throws {
+        let scheduler = SimulatedCluster().scheduler
+        try await scheduler.setRequestorToClassMap(["^ci-": "land"])
+        #expect(await scheduler.getRequestorToClassMap() == ["^ci-": "land"])
+        for bad in [["(unclosed": "land"], ["x.*": "no-such-class"]] {
+            let error = await #expect(throws: SchedulerError.self) { try await scheduler.setRequestorToClassMap(bad) }
+            guard case .invalidRequest = error else {
+                Issue.record("expected invalidRequest, got \(String(describing: error))")
+                continue
+            }
+        }
+        #expect(await scheduler.getRequestorToClassMap() == ["^ci-": "land"])
+    }
+
+    @Test func rebalanceSettingsTakeAnyValue() async {
+        let scheduler = SimulatedCluster().scheduler
+        await scheduler.setRebalanceMinimumDuration(-3)
+        await scheduler.setRebalanceThreshold(25)
+        #expect(await scheduler.getRebalanceMinimumDuration() == -3)
+        #expect(await scheduler.getRebalanceThreshold() == 25)
+    }
+
+    @Test func jobsReportTheirClassUnderTheCurrentSettings() async throws {
+        let cluster = SimulatedCluster()
+        let id = try await cluster.scheduler.runJob(simpleJob(requestor: "diff-bot"))
+        let unmatched = try await cluster.scheduler.runJob(simpleJob(requestor: "someone"))
+        var classes = Dictionary(uniqueKeysWithValues: await cluster.scheduler.jobs().map { ($0.id, $0.className) })
+        #expect(classes == [id: "diff", unmatched: "unknown"])
+        try await cluster.scheduler.setRequestorToClassMap(["some": "sandbox"])
+        classes = Dictionary(uniqueKeysWithValues: await cluster.scheduler.jobs().map { ($0.id, $0.className) })
+        #expect(classes == [id: "unknown", unmatched: "sandbox"])
+    }
+}
