@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -40,6 +41,18 @@ let package = Package(
         ),
         .target(name: "ThriftCodegen"),
         .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
+        .target(name: "ProcessWorkers", dependencies: ["SchedulerCore"]),
+        .target(name: "JobStore", dependencies: ["SchedulerCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "ScootServer",
+            dependencies: [
+                "SchedulerCore", "ScootAPI", "Thrift",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "thrift-swift-gen",
             dependencies: ["ThriftCodegen", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -69,6 +82,9 @@ let package = Package(
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
+        .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore"]),
+        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore"]),
+        .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "Thrift"]),
         .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "Thrift"], exclude: ["Fixtures"]),
     ],

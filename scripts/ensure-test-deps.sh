@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure the tools the interop tests need are present: Apache Thrift's compiler (Debian's
-# thrift-compiler), its Python library (PyPI's thrift, with the fastbinary accelerator), and tmux.
+# Makes sure the tools the build and the tests need are present: Apache Thrift's compiler
+# (Debian's thrift-compiler), its Python library (PyPI's thrift, with the fastbinary accelerator),
+# tmux, and SQLite's headers for GRDB (libsqlite3-dev).
 # Installs what is missing when running as root; otherwise says what to install.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ PY_THRIFT_VERSION=0.22.0
 missing_apt=()
 command -v thrift >/dev/null 2>&1 || missing_apt+=(thrift-compiler)
 command -v tmux >/dev/null 2>&1 || missing_apt+=(tmux)
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing_apt+=(libsqlite3-dev)
 python3 -c 'import thrift.protocol.fastbinary' >/dev/null 2>&1 || need_pip=1
 
 if [ ${#missing_apt[@]} -gt 0 ]; then
