@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "ScootServer",
             dependencies: [
-                "SchedulerCore", "ScootAPI", "Thrift",
+                "SchedulerCore", "ScootAPI", "Thrift", "ProcessWorkers", "JobStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "scoot-console",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

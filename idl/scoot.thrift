@@ -257,3 +257,111 @@ service CloudScoot {
     2: ScootServerError err
   )
 }
+
+# ---------------------------------------------------------------------------------------------
+# scoot-console's extension: what the console needs beyond CloudScoot, served on the same port.
+# A plain CloudScoot client never calls these; a real Scoot scheduler answers them with
+# TApplicationException(UNKNOWN_METHOD), which the console takes as "not supported".
+# Times are milliseconds since the Unix epoch.
+# ---------------------------------------------------------------------------------------------
+
+/// What a worker is doing.
+enum WorkerState {
+  IDLE = 1
+  BUSY = 2
+  OFFLINE = 3
+  SUSPENDED = 4
+}
+
+/// Which jobs ListJobs returns; unset fields do not filter.
+struct JobFilter {
+  /// Only jobs whose status is one of these.
+  1: optional list<Status> statuses
+  /// Only jobs of this requestor.
+  2: optional string requestor
+  /// Only jobs in this scheduling class.
+  3: optional string className
+  /// At most this many jobs, newest first (default 500).
+  4: optional i32 limit
+}
+
+/// One job as the console lists it.
+struct JobSummary {
+  1: required string id
+  2: required string requestor
+  /// The job's scheduling class under the current settings.
+  3: required string className
+  4: required string tag
+  5: required string basis
+  6: required i32 priority
+  7: required Status status
+  /// Whether a user (or a newer job with the same basis) killed it.
+  8: required bool killed
+  9: required i32 waitingTasks
+  10: required i32 runningTasks
+  /// Finished with COMPLETE and exit code 0.
+  11: required i32 completedTasks
+  /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT.
+  12: required i32 failedTasks
+  13: required i64 submittedAtMs
+  14: optional i64 startedAtMs
+  15: optional i64 endedAtMs
+  16: optional string jobType
+}
+
+/// One worker as the console lists it.
+struct WorkerInfo {
+  1: required string id
+  2: required WorkerState state
+  3: optional string currentJobId
+  4: optional string currentTaskId
+  /// The snapshot of the last task it ran; empty when fresh.
+  5: required string lastSnapshotId
+  /// Task attempts it has started.
+  6: required i32 tasksRun
+}
+
+/// One scheduling class's load at the last scheduling step.
+struct ClassLoad {
+  1: required string name
+  /// Normalized percent.
+  2: required i32 percent
+  /// Entitlement in workers.
+  3: required i32 target
+  4: required i32 running
+  5: required i32 waiting
+  /// Workers on loan: running above target.
+  6: required i32 loaned
+  7: required i32 starting
+  8: required i32 stopping
+}
+
+/// Class loads, the spread and the rebalance timer, in one answer.
+struct ClusterLoad {
+  /// By descending percent.
+  1: required list<ClassLoad> classes
+  /// Percentage points between the most under-served and the most over-served class.
+  2: required i32 spread
+  3: required i32 rebalanceThreshold
+  4: required i32 rebalanceMinimumDurationMin
+  /// Since when the spread has been above the threshold, if it is.
+  5: optional i64 thresholdExceededSinceMs
+  /// When the rebalance fires if the spread stays above the threshold.
+  6: optional i64 rebalanceFiresAtMs
+  /// When the numbers were computed.
+  7: required i64 computedAtMs
+}
+
+/// CloudScoot plus the calls the console needs.
+service ScootConsole extends CloudScoot {
+  /// Jobs in memory and recently finished, newest first.
+  list<JobSummary> ListJobs(1: JobFilter filter) throws (
+    1: InvalidRequest ir
+  )
+
+  /// Every worker the scheduler knows.
+  list<WorkerInfo> ListWorkers()
+
+  /// Per-class load and the rebalance timer.
+  ClusterLoad GetClusterLoad()
+}

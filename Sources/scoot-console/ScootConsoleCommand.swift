@@ -13,6 +13,6 @@ struct ScootConsoleCommand: AsyncParsableCommand {
             run of Scoot's load-based scheduling algorithm. The interactive console and `serve` are not built yet.
             """,
         version: version,
-        subcommands: [DemoServerCommand.self, PlanCommand.self]
+        subcommands: [ServeCommand.self, DemoServerCommand.self, PlanCommand.self]
     )
 }

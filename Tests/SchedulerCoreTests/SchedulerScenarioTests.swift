@@ -61,8 +61,8 @@ struct SchedulerScenarioTests {
         let cluster = SimulatedCluster(workers: 10, configuration: configuration)
         try await cluster.scheduler.setClassLoadPercents(["a": 50, "b": 50])
         try await cluster.scheduler.setRequestorToClassMap(["^a": "a", "^b": "b"])
-        await cluster.scheduler.setRebalanceThreshold(10)
-        await cluster.scheduler.setRebalanceMinimumDuration(1)
+        try await cluster.scheduler.setRebalanceThreshold(10)
+        try await cluster.scheduler.setRebalanceMinimumDuration(1)
 
         let greedy = try await cluster.scheduler.runJob(simpleJob(tasks: 20, argv: ["sleep", "10000"], requestor: "a-bot"))
         await cluster.scheduler.step()

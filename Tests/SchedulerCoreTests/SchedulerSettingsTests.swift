@@ -43,10 +43,10 @@ struct SchedulerSettingsTests {
         #expect(await scheduler.getRequestorToClassMap() == ["^ci-": "land"])
     }
 
-    @Test func rebalanceSettingsTakeAnyValue() async {
+    @Test func rebalanceSettingsTakeAnyValue() async throws {
         let scheduler = SimulatedCluster().scheduler
-        await scheduler.setRebalanceMinimumDuration(-3)
-        await scheduler.setRebalanceThreshold(25)
+        try await scheduler.setRebalanceMinimumDuration(-3)
+        try await scheduler.setRebalanceThreshold(25)
         #expect(await scheduler.getRebalanceMinimumDuration() == -3)
         #expect(await scheduler.getRebalanceThreshold() == 25)
     }

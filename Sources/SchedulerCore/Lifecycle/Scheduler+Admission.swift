@@ -5,8 +5,10 @@ extension Scheduler {
     /// Validates and admits a job and returns its id, a lowercase UUID v4. Checks run in Scoot's
     /// order — stage B (`JobValidation`), then stage C: requestor limit, jobs-per-requestor limit,
     /// priority, duplicate task ids, tag history — followed by the `maxTasks` throttle when
-    /// enforced. Once admitted, an empty tag becomes the job id and in-memory jobs of the same
-    /// requestor and basis with another tag are killed.
+    /// enforced. The job is then written to the journal, if any, before anything changes: when
+    /// that fails, RunJob fails and nothing is admitted. Once admitted, an empty tag becomes the
+    /// job id, in-memory jobs of the same requestor and basis with another tag are killed, and
+    /// `run()` is woken so that the job starts at once.
     public func runJob(_ definition: JobDefinition) throws(SchedulerError) -> String {
         try JobValidation.validate(definition)
         try checkAdmissionLimits(requestor: definition.requestor)
@@ -16,22 +18,26 @@ extension Scheduler {
             try tagHistory.check(requestor: definition.requestor, basis: definition.basis, tag: definition.tag)
         }
         try checkThrottle(newTasks: definition.tasks.count)
-        if !definition.basis.isEmpty {
-            tagHistory.record(requestor: definition.requestor, basis: definition.basis, tag: definition.tag)
-        }
 
         let id = UUID().uuidString.lowercased()
         var accepted = definition
         if accepted.tag.isEmpty { accepted.tag = id }
         if let inherited = inheritedPriority(of: accepted) { accepted.priority = inherited }
+        let submittedAt = clock.now
+        try persistAccepted(JournaledJob(id: id, definition: accepted, submittedAt: wallTime(submittedAt)))
+
+        if !definition.basis.isEmpty {
+            tagHistory.record(requestor: definition.requestor, basis: definition.basis, tag: definition.tag)
+        }
         killJobsReplaced(by: accepted)
 
         let tasks = durations.longestFirst(accepted.tasks).map {
             TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
         }
-        jobRecords[id] = JobRecord(id: id, definition: accepted, tasks: tasks, submittedAt: clock.now)
+        jobRecords[id] = JobRecord(id: id, definition: accepted, tasks: tasks, submittedAt: submittedAt)
         submissionOrder.append(id)
         activeJobIDs.append(id)
+        wake()
         return id
     }
 

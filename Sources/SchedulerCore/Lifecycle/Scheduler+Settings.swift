@@ -1,10 +1,14 @@
 /// The settings operations of CloudScoot (SCOOT_SEMANTICS §1.3 #6–15), validated where Scoot
-/// accepts values that break it (docs/deviations.md).
+/// accepts values that break it (docs/deviations.md). A valid new value is written to the
+/// journal, if any, before it takes effect; when that fails, the setter fails and nothing changes.
 extension Scheduler {
     /// Sets the task throttle: −1 = unlimited, 0 = accept nothing, N = at most N running +
     /// waiting tasks (enforced at admission unless the throttle mode is advisory).
     public func setMaxTasks(_ maxTasks: Int) throws(SchedulerError) {
         try JobValidation.validateMaxTasks(maxTasks)
+        var settings = currentSettings
+        settings.maxTasks = maxTasks
+        try persist(settings)
         self.maxTasks = maxTasks
     }
 
@@ -19,7 +23,10 @@ extension Scheduler {
         } catch {
             throw .invalidRequest(error.description)
         }
-        classLoadPercents = ClassLoadPercents.normalized(percents)
+        var settings = currentSettings
+        settings.classLoadPercents = ClassLoadPercents.normalized(percents)
+        try persist(settings)
+        classLoadPercents = settings.classLoadPercents
     }
 
     /// The requestor regex → class map.
@@ -28,20 +35,27 @@ extension Scheduler {
     /// Replaces the requestor regex → class map; an invalid regex or a class without a percent
     /// entry is refused.
     public func setRequestorToClassMap(_ map: [String: String]) throws(SchedulerError) {
+        let classifier: RequestorClassifier
         do {
-            let classifier = try RequestorClassifier(map)
+            classifier = try RequestorClassifier(map)
             try classifier.validate(against: classLoadPercents)
-            requestorClassifier = classifier
         } catch {
             throw .invalidRequest(error.description)
         }
+        var settings = currentSettings
+        settings.requestorToClassMap = classifier.patterns
+        try persist(settings)
+        requestorClassifier = classifier
     }
 
     /// Minutes the spread must stay above the threshold before a rebalance; ≤ 0 disables it.
     public func getRebalanceMinimumDuration() -> Int { rebalanceMinimumDurationMinutes }
 
     /// Sets the rebalance minimum duration in minutes (any value).
-    public func setRebalanceMinimumDuration(_ minutes: Int) {
+    public func setRebalanceMinimumDuration(_ minutes: Int) throws(SchedulerError) {
+        var settings = currentSettings
+        settings.rebalanceMinimumDurationMinutes = minutes
+        try persist(settings)
         rebalanceMinimumDurationMinutes = minutes
     }
 
@@ -49,7 +63,10 @@ extension Scheduler {
     public func getRebalanceThreshold() -> Int { rebalanceThreshold }
 
     /// Sets the rebalance threshold (any value).
-    public func setRebalanceThreshold(_ threshold: Int) {
+    public func setRebalanceThreshold(_ threshold: Int) throws(SchedulerError) {
+        var settings = currentSettings
+        settings.rebalanceThreshold = threshold
+        try persist(settings)
         rebalanceThreshold = threshold
     }
 }

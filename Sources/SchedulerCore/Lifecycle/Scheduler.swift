@@ -1,3 +1,4 @@
+import Foundation
 import HeapModule
 
 /// The scheduler: the one owner of all mutable scheduling state. It admits jobs, runs the
@@ -29,6 +30,14 @@ public actor Scheduler {
 
     var tagHistory = TagHistory()
     var durations = DurationHistory()
+    /// Finished jobs in order of ending, for the retention purge.
+    var finishedJobs: [FinishedJob] = []
+
+    // Persistence: the journal (nil = in memory only), the wall-clock time of the clock's zero,
+    // and the last journal write of a step that failed.
+    var journal: (any JobJournal)?
+    var wallClockOrigin = Date()
+    var journalFailure: String?
 
     // Settings changed by clients (SCOOT_SEMANTICS §4.2), at Scoot's defaults.
     var classLoadPercents = ClassLoadPercents.scootDefaults
@@ -42,25 +51,56 @@ public actor Scheduler {
     var lastDecision: (at: SchedulerInstant, decision: SchedulingDecision)?
 
     var stopRequested = false
+    /// Cuts `run()`'s sleep short: set by `wake()` and by the backend's event observer.
+    let wakeUpSignal: WakeUpSignal
 
-    /// Creates a scheduler with no jobs; workers appear as the backend reports them.
+    /// Creates a scheduler with no jobs; workers appear as the backend reports them. The
+    /// scheduler registers itself as the backend's event observer, so `run()` steps as soon as a
+    /// backend that reports asynchronously has something new.
     public init(configuration: SchedulerConfiguration = SchedulerConfiguration(), clock: any SchedulerClock, backend: any WorkerBackend) {
         self.configuration = configuration
         self.clock = clock
         self.backend = backend
+        let wakeUpSignal = WakeUpSignal()
+        self.wakeUpSignal = wakeUpSignal
+        backend.setEventObserver { wakeUpSignal.signal() }
     }
 
-    /// Steps every `tickInterval` on the clock until `stop()` is called or the calling task is
-    /// cancelled.
+    /// Steps every `tickInterval` on the clock, and at once after each `wake()`, until `stop()`
+    /// is called or the calling task is cancelled.
     public func run() async {
         stopRequested = false
         while !stopRequested, !Task.isCancelled {
             step()
-            do {
-                try await clock.sleep(until: clock.now + configuration.tickInterval)
-            } catch {
-                return
+            guard await sleepUntilNextTickOrWakeUp() else { return }
+        }
+    }
+
+    /// Makes `run()` step now instead of at the end of its current sleep. Callable from anywhere;
+    /// wake-ups before the next sleep are merged into one immediate step.
+    public nonisolated func wake() {
+        wakeUpSignal.signal()
+    }
+
+    /// Sleeps until the next tick or a wake-up, whichever comes first; false when cancelled.
+    private func sleepUntilNextTickOrWakeUp() async -> Bool {
+        let deadline = clock.now + configuration.tickInterval
+        return await withTaskGroup(of: Bool.self) { [clock, wakeUpSignal] group in
+            group.addTask {
+                do {
+                    try await clock.sleep(until: deadline)
+                    return true
+                } catch {
+                    return false
+                }
             }
+            group.addTask {
+                await wakeUpSignal.wait()
+                return !Task.isCancelled
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first && !Task.isCancelled
         }
     }
 
@@ -79,6 +119,7 @@ public actor Scheduler {
         timeOutOverdueAttempts(now: now)
         forgetLostWorkers(now: now)
         retireFinishedJobs(now: now)
+        purgeExpiredJobs(now: now)
         scheduleWaitingTasks(now: now)
     }
 
@@ -86,6 +127,8 @@ public actor Scheduler {
         activeJobIDs.removeAll { id in
             guard jobRecords[id]!.isFinished else { return false }
             jobRecords[id]!.endedAt = now
+            journalJobEnded(jobRecords[id]!, at: now)
+            finishedJobs.append(FinishedJob(id: id, endedAt: now))
             return true
         }
     }
@@ -163,6 +206,8 @@ public actor Scheduler {
     /// Changes a task of a known job in place.
     func updateTask(_ reference: TaskReference, _ change: (inout TaskRecord) -> Void) {
         guard let index = jobRecords[reference.jobID]?.taskIndex[reference.taskID] else { return }
+        let before = jobRecords[reference.jobID]!.tasks[index]
         jobRecords[reference.jobID]!.updateTask(at: index, change)
+        journalChange(of: reference, from: before, to: jobRecords[reference.jobID]!.tasks[index])
     }
 }

@@ -32,6 +32,9 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     /// How long a worker that left the cluster stays suspended, waiting to come back with its
     /// state, before it is forgotten.
     public var lostWorkerGrace: Duration = .seconds(60)
+    /// How long a finished job answers status queries after its end before it is forgotten, in
+    /// memory and in the journal.
+    public var finishedJobRetention: Duration = .seconds(7 * 24 * 60 * 60)
 
     /// Scoot's defaults.
     public init() {}

@@ -1,5 +1,5 @@
 /// One task of a job: a command to run on a worker.
-public struct TaskDefinition: Sendable, Hashable {
+public struct TaskDefinition: Sendable, Hashable, Codable {
     /// The command line; must not be empty.
     public var argv: [String]
     /// Environment variables for the command.
@@ -22,7 +22,7 @@ public struct TaskDefinition: Sendable, Hashable {
 }
 
 /// A job as submitted by `runJob`: a list of tasks and the metadata Scoot keeps with them.
-public struct JobDefinition: Sendable, Hashable {
+public struct JobDefinition: Sendable, Hashable, Codable {
     /// The tasks; at least one.
     public var tasks: [TaskDefinition]
     /// Timeout for tasks without a positive timeout of their own (`defaultTaskTimeoutMs`); any

@@ -58,4 +58,14 @@ public protocol WorkerBackend: Sendable {
     func abortRun(attemptID: Int)
     /// Membership changes and run reports since the previous call, in the order they happened.
     func collectEvents() -> [WorkerEvent]
+    /// Registers the function to call, from any thread, each time the backend has buffered a new
+    /// event, so that the scheduler collects it at once instead of at its next tick. The
+    /// scheduler registers itself when it is created.
+    func setEventObserver(_ observer: @escaping @Sendable () -> Void)
+}
+
+extension WorkerBackend {
+    /// Backends that compute their events when collected (simulations on the scheduler's clock)
+    /// have nothing to announce and ignore the observer.
+    public func setEventObserver(_ observer: @escaping @Sendable () -> Void) {}
 }

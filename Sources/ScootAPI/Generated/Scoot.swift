@@ -2600,3 +2600,1361 @@ public struct CloudScootClient: Sendable {
         if let error = result.err { throw error }
     }
 }
+
+/// What a worker is doing.
+public enum WorkerState: Sendable, Hashable, CustomStringConvertible {
+    /// `IDLE` (1).
+    case idle
+    /// `BUSY` (2).
+    case busy
+    /// `OFFLINE` (3).
+    case offline
+    /// `SUSPENDED` (4).
+    case suspended
+    /// A number this build does not know; kept so that it is shown and sent back unchanged.
+    case unrecognized(Int32)
+
+    /// Creates a value from its wire number; numbers the IDL does not list become `.unrecognized`.
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 1: self = .idle
+        case 2: self = .busy
+        case 3: self = .offline
+        case 4: self = .suspended
+        default: self = .unrecognized(rawValue)
+        }
+    }
+
+    /// The wire number.
+    public var rawValue: Int32 {
+        switch self {
+        case .idle: return 1
+        case .busy: return 2
+        case .offline: return 3
+        case .suspended: return 4
+        case .unrecognized(let rawValue): return rawValue
+        }
+    }
+
+    /// The name in the IDL, such as `IDLE`; the number for unrecognized values.
+    public var name: String {
+        switch self {
+        case .idle: return "IDLE"
+        case .busy: return "BUSY"
+        case .offline: return "OFFLINE"
+        case .suspended: return "SUSPENDED"
+        case .unrecognized(let rawValue): return String(rawValue)
+        }
+    }
+
+    /// Looks a value up by its IDL name; `nil` for names the IDL does not list.
+    public init?(name: String) {
+        switch name {
+        case "IDLE": self = .idle
+        case "BUSY": self = .busy
+        case "OFFLINE": self = .offline
+        case "SUSPENDED": self = .suspended
+        default: return nil
+        }
+    }
+
+    /// Every value the IDL lists, in IDL order.
+    public static let knownCases: [WorkerState] = [.idle, .busy, .offline, .suspended]
+
+    public var description: String { name }
+}
+
+/// Which jobs ListJobs returns; unset fields do not filter.
+public struct JobFilter: ThriftStruct, Hashable, Sendable {
+    /// Only jobs whose status is one of these.
+    public var statuses: [Status]?
+    /// Only jobs of this requestor.
+    public var requestor: String?
+    /// Only jobs in this scheduling class.
+    public var className: String?
+    /// At most this many jobs, newest first (default 500).
+    public var limit: Int32?
+
+    /// Creates a value from its fields.
+    public init(
+        statuses: [Status]? = nil,
+        requestor: String? = nil,
+        className: String? = nil,
+        limit: Int32? = nil
+    ) {
+        self.statuses = statuses
+        self.requestor = requestor
+        self.className = className
+        self.limit = limit
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var statuses: [Status]?
+        var requestor: String?
+        var className: String?
+        var limit: Int32?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .i32 {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [Status] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(Status(rawValue: try reader.readI32()))
+                    }
+                    statuses = list
+                }
+                reader.leaveNesting()
+            case (2, .string):
+                requestor = try reader.readString()
+            case (3, .string):
+                className = try reader.readString()
+            case (4, .i32):
+                limit = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.statuses = statuses
+        self.requestor = requestor
+        self.className = className
+        self.limit = limit
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let statuses {
+            writer.writeFieldHeader(.list, id: 1)
+            writer.writeListHeader(.i32, count: statuses.count)
+            for element in statuses {
+                writer.writeI32(element.rawValue)
+            }
+        }
+        if let requestor {
+            writer.writeFieldHeader(.string, id: 2)
+            writer.writeString(requestor)
+        }
+        if let className {
+            writer.writeFieldHeader(.string, id: 3)
+            writer.writeString(className)
+        }
+        if let limit {
+            writer.writeFieldHeader(.i32, id: 4)
+            writer.writeI32(limit)
+        }
+        writer.writeFieldStop()
+    }
+}
+
+/// One job as the console lists it.
+public struct JobSummary: ThriftStruct, Hashable, Sendable {
+    /// The `id` field (id 1).
+    public var id: String
+    /// The `requestor` field (id 2).
+    public var requestor: String
+    /// The job's scheduling class under the current settings.
+    public var className: String
+    /// The `tag` field (id 4).
+    public var tag: String
+    /// The `basis` field (id 5).
+    public var basis: String
+    /// The `priority` field (id 6).
+    public var priority: Int32
+    /// The `status` field (id 7).
+    public var status: Status
+    /// Whether a user (or a newer job with the same basis) killed it.
+    public var killed: Bool
+    /// The `waitingTasks` field (id 9).
+    public var waitingTasks: Int32
+    /// The `runningTasks` field (id 10).
+    public var runningTasks: Int32
+    /// Finished with COMPLETE and exit code 0.
+    public var completedTasks: Int32
+    /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT.
+    public var failedTasks: Int32
+    /// The `submittedAtMs` field (id 13).
+    public var submittedAtMs: Int64
+    /// The `startedAtMs` field (id 14).
+    public var startedAtMs: Int64?
+    /// The `endedAtMs` field (id 15).
+    public var endedAtMs: Int64?
+    /// The `jobType` field (id 16).
+    public var jobType: String?
+
+    /// Creates a value from its fields.
+    public init(
+        id: String,
+        requestor: String,
+        className: String,
+        tag: String,
+        basis: String,
+        priority: Int32,
+        status: Status,
+        killed: Bool,
+        waitingTasks: Int32,
+        runningTasks: Int32,
+        completedTasks: Int32,
+        failedTasks: Int32,
+        submittedAtMs: Int64,
+        startedAtMs: Int64? = nil,
+        endedAtMs: Int64? = nil,
+        jobType: String? = nil
+    ) {
+        self.id = id
+        self.requestor = requestor
+        self.className = className
+        self.tag = tag
+        self.basis = basis
+        self.priority = priority
+        self.status = status
+        self.killed = killed
+        self.waitingTasks = waitingTasks
+        self.runningTasks = runningTasks
+        self.completedTasks = completedTasks
+        self.failedTasks = failedTasks
+        self.submittedAtMs = submittedAtMs
+        self.startedAtMs = startedAtMs
+        self.endedAtMs = endedAtMs
+        self.jobType = jobType
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var id: String?
+        var requestor: String?
+        var className: String?
+        var tag: String?
+        var basis: String?
+        var priority: Int32?
+        var status: Status?
+        var killed: Bool?
+        var waitingTasks: Int32?
+        var runningTasks: Int32?
+        var completedTasks: Int32?
+        var failedTasks: Int32?
+        var submittedAtMs: Int64?
+        var startedAtMs: Int64?
+        var endedAtMs: Int64?
+        var jobType: String?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                id = try reader.readString()
+            case (2, .string):
+                requestor = try reader.readString()
+            case (3, .string):
+                className = try reader.readString()
+            case (4, .string):
+                tag = try reader.readString()
+            case (5, .string):
+                basis = try reader.readString()
+            case (6, .i32):
+                priority = try reader.readI32()
+            case (7, .i32):
+                status = Status(rawValue: try reader.readI32())
+            case (8, .bool):
+                killed = try reader.readBool()
+            case (9, .i32):
+                waitingTasks = try reader.readI32()
+            case (10, .i32):
+                runningTasks = try reader.readI32()
+            case (11, .i32):
+                completedTasks = try reader.readI32()
+            case (12, .i32):
+                failedTasks = try reader.readI32()
+            case (13, .i64):
+                submittedAtMs = try reader.readI64()
+            case (14, .i64):
+                startedAtMs = try reader.readI64()
+            case (15, .i64):
+                endedAtMs = try reader.readI64()
+            case (16, .string):
+                jobType = try reader.readString()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let id else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "id")
+        }
+        guard let requestor else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "requestor")
+        }
+        guard let className else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "className")
+        }
+        guard let tag else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "tag")
+        }
+        guard let basis else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "basis")
+        }
+        guard let priority else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "priority")
+        }
+        guard let status else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "status")
+        }
+        guard let killed else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "killed")
+        }
+        guard let waitingTasks else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "waitingTasks")
+        }
+        guard let runningTasks else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "runningTasks")
+        }
+        guard let completedTasks else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "completedTasks")
+        }
+        guard let failedTasks else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "failedTasks")
+        }
+        guard let submittedAtMs else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "submittedAtMs")
+        }
+        self.id = id
+        self.requestor = requestor
+        self.className = className
+        self.tag = tag
+        self.basis = basis
+        self.priority = priority
+        self.status = status
+        self.killed = killed
+        self.waitingTasks = waitingTasks
+        self.runningTasks = runningTasks
+        self.completedTasks = completedTasks
+        self.failedTasks = failedTasks
+        self.submittedAtMs = submittedAtMs
+        self.startedAtMs = startedAtMs
+        self.endedAtMs = endedAtMs
+        self.jobType = jobType
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(id)
+        writer.writeFieldHeader(.string, id: 2)
+        writer.writeString(requestor)
+        writer.writeFieldHeader(.string, id: 3)
+        writer.writeString(className)
+        writer.writeFieldHeader(.string, id: 4)
+        writer.writeString(tag)
+        writer.writeFieldHeader(.string, id: 5)
+        writer.writeString(basis)
+        writer.writeFieldHeader(.i32, id: 6)
+        writer.writeI32(priority)
+        writer.writeFieldHeader(.i32, id: 7)
+        writer.writeI32(status.rawValue)
+        writer.writeFieldHeader(.bool, id: 8)
+        writer.writeBool(killed)
+        writer.writeFieldHeader(.i32, id: 9)
+        writer.writeI32(waitingTasks)
+        writer.writeFieldHeader(.i32, id: 10)
+        writer.writeI32(runningTasks)
+        writer.writeFieldHeader(.i32, id: 11)
+        writer.writeI32(completedTasks)
+        writer.writeFieldHeader(.i32, id: 12)
+        writer.writeI32(failedTasks)
+        writer.writeFieldHeader(.i64, id: 13)
+        writer.writeI64(submittedAtMs)
+        if let startedAtMs {
+            writer.writeFieldHeader(.i64, id: 14)
+            writer.writeI64(startedAtMs)
+        }
+        if let endedAtMs {
+            writer.writeFieldHeader(.i64, id: 15)
+            writer.writeI64(endedAtMs)
+        }
+        if let jobType {
+            writer.writeFieldHeader(.string, id: 16)
+            writer.writeString(jobType)
+        }
+        writer.writeFieldStop()
+    }
+}
+
+/// One worker as the console lists it.
+public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
+    /// The `id` field (id 1).
+    public var id: String
+    /// The `state` field (id 2).
+    public var state: WorkerState
+    /// The `currentJobId` field (id 3).
+    public var currentJobId: String?
+    /// The `currentTaskId` field (id 4).
+    public var currentTaskId: String?
+    /// The snapshot of the last task it ran; empty when fresh.
+    public var lastSnapshotId: String
+    /// Task attempts it has started.
+    public var tasksRun: Int32
+
+    /// Creates a value from its fields.
+    public init(
+        id: String,
+        state: WorkerState,
+        currentJobId: String? = nil,
+        currentTaskId: String? = nil,
+        lastSnapshotId: String,
+        tasksRun: Int32
+    ) {
+        self.id = id
+        self.state = state
+        self.currentJobId = currentJobId
+        self.currentTaskId = currentTaskId
+        self.lastSnapshotId = lastSnapshotId
+        self.tasksRun = tasksRun
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var id: String?
+        var state: WorkerState?
+        var currentJobId: String?
+        var currentTaskId: String?
+        var lastSnapshotId: String?
+        var tasksRun: Int32?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                id = try reader.readString()
+            case (2, .i32):
+                state = WorkerState(rawValue: try reader.readI32())
+            case (3, .string):
+                currentJobId = try reader.readString()
+            case (4, .string):
+                currentTaskId = try reader.readString()
+            case (5, .string):
+                lastSnapshotId = try reader.readString()
+            case (6, .i32):
+                tasksRun = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let id else {
+            throw ThriftProtocolError.missingRequiredField(structName: "WorkerInfo", fieldName: "id")
+        }
+        guard let state else {
+            throw ThriftProtocolError.missingRequiredField(structName: "WorkerInfo", fieldName: "state")
+        }
+        guard let lastSnapshotId else {
+            throw ThriftProtocolError.missingRequiredField(structName: "WorkerInfo", fieldName: "lastSnapshotId")
+        }
+        guard let tasksRun else {
+            throw ThriftProtocolError.missingRequiredField(structName: "WorkerInfo", fieldName: "tasksRun")
+        }
+        self.id = id
+        self.state = state
+        self.currentJobId = currentJobId
+        self.currentTaskId = currentTaskId
+        self.lastSnapshotId = lastSnapshotId
+        self.tasksRun = tasksRun
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(id)
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(state.rawValue)
+        if let currentJobId {
+            writer.writeFieldHeader(.string, id: 3)
+            writer.writeString(currentJobId)
+        }
+        if let currentTaskId {
+            writer.writeFieldHeader(.string, id: 4)
+            writer.writeString(currentTaskId)
+        }
+        writer.writeFieldHeader(.string, id: 5)
+        writer.writeString(lastSnapshotId)
+        writer.writeFieldHeader(.i32, id: 6)
+        writer.writeI32(tasksRun)
+        writer.writeFieldStop()
+    }
+}
+
+/// One scheduling class's load at the last scheduling step.
+public struct ClassLoad: ThriftStruct, Hashable, Sendable {
+    /// The `name` field (id 1).
+    public var name: String
+    /// Normalized percent.
+    public var percent: Int32
+    /// Entitlement in workers.
+    public var target: Int32
+    /// The `running` field (id 4).
+    public var running: Int32
+    /// The `waiting` field (id 5).
+    public var waiting: Int32
+    /// Workers on loan: running above target.
+    public var loaned: Int32
+    /// The `starting` field (id 7).
+    public var starting: Int32
+    /// The `stopping` field (id 8).
+    public var stopping: Int32
+
+    /// Creates a value from its fields.
+    public init(
+        name: String,
+        percent: Int32,
+        target: Int32,
+        running: Int32,
+        waiting: Int32,
+        loaned: Int32,
+        starting: Int32,
+        stopping: Int32
+    ) {
+        self.name = name
+        self.percent = percent
+        self.target = target
+        self.running = running
+        self.waiting = waiting
+        self.loaned = loaned
+        self.starting = starting
+        self.stopping = stopping
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var name: String?
+        var percent: Int32?
+        var target: Int32?
+        var running: Int32?
+        var waiting: Int32?
+        var loaned: Int32?
+        var starting: Int32?
+        var stopping: Int32?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                name = try reader.readString()
+            case (2, .i32):
+                percent = try reader.readI32()
+            case (3, .i32):
+                target = try reader.readI32()
+            case (4, .i32):
+                running = try reader.readI32()
+            case (5, .i32):
+                waiting = try reader.readI32()
+            case (6, .i32):
+                loaned = try reader.readI32()
+            case (7, .i32):
+                starting = try reader.readI32()
+            case (8, .i32):
+                stopping = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let name else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "name")
+        }
+        guard let percent else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "percent")
+        }
+        guard let target else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "target")
+        }
+        guard let running else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "running")
+        }
+        guard let waiting else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "waiting")
+        }
+        guard let loaned else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "loaned")
+        }
+        guard let starting else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "starting")
+        }
+        guard let stopping else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "stopping")
+        }
+        self.name = name
+        self.percent = percent
+        self.target = target
+        self.running = running
+        self.waiting = waiting
+        self.loaned = loaned
+        self.starting = starting
+        self.stopping = stopping
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(name)
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(percent)
+        writer.writeFieldHeader(.i32, id: 3)
+        writer.writeI32(target)
+        writer.writeFieldHeader(.i32, id: 4)
+        writer.writeI32(running)
+        writer.writeFieldHeader(.i32, id: 5)
+        writer.writeI32(waiting)
+        writer.writeFieldHeader(.i32, id: 6)
+        writer.writeI32(loaned)
+        writer.writeFieldHeader(.i32, id: 7)
+        writer.writeI32(starting)
+        writer.writeFieldHeader(.i32, id: 8)
+        writer.writeI32(stopping)
+        writer.writeFieldStop()
+    }
+}
+
+/// Class loads, the spread and the rebalance timer, in one answer.
+public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
+    /// By descending percent.
+    public var classes: [ClassLoad]
+    /// Percentage points between the most under-served and the most over-served class.
+    public var spread: Int32
+    /// The `rebalanceThreshold` field (id 3).
+    public var rebalanceThreshold: Int32
+    /// The `rebalanceMinimumDurationMin` field (id 4).
+    public var rebalanceMinimumDurationMin: Int32
+    /// Since when the spread has been above the threshold, if it is.
+    public var thresholdExceededSinceMs: Int64?
+    /// When the rebalance fires if the spread stays above the threshold.
+    public var rebalanceFiresAtMs: Int64?
+    /// When the numbers were computed.
+    public var computedAtMs: Int64
+
+    /// Creates a value from its fields.
+    public init(
+        classes: [ClassLoad],
+        spread: Int32,
+        rebalanceThreshold: Int32,
+        rebalanceMinimumDurationMin: Int32,
+        thresholdExceededSinceMs: Int64? = nil,
+        rebalanceFiresAtMs: Int64? = nil,
+        computedAtMs: Int64
+    ) {
+        self.classes = classes
+        self.spread = spread
+        self.rebalanceThreshold = rebalanceThreshold
+        self.rebalanceMinimumDurationMin = rebalanceMinimumDurationMin
+        self.thresholdExceededSinceMs = thresholdExceededSinceMs
+        self.rebalanceFiresAtMs = rebalanceFiresAtMs
+        self.computedAtMs = computedAtMs
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var classes: [ClassLoad]?
+        var spread: Int32?
+        var rebalanceThreshold: Int32?
+        var rebalanceMinimumDurationMin: Int32?
+        var thresholdExceededSinceMs: Int64?
+        var rebalanceFiresAtMs: Int64?
+        var computedAtMs: Int64?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .struct {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [ClassLoad] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readStruct(ClassLoad.self))
+                    }
+                    classes = list
+                }
+                reader.leaveNesting()
+            case (2, .i32):
+                spread = try reader.readI32()
+            case (3, .i32):
+                rebalanceThreshold = try reader.readI32()
+            case (4, .i32):
+                rebalanceMinimumDurationMin = try reader.readI32()
+            case (5, .i64):
+                thresholdExceededSinceMs = try reader.readI64()
+            case (6, .i64):
+                rebalanceFiresAtMs = try reader.readI64()
+            case (7, .i64):
+                computedAtMs = try reader.readI64()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let classes else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClusterLoad", fieldName: "classes")
+        }
+        guard let spread else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClusterLoad", fieldName: "spread")
+        }
+        guard let rebalanceThreshold else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClusterLoad", fieldName: "rebalanceThreshold")
+        }
+        guard let rebalanceMinimumDurationMin else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClusterLoad", fieldName: "rebalanceMinimumDurationMin")
+        }
+        guard let computedAtMs else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ClusterLoad", fieldName: "computedAtMs")
+        }
+        self.classes = classes
+        self.spread = spread
+        self.rebalanceThreshold = rebalanceThreshold
+        self.rebalanceMinimumDurationMin = rebalanceMinimumDurationMin
+        self.thresholdExceededSinceMs = thresholdExceededSinceMs
+        self.rebalanceFiresAtMs = rebalanceFiresAtMs
+        self.computedAtMs = computedAtMs
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.list, id: 1)
+        writer.writeListHeader(.struct, count: classes.count)
+        for element in classes {
+            writer.writeStruct(element)
+        }
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(spread)
+        writer.writeFieldHeader(.i32, id: 3)
+        writer.writeI32(rebalanceThreshold)
+        writer.writeFieldHeader(.i32, id: 4)
+        writer.writeI32(rebalanceMinimumDurationMin)
+        if let thresholdExceededSinceMs {
+            writer.writeFieldHeader(.i64, id: 5)
+            writer.writeI64(thresholdExceededSinceMs)
+        }
+        if let rebalanceFiresAtMs {
+            writer.writeFieldHeader(.i64, id: 6)
+            writer.writeI64(rebalanceFiresAtMs)
+        }
+        writer.writeFieldHeader(.i64, id: 7)
+        writer.writeI64(computedAtMs)
+        writer.writeFieldStop()
+    }
+}
+
+/// CloudScoot plus the calls the console needs.
+///
+/// Implement it to serve `ScootConsole` through `ScootConsoleProcessor`.
+public protocol ScootConsoleHandler: CloudScootHandler {
+    /// Jobs in memory and recently finished, newest first.
+    func listJobs(filter: JobFilter) async throws -> [JobSummary]
+
+    /// Every worker the scheduler knows.
+    func listWorkers() async throws -> [WorkerInfo]
+
+    /// Per-class load and the rebalance timer.
+    func getClusterLoad() async throws -> ClusterLoad
+}
+
+/// The argument and result structs of `ScootConsole`'s methods, as they travel on the wire.
+public enum ScootConsoleMessages {
+    /// The arguments of `ListJobs`, as sent in its CALL message.
+    public struct ListJobsArguments: ThriftStruct, Hashable, Sendable {
+        /// The `filter` argument (id 1).
+        public var filter: JobFilter
+
+        /// Creates a value from its fields.
+        public init(filter: JobFilter) {
+            self.filter = filter
+        }
+
+        public init(from reader: inout ThriftBinaryReader) throws {
+            var filter: JobFilter?
+            while let field = try reader.readFieldHeader() {
+                switch (field.id, field.type) {
+                case (1, .struct):
+                    filter = try reader.readStruct(JobFilter.self)
+                default:
+                    try reader.skip(field.type)
+                }
+            }
+            guard let filter else {
+                throw ThriftProtocolError.missingRequiredField(structName: "ListJobsArguments", fieldName: "filter")
+            }
+            self.filter = filter
+        }
+
+        public func write(to writer: inout ThriftBinaryWriter) {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(filter)
+            writer.writeFieldStop()
+        }
+    }
+
+    /// The reply to `ListJobs`: its return value or one of its declared exceptions.
+    public struct ListJobsResult: ThriftStruct, Hashable, Sendable {
+        /// The return value, when the call succeeded.
+        public var success: [JobSummary]?
+        /// Set when the handler threw `InvalidRequest`.
+        public var ir: InvalidRequest?
+
+        /// Creates a value from its fields.
+        public init(success: [JobSummary]? = nil, ir: InvalidRequest? = nil) {
+            self.success = success
+            self.ir = ir
+        }
+
+        public init(from reader: inout ThriftBinaryReader) throws {
+            var success: [JobSummary]?
+            var ir: InvalidRequest?
+            while let field = try reader.readFieldHeader() {
+                switch (field.id, field.type) {
+                case (0, .list):
+                    let header = try reader.readListHeader()
+                    try reader.enterNesting()
+                    if header.count > 0 && header.elementType != .struct {
+                        for _ in 0..<header.count {
+                            try reader.skip(header.elementType)
+                        }
+                    } else {
+                        var list: [JobSummary] = []
+                        list.reserveCapacity(header.count)
+                        for _ in 0..<header.count {
+                            list.append(try reader.readStruct(JobSummary.self))
+                        }
+                        success = list
+                    }
+                    reader.leaveNesting()
+                case (1, .struct):
+                    ir = try reader.readStruct(InvalidRequest.self)
+                default:
+                    try reader.skip(field.type)
+                }
+            }
+            self.success = success
+            self.ir = ir
+        }
+
+        public func write(to writer: inout ThriftBinaryWriter) {
+            if let success {
+                writer.writeFieldHeader(.list, id: 0)
+                writer.writeListHeader(.struct, count: success.count)
+                for element in success {
+                    writer.writeStruct(element)
+                }
+            }
+            if let ir {
+                writer.writeFieldHeader(.struct, id: 1)
+                writer.writeStruct(ir)
+            }
+            writer.writeFieldStop()
+        }
+    }
+
+    /// The arguments of `ListWorkers`, as sent in its CALL message.
+    public struct ListWorkersArguments: ThriftStruct, Hashable, Sendable {
+        /// Creates a value.
+        public init() {}
+
+        public init(from reader: inout ThriftBinaryReader) throws {
+            while let field = try reader.readFieldHeader() {
+                try reader.skip(field.type)
+            }
+        }
+
+        public func write(to writer: inout ThriftBinaryWriter) {
+            writer.writeFieldStop()
+        }
+    }
+
+    /// The reply to `ListWorkers`: its return value.
+    public struct ListWorkersResult: ThriftStruct, Hashable, Sendable {
+        /// The return value, when the call succeeded.
+        public var success: [WorkerInfo]?
+
+        /// Creates a value from its fields.
+        public init(success: [WorkerInfo]? = nil) {
+            self.success = success
+        }
+
+        public init(from reader: inout ThriftBinaryReader) throws {
+            var success: [WorkerInfo]?
+            while let field = try reader.readFieldHeader() {
+                switch (field.id, field.type) {
+                case (0, .list):
+                    let header = try reader.readListHeader()
+                    try reader.enterNesting()
+                    if header.count > 0 && header.elementType != .struct {
+                        for _ in 0..<header.count {
+                            try reader.skip(header.elementType)
+                        }
+                    } else {
+                        var list: [WorkerInfo] = []
+                        list.reserveCapacity(header.count)
+                        for _ in 0..<header.count {
+                            list.append(try reader.readStruct(WorkerInfo.self))
+                        }
+                        success = list
+                    }
+                    reader.leaveNesting()
+                default:
+                    try reader.skip(field.type)
+                }
+            }
+            self.success = success
+        }
+
+        public func write(to writer: inout ThriftBinaryWriter) {
+            if let success {
+                writer.writeFieldHeader(.list, id: 0)
+                writer.writeListHeader(.struct, count: success.count)
+                for element in success {
+                    writer.writeStruct(element)
+                }
+            }
+            writer.writeFieldStop()
+        }
+    }
+
+    /// The arguments of `GetClusterLoad`, as sent in its CALL message.
+    public struct GetClusterLoadArguments: ThriftStruct, Hashable, Sendable {
+        /// Creates a value.
+        public init() {}
+
+        public init(from reader: inout ThriftBinaryReader) throws {
+            while let field = try reader.readFieldHeader() {
+                try reader.skip(field.type)
+            }
+        }
+
+        public func write(to writer: inout ThriftBinaryWriter) {
+            writer.writeFieldStop()
+        }
+    }
+
+    /// The reply to `GetClusterLoad`: its return value.
+    public struct GetClusterLoadResult: ThriftStruct, Hashable, Sendable {
+        /// The return value, when the call succeeded.
+        public var success: ClusterLoad?
+
+        /// Creates a value from its fields.
+        public init(success: ClusterLoad? = nil) {
+            self.success = success
+        }
+
+        public init(from reader: inout ThriftBinaryReader) throws {
+            var success: ClusterLoad?
+            while let field = try reader.readFieldHeader() {
+                switch (field.id, field.type) {
+                case (0, .struct):
+                    success = try reader.readStruct(ClusterLoad.self)
+                default:
+                    try reader.skip(field.type)
+                }
+            }
+            self.success = success
+        }
+
+        public func write(to writer: inout ThriftBinaryWriter) {
+            if let success {
+                writer.writeFieldHeader(.struct, id: 0)
+                writer.writeStruct(success)
+            }
+            writer.writeFieldStop()
+        }
+    }
+}
+
+/// Serves `ScootConsole`: decodes each call, runs the matching `ScootConsoleHandler` method and encodes its reply.
+public struct ScootConsoleProcessor<Handler: ScootConsoleHandler>: ThriftProcessor {
+    /// The implementation that answers calls.
+    public let handler: Handler
+    /// The limits applied to incoming messages.
+    public let limits: ThriftLimits
+
+    /// Creates a processor that passes calls to `handler`.
+    public init(handler: Handler, limits: ThriftLimits = .default) {
+        self.handler = handler
+        self.limits = limits
+    }
+
+    public func process(_ message: [UInt8]) async -> ThriftProcessorResult {
+        let incoming: ThriftServerCall.Incoming
+        switch ThriftServerCall.parse(message, limits: limits) {
+        case .success(let parsed): incoming = parsed
+        case .failure(let failed): return failed.result
+        }
+        switch incoming.header.name {
+        case "RunJob":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.RunJobArguments.self) { args in
+                do {
+                    return CloudScootMessages.RunJobResult(success: try await handler.runJob(job: args.job))
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as CanNotScheduleNow {
+                    return .init(cnsn: error)
+                }
+            }
+        case "GetStatus":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.GetStatusArguments.self) { args in
+                do {
+                    return CloudScootMessages.GetStatusResult(success: try await handler.getStatus(jobId: args.jobId))
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "KillJob":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.KillJobArguments.self) { args in
+                do {
+                    return CloudScootMessages.KillJobResult(success: try await handler.killJob(jobId: args.jobId))
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "OfflineWorker":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.OfflineWorkerArguments.self) { args in
+                do {
+                    try await handler.offlineWorker(req: args.req)
+                    return CloudScootMessages.OfflineWorkerResult()
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "ReinstateWorker":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.ReinstateWorkerArguments.self) { args in
+                do {
+                    try await handler.reinstateWorker(req: args.req)
+                    return CloudScootMessages.ReinstateWorkerResult()
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "GetSchedulerStatus":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.GetSchedulerStatusArguments.self) { _ in
+                do {
+                    return CloudScootMessages.GetSchedulerStatusResult(success: try await handler.getSchedulerStatus())
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "SetSchedulerStatus":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.SetSchedulerStatusArguments.self) { args in
+                do {
+                    try await handler.setSchedulerStatus(maxTasks: args.maxTasks)
+                    return CloudScootMessages.SetSchedulerStatusResult()
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "GetClassLoadPercents":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.GetClassLoadPercentsArguments.self) { _ in
+                do {
+                    return CloudScootMessages.GetClassLoadPercentsResult(success: try await handler.getClassLoadPercents())
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                }
+            }
+        case "SetClassLoadPercents":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.SetClassLoadPercentsArguments.self) { args in
+                do {
+                    try await handler.setClassLoadPercents(loadPercents: args.loadPercents)
+                    return CloudScootMessages.SetClassLoadPercentsResult()
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "GetRequestorToClassMap":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.GetRequestorToClassMapArguments.self) { _ in
+                do {
+                    return CloudScootMessages.GetRequestorToClassMapResult(success: try await handler.getRequestorToClassMap())
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                }
+            }
+        case "SetRequestorToClassMap":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.SetRequestorToClassMapArguments.self) { args in
+                do {
+                    try await handler.setRequestorToClassMap(requestorToClassMap: args.requestorToClassMap)
+                    return CloudScootMessages.SetRequestorToClassMapResult()
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "GetRebalanceMinimumDuration":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.GetRebalanceMinimumDurationArguments.self) { _ in
+                do {
+                    return CloudScootMessages.GetRebalanceMinimumDurationResult(success: try await handler.getRebalanceMinimumDuration())
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                }
+            }
+        case "SetRebalanceMinimumDuration":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.SetRebalanceMinimumDurationArguments.self) { args in
+                do {
+                    try await handler.setRebalanceMinimumDuration(durationMin: args.durationMin)
+                    return CloudScootMessages.SetRebalanceMinimumDurationResult()
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "GetRebalanceThreshold":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.GetRebalanceThresholdArguments.self) { _ in
+                do {
+                    return CloudScootMessages.GetRebalanceThresholdResult(success: try await handler.getRebalanceThreshold())
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                }
+            }
+        case "SetRebalanceThreshold":
+            return await ThriftServerCall.handle(incoming, arguments: CloudScootMessages.SetRebalanceThresholdArguments.self) { args in
+                do {
+                    try await handler.setRebalanceThreshold(threshold: args.threshold)
+                    return CloudScootMessages.SetRebalanceThresholdResult()
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                } catch let error as ScootServerError {
+                    return .init(err: error)
+                }
+            }
+        case "ListJobs":
+            return await ThriftServerCall.handle(incoming, arguments: ScootConsoleMessages.ListJobsArguments.self) { args in
+                do {
+                    return ScootConsoleMessages.ListJobsResult(success: try await handler.listJobs(filter: args.filter))
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                }
+            }
+        case "ListWorkers":
+            return await ThriftServerCall.handle(incoming, arguments: ScootConsoleMessages.ListWorkersArguments.self) { _ in
+                return ScootConsoleMessages.ListWorkersResult(success: try await handler.listWorkers())
+            }
+        case "GetClusterLoad":
+            return await ThriftServerCall.handle(incoming, arguments: ScootConsoleMessages.GetClusterLoadArguments.self) { _ in
+                return ScootConsoleMessages.GetClusterLoadResult(success: try await handler.getClusterLoad())
+            }
+        default:
+            return ThriftServerCall.unknownMethod(incoming)
+        }
+    }
+}
+
+/// Calls `ScootConsole` through a `ThriftCaller`: a network connection or, in tests, a loopback to a processor.
+public struct ScootConsoleClient: Sendable {
+    /// What sends the calls and returns the decoded replies.
+    public let caller: any ThriftCaller
+
+    /// Creates a client that sends calls through `caller`.
+    public init(caller: any ThriftCaller) {
+        self.caller = caller
+    }
+
+    /// Submits a job; returns its id, or throws if the job is invalid or the scheduler is full.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `CanNotScheduleNow`; else `TApplicationException` or `ThriftTransportError`.
+    public func runJob(job: JobDefinition) async throws -> JobId {
+        let result = try await caller.call(
+            method: "RunJob", arguments: CloudScootMessages.RunJobArguments(job: job),
+            resultType: CloudScootMessages.RunJobResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.cnsn { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "RunJob failed: unknown result")
+    }
+
+    /// Reports a job's progress and its tasks' latest runs.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func getStatus(jobId: String) async throws -> JobStatus {
+        let result = try await caller.call(
+            method: "GetStatus", arguments: CloudScootMessages.GetStatusArguments(jobId: jobId),
+            resultType: CloudScootMessages.GetStatusResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "GetStatus failed: unknown result")
+    }
+
+    /// Aborts a job; returns its status after the abort was requested.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func killJob(jobId: String) async throws -> JobStatus {
+        let result = try await caller.call(
+            method: "KillJob", arguments: CloudScootMessages.KillJobArguments(jobId: jobId),
+            resultType: CloudScootMessages.KillJobResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "KillJob failed: unknown result")
+    }
+
+    /// Stops scheduling tasks on a worker.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func offlineWorker(req: OfflineWorkerReq) async throws {
+        let result = try await caller.call(
+            method: "OfflineWorker", arguments: CloudScootMessages.OfflineWorkerArguments(req: req),
+            resultType: CloudScootMessages.OfflineWorkerResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+    }
+
+    /// Resumes scheduling tasks on an offlined worker.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func reinstateWorker(req: ReinstateWorkerReq) async throws {
+        let result = try await caller.call(
+            method: "ReinstateWorker", arguments: CloudScootMessages.ReinstateWorkerArguments(req: req),
+            resultType: CloudScootMessages.ReinstateWorkerResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+    }
+
+    /// Reports running tasks against the task limit.
+    ///
+    /// - Throws: the declared `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func getSchedulerStatus() async throws -> SchedulerStatus {
+        let result = try await caller.call(
+            method: "GetSchedulerStatus", arguments: CloudScootMessages.GetSchedulerStatusArguments(),
+            resultType: CloudScootMessages.GetSchedulerStatusResult.self)
+        if let error = result.err { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "GetSchedulerStatus failed: unknown result")
+    }
+
+    /// Changes the most tasks the scheduler runs at once.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func setSchedulerStatus(maxTasks: Int32) async throws {
+        let result = try await caller.call(
+            method: "SetSchedulerStatus", arguments: CloudScootMessages.SetSchedulerStatusArguments(maxTasks: maxTasks),
+            resultType: CloudScootMessages.SetSchedulerStatusResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+    }
+
+    /// Reports the share of workers each job class may use, in percent, by class name.
+    ///
+    /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
+    public func getClassLoadPercents() async throws -> [String: Int32] {
+        let result = try await caller.call(
+            method: "GetClassLoadPercents", arguments: CloudScootMessages.GetClassLoadPercentsArguments(),
+            resultType: CloudScootMessages.GetClassLoadPercentsResult.self)
+        if let error = result.ir { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "GetClassLoadPercents failed: unknown result")
+    }
+
+    /// Replaces the per-class worker shares, in percent, by class name.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func setClassLoadPercents(loadPercents: [String: Int32]) async throws {
+        let result = try await caller.call(
+            method: "SetClassLoadPercents", arguments: CloudScootMessages.SetClassLoadPercentsArguments(loadPercents: loadPercents),
+            resultType: CloudScootMessages.SetClassLoadPercentsResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+    }
+
+    /// Reports which job class each requestor's jobs are put in.
+    ///
+    /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
+    public func getRequestorToClassMap() async throws -> [String: String] {
+        let result = try await caller.call(
+            method: "GetRequestorToClassMap", arguments: CloudScootMessages.GetRequestorToClassMapArguments(),
+            resultType: CloudScootMessages.GetRequestorToClassMapResult.self)
+        if let error = result.ir { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "GetRequestorToClassMap failed: unknown result")
+    }
+
+    /// Replaces the requestor-to-class assignments.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {
+        let result = try await caller.call(
+            method: "SetRequestorToClassMap", arguments: CloudScootMessages.SetRequestorToClassMapArguments(requestorToClassMap: requestorToClassMap),
+            resultType: CloudScootMessages.SetRequestorToClassMapResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+    }
+
+    /// Reports how long, in minutes, load must stay unbalanced before the scheduler rebalances.
+    ///
+    /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
+    public func getRebalanceMinimumDuration() async throws -> Int32 {
+        let result = try await caller.call(
+            method: "GetRebalanceMinimumDuration", arguments: CloudScootMessages.GetRebalanceMinimumDurationArguments(),
+            resultType: CloudScootMessages.GetRebalanceMinimumDurationResult.self)
+        if let error = result.ir { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "GetRebalanceMinimumDuration failed: unknown result")
+    }
+
+    /// Sets how long, in minutes, load must stay unbalanced before the scheduler rebalances.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func setRebalanceMinimumDuration(durationMin: Int32) async throws {
+        let result = try await caller.call(
+            method: "SetRebalanceMinimumDuration", arguments: CloudScootMessages.SetRebalanceMinimumDurationArguments(durationMin: durationMin),
+            resultType: CloudScootMessages.SetRebalanceMinimumDurationResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+    }
+
+    /// Reports the imbalance, in percent, above which the scheduler rebalances.
+    ///
+    /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
+    public func getRebalanceThreshold() async throws -> Int32 {
+        let result = try await caller.call(
+            method: "GetRebalanceThreshold", arguments: CloudScootMessages.GetRebalanceThresholdArguments(),
+            resultType: CloudScootMessages.GetRebalanceThresholdResult.self)
+        if let error = result.ir { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "GetRebalanceThreshold failed: unknown result")
+    }
+
+    /// Sets the imbalance, in percent, above which the scheduler rebalances.
+    ///
+    /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
+    public func setRebalanceThreshold(threshold: Int32) async throws {
+        let result = try await caller.call(
+            method: "SetRebalanceThreshold", arguments: CloudScootMessages.SetRebalanceThresholdArguments(threshold: threshold),
+            resultType: CloudScootMessages.SetRebalanceThresholdResult.self)
+        if let error = result.ir { throw error }
+        if let error = result.err { throw error }
+    }
+
+    /// Jobs in memory and recently finished, newest first.
+    ///
+    /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
+    public func listJobs(filter: JobFilter) async throws -> [JobSummary] {
+        let result = try await caller.call(
+            method: "ListJobs", arguments: ScootConsoleMessages.ListJobsArguments(filter: filter),
+            resultType: ScootConsoleMessages.ListJobsResult.self)
+        if let error = result.ir { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "ListJobs failed: unknown result")
+    }
+
+    /// Every worker the scheduler knows.
+    public func listWorkers() async throws -> [WorkerInfo] {
+        let result = try await caller.call(
+            method: "ListWorkers", arguments: ScootConsoleMessages.ListWorkersArguments(),
+            resultType: ScootConsoleMessages.ListWorkersResult.self)
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "ListWorkers failed: unknown result")
+    }
+
+    /// Per-class load and the rebalance timer.
+    public func getClusterLoad() async throws -> ClusterLoad {
+        let result = try await caller.call(
+            method: "GetClusterLoad", arguments: ScootConsoleMessages.GetClusterLoadArguments(),
+            resultType: ScootConsoleMessages.GetClusterLoadResult.self)
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "GetClusterLoad failed: unknown result")
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import SchedulerCore
+
+/// The scheduler's journal in SQLite: `<dataDir>/jobs.sqlite`, in WAL mode, one transaction per
+/// record.
+///
+/// Durability: `PRAGMA synchronous = FULL` makes every commit fsync the write-ahead log before
+/// it returns, so a job acknowledged by RunJob survives a crash of the process *and* of the
+/// machine. (NORMAL with WAL survives a process crash only: the last commits can be lost on power
+/// failure, which would break "RunJob returns an id only after the job is durable".)
+public final class SQLiteJobJournal: JobJournal {
+    /// The file name inside the data directory.
+    public static let fileName = "jobs.sqlite"
+
+    /// The database file.
+    public let path: String
+    let database: DatabaseQueue
+
+    /// Opens (creating if needed) the journal in `dataDirectory` and brings its schema up to date.
+    ///
+    /// - Throws: `JobStoreError` when the directory cannot be created or written, or the file is
+    ///   not a usable job database.
+    public init(dataDirectory: URL) throws(JobStoreError) {
+        let directory = dataDirectory.standardizedFileURL.path
+        path = dataDirectory.appendingPathComponent(Self.fileName).standardizedFileURL.path
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .dataDirectoryUnusable(path: directory, reason: error.localizedDescription)
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw .dataDirectoryUnusable(path: directory, reason: "not writable")
+        }
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try JobStoreSchema.migrator.migrate(database)
+        } catch {
+            throw .databaseUnusable(path: path, reason: "\(error)")
+        }
+    }
+
+    public func jobAccepted(_ job: JournaledJob) throws {
+        let definition = try String(decoding: JSONEncoder().encode(job.definition), as: UTF8.self)
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (id, definition, tag, requestor, priority, submitted_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    job.id, definition, job.definition.tag, job.definition.requestor, job.definition.priority,
+                    job.submittedAt.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func taskStarted(_ start: TaskAttemptStart) throws {
+        let startedAt = start.startedAt.timeIntervalSince1970
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO attempts (job_id, task_id, attempt, worker_id, started_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [start.jobID, start.taskID, start.attempt, start.workerID, startedAt])
+            try db.execute(
+                sql: "UPDATE jobs SET started_at = COALESCE(started_at, ?) WHERE id = ?", arguments: [startedAt, start.jobID])
+        }
+    }
+
+    public func taskProgressed(jobID: String, taskID: String, status: RunStatus) throws {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO task_statuses (job_id, task_id, final, \(RunStatusColumns.names)) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (job_id, task_id) DO UPDATE SET
+                        state = excluded.state, run_id = excluded.run_id, out_uri = excluded.out_uri,
+                        err_uri = excluded.err_uri, error = excluded.error, exit_code = excluded.exit_code,
+                        snapshot_id = excluded.snapshot_id
+                    WHERE final = 0
+                    """,
+                arguments: [jobID, taskID] + RunStatusColumns.arguments(of: status))
+        }
+    }
+
+    public func taskEnded(jobID: String, taskID: String, status: RunStatus, at time: Date) throws {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO task_statuses (job_id, task_id, final, ended_at, \(RunStatusColumns.names))
+                    VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [jobID, taskID, time.timeIntervalSince1970] + RunStatusColumns.arguments(of: status))
+        }
+    }
+
+    public func jobEnded(jobID: String, killed: Bool, at time: Date) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "UPDATE jobs SET ended_at = ?, killed = ? WHERE id = ?", arguments: [time.timeIntervalSince1970, killed, jobID])
+        }
+    }
+
+    public func settingsChanged(_ settings: SchedulerSettings) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let percents = try String(decoding: encoder.encode(settings.classLoadPercents), as: UTF8.self)
+        let requestorMap = try String(decoding: encoder.encode(settings.requestorToClassMap), as: UTF8.self)
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO settings
+                        (id, class_load_percents, requestor_to_class_map, rebalance_threshold, rebalance_minimum_duration_minutes, max_tasks)
+                    VALUES (1, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    percents, requestorMap, settings.rebalanceThreshold, settings.rebalanceMinimumDurationMinutes, settings.maxTasks,
+                ])
+        }
+    }
+
+    public func purgeJobs(endedBefore cutoff: Date) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM jobs WHERE ended_at < ?", arguments: [cutoff.timeIntervalSince1970])
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Start-up from a journal (SCOOT_SEMANTICS §4.3, with the fixes in docs/deviations.md): settings
+/// are restored; unfinished jobs come back with their ids, bypassing admission, their ended tasks
+/// ended and every other task (also one that was running) waiting with its attempt count at 0;
+/// finished jobs within the retention answer status queries; older ones are purged.
+extension Scheduler {
+    /// Creates a scheduler that writes to `journal` and starts from what it holds.
+    ///
+    /// - Parameter wallClockOrigin: the wall-clock time of the clock's zero, which turns clock
+    ///   instants into the journal's dates and back: the Unix epoch (the default) for `WallClock`,
+    ///   the creation time for `ContinuousSchedulerClock`, any fixed date for a `ManualClock`.
+    /// - Throws: `SchedulerError.failed` when the journal cannot be read or holds invalid settings.
+    public init(
+        configuration: SchedulerConfiguration = SchedulerConfiguration(), clock: any SchedulerClock, backend: any WorkerBackend,
+        recoveringFrom journal: any JobJournal, wallClockOrigin: Date = Date(timeIntervalSince1970: 0)
+    ) async throws(SchedulerError) {
+        self.init(configuration: configuration, clock: clock, backend: backend)
+        self.journal = journal
+        self.wallClockOrigin = wallClockOrigin
+        let contents: JournalContents
+        do {
+            contents = try journal.load()
+        } catch {
+            throw .failed("could not read the job journal: \(error)")
+        }
+        if let settings = contents.settings { try restore(settings) }
+        let cutoff = wallTime(clock.now - configuration.finishedJobRetention)
+        let expired = { (job: RecoveredJob) in job.endedAt.map { $0 < cutoff } ?? false }
+        for job in contents.jobs where !expired(job) { restore(job) }
+        finishedJobs.sort { $0.endedAt < $1.endedAt }
+        if contents.jobs.contains(where: expired) {
+            recordFailure(of: "purge") { try journal.purgeJobs(endedBefore: cutoff) }
+        }
+    }
+
+    private func restore(_ settings: SchedulerSettings) throws(SchedulerError) {
+        do {
+            requestorClassifier = try RequestorClassifier(settings.requestorToClassMap)
+        } catch {
+            throw .failed("the job journal holds an invalid requestor map: \(error.description)")
+        }
+        classLoadPercents = settings.classLoadPercents
+        rebalanceThreshold = settings.rebalanceThreshold
+        rebalanceMinimumDurationMinutes = settings.rebalanceMinimumDurationMinutes
+        maxTasks = settings.maxTasks
+    }
+
+    private func restore(_ recovered: RecoveredJob) {
+        let id = recovered.job.id
+        let definition = recovered.job.definition
+        let tasks = durations.longestFirst(definition.tasks).map {
+            TaskRecord(definition: $0, timeout: definition.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
+        }
+        var record = JobRecord(id: id, definition: definition, tasks: tasks, submittedAt: instant(of: recovered.job.submittedAt))
+        for (taskID, status) in recovered.endedTasks {
+            guard let index = record.taskIndex[taskID] else { continue }
+            record.updateTask(at: index) { task in
+                task.state = .completed
+                task.finalStatus = status
+            }
+        }
+        record.startedAt = recovered.startedAt.map(instant(of:))
+        record.endedAt = recovered.endedAt.map(instant(of:))
+        record.killed = recovered.killed
+        jobRecords[id] = record
+        submissionOrder.append(id)
+        if let endedAt = record.endedAt {
+            finishedJobs.append(FinishedJob(id: id, endedAt: endedAt))
+        } else {
+            activeJobIDs.append(id)
+        }
+        if !definition.basis.isEmpty {
+            tagHistory.record(requestor: definition.requestor, basis: definition.basis, tag: definition.tag)
+        }
+    }
+}

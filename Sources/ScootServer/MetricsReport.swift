@@ -1,0 +1,92 @@
+import SchedulerCore
+
+/// The body of `GET /admin/metrics.json`: Scoot's stat names under `scheduler/` (SCOOT_SEMANTICS
+/// §5.2), computed from the scheduler's live state at each request — no 60-second latch, no
+/// double underscores in class stats, real values where Scoot publishes zeros
+/// (docs/deviations.md, docs/operations.md).
+public enum MetricsReport {
+    /// Gathers every stat. `startedAt` is when the server started, for the uptime gauge.
+    public static func collect(scheduler: Scheduler, metrics: ServerMetrics, startedAt: SchedulerInstant, now: SchedulerInstant) async -> [String: Double] {
+        let jobs = await scheduler.jobs()
+        let workers = await scheduler.workers()
+        let percents = await scheduler.getClassLoadPercents()
+        let lastDecision = await scheduler.classLoads()
+        var stats: [String: Double] = [:]
+        func set(_ name: String, _ value: Int) { stats["scheduler/\(name)"] = Double(value) }
+
+        let active = jobs.filter { $0.status != .completed }
+        set("schedAcceptedJobsGauge", active.count)
+        set("schedWaitingJobsGauge", active.filter { $0.taskCounts.running == 0 && $0.taskCounts.completed + $0.taskCounts.failed == 0 }.count)
+        set("schedNumRunningTasksGauge", active.reduce(0) { $0 + $1.taskCounts.running })
+        set("schedNumWaitingTasksGauge", active.reduce(0) { $0 + $1.taskCounts.waiting })
+        set("schedInProgressTasksGauge", active.reduce(0) { $0 + $1.taskCounts.running + $1.taskCounts.waiting })
+        for (requestor, group) in Dictionary(grouping: active, by: \.requestor) {
+            set("schedNumRunningJobsGauge_\(requestor)", group.filter { $0.taskCounts.running > 0 }.count)
+            set("schedWaitingJobsGauge_\(requestor)", group.filter { $0.taskCounts.running == 0 && $0.taskCounts.completed + $0.taskCounts.failed == 0 }.count)
+            set("schedNumRunningTasksGauge_\(requestor)", group.reduce(0) { $0 + $1.taskCounts.running })
+            set("schedNumWaitingTasksGauge_\(requestor)", group.reduce(0) { $0 + $1.taskCounts.waiting })
+            set("schedInProgressTasksGauge_\(requestor)", group.reduce(0) { $0 + $1.taskCounts.running + $1.taskCounts.waiting })
+        }
+
+        let healthy = workers.filter { $0.state == .idle || $0.state == .busy }
+        set("availableNodes", healthy.count)
+        set("freeNodes", healthy.filter { $0.state == .idle }.count)
+        set("runningNodes", healthy.filter { $0.state == .busy }.count)
+        set("lostNodes", workers.filter { $0.state == .suspended }.count)
+        set("offlinedNodes", workers.filter { $0.state == .offline }.count)
+
+        let targets = ClassLoadPercents.targets(workers: healthy.count, percents: percents)
+        let decided = Dictionary(uniqueKeysWithValues: (lastDecision?.classes ?? []).map { ($0.name, $0) })
+        for name in percents.keys {
+            let members = active.filter { $0.className == name }
+            let running = members.reduce(0) { $0 + $1.taskCounts.running }
+            set("schedRunningTasks_\(name)", running)
+            set("schedWaitingTasks_\(name)", members.reduce(0) { $0 + $1.taskCounts.waiting })
+            set("schedStartingTasks_\(name)", decided[name]?.starting ?? 0)
+            set("schedStoppingTasks_\(name)", decided[name]?.stopping ?? 0)
+            set("schedClassTargetPct_\(name)", percents[name] ?? 0)
+            set("schedClassTargetWorkers_\(name)", targets[name] ?? 0)
+            set("schedClassActualPct_\(name)", healthy.isEmpty ? 0 : running * 100 / healthy.count)
+        }
+
+        set("schedJobsCounter", jobs.count)
+        set("completedTaskCounter", jobs.reduce(0) { $0 + $1.taskCounts.completed })
+        set("failedTaskCounter", jobs.reduce(0) { $0 + $1.taskCounts.failed })
+        set("scheduledTasksCounter", workers.reduce(0) { $0 + $1.tasksRun })
+        set("schedUptimeGauge_ms", Int(WireConversions.epochMilliseconds(now) - WireConversions.epochMilliseconds(startedAt)))
+        for (name, value) in metrics.counters { set(name, value) }
+        for (name, summary) in metrics.latencies {
+            stats["scheduler/\(name).count"] = Double(summary.count)
+            stats["scheduler/\(name).sum"] = summary.sum
+            stats["scheduler/\(name).min"] = summary.min
+            stats["scheduler/\(name).max"] = summary.max
+            stats["scheduler/\(name).avg"] = summary.average
+            for (suffix, value) in summary.percentiles { stats["scheduler/\(name).\(suffix)"] = value }
+        }
+        return stats
+    }
+
+    /// The stats as a flat JSON object, keys sorted; integers print without a fraction.
+    public static func json(_ stats: [String: Double], pretty: Bool) -> String {
+        let entries = stats.keys.sorted().map { key in
+            let value = stats[key]!
+            let number = value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+            return "\(jsonString(key)):\(pretty ? " " : "")\(number)"
+        }
+        return pretty ? "{\n  " + entries.joined(separator: ",\n  ") + "\n}\n" : "{" + entries.joined(separator: ",") + "}"
+    }
+
+    private static func jsonString(_ text: String) -> String {
+        var escaped = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case let control where control.value < 0x20: escaped += String(format: "\\u%04x", control.value)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "\""
+    }
+}

@@ -1,0 +1,165 @@
+import SchedulerCore
+import ScootAPI
+import Thrift
+
+/// The CloudScoot API, and scoot-console's extension of it, served by the scheduler core.
+///
+/// Errors: validation → the IDL's `InvalidRequest`; admission limits and the throttle →
+/// `CanNotScheduleNow`; everything Scoot reports as a plain error (kill of an unknown job,
+/// offline of an unknown node …) → `TApplicationException(INTERNAL_ERROR)` with Scoot's text.
+public struct SchedulerService: ScootConsoleHandler {
+    /// The scheduler that does the work.
+    public let scheduler: Scheduler
+    /// Counts calls and their latencies for `/admin/metrics.json`.
+    public let metrics: ServerMetrics
+    /// Reads the time for latencies.
+    private let clock = ContinuousClock()
+
+    /// Serves `scheduler`, recording calls in `metrics`.
+    public init(scheduler: Scheduler, metrics: ServerMetrics) {
+        self.scheduler = scheduler
+        self.metrics = metrics
+    }
+
+    // MARK: CloudScoot
+
+    public func runJob(job: ScootAPI.JobDefinition) async throws -> JobId {
+        try await timed("runJob") {
+            let definition = try wire { () throws(SchedulerError) in try WireConversions.jobDefinition(job) }
+            return JobId(id: try await scheduled { () throws(SchedulerError) in try await scheduler.runJob(definition) })
+        }
+    }
+
+    public func getStatus(jobId: String) async throws -> ScootAPI.JobStatus {
+        await timed("jobStatus") { WireConversions.jobStatus(await scheduler.status(of: jobId)) }
+    }
+
+    public func killJob(jobId: String) async throws -> ScootAPI.JobStatus {
+        try await timed("jobKill") {
+            WireConversions.jobStatus(try await scheduled { () throws(SchedulerError) in try await scheduler.kill(jobID: jobId) })
+        }
+    }
+
+    public func offlineWorker(req: OfflineWorkerReq) async throws {
+        try await scheduled { () throws(SchedulerError) in try await scheduler.offlineWorker(id: req.id, requestor: req.requestor) }
+    }
+
+    public func reinstateWorker(req: ReinstateWorkerReq) async throws {
+        try await scheduled { () throws(SchedulerError) in try await scheduler.reinstateWorker(id: req.id, requestor: req.requestor) }
+    }
+
+    public func getSchedulerStatus() async throws -> ScootAPI.SchedulerStatus {
+        let status = await scheduler.schedulerStatus()
+        return ScootAPI.SchedulerStatus(currentTasks: Int32(clamping: status.currentTasks), maxTasks: Int32(clamping: status.maxTasks))
+    }
+
+    public func setSchedulerStatus(maxTasks: Int32) async throws {
+        try await scheduled { () throws(SchedulerError) in try await scheduler.setMaxTasks(Int(maxTasks)) }
+    }
+
+    public func getClassLoadPercents() async throws -> [String: Int32] {
+        WireConversions.int32Map(await scheduler.getClassLoadPercents())
+    }
+
+    public func setClassLoadPercents(loadPercents: [String: Int32]) async throws {
+        try await scheduled { () throws(SchedulerError) in try await scheduler.setClassLoadPercents(WireConversions.intMap(loadPercents)) }
+    }
+
+    public func getRequestorToClassMap() async throws -> [String: String] {
+        await scheduler.getRequestorToClassMap()
+    }
+
+    public func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {
+        try await scheduled { () throws(SchedulerError) in try await scheduler.setRequestorToClassMap(requestorToClassMap) }
+    }
+
+    public func getRebalanceMinimumDuration() async throws -> Int32 {
+        Int32(clamping: await scheduler.getRebalanceMinimumDuration())
+    }
+
+    public func setRebalanceMinimumDuration(durationMin: Int32) async throws {
+        try await scheduled { () throws(SchedulerError) in try await scheduler.setRebalanceMinimumDuration(Int(durationMin)) }
+    }
+
+    public func getRebalanceThreshold() async throws -> Int32 {
+        Int32(clamping: await scheduler.getRebalanceThreshold())
+    }
+
+    public func setRebalanceThreshold(threshold: Int32) async throws {
+        try await scheduled { () throws(SchedulerError) in try await scheduler.setRebalanceThreshold(Int(threshold)) }
+    }
+
+    // MARK: ScootConsole extension
+
+    public func listJobs(filter: JobFilter) async throws -> [ScootAPI.JobSummary] {
+        let limit = Int(filter.limit ?? 500)
+        guard limit > 0 else { throw InvalidRequest(message: "limit must be positive, got \(limit)") }
+        let statuses = filter.statuses.map { Set($0.compactMap(WireConversions.progress)) }
+        let jobs = await scheduler.jobs()
+            .filter { job in
+                (statuses?.contains(job.status) ?? true)
+                    && (filter.requestor.map { $0 == job.requestor } ?? true)
+                    && (filter.className.map { $0 == job.className } ?? true)
+            }
+            .sorted { $0.submittedAt != $1.submittedAt ? $0.submittedAt > $1.submittedAt : $0.id < $1.id }
+        return jobs.prefix(limit).map(WireConversions.jobSummary)
+    }
+
+    public func listWorkers() async throws -> [WorkerInfo] {
+        await scheduler.workers().map(WireConversions.workerInfo)
+    }
+
+    public func getClusterLoad() async throws -> ClusterLoad {
+        let report = await scheduler.classLoads()
+        let classes = (report?.classes ?? []).map { load in
+            ClassLoad(
+                name: load.name, percent: Int32(clamping: load.percent), target: Int32(clamping: load.target),
+                running: Int32(clamping: load.running), waiting: Int32(clamping: load.waiting), loaned: Int32(clamping: load.loaned),
+                starting: Int32(clamping: load.starting), stopping: Int32(clamping: load.stopping))
+        }
+        return ClusterLoad(
+            classes: classes, spread: Int32(clamping: report?.spread ?? 0),
+            rebalanceThreshold: Int32(clamping: await scheduler.getRebalanceThreshold()),
+            rebalanceMinimumDurationMin: Int32(clamping: await scheduler.getRebalanceMinimumDuration()),
+            thresholdExceededSinceMs: report?.rebalanceExceededSince.map(WireConversions.epochMilliseconds),
+            rebalanceFiresAtMs: report?.rebalanceFiresAt.map(WireConversions.epochMilliseconds),
+            computedAtMs: WireConversions.epochMilliseconds(report?.decidedAt ?? WallClock().now))
+    }
+
+    // MARK: Error mapping and timing
+
+    /// Runs a conversion, mapping its `SchedulerError` to the wire.
+    private func wire<T>(_ body: () throws(SchedulerError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw Self.wireError(error)
+        }
+    }
+
+    /// Runs a scheduler call, mapping its `SchedulerError` to the wire.
+    private func scheduled<T>(_ body: () async throws(SchedulerError) -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw Self.wireError(error)
+        }
+    }
+
+    /// The IDL exception, or the plain error that becomes `INTERNAL_ERROR`, for a scheduler error.
+    static func wireError(_ error: SchedulerError) -> any Error {
+        switch error {
+        case .invalidRequest(let message): InvalidRequest(message: message)
+        case .canNotScheduleNow(let retryAfterMs, _): CanNotScheduleNow(retryAfterMs: Int64(retryAfterMs))
+        case .notFound(let message), .failed(let message): CloudScootError(message)
+        }
+    }
+
+    /// Counts the call and records its latency under Scoot's stat names (`runJobRpmCounter`,
+    /// `runJobLatency_ms` …).
+    private func timed<T>(_ name: String, _ body: () async throws -> T) async rethrows -> T {
+        let start = clock.now
+        defer { metrics.recordCall(name, latency: start.duration(to: clock.now)) }
+        return try await body()
+    }
+}

@@ -1,0 +1,97 @@
+import SchedulerCore
+import ScootAPI
+
+/// Conversions between the IDL's types (ScootAPI) and the scheduler core's domain types.
+enum WireConversions {
+    /// Stage A of RunJob validation (SCOOT_SEMANTICS §1.4): what the domain types cannot express.
+    static func jobDefinition(_ job: ScootAPI.JobDefinition) throws(SchedulerError) -> SchedulerCore.JobDefinition {
+        var tasks: [SchedulerCore.TaskDefinition] = []
+        for task in job.tasks {
+            guard let taskID = task.taskId else { throw SchedulerError.nilTaskID }
+            tasks.append(SchedulerCore.TaskDefinition(
+                taskID: taskID, argv: task.command.argv, environment: task.command.envVars ?? [:],
+                snapshotID: task.snapshotId ?? "", timeout: (task.timeoutMs ?? 0) > 0 ? .milliseconds(Int64(task.timeoutMs!)) : nil))
+        }
+        return SchedulerCore.JobDefinition(
+            tasks: tasks, defaultTaskTimeout: job.defaultTaskTimeoutMs.map { .milliseconds(Int64($0)) },
+            priority: Int(job.priority ?? 0), tag: job.tag ?? "", basis: job.basis ?? "", requestor: job.requestor ?? "",
+            jobType: job.jobType ?? "")
+    }
+
+    /// A job status as Scoot sends it: empty strings as unset optionals, exit code always present.
+    static func jobStatus(_ status: SchedulerCore.JobStatus) -> ScootAPI.JobStatus {
+        ScootAPI.JobStatus(
+            id: status.id, status: progress(status.status),
+            taskStatus: status.taskStatus.mapValues(progress), taskData: status.taskData.mapValues(runStatus))
+    }
+
+    static func progress(_ status: ProgressStatus) -> ScootAPI.Status {
+        switch status {
+        case .notStarted: .notStarted
+        case .inProgress: .inProgress
+        case .completed: .completed
+        }
+    }
+
+    static func progress(_ status: ScootAPI.Status) -> ProgressStatus? {
+        switch status {
+        case .notStarted: .notStarted
+        case .inProgress: .inProgress
+        case .completed: .completed
+        default: nil
+        }
+    }
+
+    static func runStatus(_ status: SchedulerCore.RunStatus) -> ScootAPI.RunStatus {
+        ScootAPI.RunStatus(
+            status: runState(status.state), runId: status.runID, outUri: status.outURI.nonEmpty, errUri: status.errURI.nonEmpty,
+            error: status.error.nonEmpty, exitCode: status.exitCode, snapshotId: status.snapshotID.nonEmpty)
+    }
+
+    static func runState(_ state: RunState) -> RunStatusState {
+        switch state {
+        case .unknown: .unknown
+        case .pending: .pending
+        case .running: .running
+        case .complete: .complete
+        case .failed: .failed
+        case .aborted: .aborted
+        case .timedOut: .timedout
+        }
+    }
+
+    /// Milliseconds since the Unix epoch for an instant of the server's `WallClock`.
+    static func epochMilliseconds(_ instant: SchedulerInstant) -> Int64 {
+        instant.components.seconds * 1000 + instant.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    static func jobSummary(_ job: SchedulerCore.JobSummary) -> ScootAPI.JobSummary {
+        ScootAPI.JobSummary(
+            id: job.id, requestor: job.requestor, className: job.className, tag: job.tag, basis: job.basis,
+            priority: Int32(clamping: job.priority), status: progress(job.status), killed: job.killed,
+            waitingTasks: Int32(clamping: job.taskCounts.waiting), runningTasks: Int32(clamping: job.taskCounts.running),
+            completedTasks: Int32(clamping: job.taskCounts.completed), failedTasks: Int32(clamping: job.taskCounts.failed),
+            submittedAtMs: epochMilliseconds(job.submittedAt), startedAtMs: job.startedAt.map(epochMilliseconds),
+            endedAtMs: job.endedAt.map(epochMilliseconds), jobType: job.jobType.nonEmpty)
+    }
+
+    static func workerInfo(_ worker: WorkerSummary) -> WorkerInfo {
+        let state: WorkerState = switch worker.state {
+        case .idle: .idle
+        case .busy: .busy
+        case .offline: .offline
+        case .suspended: .suspended
+        }
+        return WorkerInfo(
+            id: worker.id, state: state, currentJobId: worker.currentTask?.jobID, currentTaskId: worker.currentTask?.taskID,
+            lastSnapshotId: worker.lastSnapshotID, tasksRun: Int32(clamping: worker.tasksRun))
+    }
+
+    static func int32Map(_ map: [String: Int]) -> [String: Int32] { map.mapValues { Int32(clamping: $0) } }
+    static func intMap(_ map: [String: Int32]) -> [String: Int] { map.mapValues { Int($0) } }
+}
+
+extension String {
+    /// nil for "", as Scoot sends empty strings as unset optional fields.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SchedulerCore
+import ScootServer
+import Thrift
+
+/// `scoot-console serve`: a CloudScoot scheduler any Scoot client can use, with real process
+/// workers, a durable job log and Scoot's metrics endpoint.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a CloudScoot scheduler: local process workers, a durable job log, metrics.",
+        discussion: """
+            Thrift: unframed TBinaryProtocol as real Scoot (framed detected per connection), with the \
+            CloudScoot API and scoot-console's extension calls. HTTP: GET /admin/metrics.json. \
+            Jobs, task results and settings are kept in <data-dir>/jobs.sqlite and recovered after a \
+            restart or a crash. SIGINT/SIGTERM stop accepting, finish calls in progress and exit 0. \
+            See docs/operations.md.
+            """
+    )
+
+    @Option(help: "Thrift address (host:port). Binds loopback unless told otherwise.")
+    var addr = "127.0.0.1:9090"
+
+    @Option(name: .customLong("http-addr"), help: "Metrics HTTP address (host:port).")
+    var httpAddr = "127.0.0.1:9091"
+
+    @Option(help: "Local process workers (default: the number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("simulated-workers"), help: "Simulated workers besides the process workers.")
+    var simulatedWorkers = 0
+
+    @Option(name: .customLong("data-dir"), help: "Job log and run directories (default: $XDG_STATE_HOME/scoot-console, else ~/.local/state/scoot-console).")
+    var dataDir: String?
+
+    @Option(name: .customLong("max-retries"), help: "Retries of a failed task (attempts = retries + 1).")
+    var maxRetries = 0
+
+    @Option(name: .customLong("default-timeout"), help: "Timeout of tasks that set none: seconds, or a number with s, m or h (e.g. 30m).")
+    var defaultTimeout = "30m"
+
+    @Option(help: "maxTasks throttle: enforce (refuse jobs over it) or advisory (Scoot's behaviour).")
+    var throttle = "enforce"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        for (flag, value) in [("--addr", addr), ("--http-addr", httpAddr)] {
+            do { _ = try HostAndPort(parsing: value) } catch { throw ValidationError("\(flag): \(error)") }
+        }
+        guard workers >= 0, simulatedWorkers >= 0 else { throw ValidationError("--workers and --simulated-workers must be 0 or more") }
+        guard workers + simulatedWorkers > 0 else { throw ValidationError("no workers: give --workers or --simulated-workers a positive number") }
+        guard maxRetries >= 0 else { throw ValidationError("--max-retries must be 0 or more, got \(maxRetries)") }
+        guard Self.parseDuration(defaultTimeout) != nil else {
+            throw ValidationError("--default-timeout: '\(defaultTimeout)' is not a duration; use seconds or e.g. 90s, 30m, 2h")
+        }
+        guard SchedulerConfiguration.ThrottleMode(rawValue: throttle) != nil else {
+            throw ValidationError("--throttle must be enforce or advisory, got '\(throttle)'")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "scoot-console.serve")
+        let thrift = try HostAndPort(parsing: addr)
+        let http = try HostAndPort(parsing: httpAddr)
+        for endpoint in [thrift, http] where !Self.isLoopback(endpoint.host) {
+            logger.warning("binding a non-loopback address: anyone who can reach it can run commands here", metadata: ["address": "\(endpoint)"])
+        }
+        var scheduler = SchedulerConfiguration()
+        scheduler.maxRetriesPerTask = maxRetries
+        scheduler.defaultTaskTimeout = Self.parseDuration(defaultTimeout)!
+        scheduler.throttleMode = SchedulerConfiguration.ThrottleMode(rawValue: throttle)!
+        let data = URL(fileURLWithPath: dataDir ?? Self.defaultDataDirectory())
+        let runtime: ServeRuntime
+        do {
+            runtime = try await ServeRuntime.start(
+                .init(thriftAddress: thrift, httpAddress: http, processWorkers: workers, simulatedWorkers: simulatedWorkers,
+                      dataDirectory: data, scheduler: scheduler),
+                logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("scoot-console serve: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print("""
+            scoot-console serve: CloudScoot on \(runtime.thriftServer.address), metrics on \
+            http://\(runtime.metricsServer.address)/admin/metrics.json, \(workers) process and \
+            \(simulatedWorkers) simulated workers, data in \(data.path). Ctrl-C to stop.
+            """)
+        fflush(nil)
+        await TerminationSignal.wait()
+        await runtime.shutdown()
+    }
+
+    /// `$XDG_STATE_HOME/scoot-console`, else `~/.local/state/scoot-console`.
+    static func defaultDataDirectory() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/scoot-console" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/scoot-console"
+    }
+
+    /// Seconds (`90`), or a number with `s`, `m` or `h`.
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        var number = Substring(text)
+        var scale = 1.0
+        if let last = text.last, let unit = units[last] {
+            number = number.dropLast()
+            scale = unit
+        }
+        guard let value = Double(number), value > 0, value.isFinite else { return nil }
+        return .milliseconds(Int64(value * scale * 1000))
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import JobStore
+import SchedulerCore
+import Testing
+
+/// Every record written by `SQLiteJobJournal` reads back as written.
+@Suite struct SQLiteJobJournalTests {
+    private static let submitted = Date(timeIntervalSince1970: 1_700_000_000.25)
+
+    private func job(_ id: String) -> JournaledJob {
+        let tasks = [
+            TaskDefinition(taskID: "a", argv: ["echo", "hi"], environment: ["K": "V"], snapshotID: "snap", timeout: .milliseconds(1500)),
+            TaskDefinition(taskID: "b", argv: ["true"]),
+        ]
+        let definition = JobDefinition(
+            tasks: tasks, defaultTaskTimeout: .seconds(60), priority: 2, tag: "tag-\(id)", basis: "basis", requestor: "land-bot",
+            jobType: "build")
+        return JournaledJob(id: id, definition: definition, submittedAt: Self.submitted)
+    }
+
+    @Test func everyRecordRoundTrips() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try SQLiteJobJournal(dataDirectory: directory.url)
+        let settings = SchedulerSettings(
+            classLoadPercents: ["a": 30, "b": 70], requestorToClassMap: ["^x.*": "a"], rebalanceThreshold: 20,
+            rebalanceMinimumDurationMinutes: 6, maxTasks: 100)
+        let final = RunStatus(
+            state: .complete, runID: "run-7", outURI: "file:///out", errURI: "file:///err", error: "oops", exitCode: -3, snapshotID: "snap")
+        let running = RunStatus(state: .running, runID: "run-8", outURI: "file:///o2", errURI: "file:///e2", snapshotID: "snap")
+
+        try journal.settingsChanged(settings)
+        try journal.jobAccepted(job("j1"))
+        try journal.jobAccepted(job("j2"))
+        try journal.taskStarted(TaskAttemptStart(jobID: "j1", taskID: "a", attempt: 1, workerID: "w1", startedAt: Self.submitted + 1))
+        try journal.taskProgressed(jobID: "j1", taskID: "a", status: running)
+        try journal.taskEnded(jobID: "j1", taskID: "a", status: final, at: Self.submitted + 2)
+        try journal.taskProgressed(jobID: "j1", taskID: "a", status: running)  // a late report never overwrites the end
+        try journal.taskEnded(jobID: "j1", taskID: "b", status: RunStatus(state: .aborted, error: "UserRequested"), at: Self.submitted + 2)
+        try journal.jobEnded(jobID: "j1", killed: true, at: Self.submitted + 3)
+        try journal.taskProgressed(jobID: "j2", taskID: "b", status: running)
+
+        let contents = try SQLiteJobJournal(dataDirectory: directory.url).load()
+        #expect(contents.settings == settings)
+        #expect(contents.finishedJobs == [
+            RecoveredJob(
+                job: job("j1"), endedTasks: ["a": final, "b": RunStatus(state: .aborted, error: "UserRequested")],
+                startedAt: Self.submitted + 1, endedAt: Self.submitted + 3, killed: true)
+        ])
+        #expect(contents.unfinishedJobs == [RecoveredJob(job: job("j2"))])
+    }
+
+    @Test func anEmptyJournalHasNoSettingsAndNoJobs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(try SQLiteJobJournal(dataDirectory: directory.url).load() == JournalContents())
+    }
+
+    @Test func purgeDeletesOnlyJobsThatEndedBeforeTheCutoff() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try SQLiteJobJournal(dataDirectory: directory.url)
+        for id in ["old", "new", "running"] { try journal.jobAccepted(job(id)) }
+        try journal.taskEnded(jobID: "old", taskID: "a", status: RunStatus(state: .complete), at: Self.submitted + 10)
+        try journal.jobEnded(jobID: "old", killed: false, at: Self.submitted + 10)
+        try journal.jobEnded(jobID: "new", killed: false, at: Self.submitted + 100)
+        try journal.purgeJobs(endedBefore: Self.submitted + 50)
+        let contents = try journal.load()
+        #expect(contents.finishedJobs.map(\.job.id) == ["new"])
+        #expect(contents.unfinishedJobs.map(\.job.id) == ["running"])
+    }
+
+    @Test func theDatabaseIsInWALMode() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try SQLiteJobJournal(dataDirectory: directory.url)
+        try journal.jobAccepted(job("j1"))
+        #expect(FileManager.default.fileExists(atPath: journal.path + "-wal"))
+        #expect(journal.path == directory.url.appendingPathComponent("jobs.sqlite").path)
+    }
+
+    @Test func aCorruptFileGivesAClearError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent(SQLiteJobJournal.fileName)
+        try Data(repeating: 0x5A, count: 8192).write(to: path)
+        let error = #expect(throws: JobStoreError.self) { try SQLiteJobJournal(dataDirectory: directory.url) }
+        guard case .databaseUnusable(let reported, _) = error else {
+            Issue.record("expected databaseUnusable, got \(String(describing: error))")
+            return
+        }
+        #expect(reported == path.path)
+        #expect(error?.description.contains("restore it from a backup") == true)
+    }
+
+    @Test func anUnusableDataDirectoryGivesAClearError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: file)
+        let error = #expect(throws: JobStoreError.self) { try SQLiteJobJournal(dataDirectory: file.appendingPathComponent("data")) }
+        guard case .dataDirectoryUnusable = error else {
+            Issue.record("expected dataDirectoryUnusable, got \(String(describing: error))")
+            return
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import SchedulerCore
+
+/// What the scheduler writes to its journal, and that client-visible writes come first.
+@Suite struct JournalingTests {
+    private static let origin = Date(timeIntervalSince1970: 1_700_000_000)
+
+    private func journaledCluster(_ journal: InMemoryJobJournal, configuration: SchedulerConfiguration = SchedulerConfiguration())
+        async throws -> (ManualClock, SimulatedWorkers, Scheduler)
+    {
+        let clock = ManualClock()
+        let workers = SimulatedWorkers(clock: clock, configuration: .init(workerCount: 2, durationModel: .fixed(.seconds(1))))
+        let scheduler = try await Scheduler(
+            configuration: configuration, clock: clock, backend: workers, recoveringFrom: journal, wallClockOrigin: Self.origin)
+        return (clock, workers, scheduler)
+    }
+
+    @Test func aJobThatCannotBeJournaledIsNotAdmitted() async throws {
+        let journal = InMemoryJobJournal()
+        let (_, _, scheduler) = try await journaledCluster(journal)
+        journal.setFailing(true)
+        let error = await #expect(throws: SchedulerError.self) { try await scheduler.runJob(simpleJob(tasks: 3, basis: "b")) }
+        #expect(error?.description.contains("could not persist the job") == true)
+        #expect(await scheduler.jobs().isEmpty)
+        #expect(await scheduler.schedulerStatus().currentTasks == 0)
+
+        journal.setFailing(false)
+        let id = try await scheduler.runJob(simpleJob(tasks: 3, basis: "b"))
+        #expect(journal.records == [.jobAccepted(id)])
+    }
+
+    @Test func aSettingThatCannotBeJournaledDoesNotChange() async throws {
+        let journal = InMemoryJobJournal()
+        let (_, _, scheduler) = try await journaledCluster(journal)
+        journal.setFailing(true)
+        await #expect(throws: SchedulerError.self) { try await scheduler.setMaxTasks(7) }
+        await #expect(throws: SchedulerError.self) { try await scheduler.setRebalanceThreshold(9) }
+        await #expect(throws: SchedulerError.self) { try await scheduler.setRebalanceMinimumDuration(9) }
+        await #expect(throws: SchedulerError.self) { try await scheduler.setClassLoadPercents(["a": 1]) }
+        #expect(await scheduler.schedulerStatus().maxTasks == -1)
+        #expect(await scheduler.getRebalanceThreshold() == 0)
+        #expect(await scheduler.getRebalanceMinimumDuration() == 4)
+        #expect(await scheduler.getClassLoadPercents() == ClassLoadPercents.scootDefaults)
+    }
+
+    @Test func everySettingChangeIsJournaledWithAllSettings() async throws {
+        let journal = InMemoryJobJournal()
+        let (_, _, scheduler) = try await journaledCluster(journal)
+        try await scheduler.setClassLoadPercents(["a": 1, "b": 3])
+        try await scheduler.setRequestorToClassMap(["^x": "a"])
+        try await scheduler.setRebalanceThreshold(12)
+        try await scheduler.setRebalanceMinimumDuration(3)
+        try await scheduler.setMaxTasks(50)
+        let last = SchedulerSettings(
+            classLoadPercents: ["a": 25, "b": 75], requestorToClassMap: ["^x": "a"], rebalanceThreshold: 12,
+            rebalanceMinimumDurationMinutes: 3, maxTasks: 50)
+        #expect(journal.records.count == 5)
+        #expect(journal.records.last == .settingsChanged(last))
+    }
+
+    @Test func aTaskIsJournaledFromStartToEndThenItsJob() async throws {
+        let journal = InMemoryJobJournal()
+        let (clock, _, scheduler) = try await journaledCluster(journal)
+        let id = try await scheduler.runJob(simpleJob(tasks: 1))
+        await scheduler.step()
+        clock.advance(by: .seconds(2))
+        await scheduler.step()
+        await scheduler.step()
+
+        let records = journal.records
+        #expect(records.count == 5)
+        #expect(records[0] == .jobAccepted(id))
+        guard case .taskStarted(let start) = records[1] else {
+            Issue.record("expected a task start, got \(records[1])")
+            return
+        }
+        #expect(start.jobID == id && start.taskID == "t0" && start.attempt == 1 && start.startedAt == Self.origin)
+        guard case .taskProgressed(_, _, let running) = records[2], case .taskEnded(_, "t0", let final) = records[3] else {
+            Issue.record("expected progress then end, got \(records)")
+            return
+        }
+        #expect(running.state == .running && !running.outURI.isEmpty)
+        #expect(final.state == .complete && final.outURI == running.outURI)
+        #expect(records[4] == .jobEnded(id, killed: false))
+    }
+
+    @Test func aFailedStepWriteIsReportedAndTheSchedulerGoesOn() async throws {
+        let journal = InMemoryJobJournal()
+        let (clock, _, scheduler) = try await journaledCluster(journal)
+        let id = try await scheduler.runJob(simpleJob(tasks: 1))
+        journal.setFailing(true)
+        await scheduler.step()
+        clock.advance(by: .seconds(2))
+        await scheduler.step()
+        #expect(await scheduler.status(of: id).taskStatus["t0"] == .completed)
+        #expect(await scheduler.lastJournalFailure()?.contains("disk full") == true)
+    }
+
+    @Test func finishedJobsAreForgottenAfterTheRetention() async throws {
+        let journal = InMemoryJobJournal()
+        var configuration = SchedulerConfiguration()
+        configuration.finishedJobRetention = .seconds(3600)
+        let (clock, _, scheduler) = try await journaledCluster(journal, configuration: configuration)
+        let id = try await scheduler.runJob(simpleJob(tasks: 1))
+        await scheduler.step()
+        clock.advance(by: .seconds(2))
+        await scheduler.step()
+        #expect(await scheduler.status(of: id).status == .completed)
+
+        clock.advance(by: .seconds(3599))
+        await scheduler.step()
+        #expect(await scheduler.status(of: id).status == .completed)
+        clock.advance(by: .seconds(2))
+        await scheduler.step()
+        #expect(await scheduler.status(of: id).status == .notStarted)
+        #expect(await scheduler.jobs().isEmpty)
+        #expect(journal.records.last == .purge(endedBefore: Self.origin.addingTimeInterval(3603 - 3600)))
+    }
+}
