@@ -1,0 +1,155 @@
+import SchedulerCore
+import ScootAPI
+import Testing
+import Thrift
+@testable import ScootServer
+
+/// The service over a scheduler with simulated workers on a manual clock, called through the
+/// real processor and a loopback caller, so the wire mapping is exercised end to end.
+struct ServiceHarness {
+    let clock = ManualClock()
+    let scheduler: Scheduler
+    let metrics = ServerMetrics()
+    let client: ScootConsoleClient
+
+    init(workers: Int = 2) {
+        scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: workers)))
+        let service = SchedulerService(scheduler: scheduler, metrics: metrics)
+        client = ScootConsoleClient(caller: ThriftLoopbackCaller(processor: ScootConsoleProcessor(handler: service)))
+    }
+
+    func job(_ requestor: String, tasks: Int, argv: [String] = ["sleep", "1"]) -> ScootAPI.JobDefinition {
+        ScootAPI.JobDefinition(
+            tasks: (0..<tasks).map { TaskDefinition(command: Command(argv: argv), taskId: "t\($0)") }, requestor: requestor)
+    }
+}
+
+@Suite("SchedulerService: CloudScoot over the scheduler core")
+struct SchedulerServiceTests {
+    @Test func validationIsInvalidRequestWithScootsText() async throws {
+        let harness = ServiceHarness()
+        await #expect(throws: InvalidRequest(message: "invalid job. Must have at least 1 task; was empty")) {
+            try await harness.client.runJob(job: ScootAPI.JobDefinition(tasks: []))
+        }
+        await #expect(throws: InvalidRequest(message: "nil taskId")) {
+            try await harness.client.runJob(job: ScootAPI.JobDefinition(tasks: [TaskDefinition(command: Command(argv: ["x"]))]))
+        }
+        await #expect(throws: InvalidRequest(message: "invalid tasks limit:-2. Must be >= -1.")) {
+            try await harness.client.setSchedulerStatus(maxTasks: -2)
+        }
+    }
+
+    @Test func throttleIsCanNotScheduleNow() async throws {
+        let harness = ServiceHarness()
+        try await harness.client.setSchedulerStatus(maxTasks: 2)
+        await #expect(throws: CanNotScheduleNow(retryAfterMs: 1000)) { try await harness.client.runJob(job: harness.job("a", tasks: 3)) }
+    }
+
+    @Test func plainErrorsAreInternalErrorsWithScootsText() async throws {
+        let harness = ServiceHarness()
+        await #expect(throws: TApplicationException(.internalError, message: "Internal error processing KillJob: cannot kill Job Id nope, not found.")) {
+            try await harness.client.killJob(jobId: "nope")
+        }
+        await #expect(throws: TApplicationException(.internalError, message: "Internal error processing OfflineWorker: node w9 was not present in nodes. It can't be offlined")) {
+            try await harness.client.offlineWorker(req: OfflineWorkerReq(id: "w9", requestor: "me"))
+        }
+    }
+
+    @Test func statusOfARunningJobAndOfAnUnknownID() async throws {
+        let harness = ServiceHarness()
+        let id = try await harness.client.runJob(job: harness.job("land-x", tasks: 3)).id
+        await harness.scheduler.step()
+        let status = try await harness.client.getStatus(jobId: id)
+        #expect(status.status == .inProgress)
+        #expect(status.taskStatus?.values.sorted(by: { $0.rawValue < $1.rawValue }) == [.notStarted, .inProgress, .inProgress])
+        #expect(status.taskData?.values.allSatisfy { $0.status == .running } == true)
+        #expect(try await harness.client.getStatus(jobId: "nope") == ScootAPI.JobStatus(id: "nope", status: .notStarted, taskStatus: [:], taskData: [:]))
+        harness.clock.advance(by: .seconds(5))
+        await harness.scheduler.step()
+        harness.clock.advance(by: .seconds(5))
+        await harness.scheduler.step()
+        let done = try await harness.client.getStatus(jobId: id)
+        #expect(done.status == .completed)
+        #expect(done.taskData?["t0"]?.exitCode == 0)
+        #expect(done.taskData?["t0"]?.error == nil, "empty strings travel as unset optionals, as Scoot")
+    }
+
+    @Test func settingsRoundTripThroughTheWire() async throws {
+        let harness = ServiceHarness()
+        try await harness.client.setClassLoadPercents(loadPercents: ["a": 30, "b": 25, "c": 15, "d": 10, "e": 0])
+        #expect(try await harness.client.getClassLoadPercents() == ["a": 39, "b": 31, "c": 18, "d": 12, "e": 0])
+        await #expect(throws: InvalidRequest.self) { try await harness.client.setClassLoadPercents(loadPercents: [:]) }
+        try await harness.client.setRequestorToClassMap(requestorToClassMap: ["^x": "a"])
+        #expect(try await harness.client.getRequestorToClassMap() == ["^x": "a"])
+        await #expect(throws: InvalidRequest.self) { try await harness.client.setRequestorToClassMap(requestorToClassMap: ["(": "a"]) }
+        try await harness.client.setRebalanceThreshold(threshold: 20)
+        try await harness.client.setRebalanceMinimumDuration(durationMin: 3)
+        #expect(try await harness.client.getRebalanceThreshold() == 20)
+        #expect(try await harness.client.getRebalanceMinimumDuration() == 3)
+    }
+
+    @Test func listJobsFiltersNewestFirstWithLimit() async throws {
+        let harness = ServiceHarness()
+        var ids: [String] = []
+        for (index, requestor) in ["land-a", "diff-b", "land-c"].enumerated() {
+            ids.append(try await harness.client.runJob(job: harness.job(requestor, tasks: 1 + index)).id)
+            harness.clock.advance(by: .seconds(1))
+        }
+        #expect(try await harness.client.consoleJobs().map(\.id) == ids.reversed())
+        #expect(try await harness.client.consoleJobs(JobFilter(className: "land")).map(\.id) == [ids[2], ids[0]])
+        #expect(try await harness.client.consoleJobs(JobFilter(requestor: "diff-b")).map(\.waitingTasks) == [2])
+        #expect(try await harness.client.consoleJobs(JobFilter(limit: 1)).map(\.id) == [ids[2]])
+        #expect(try await harness.client.consoleJobs(JobFilter(statuses: [.completed])).isEmpty)
+        await #expect(throws: InvalidRequest(message: "limit must be positive, got 0")) { try await harness.client.consoleJobs(JobFilter(limit: 0)) }
+    }
+
+    @Test func workersAndClusterLoad() async throws {
+        let harness = ServiceHarness(workers: 3)
+        _ = try await harness.client.runJob(job: harness.job("land-a", tasks: 5))
+        await harness.scheduler.step()
+        let workers = try await harness.client.consoleWorkers()
+        #expect(workers.count == 3)
+        #expect(workers.allSatisfy { $0.state == .busy && $0.currentTaskId != nil })
+        let load = try await harness.client.consoleClusterLoad()
+        let land = try #require(load.classes.first { $0.name == "land" })
+        #expect(land.starting == 3)
+        #expect(land.waiting == 5)
+        #expect(load.classes.map(\.name).first == "land", "classes by descending percent")
+    }
+
+    @Test func rpcCallsAreCountedWithLatencies() async throws {
+        let harness = ServiceHarness()
+        _ = try await harness.client.getStatus(jobId: "x")
+        _ = try await harness.client.getStatus(jobId: "y")
+        #expect(harness.metrics.counters["jobStatusRpmCounter"] == 2)
+        #expect(harness.metrics.latencies["jobStatusLatency_ms"]?.count == 2)
+    }
+}
+
+@Suite("metrics.json")
+struct MetricsReportTests {
+    @Test func scootKeyNamesLiveValuesAndNoDoubleUnderscores() async throws {
+        let harness = ServiceHarness(workers: 2)
+        _ = try await harness.client.runJob(job: harness.job("land-a", tasks: 3))
+        await harness.scheduler.step()
+        let stats = await MetricsReport.collect(scheduler: harness.scheduler, metrics: harness.metrics, startedAt: .zero, now: .seconds(2))
+        #expect(stats["scheduler/schedAcceptedJobsGauge"] == 1)
+        #expect(stats["scheduler/schedNumRunningTasksGauge"] == 2)
+        #expect(stats["scheduler/schedNumWaitingTasksGauge"] == 1)
+        #expect(stats["scheduler/schedInProgressTasksGauge_land-a"] == 3)
+        #expect(stats["scheduler/availableNodes"] == 2)
+        #expect(stats["scheduler/freeNodes"] == 0)
+        #expect(stats["scheduler/runningNodes"] == 2)
+        #expect(stats["scheduler/schedRunningTasks_land"] == 2)
+        #expect(stats["scheduler/schedClassActualPct_land"] == 100, "Scoot's formula divides instead of multiplying; ours is a percent")
+        #expect(stats["scheduler/schedUptimeGauge_ms"] == 2000)
+        #expect(stats["scheduler/runJobLatency_ms.p99"] != nil)
+        #expect(!stats.keys.contains { $0.contains("__") })
+    }
+
+    @Test func jsonIsFlatSortedAndIntegersHaveNoFraction() {
+        let json = MetricsReport.json(["scheduler/b": 2, "scheduler/a": 1.5, "scheduler/\"q\"": 0], pretty: false)
+        #expect(json == #"{"scheduler/\"q\"":0,"scheduler/a":1.5,"scheduler/b":2}"#)
+        #expect(MetricsReport.json(["scheduler/a": 1], pretty: true) == "{\n  \"scheduler/a\": 1\n}\n")
+    }
+}
