@@ -10,9 +10,10 @@ all: build
 build:
 	$(SWIFT) build
 
-## Builds and starts the in-memory CloudScoot demo server (the console arrives with issue 5).
+## Builds and starts a demo scheduler: `serve` with 2 process and 8 simulated workers, its job
+## log in .build/demo-data (the interactive console arrives with the next release).
 run: build
-	$(SWIFT) run scoot-console demo-server
+	$(SWIFT) run scoot-console serve --workers 2 --simulated-workers 8 --data-dir .build/demo-data
 
 test-deps:
 	@scripts/ensure-test-deps.sh
@@ -28,11 +29,12 @@ generate:
 	$(SWIFT) run thrift-swift-gen Tests/ScootAPITests/Fixtures/alltypes.thrift --output Tests/ScootAPITests/Generated/AllTypes.swift --module-imports Thrift
 
 ## Benchmarks: Thrift encode/decode side by side with Apache Thrift's Python accelerator, and
-## one scheduling step at 1k/10k/100k workers (time and allocations).
+## one scheduling step at 1k/10k/100k workers (time and allocations), and serve under load.
 bench: test-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-bench
 	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path); \
-	  $$bin/scoot-bench wire && LD_PRELOAD=$$bin/libMallocInterposerSwift.so $$bin/scoot-bench scheduler
+	  $$bin/scoot-bench wire && LD_PRELOAD=$$bin/libMallocInterposerSwift.so $$bin/scoot-bench scheduler && \
+	  $$bin/scoot-bench serve
 
 ## libFuzzer run of the message scanner and decoder; FUZZ_SECONDS=600 for a long run.
 fuzz:

@@ -68,7 +68,8 @@ let package = Package(
         .executableTarget(
             name: "scoot-bench",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],
             path: "Benchmarks/scoot-bench"

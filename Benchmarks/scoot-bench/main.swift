@@ -1,7 +1,8 @@
 // `make bench`: the project's benchmarks, each printing a table of figures measured in this run.
-// `scoot-bench wire` and `scoot-bench scheduler` run one entry; no argument runs both.
-// `make bench` runs the scheduler entry with the malloc counter preloaded and the wire entry
-// without it, so that counting costs nothing in the timings compared with Python.
+// `scoot-bench wire`, `scoot-bench scheduler` and `scoot-bench serve` run one entry; no
+// argument runs all. `make bench` runs the scheduler entry with the malloc counter preloaded and
+// the others without it, so that counting costs nothing in the timings.
 let entries = CommandLine.arguments.dropFirst()
 if entries.isEmpty || entries.contains("wire") { try runWireBenchmark() }
 if entries.isEmpty || entries.contains("scheduler") { runSchedulerBenchmark() }
+if entries.isEmpty || entries.contains("serve") { try await runServeBenchmark() }

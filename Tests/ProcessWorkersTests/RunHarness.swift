@@ -48,7 +48,7 @@ final class RunHarness: Sendable {
     }
 
     /// Collects events until attempt `attemptID` has finished; throws after `limit`.
-    func outcome(of attemptID: Int = 1, within limit: Duration = .seconds(10)) async throws -> Outcome {
+    func outcome(of attemptID: Int = 1, within limit: Duration = .seconds(28)) async throws -> Outcome {
         let first = try await withThrowingTaskGroup(of: Outcome?.self) { group in
             group.addTask { await self.awaitFinish(of: attemptID) }
             group.addTask {

@@ -13,7 +13,7 @@ import Testing
         let tasks = (0..<4).map { TaskDefinition(taskID: "task-\($0)", argv: ["true"]) }
         let id = try await scheduler.runJob(JobDefinition(tasks: tasks))
         var status = await scheduler.status(of: id)
-        while status.status != .completed, ContinuousClock.now - started < .seconds(10) {
+        while status.status != .completed, ContinuousClock.now - started < .seconds(30) {
             try await Task.sleep(for: .milliseconds(10))
             status = await scheduler.status(of: id)
         }

@@ -13,7 +13,8 @@ import Testing
         harness.start(["sleep", "30"], timeout: .milliseconds(300))
         let outcome = try await harness.outcome()
         #expect(outcome.final.state == .timedOut)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Well before the 30 s the command would sleep; no tighter bound (timings belong in benchmarks).
+        #expect(ContinuousClock.now - started < .seconds(25))
         #expect(kill(try #require(outcome.pid), 0) == -1 && errno == ESRCH)
     }
 
@@ -43,7 +44,8 @@ import Testing
         let outcome = try await harness.outcome()
         let elapsed = ContinuousClock.now - started
         #expect(outcome.final.state == .timedOut)
-        #expect(elapsed >= .milliseconds(600) && elapsed < .seconds(5))
+        // Not before timeout + grace (SIGTERM is ignored), and well before the 30 s sleep ends.
+        #expect(elapsed >= .milliseconds(600) && elapsed < .seconds(25))
         #expect(try await waitForProcessGroupToDisappear(try #require(outcome.pid)))
     }
 
