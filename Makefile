@@ -3,17 +3,16 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 RELEASE_FLAGS = -c release
 
-.PHONY: all build run test test-deps generate check-generated bench fuzz clean
+.PHONY: all build run test test-deps generate docs bench fuzz clean
 
 all: build
 
 build:
 	$(SWIFT) build
 
-## Builds and starts a demo scheduler: `serve` with 2 process and 8 simulated workers, its job
-## log in .build/demo-data (the interactive console arrives with the next release).
+## Builds and opens the console on an embedded demo cluster (simulated workers, demo workload).
 run: build
-	$(SWIFT) run scoot-console serve --workers 2 --simulated-workers 8 --data-dir .build/demo-data
+	$(SWIFT) run scoot-console
 
 test-deps:
 	@scripts/ensure-test-deps.sh

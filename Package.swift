@@ -42,6 +42,10 @@ let package = Package(
         .target(name: "ThriftCodegen"),
         .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "ProcessWorkers", dependencies: ["SchedulerCore"]),
+        .target(name: "TUIKit"),
+        .target(name: "ConsoleApp", dependencies: ["TUIKit", "ScootAPI", "Thrift", "SchedulerCore"]),
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "TUINcurses", dependencies: ["TUIKit", "CNcurses"]),
         .target(name: "JobStore", dependencies: ["SchedulerCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ScootServer",
@@ -60,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "scoot-console",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,6 +87,9 @@ let package = Package(
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
+        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "ConsoleAppTests", dependencies: ["ConsoleApp", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift"], exclude: ["Snapshots"]),
+        .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),
         .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore"]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore"]),
         .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),

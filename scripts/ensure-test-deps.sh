@@ -10,6 +10,7 @@ missing_apt=()
 command -v thrift >/dev/null 2>&1 || missing_apt+=(thrift-compiler)
 command -v tmux >/dev/null 2>&1 || missing_apt+=(tmux)
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing_apt+=(libsqlite3-dev)
+dpkg -s libncurses-dev >/dev/null 2>&1 || missing_apt+=(libncurses-dev)
 python3 -c 'import thrift.protocol.fastbinary' >/dev/null 2>&1 || need_pip=1
 
 if [ ${#missing_apt[@]} -gt 0 ]; then

@@ -9,11 +9,12 @@ struct ScootConsoleCommand: AsyncParsableCommand {
         commandName: "scoot-console",
         abstract: "Operations console for Scoot clusters (work in progress).",
         discussion: """
-            This version provides `serve` (a CloudScoot scheduler with process workers, a durable job log \
-            and metrics), `plan` (a what-if run of Scoot's load-based scheduling algorithm) and an in-memory \
-            demo server. The interactive console is not built yet.
+            With no command: the interactive console on an embedded demo cluster (or --connect HOST:PORT). \
+            `serve` runs a CloudScoot scheduler with process workers, a durable job log and metrics; `plan` \
+            runs Scoot's load-based scheduling algorithm on a cluster state given as JSON.
             """,
         version: version,
-        subcommands: [ServeCommand.self, DemoServerCommand.self, PlanCommand.self]
+        subcommands: [ConsoleCommand.self, ServeCommand.self, PlanCommand.self, KeysCommand.self, DemoServerCommand.self],
+        defaultSubcommand: ConsoleCommand.self
     )
 }

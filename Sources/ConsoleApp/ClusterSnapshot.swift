@@ -1,0 +1,47 @@
+import ScootAPI
+
+/// Everything one poll brought back from the scheduler: the data every pane shows.
+public struct ClusterSnapshot: Sendable {
+    /// Jobs, newest first (from ListJobs, or from GetStatus of known jobs on a plain Scoot).
+    public var jobs: [JobSummary]
+    /// Workers (empty against a plain Scoot scheduler).
+    public var workers: [WorkerInfo]
+    /// Class loads and the rebalance timer (nil against a plain Scoot scheduler).
+    public var load: ClusterLoad?
+    /// Running + waiting tasks and the throttle.
+    public var schedulerStatus: SchedulerStatus
+    /// The settings an operator can change.
+    public var settings: Settings
+    /// Status of the job whose tasks are shown, if one is selected.
+    public var selectedJobStatus: JobStatus?
+    /// Panes the server cannot fill, with the reason shown in the UI.
+    public var limitations: [String]
+
+    /// The scheduler's settings.
+    public struct Settings: Sendable, Hashable {
+        public var classLoadPercents: [String: Int32]
+        public var requestorToClassMap: [String: String]
+        public var rebalanceThreshold: Int32
+        public var rebalanceMinimumDuration: Int32
+
+        public init(classLoadPercents: [String: Int32], requestorToClassMap: [String: String], rebalanceThreshold: Int32, rebalanceMinimumDuration: Int32) {
+            self.classLoadPercents = classLoadPercents
+            self.requestorToClassMap = requestorToClassMap
+            self.rebalanceThreshold = rebalanceThreshold
+            self.rebalanceMinimumDuration = rebalanceMinimumDuration
+        }
+    }
+
+    public init(
+        jobs: [JobSummary], workers: [WorkerInfo], load: ClusterLoad?, schedulerStatus: SchedulerStatus, settings: Settings,
+        selectedJobStatus: JobStatus? = nil, limitations: [String] = []
+    ) {
+        self.jobs = jobs
+        self.workers = workers
+        self.load = load
+        self.schedulerStatus = schedulerStatus
+        self.settings = settings
+        self.selectedJobStatus = selectedJobStatus
+        self.limitations = limitations
+    }
+}

@@ -1,0 +1,110 @@
+/// The `:` command line: every action by name, parsed with messages that say what is wrong and
+/// what is expected. Nothing is sent for input that does not parse.
+public enum CommandParser {
+    /// A command line that does not parse.
+    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// What a command asks for: an action (to confirm), or a UI command.
+    public enum Command: Sendable, Hashable {
+        case action(ConsoleAction)
+        case quit
+        case help
+        case filter(String)
+    }
+
+    /// The commands, for help and completion.
+    public static let usage: [(String, String)] = [
+        (":kill ID [ID …]", "kill jobs"),
+        (":offline WORKER", "take a worker out of rotation"),
+        (":reinstate WORKER", "put an offlined worker back"),
+        (":maxtasks N", "task throttle (-1 = unlimited)"),
+        (":percents land=40,diff=25,…", "class load percents"),
+        (":map REGEX=CLASS,…", "requestor → class map"),
+        (":threshold N", "rebalance threshold in percentage points (0 = off)"),
+        (":duration N", "rebalance minimum duration in minutes"),
+        (":filter TEXT", "filter jobs (same as /)"),
+        (":help", "keys and commands"),
+        (":quit", "leave the console"),
+    ]
+
+    /// Parses a command line (without the leading `:`).
+    public static func parse(_ line: String) throws(ParseError) -> Command {
+        let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard let name = words.first?.lowercased() else { throw ParseError(description: "empty command; try :help") }
+        let rest = Array(words.dropFirst())
+        switch name {
+        case "q", "quit": return .quit
+        case "help", "h": return .help
+        case "filter": return .filter(rest.joined(separator: " "))
+        case "kill":
+            guard !rest.isEmpty else { throw ParseError(description: ":kill needs a job id, e.g. :kill 4b0f8f1e-…") }
+            return .action(.killJobs(rest))
+        case "offline", "reinstate":
+            guard rest.count == 1 else { throw ParseError(description: ":\(name) needs one worker id, e.g. :\(name) local-0") }
+            return .action(name == "offline" ? .offlineWorker(rest[0]) : .reinstateWorker(rest[0]))
+        case "maxtasks":
+            let value = try integer(rest, command: name, minimum: -1, example: "500 (or -1 for unlimited)")
+            return .action(.setMaxTasks(value))
+        case "threshold":
+            return .action(.setRebalanceThreshold(try integer(rest, command: name, minimum: 0, example: "30 (0 turns rebalancing off)")))
+        case "duration":
+            return .action(.setRebalanceMinimumDuration(try integer(rest, command: name, minimum: 0, example: "4")))
+        case "percents":
+            return .action(.setClassLoadPercents(try percents(rest.joined())))
+        case "map":
+            return .action(.setRequestorToClassMap(try requestorMap(rest.joined(separator: " "))))
+        default:
+            throw ParseError(description: "unknown command :\(name); try :help")
+        }
+    }
+
+    /// `land=40,diff=25` → percents; rejects empty, negative, all-zero and malformed entries.
+    public static func percents(_ text: String) throws(ParseError) -> [String: Int32] {
+        var result: [String: Int32] = [:]
+        for entry in text.split(separator: ",").map({ String($0).trimmingSpaces() }) where !entry.isEmpty {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ParseError(description: "'\(entry)' is not CLASS=PERCENT; e.g. land=40,diff=25")
+            }
+            guard let value = Int32(parts[1]) else { throw ParseError(description: "\(parts[0]): '\(parts[1])' is not a whole number") }
+            guard value >= 0 else { throw ParseError(description: "\(parts[0]): percent \(value) is negative") }
+            guard result.updateValue(value, forKey: parts[0]) == nil else { throw ParseError(description: "class \(parts[0]) is given twice") }
+        }
+        guard !result.isEmpty else { throw ParseError(description: "no percents given; e.g. :percents land=40,diff=25") }
+        guard result.values.contains(where: { $0 > 0 }) else { throw ParseError(description: "all percents are zero; at least one class needs a share") }
+        return result
+    }
+
+    /// `^ci-.*=land,dev=diff` → map; every pattern must be a valid regular expression.
+    public static func requestorMap(_ text: String) throws(ParseError) -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in text.split(separator: ",").map({ String($0).trimmingSpaces() }) where !entry.isEmpty {
+            guard let separator = entry.lastIndex(of: "=") else { throw ParseError(description: "'\(entry)' is not REGEX=CLASS") }
+            let pattern = String(entry[..<separator]), className = String(entry[entry.index(after: separator)...])
+            guard !pattern.isEmpty, !className.isEmpty else { throw ParseError(description: "'\(entry)' is not REGEX=CLASS") }
+            guard (try? Regex(pattern)) != nil else { throw ParseError(description: "'\(pattern)' is not a valid regular expression") }
+            result[pattern] = className
+        }
+        guard !result.isEmpty else { throw ParseError(description: "no mapping given; e.g. :map ^ci-.*=land") }
+        return result
+    }
+
+    private static func integer(_ words: [String], command: String, minimum: Int32, example: String) throws(ParseError) -> Int32 {
+        guard words.count == 1 else { throw ParseError(description: ":\(command) needs one number, e.g. :\(command) \(example)") }
+        guard let value = Int32(words[0]) else { throw ParseError(description: ":\(command): '\(words[0])' is not a whole number; e.g. :\(command) \(example)") }
+        guard value >= minimum else { throw ParseError(description: ":\(command): \(value) is below \(minimum)") }
+        return value
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces.
+    func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while text.first == " " { text = text.dropFirst() }
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,124 @@
+import ScootAPI
+import TUIKit
+
+/// Everything the console shows and remembers, changed only by `ConsoleUpdate.update`.
+public struct ConsoleState: Sendable {
+    /// How the data source is doing.
+    public enum Connection: Sendable, Hashable {
+        case connecting
+        case connected
+        /// The last poll failed with `error`; the next try is at `retryAt`.
+        case disconnected(error: String, retryAt: Duration)
+    }
+
+    /// A settings form being edited.
+    public enum Form: Sendable, Hashable {
+        case maxTasks, percents, requestorMap, threshold, duration
+
+        /// The dialog title.
+        public var title: String {
+            switch self {
+            case .maxTasks: "Max tasks (-1 = unlimited)"
+            case .percents: "Class load percents (class=percent,…)"
+            case .requestorMap: "Requestor map (regex=class,…)"
+            case .threshold: "Rebalance threshold (percentage points, 0 = off)"
+            case .duration: "Rebalance minimum duration (minutes)"
+            }
+        }
+    }
+
+    /// What sits on top of the panes and takes the keys.
+    public enum Overlay: Sendable, Hashable {
+        case help
+        /// A dangerous action waiting for confirmation; `confirmFocused` is false at first (Cancel).
+        case confirm(ConsoleAction, confirmFocused: Bool)
+        /// A settings form: the text typed so far and the validation error, if any.
+        case form(Form, text: String, error: String?)
+        case commandLine(text: String, error: String?)
+        case search(text: String)
+    }
+
+    /// A one-line message under the panes.
+    public struct Flash: Sendable, Hashable {
+        public var text: String
+        public var isError: Bool
+        public var until: Duration
+    }
+
+    /// The endpoint shown in the header.
+    public var endpoint: String
+    /// A label such as `prod`, which colours the frame.
+    public var label: String?
+    /// Whether dangerous actions are removed.
+    public var readOnly: Bool
+    public var pane: Pane = .jobs
+    public var snapshot: ClusterSnapshot?
+    /// When the snapshot was taken.
+    public var snapshotAt: Duration?
+    public var connection: Connection = .connecting
+    public var now: Duration = .zero
+    /// Polling.
+    public var refreshInterval: Duration = .seconds(1)
+    public var pollInFlight = false
+    public var pollRequestID = 0
+    public var nextPollAt: Duration = .zero
+    public var consecutiveFailures = 0
+    public var paused = false
+    /// Selected row per pane.
+    public var selectedRow: [Pane: Int] = [:]
+    /// Marked job ids.
+    public var marks: Set<String> = []
+    /// The job filter (`/`).
+    public var jobFilter = ""
+    /// The jobs table's sort column index (default AGE: newest first) and direction.
+    public var sortColumn = JobColumns.titles.count - 1
+    public var sortDescending = false
+    /// The job whose tasks the Tasks pane shows.
+    public var tasksOfJob: String?
+    public var overlay: Overlay?
+    public var flash: Flash?
+    public var wantsQuit = false
+
+    /// Creates the state for a console connected to `endpoint`.
+    public init(endpoint: String, label: String? = nil, readOnly: Bool = false) {
+        self.endpoint = endpoint
+        self.label = label
+        self.readOnly = readOnly
+    }
+
+    /// The jobs the Jobs pane lists: filtered (`/`) and sorted.
+    public var visibleJobs: [JobSummary] {
+        let filter = JobFilterQuery(jobFilter)
+        let jobs = (snapshot?.jobs ?? []).filter(filter.matches)
+        return JobColumns.sorted(jobs, column: sortColumn, descending: sortDescending)
+    }
+
+    /// The selected row of `pane`, clamped to `count` rows.
+    public func selection(in pane: Pane, count: Int) -> Int {
+        guard count > 0 else { return 0 }
+        return min(max(0, selectedRow[pane] ?? 0), count - 1)
+    }
+
+    /// The job under the cursor in the Jobs pane.
+    public var selectedJob: JobSummary? {
+        let jobs = visibleJobs
+        return jobs.isEmpty ? nil : jobs[selection(in: .jobs, count: jobs.count)]
+    }
+
+    /// The worker under the cursor in the Workers pane.
+    public var selectedWorker: WorkerInfo? {
+        let workers = snapshot?.workers ?? []
+        return workers.isEmpty ? nil : workers[selection(in: .workers, count: workers.count)]
+    }
+
+    /// Rows in `pane`, for cursor movement.
+    public func rowCount(in pane: Pane) -> Int {
+        switch pane {
+        case .jobs: visibleJobs.count
+        case .tasks: snapshot?.selectedJobStatus?.taskStatus?.count ?? 0
+        case .workers: snapshot?.workers.count ?? 0
+        case .classes: snapshot?.load?.classes.count ?? 0
+        case .settings: 0
+        }
+    }
+}

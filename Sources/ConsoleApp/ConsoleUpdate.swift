@@ -1,0 +1,268 @@
+import ScootAPI
+import TUIKit
+
+/// Messages: keys, ticks, poll results, action results, resizes.
+public enum ConsoleMessage: Sendable {
+    case key(Key)
+    /// Time passed; `now` is the console's monotonic time.
+    case tick(now: Duration)
+    /// A poll ended; `id` pairs it with the poll that was started (late answers are ignored).
+    case pollFinished(id: Int, result: Result<ClusterSnapshot, PollFailure>)
+    /// An action ended with the server's answer or error, shown verbatim.
+    case actionFinished(ConsoleAction, result: Result<String, PollFailure>)
+    case resize(width: Int, height: Int)
+}
+
+/// Why a poll or an action failed, in words for the flash line.
+public struct PollFailure: Error, Sendable, Hashable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Work for the runtime to do; results come back as messages.
+public enum ConsoleEffect: Sendable, Hashable {
+    /// Fetch a snapshot (with the tasks of `job`, if set).
+    case poll(id: Int, job: String?)
+    /// Send an action to the scheduler.
+    case perform(ConsoleAction)
+    case quit
+}
+
+/// The one place where console state changes: `update(&state, message)` returns the effects to run.
+public enum ConsoleUpdate {
+    /// The longest wait between polls after repeated errors.
+    static let maxBackoff: Duration = .seconds(30)
+
+    public static func update(_ state: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect] {
+        switch message {
+        case .tick(let now):
+            state.now = now
+            if let flash = state.flash, flash.until <= now { state.flash = nil }
+            return pollIfDue(&state)
+        case .pollFinished(let id, let result):
+            guard id == state.pollRequestID else { return [] }
+            state.pollInFlight = false
+            switch result {
+            case .success(let snapshot):
+                // Rows never move under the cursor: the selection follows its job.
+                let selectedID = state.selectedJob?.id
+                state.snapshot = snapshot
+                if let selectedID, let row = state.visibleJobs.firstIndex(where: { $0.id == selectedID }) {
+                    state.selectedRow[.jobs] = row
+                }
+                state.snapshotAt = state.now
+                state.connection = .connected
+                state.consecutiveFailures = 0
+                state.nextPollAt = state.now + state.refreshInterval
+            case .failure(let failure):
+                // Stale data stays visible; retry with exponential back-off.
+                state.consecutiveFailures += 1
+                let exponent = min(state.consecutiveFailures - 1, 5)
+                let wait = min(maxBackoff, state.refreshInterval * (1 << exponent))
+                state.nextPollAt = state.now + wait
+                state.connection = .disconnected(error: failure.message, retryAt: state.nextPollAt)
+            }
+            return []
+        case .actionFinished(let action, let result):
+            switch result {
+            case .success(let text): flash(&state, text.isEmpty ? "done: \(action)" : text, error: false)
+            case .failure(let failure): flash(&state, "\(action) failed: \(failure.message)", error: true)
+            }
+            state.nextPollAt = state.now
+            return pollIfDue(&state)
+        case .resize:
+            return []
+        case .key(let key):
+            if state.overlay != nil { return handleOverlayKey(&state, key) }
+            guard let command = KeyTable.command(for: key, in: state.pane, readOnly: state.readOnly) else { return [] }
+            return handle(&state, command)
+        }
+    }
+
+    // MARK: Polling
+
+    static func pollIfDue(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        // An overlapping poll is skipped, not queued.
+        guard !state.paused, !state.pollInFlight, state.now >= state.nextPollAt else { return [] }
+        state.pollInFlight = true
+        state.pollRequestID += 1
+        return [.poll(id: state.pollRequestID, job: state.tasksOfJob ?? state.selectedJob?.id)]
+    }
+
+    // MARK: Commands
+
+    static func handle(_ state: inout ConsoleState, _ command: KeyCommand) -> [ConsoleEffect] {
+        let pane = state.pane
+        switch command {
+        case .moveUp: move(&state, by: -1)
+        case .moveDown: move(&state, by: 1)
+        case .pageUp: move(&state, by: -20)
+        case .pageDown: move(&state, by: 20)
+        case .top: state.selectedRow[pane] = 0
+        case .bottom: state.selectedRow[pane] = max(0, state.rowCount(in: pane) - 1)
+        case .nextPane: state.pane = Pane(rawValue: pane.rawValue % Pane.allCases.count + 1)!
+        case .previousPane: state.pane = Pane(rawValue: (pane.rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)!
+        case .showJobs: state.pane = .jobs
+        case .showTasks: state.pane = .tasks
+        case .showWorkers: state.pane = .workers
+        case .showClasses: state.pane = .classes
+        case .showSettings: state.pane = .settings
+        case .drillIn:
+            if pane == .jobs, let job = state.selectedJob {
+                state.tasksOfJob = job.id
+                state.pane = .tasks
+                state.selectedRow[.tasks] = 0
+                state.nextPollAt = state.now
+                return pollIfDue(&state)
+            }
+        case .back:
+            if pane == .tasks { state.pane = .jobs } else { state.marks.removeAll() }
+        case .search: state.overlay = .search(text: state.jobFilter)
+        case .nextMatch, .previousMatch: move(&state, by: command == .nextMatch ? 1 : -1)
+        case .commandLine: state.overlay = .commandLine(text: "", error: nil)
+        case .help: state.overlay = .help
+        case .mark:
+            if let job = state.selectedJob {
+                if state.marks.remove(job.id) == nil { state.marks.insert(job.id) }
+                move(&state, by: 1)
+            }
+        case .pause:
+            state.paused.toggle()
+            flash(&state, state.paused ? "refresh paused (Z to resume)" : "refresh resumed", error: false)
+            if !state.paused { state.nextPollAt = state.now; return pollIfDue(&state) }
+        case .sortNext:
+            state.sortColumn = (state.sortColumn + 1) % JobColumns.titles.count
+            flash(&state, "sorted by \(JobColumns.titles[state.sortColumn])", error: false)
+        case .sortReverse: state.sortDescending.toggle()
+        case .refreshFaster, .refreshSlower:
+            let steps: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10)]
+            let index = steps.firstIndex(of: state.refreshInterval) ?? 2
+            state.refreshInterval = steps[max(0, min(steps.count - 1, index + (command == .refreshFaster ? -1 : 1)))]
+            flash(&state, "refresh every \(state.refreshInterval)", error: false)
+        case .quit: state.wantsQuit = true; return [.quit]
+        case .killJob:
+            let targets = state.marks.isEmpty ? state.selectedJob.map { [$0.id] } ?? [] : state.marks.sorted()
+            guard !targets.isEmpty else { flash(&state, "no job selected", error: true); return [] }
+            state.overlay = .confirm(.killJobs(targets), confirmFocused: false)
+        case .offlineWorker, .reinstateWorker:
+            guard let worker = state.selectedWorker else { flash(&state, "no worker selected", error: true); return [] }
+            state.overlay = .confirm(command == .offlineWorker ? .offlineWorker(worker.id) : .reinstateWorker(worker.id), confirmFocused: false)
+        case .editMaxTasks: state.overlay = .form(.maxTasks, text: state.snapshot.map { String($0.schedulerStatus.maxTasks) } ?? "", error: nil)
+        case .editThreshold: state.overlay = .form(.threshold, text: state.snapshot.map { String($0.settings.rebalanceThreshold) } ?? "", error: nil)
+        case .editDuration: state.overlay = .form(.duration, text: state.snapshot.map { String($0.settings.rebalanceMinimumDuration) } ?? "", error: nil)
+        case .editPercents:
+            let current = state.snapshot?.settings.classLoadPercents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            state.overlay = .form(.percents, text: current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? "", error: nil)
+        case .editRequestorMap:
+            let current = state.snapshot?.settings.requestorToClassMap.sorted { $0.key < $1.key }
+            state.overlay = .form(.requestorMap, text: current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? "", error: nil)
+        }
+        return []
+    }
+
+    static func move(_ state: inout ConsoleState, by rows: Int) {
+        let count = state.rowCount(in: state.pane)
+        state.selectedRow[state.pane] = max(0, min(count - 1, state.selection(in: state.pane, count: count) + rows))
+    }
+
+    static func flash(_ state: inout ConsoleState, _ text: String, error: Bool) {
+        state.flash = ConsoleState.Flash(text: text, isError: error, until: state.now + .seconds(error ? 10 : 4))
+    }
+
+    // MARK: Overlays
+
+    static func handleOverlayKey(_ state: inout ConsoleState, _ key: Key) -> [ConsoleEffect] {
+        switch state.overlay {
+        case .none: return []
+        case .help:
+            if key == .escape || key == .character("?") || key == .character("q") { state.overlay = nil }
+            return []
+        case .confirm(let action, let confirmFocused):
+            switch key {
+            case .escape, .character("n"): state.overlay = nil; flash(&state, "cancelled: \(action)", error: false)
+            case .left, .right, .tab, .backTab: state.overlay = .confirm(action, confirmFocused: !confirmFocused)
+            case .enter:
+                state.overlay = nil
+                guard confirmFocused else { flash(&state, "cancelled: \(action)", error: false); return [] }
+                guard !state.readOnly else { flash(&state, "read-only: \(action) not sent", error: true); return [] }
+                if case .killJobs = action { state.marks.removeAll() }
+                flash(&state, "sending: \(action)…", error: false)
+                return [.perform(action)]
+            default: break
+            }
+            return []
+        case .form(let form, let text, _):
+            switch key {
+            case .escape: state.overlay = nil
+            case .enter:
+                switch validate(form, text) {
+                case .success(let action): state.overlay = .confirm(action, confirmFocused: false)
+                case .failure(let error): state.overlay = .form(form, text: text, error: error.description)
+                }
+            default:
+                let edited = edit(text, key)
+                // Validate as you type.
+                let error: String? = if case .failure(let failure) = validate(form, edited) { failure.description } else { nil }
+                state.overlay = .form(form, text: edited, error: error)
+            }
+            return []
+        case .commandLine(let text, _):
+            switch key {
+            case .escape: state.overlay = nil
+            case .enter:
+                do {
+                    switch try CommandParser.parse(text) {
+                    case .quit: state.overlay = nil; state.wantsQuit = true; return [.quit]
+                    case .help: state.overlay = .help
+                    case .filter(let filter): state.overlay = nil; state.jobFilter = filter; state.pane = .jobs
+                    case .action(let action):
+                        guard !state.readOnly else {
+                            state.overlay = .commandLine(text: text, error: "read-only: \(action) is not available")
+                            return []
+                        }
+                        state.overlay = .confirm(action, confirmFocused: false)
+                    }
+                } catch {
+                    state.overlay = .commandLine(text: text, error: error.description)
+                }
+            default: state.overlay = .commandLine(text: edit(text, key), error: nil)
+            }
+            return []
+        case .search(let text):
+            switch key {
+            case .escape: state.overlay = nil
+            case .enter: state.overlay = nil; state.jobFilter = text; state.selectedRow[.jobs] = 0
+            default:
+                state.overlay = .search(text: edit(text, key))
+                state.jobFilter = edit(text, key)
+            }
+            return []
+        }
+    }
+
+    static func edit(_ text: String, _ key: Key) -> String {
+        switch key {
+        case .character(let character): text + String(character)
+        case .backspace, .delete: String(text.dropLast())
+        case .control("u"): ""
+        default: text
+        }
+    }
+
+    /// A form's text as the action it asks for, or why it cannot be sent.
+    static func validate(_ form: ConsoleState.Form, _ text: String) -> Result<ConsoleAction, CommandParser.ParseError> {
+        let command: String = switch form {
+        case .maxTasks: "maxtasks \(text)"
+        case .threshold: "threshold \(text)"
+        case .duration: "duration \(text)"
+        case .percents: "percents \(text)"
+        case .requestorMap: "map \(text)"
+        }
+        do {
+            guard case .action(let action) = try CommandParser.parse(command) else { return .failure(.init(description: "not an action")) }
+            return .success(action)
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import ScootAPI
+import TUIKit
+
+/// Renders the whole console from its state into a buffer: header, tabs, the active pane,
+/// the flash line and the key hints, then any overlay. A pure function of the state.
+public enum ConsoleView {
+    /// Below this size the console asks for a larger terminal.
+    public static let minimumSize = (width: 60, height: 16)
+    /// Below this size the compact layout drops the tab bar and the key hints.
+    public static let compactBelow = (width: 100, height: 30)
+
+    /// Draws `state` into `buffer`; `characters` selects UTF-8 or ASCII box drawing.
+    public static func render(_ state: ConsoleState, into buffer: inout Buffer, characters: BoxCharacters = .unicode) {
+        let area = buffer.area
+        guard area.width >= minimumSize.width, area.height >= minimumSize.height else {
+            let text = "terminal too small: need \(minimumSize.width)×\(minimumSize.height), have \(area.width)×\(area.height)"
+            Paragraph(text, role: .flashError).render(into: &buffer, area: area)
+            return
+        }
+        let compact = area.width < compactBelow.width || area.height < compactBelow.height
+        let rows = Layout.vertical(compact ? [.length(2), .fill(1), .length(1)] : [.length(2), .length(1), .fill(1), .length(1), .length(1)]).split(area)
+        renderHeader(state, into: &buffer, area: rows[0])
+        var index = 1
+        if !compact {
+            Tabs(titles: Pane.allCases.map(\.title), selected: state.pane.rawValue - 1).render(into: &buffer, area: rows[1])
+            index = 2
+        }
+        let frameRole: StyleRole = state.label == nil ? .border : .prodFrame
+        let title = "\(state.pane.rawValue) \(state.pane.title)\(paneSubtitle(state))"
+        let inner = Block(title: title, borderRole: frameRole, characters: characters).render(into: &buffer, area: rows[index])
+        switch state.pane {
+        case .jobs: JobsPane.render(state, into: &buffer, area: inner, characters: characters)
+        case .tasks: TasksPane.render(state, into: &buffer, area: inner, characters: characters)
+        case .workers: WorkersPane.render(state, into: &buffer, area: inner, characters: characters)
+        case .classes: ClassesPane.render(state, into: &buffer, area: inner, characters: characters)
+        case .settings: SettingsPane.render(state, into: &buffer, area: inner)
+        }
+        if isStale(state) { buffer.setRole(.stale, in: inner) }
+        renderFlash(state, into: &buffer, area: rows[index + 1])
+        if !compact { renderHints(state, into: &buffer, area: rows[index + 2]) }
+        OverlayView.render(state, into: &buffer, area: area, characters: characters)
+    }
+
+    /// Whether the data on screen is from before a failed poll: it stays visible, dimmed.
+    static func isStale(_ state: ConsoleState) -> Bool {
+        if case .disconnected = state.connection { return state.snapshot != nil }
+        return false
+    }
+
+    private static func paneSubtitle(_ state: ConsoleState) -> String {
+        switch state.pane {
+        case .jobs:
+            let filter = state.jobFilter.isEmpty ? "" : " /\(state.jobFilter)"
+            let marks = state.marks.isEmpty ? "" : " · \(state.marks.count) marked"
+            return " (\(state.visibleJobs.count))\(filter)\(marks)"
+        case .tasks: return state.tasksOfJob.map { " of \($0)" } ?? ""
+        default: return ""
+        }
+    }
+
+    static func renderHeader(_ state: ConsoleState, into buffer: inout Buffer, area: Rect) {
+        let label = state.label.map { " [\($0)]" } ?? ""
+        let connection: (String, StyleRole) = switch state.connection {
+        case .connecting: ("○ connecting", .dim)
+        case .connected: ("● connected", .stateRunning)
+        case .disconnected(_, let retryAt):
+            ("✖ DISCONNECTED, retry in \(max(0, Int(((retryAt - state.now) / .seconds(1)).rounded(.up))))s", .danger)
+        }
+        var x = area.x
+        x += buffer.write("scoot-console \(state.endpoint)\(label)  ", x: x, y: area.y, role: state.label == nil ? .title : .prodFrame)
+        x += buffer.write(connection.0, x: x, y: area.y, role: connection.1)
+        if let at = state.snapshotAt {
+            let tenths = Int((state.now - at) / .milliseconds(100))
+            x += buffer.write("  data \(tenths / 10).\(tenths % 10)s old\(state.paused ? " (paused)" : "")", x: x, y: area.y, role: .dim)
+        }
+        if state.readOnly { buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
+        guard let snapshot = state.snapshot else { return }
+        let workers = snapshot.workers
+        func count(_ wanted: WorkerState) -> Int { workers.filter { $0.state == wanted }.count }
+        let maxTasks = snapshot.schedulerStatus.maxTasks < 0 ? "∞" : String(snapshot.schedulerStatus.maxTasks)
+        var line = "tasks \(snapshot.schedulerStatus.currentTasks)/\(maxTasks)"
+        if !workers.isEmpty {
+            line += "  workers \(count(.idle) + count(.busy)) avail \(count(.idle)) free \(count(.busy)) run \(count(.suspended)) susp \(count(.offline)) off"
+        }
+        line += "  rebalance \(snapshot.settings.rebalanceThreshold == 0 ? "off" : "\(snapshot.settings.rebalanceThreshold)pp") / \(snapshot.settings.rebalanceMinimumDuration)m"
+        if let load = snapshot.load {
+            line += "  spread \(load.spread)"
+            if let firesAt = load.rebalanceFiresAtMs {
+                line += "  rebalance in \(max(0, (firesAt - load.computedAtMs) / 1000))s"
+            }
+        }
+        buffer.write(line, x: area.x, y: area.y + 1, role: .normal)
+    }
+
+    static func renderFlash(_ state: ConsoleState, into buffer: inout Buffer, area: Rect) {
+        if let flash = state.flash {
+            FlashLine(flash.text, kind: flash.isError ? .error : .info).render(into: &buffer, area: area)
+        } else if case .disconnected(let error, _) = state.connection {
+            FlashLine("cannot reach \(state.endpoint): \(error) — showing the last data", kind: .error).render(into: &buffer, area: area)
+        } else if let limitation = state.snapshot?.limitations.first {
+            FlashLine(limitation, kind: .info).render(into: &buffer, area: area)
+        }
+    }
+
+    static func renderHints(_ state: ConsoleState, into buffer: inout Buffer, area: Rect) {
+        let hints = KeyTable.bindings(in: state.pane, readOnly: state.readOnly).filter(\.hinted).map {
+            KeyHintBar.Hint(key: $0.keys[0].description, description: $0.description.components(separatedBy: " (").first ?? $0.description)
+        }
+        KeyHintBar(hints: hints).render(into: &buffer, area: area)
+    }
+}
+
+extension String {
+    func components(separatedBy separator: String) -> [String] {
+        var parts: [String] = []
+        var rest = Substring(self)
+        while let range = rest.range(of: separator) {
+            parts.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
+}

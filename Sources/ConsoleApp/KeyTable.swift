@@ -1,0 +1,119 @@
+import TUIKit
+
+/// The console's panes, in tab order; `1`…`5` jump to them.
+public enum Pane: Int, Sendable, Hashable, CaseIterable {
+    case jobs = 1, tasks, workers, classes, settings
+
+    /// The tab title.
+    public var title: String {
+        switch self {
+        case .jobs: "Jobs"
+        case .tasks: "Tasks"
+        case .workers: "Workers"
+        case .classes: "Classes"
+        case .settings: "Settings"
+        }
+    }
+}
+
+/// What a key does.
+public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
+    case moveUp, moveDown, pageUp, pageDown, top, bottom
+    case nextPane, previousPane, showJobs, showTasks, showWorkers, showClasses, showSettings
+    case drillIn, back, search, nextMatch, previousMatch, commandLine, help, mark, pause, quit
+    case sortNext, sortReverse, refreshFaster, refreshSlower
+    case killJob, offlineWorker, reinstateWorker
+    case editMaxTasks, editPercents, editRequestorMap, editThreshold, editDuration
+}
+
+/// One entry of the key table: the single source for dispatch, the help screen, the key-hint bar
+/// and docs/keys.md.
+public struct KeyBinding: Sendable, Hashable {
+    /// The keys that trigger it.
+    public var keys: [Key]
+    /// What it does, for help and hints.
+    public var description: String
+    /// Where it works: nil everywhere, else only in that pane.
+    public var scope: Pane?
+    /// Whether it changes the cluster; dangerous bindings ask for confirmation and are removed
+    /// in read-only mode.
+    public var dangerous: Bool
+    /// The command.
+    public var command: KeyCommand
+    /// Whether the key-hint bar shows it.
+    public var hinted: Bool
+}
+
+/// The key table. Navigation keys never do anything destructive (`k` is up, not kill).
+public enum KeyTable {
+    public static let all: [KeyBinding] = [
+        binding([.up, .character("k")], "up", .moveUp),
+        binding([.down, .character("j")], "down", .moveDown),
+        binding([.pageUp, .control("b")], "page up", .pageUp),
+        binding([.pageDown, .control("f")], "page down", .pageDown),
+        binding([.character("g"), .home], "first row", .top),
+        binding([.character("G"), .end], "last row", .bottom),
+        binding([.tab], "next pane", .nextPane, hinted: true),
+        binding([.backTab], "previous pane", .previousPane),
+        binding([.character("1")], "jobs pane", .showJobs),
+        binding([.character("2")], "tasks pane", .showTasks),
+        binding([.character("3")], "workers pane", .showWorkers),
+        binding([.character("4")], "classes pane", .showClasses),
+        binding([.character("5")], "settings pane", .showSettings),
+        binding([.enter], "open (job → tasks, task → output)", .drillIn, hinted: true),
+        binding([.escape], "back / close", .back),
+        binding([.character("/")], "filter (text, class:X status:running requestor:Y)", .search, hinted: true),
+        binding([.character("n")], "next match", .nextMatch),
+        binding([.character("N")], "previous match", .previousMatch),
+        binding([.character(":")], "command line", .commandLine, hinted: true),
+        binding([.character("?")], "help", .help, hinted: true),
+        binding([.character(" ")], "mark / unmark", .mark, scope: .jobs),
+        binding([.character("s")], "sort by next column", .sortNext),
+        binding([.character("S")], "reverse sort", .sortReverse),
+        binding([.character("Z")], "pause / resume refresh", .pause),
+        binding([.character("+")], "refresh faster", .refreshFaster),
+        binding([.character("-")], "refresh slower", .refreshSlower),
+        binding([.character("q")], "quit", .quit, hinted: true),
+        binding([.character("x")], "kill job (or marked jobs)", .killJob, scope: .jobs, dangerous: true, hinted: true),
+        binding([.character("o")], "offline worker", .offlineWorker, scope: .workers, dangerous: true, hinted: true),
+        binding([.character("r")], "reinstate worker", .reinstateWorker, scope: .workers, dangerous: true, hinted: true),
+        binding([.character("m")], "set max tasks", .editMaxTasks, dangerous: true),
+        binding([.character("p")], "edit class load percents", .editPercents, dangerous: true),
+        binding([.character("M")], "edit requestor map", .editRequestorMap, dangerous: true),
+        binding([.character("t")], "set rebalance threshold", .editThreshold, dangerous: true),
+        binding([.character("d")], "set rebalance minimum duration", .editDuration, dangerous: true),
+    ]
+
+    private static func binding(
+        _ keys: [Key], _ description: String, _ command: KeyCommand, scope: Pane? = nil, dangerous: Bool = false, hinted: Bool = false
+    ) -> KeyBinding {
+        KeyBinding(keys: keys, description: description, scope: scope, dangerous: dangerous, command: command, hinted: hinted)
+    }
+
+    /// The bindings available in `pane`, without dangerous ones when `readOnly`.
+    public static func bindings(in pane: Pane, readOnly: Bool) -> [KeyBinding] {
+        all.filter { ($0.scope == nil || $0.scope == pane) && !(readOnly && $0.dangerous) }
+    }
+
+    /// The command `key` triggers in `pane`, if any.
+    public static func command(for key: Key, in pane: Pane, readOnly: Bool) -> KeyCommand? {
+        bindings(in: pane, readOnly: readOnly).first { $0.keys.contains(key) }?.command
+    }
+
+    /// docs/keys.md, generated from the table (a test fails when the committed file differs).
+    public static func markdown() -> String {
+        var lines = [
+            "# Keys", "",
+            "Generated from `KeyTable.all` (Sources/ConsoleApp/KeyTable.swift); a test fails when this file is stale.",
+            "Dangerous actions ask for confirmation (Cancel focused) and are not available with `--read-only`.", "",
+            "| keys | action | where | dangerous |", "|---|---|---|---|",
+        ]
+        for binding in all {
+            let keys = binding.keys.map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(separator: " ")
+            lines.append("| \(keys) | \(binding.description) | \(binding.scope?.title ?? "everywhere") | \(binding.dangerous ? "yes" : "") |")
+        }
+        lines += ["", "## Command line (`:`)", "", "| command | action |", "|---|---|"]
+        for (command, meaning) in CommandParser.usage { lines.append("| `\(command)` | \(meaning) |") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

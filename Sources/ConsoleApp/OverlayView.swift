@@ -1,0 +1,106 @@
+import ScootAPI
+import TUIKit
+
+/// Dialogs, the help screen and the command/search prompts drawn over the panes.
+enum OverlayView {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
+        switch state.overlay {
+        case .none: return
+        case .help:
+            var lines = KeyTable.bindings(in: state.pane, readOnly: state.readOnly).map { binding in
+                let keys = binding.keys.map(\.description).joined(separator: " ")
+                return keys.padding(to: 14) + binding.description + (binding.dangerous ? "  (asks to confirm)" : "")
+            }
+            lines += ["", "Commands (:)"] + CommandParser.usage.map { $0.0.padding(to: 30) + $0.1 }
+            let visible = Array(lines.prefix(max(1, area.height - 6)))
+            Dialog(title: "Help — \(state.pane.title)", message: visible, buttons: ["Close (esc)"], characters: characters)
+                .render(into: &buffer, area: area)
+        case .confirm(let action, let confirmFocused):
+            Dialog(
+                title: "Confirm", message: confirmMessage(action, state: state), buttons: ["Cancel", confirmLabel(action)],
+                focusedButton: confirmFocused ? 1 : 0, borderRole: .danger, characters: characters
+            ).render(into: &buffer, area: area)
+        case .form(let form, let text, let error):
+            var message = ["Current text is checked as you type; enter asks to confirm, esc cancels.", ""]
+            message += preview(form, text: text, state: state)
+            let width = min(area.width - 4, max(60, (message.map { DisplayWidth.width(of: $0) }.max() ?? 0) + 4))
+            let height = min(area.height - 2, message.count + 7)
+            let frame = area.centered(width: width, height: height)
+            buffer.fill(frame)
+            let inner = Block(title: form.title, borderRole: .borderFocused, characters: characters).render(into: &buffer, area: frame)
+            TextField(label: "> ", text: text, error: error).render(into: &buffer, area: Rect(x: inner.x, y: inner.y, width: inner.width, height: 2))
+            for (offset, line) in message.enumerated() where inner.y + 3 + offset < inner.maxY {
+                buffer.write(line, x: inner.x, y: inner.y + 3 + offset, role: offset < 2 ? .dim : .normal)
+            }
+        case .commandLine(let text, let error):
+            prompt(":" + text, error: error, into: &buffer, area: area)
+        case .search(let text):
+            prompt("/" + text, error: nil, into: &buffer, area: area)
+        }
+    }
+
+    private static func prompt(_ text: String, error: String?, into buffer: inout Buffer, area: Rect) {
+        let row = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
+        buffer.fill(row, role: .inputField)
+        let used = buffer.write(text, x: row.x, y: row.y, role: .inputField)
+        if let error { buffer.write("  \(error)", x: row.x + used, y: row.y, role: .inputError) }
+    }
+
+    static func confirmLabel(_ action: ConsoleAction) -> String {
+        if case .killJobs = action { return "Kill" }
+        return "Apply"
+    }
+
+    /// Names the target: job ids with their task counts, the worker, the setting, and the endpoint.
+    static func confirmMessage(_ action: ConsoleAction, state: ConsoleState) -> [String] {
+        var lines = ["\(action.description.prefix(1).uppercased())\(action.description.dropFirst())?", ""]
+        switch action {
+        case .killJobs(let ids):
+            let jobs = Dictionary((state.snapshot?.jobs ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for id in ids.prefix(8) {
+                if let job = jobs[id] {
+                    lines.append("\(id)  \(job.requestor) · \(job.className) · \(job.runningTasks) running, \(job.waitingTasks) waiting")
+                } else {
+                    lines.append(id)
+                }
+            }
+            if ids.count > 8 { lines.append("… and \(ids.count - 8) more") }
+            lines.append("Running tasks are aborted (UserRequested) and not retried.")
+        case .offlineWorker(let id): lines.append("\(id) gets no new work; a task running on it finishes.")
+        case .reinstateWorker(let id): lines.append("\(id) gets work again.")
+        default: break
+        }
+        lines += ["", "on \(state.endpoint)\(state.label.map { " [\($0)]" } ?? "")"]
+        return lines
+    }
+
+    /// The what-if preview under a settings form.
+    static func preview(_ form: ConsoleState.Form, text: String, state: ConsoleState) -> [String] {
+        guard let snapshot = state.snapshot else { return [] }
+        let classes: [WhatIf.ClassPreview]?
+        switch form {
+        case .percents: classes = (try? CommandParser.percents(text)).flatMap { WhatIf.preview(snapshot, percents: $0) }
+        case .requestorMap: classes = (try? CommandParser.requestorMap(text)).flatMap { WhatIf.preview(snapshot, requestorMap: $0) }
+        case .threshold:
+            let spread = snapshot.load?.spread ?? 0
+            guard let value = Int32(text) else { return [] }
+            return [value <= 0 ? "Rebalancing would be off." : spread > value
+                ? "Spread is \(spread)pp > \(value): a rebalance fires after \(snapshot.settings.rebalanceMinimumDuration) min above it."
+                : "Spread is \(spread)pp ≤ \(value): no rebalance now."]
+        case .duration, .maxTasks: return []
+        }
+        guard let classes else { return [] }
+        var lines = ["What if: class  percent  target  running  start  stop (if rebalanced)"]
+        for item in classes {
+            lines.append("  \(item.name.padding(to: 12)) \(String(item.percent).leftPadding(to: 4))%  \(String(item.target).leftPadding(to: 6))  \(String(item.running).leftPadding(to: 7))  \(String(item.start).leftPadding(to: 5))  \(String(item.stop).leftPadding(to: 4))")
+        }
+        return lines
+    }
+}
+
+extension String {
+    /// Pads with spaces on the right to `width` display columns (never truncates).
+    func padding(to width: Int) -> String { self + String(repeating: " ", count: max(1, width - DisplayWidth.width(of: self))) }
+    /// Pads with spaces on the left to `width` columns.
+    func leftPadding(to width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

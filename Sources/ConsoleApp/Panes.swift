@@ -1,0 +1,161 @@
+import ScootAPI
+import SchedulerCore
+import TUIKit
+
+/// A state shown with a glyph and a word, never by colour alone.
+struct StateBadge {
+    let text: String
+    let role: StyleRole
+
+    static func job(_ job: ScootAPI.JobSummary) -> StateBadge {
+        if job.killed { return StateBadge(text: "⊘ killed", role: .stateKilled) }
+        if job.status == .completed { return job.failedTasks > 0 ? StateBadge(text: "✗ failed", role: .stateFailed) : StateBadge(text: "✓ done", role: .stateDone) }
+        if job.runningTasks > 0 { return StateBadge(text: "▶ running", role: .stateRunning) }
+        return StateBadge(text: "… waiting", role: .stateWaiting)
+    }
+
+    static func run(_ status: RunStatusState?, taskStatus: Status) -> StateBadge {
+        switch (taskStatus, status) {
+        case (.notStarted, _): StateBadge(text: "… waiting", role: .stateWaiting)
+        case (.inProgress, _): StateBadge(text: "▶ running", role: .stateRunning)
+        case (_, .complete?): StateBadge(text: "✓ complete", role: .stateDone)
+        case (_, .aborted?): StateBadge(text: "⊘ aborted", role: .stateKilled)
+        case (_, .timedout?): StateBadge(text: "✗ timed out", role: .stateFailed)
+        default: StateBadge(text: "✗ failed", role: .stateFailed)
+        }
+    }
+
+    static func worker(_ state: WorkerState) -> StateBadge {
+        switch state {
+        case .idle: StateBadge(text: "○ idle", role: .stateWaiting)
+        case .busy: StateBadge(text: "▶ busy", role: .stateRunning)
+        case .offline: StateBadge(text: "⊘ offline", role: .stateKilled)
+        case .suspended: StateBadge(text: "✗ suspended", role: .stateFailed)
+        default: StateBadge(text: "? \(state.name.lowercased())", role: .dim)
+        }
+    }
+}
+
+/// Age as a short text: 45s, 12m, 3h, 2d.
+func ageText(fromMs start: Int64, nowMs: Int64) -> String {
+    let seconds = max(0, (nowMs - start) / 1000)
+    if seconds < 120 { return "\(seconds)s" }
+    if seconds < 7200 { return "\(seconds / 60)m" }
+    if seconds < 172_800 { return "\(seconds / 3600)h" }
+    return "\(seconds / 86400)d"
+}
+
+enum JobsPane {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
+        let jobs = state.visibleJobs
+        guard !jobs.isEmpty else {
+            Paragraph(state.snapshot == nil ? "waiting for the first poll…" : "no jobs\(state.jobFilter.isEmpty ? "" : " match /\(state.jobFilter)")", role: .dim)
+                .render(into: &buffer, area: area)
+            return
+        }
+        let nowMs = state.snapshot?.load?.computedAtMs ?? jobs.map(\.submittedAtMs).max() ?? 0
+        let widths: [Constraint] = [.length(12), .fill(2), .length(10), .fill(1), .length(3), .length(10), .length(5), .length(5), .length(5), .length(5), .length(5)]
+        let columns = zip(JobColumns.titles, widths).enumerated().map { index, pair in
+            TableColumn(pair.0, width: pair.1, alignment: index >= 4 && index != 5 ? .right : .left)
+        }
+        var table = TableState(selected: state.selection(in: .jobs, count: jobs.count), marked: state.marks)
+        Table(columns: columns, rowCount: jobs.count, sort: TableSort(column: state.sortColumn, ascending: !state.sortDescending), characters: characters) { index in
+            let job = jobs[index]
+            let badge = StateBadge.job(job)
+            return TableRow(id: job.id, cells: [
+                TableCell(job.id), TableCell(job.requestor), TableCell(job.className), TableCell(job.tag), TableCell(String(job.priority)),
+                TableCell(badge.text, role: badge.role), TableCell(String(job.completedTasks)), TableCell(String(job.runningTasks)),
+                TableCell(String(job.waitingTasks)), TableCell(String(job.failedTasks), role: job.failedTasks > 0 ? .stateFailed : .normal),
+                TableCell(ageText(fromMs: job.submittedAtMs, nowMs: nowMs)),
+            ])
+        }.render(into: &buffer, area: area, state: &table)
+    }
+}
+
+enum TasksPane {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
+        guard let status = state.snapshot?.selectedJobStatus, state.tasksOfJob != nil else {
+            Paragraph("select a job in the Jobs pane and press enter", role: .dim).render(into: &buffer, area: area)
+            return
+        }
+        let taskIDs = (status.taskStatus ?? [:]).keys.sorted()
+        let columns = [
+            TableColumn("TASK", width: .fill(2)), TableColumn("STATE", width: .length(12)), TableColumn("RUN", width: .length(10)),
+            TableColumn("EXIT", width: .length(5), alignment: .right), TableColumn("OUTPUT", width: .fill(2)), TableColumn("ERROR", width: .fill(3)),
+        ]
+        var table = TableState(selected: state.selection(in: .tasks, count: taskIDs.count))
+        Table(columns: columns, rowCount: taskIDs.count, showsMarks: false, characters: characters) { index in
+            let id = taskIDs[index]
+            let data = status.taskData?[id]
+            let badge = StateBadge.run(data?.status, taskStatus: status.taskStatus?[id] ?? .notStarted)
+            return TableRow(id: id, cells: [
+                TableCell(id), TableCell(badge.text, role: badge.role), TableCell(data?.runId ?? ""),
+                TableCell(data?.exitCode.map(String.init) ?? ""), TableCell(data?.outUri ?? ""),
+                TableCell(data?.error ?? "", role: (data?.error ?? "").isEmpty ? .normal : .stateFailed),
+            ])
+        }.render(into: &buffer, area: area, state: &table)
+    }
+}
+
+enum WorkersPane {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
+        let workers = state.snapshot?.workers ?? []
+        guard !workers.isEmpty else {
+            Paragraph(state.snapshot?.limitations.last ?? "no workers", role: .dim).render(into: &buffer, area: area)
+            return
+        }
+        let columns = [
+            TableColumn("WORKER", width: .fill(1)), TableColumn("STATE", width: .length(12)), TableColumn("JOB", width: .fill(2)),
+            TableColumn("TASK", width: .fill(1)), TableColumn("SNAPSHOT", width: .fill(1)), TableColumn("RUNS", width: .length(6), alignment: .right),
+        ]
+        var table = TableState(selected: state.selection(in: .workers, count: workers.count))
+        Table(columns: columns, rowCount: workers.count, showsMarks: false, characters: characters) { index in
+            let worker = workers[index]
+            let badge = StateBadge.worker(worker.state)
+            return TableRow(id: worker.id, cells: [
+                TableCell(worker.id), TableCell(badge.text, role: badge.role), TableCell(worker.currentJobId ?? ""),
+                TableCell(worker.currentTaskId ?? ""), TableCell(worker.lastSnapshotId), TableCell(String(worker.tasksRun)),
+            ])
+        }.render(into: &buffer, area: area, state: &table)
+    }
+}
+
+enum ClassesPane {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
+        guard let load = state.snapshot?.load else {
+            Paragraph("class loads are not available from this server", role: .dim).render(into: &buffer, area: area)
+            return
+        }
+        let threshold = Double(state.snapshot?.settings.rebalanceThreshold ?? 0)
+        Meter(value: Double(load.spread), maximum: max(100, Double(load.spread)), target: threshold > 0 ? threshold : nil, warnAt: 0.2, criticalAt: 0.4,
+              label: "spread \(load.spread)pp\(threshold > 0 ? " / threshold \(Int(threshold))" : " (rebalancing off)")", characters: characters)
+            .render(into: &buffer, area: Rect(x: area.x, y: area.y, width: area.width, height: 1))
+        let maximum = Double(max(1, load.classes.map { max($0.target, $0.running) }.max() ?? 1))
+        for (index, item) in load.classes.enumerated() {
+            let y = area.y + 2 + index
+            guard y < area.maxY else { break }
+            let name = TextTruncation.truncate(item.name, toWidth: 12)
+            buffer.write(name, x: area.x, y: y, role: .header)
+            let over = item.running > item.target
+            Meter(value: Double(item.running), maximum: maximum, target: Double(item.target), warnAt: 2, criticalAt: 2,
+                  label: "\(item.percent)%  run \(item.running)/\(item.target)  wait \(item.waiting)\(item.loaned > 0 ? "  loaned \(item.loaned)" : "")\(item.stopping > 0 ? "  stopping \(item.stopping)" : "")\(over ? " ▲" : "")",
+                  characters: characters)
+                .render(into: &buffer, area: Rect(x: area.x + 13, y: y, width: area.width - 13, height: 1))
+        }
+    }
+}
+
+enum SettingsPane {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect) {
+        guard let snapshot = state.snapshot else { return }
+        let settings = snapshot.settings
+        var lines = ["Class load percents (p to edit):"]
+        lines += settings.classLoadPercents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "  \($0.key) \($0.value)%" }
+        lines += ["", "Requestor map (M to edit):"] + settings.requestorToClassMap.sorted { $0.key < $1.key }.map { "  \($0.key) → \($0.value)" }
+        lines += ["", "Rebalance threshold: \(settings.rebalanceThreshold) (t)   minimum duration: \(settings.rebalanceMinimumDuration) min (d)",
+                  "Max tasks: \(snapshot.schedulerStatus.maxTasks < 0 ? "unlimited" : String(snapshot.schedulerStatus.maxTasks)) (m)"]
+        for (offset, line) in lines.enumerated() where area.y + offset < area.maxY {
+            buffer.write(line, x: area.x, y: area.y + offset, role: line.hasSuffix(":") ? .header : .normal)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import ScootAPI
+import Thrift
+
+/// The console's one data path: the CloudScoot client, with scoot-console's extension calls where
+/// the server has them. Against a plain Scoot scheduler it falls back to CloudScoot calls and the
+/// jobs it knows (submitted or typed in), and says which panes are limited.
+public actor ThriftDataSource {
+    private let client: ScootConsoleClient
+    private var extensionSupported = true
+    /// Job ids the console knows without ListJobs (a plain Scoot scheduler cannot list jobs).
+    private var knownJobs: [String] = []
+
+    /// A data source over `caller` (a `ThriftClient` to the scheduler).
+    public init(caller: any ThriftCaller) {
+        client = ScootConsoleClient(caller: caller)
+    }
+
+    /// Adds job ids to follow on a server without the extension.
+    public func track(jobs ids: [String]) {
+        for id in ids where !knownJobs.contains(id) { knownJobs.append(id) }
+    }
+
+    /// One poll: everything the panes show.
+    public func fetch(selectedJob: String?) async throws -> ClusterSnapshot {
+        let status = try await client.getSchedulerStatus()
+        let settings = ClusterSnapshot.Settings(
+            classLoadPercents: try await client.getClassLoadPercents(), requestorToClassMap: try await client.getRequestorToClassMap(),
+            rebalanceThreshold: try await client.getRebalanceThreshold(), rebalanceMinimumDuration: try await client.getRebalanceMinimumDuration())
+        var limitations: [String] = []
+        var jobs: [JobSummary] = []
+        var workers: [WorkerInfo] = []
+        var load: ClusterLoad?
+        if extensionSupported {
+            do {
+                jobs = try await client.consoleJobs(JobFilter(limit: 2000))
+                workers = try await client.consoleWorkers()
+                load = try await client.consoleClusterLoad()
+            } catch is NotSupportedByServer {
+                extensionSupported = false
+            }
+        }
+        if !extensionSupported {
+            limitations = [
+                "Jobs: a plain Scoot scheduler cannot list jobs; showing the \(knownJobs.count) job(s) this console knows",
+                "Workers and Classes: not available from a plain Scoot scheduler",
+            ]
+            for id in knownJobs { jobs.append(Self.summary(of: try await client.getStatus(jobId: id))) }
+        }
+        var selected: JobStatus?
+        if let selectedJob { selected = try await client.getStatus(jobId: selectedJob) }
+        return ClusterSnapshot(
+            jobs: jobs, workers: workers, load: load, schedulerStatus: status, settings: settings, selectedJobStatus: selected,
+            limitations: limitations)
+    }
+
+    /// Sends an action; returns a short confirmation, or throws the server's error.
+    public func perform(_ action: ConsoleAction) async throws -> String {
+        switch action {
+        case .killJobs(let ids):
+            var results: [String] = []
+            for id in ids { results.append("\(id): \(try await client.killJob(jobId: id).status.name)") }
+            return "killed " + results.joined(separator: ", ")
+        case .offlineWorker(let id): try await client.offlineWorker(req: OfflineWorkerReq(id: id, requestor: Self.operatorName))
+        case .reinstateWorker(let id): try await client.reinstateWorker(req: ReinstateWorkerReq(id: id, requestor: Self.operatorName))
+        case .setMaxTasks(let value): try await client.setSchedulerStatus(maxTasks: value)
+        case .setClassLoadPercents(let percents): try await client.setClassLoadPercents(loadPercents: percents)
+        case .setRequestorToClassMap(let map): try await client.setRequestorToClassMap(requestorToClassMap: map)
+        case .setRebalanceThreshold(let value): try await client.setRebalanceThreshold(threshold: value)
+        case .setRebalanceMinimumDuration(let value): try await client.setRebalanceMinimumDuration(durationMin: value)
+        }
+        return "done: \(action)"
+    }
+
+    /// The operator's name for offline/reinstate requests, as scootcl sends the OS user name.
+    static var operatorName: String {
+        ProcessEnvironment.value("USER") ?? ProcessEnvironment.value("LOGNAME") ?? "scoot-console"
+    }
+
+    /// A summary built from GetStatus alone (no requestor or class: GetStatus does not carry them).
+    static func summary(of status: JobStatus) -> JobSummary {
+        let states = status.taskStatus ?? [:]
+        let data = status.taskData ?? [:]
+        let ended = states.filter { $0.value == .completed }.map(\.key)
+        let succeeded = ended.filter { data[$0]?.status == .complete && data[$0]?.exitCode == 0 }.count
+        return JobSummary(
+            id: status.id, requestor: "", className: "", tag: "", basis: "", priority: 0, status: status.status, killed: false,
+            waitingTasks: Int32(states.values.filter { $0 == .notStarted }.count), runningTasks: Int32(states.values.filter { $0 == .inProgress }.count),
+            completedTasks: Int32(succeeded), failedTasks: Int32(ended.count - succeeded), submittedAtMs: 0)
+    }
+}
+
+/// Reads the process environment without Foundation.
+enum ProcessEnvironment {
+    static func value(_ name: String) -> String? {
+        guard let pointer = getenv(name) else { return nil }
+        return String(cString: pointer)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

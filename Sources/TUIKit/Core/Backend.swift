@@ -1,0 +1,28 @@
+/// One changed cell to draw.
+public struct CellChange: Sendable, Hashable {
+    public var x: Int
+    public var y: Int
+    public var cell: Cell
+
+    public init(x: Int, y: Int, cell: Cell) {
+        self.x = x
+        self.y = y
+        self.cell = cell
+    }
+}
+
+/// The only seam to a real terminal: everything above it renders into a `Buffer`; a `Terminal`
+/// diffs frames and hands the backend just the cells that changed. The ncurses backend is the
+/// only code that touches ncurses; `TestBackend` keeps the screen in memory for tests.
+public protocol Backend: AnyObject {
+    /// The terminal size in cells.
+    var size: (width: Int, height: Int) { get }
+    /// Draws changed cells (not yet visible until `flush`).
+    func draw(_ changes: [CellChange])
+    /// Makes everything drawn visible.
+    func flush()
+    /// Clears the whole screen (after a resize).
+    func clear()
+    /// Waits up to `timeoutMs` for a key or resize; nil on timeout.
+    func nextEvent(timeoutMs: Int) -> TerminalEvent?
+}

@@ -1,0 +1,52 @@
+/// A bordered box with an optional title in its top border.
+///
+/// ```
+/// ┌ Jobs ───┐
+/// │         │
+/// └─────────┘
+/// ```
+public struct Block: Sendable, Hashable {
+    /// Shown in the top border after the corner, truncated with "…" to fit.
+    public var title: String?
+    /// The border's role: `.border`, `.borderFocused` or `.prodFrame`.
+    public var borderRole: StyleRole
+    /// The title's role.
+    public var titleRole: StyleRole
+    public var characters: BoxCharacters
+
+    public init(title: String? = nil, borderRole: StyleRole = .border, titleRole: StyleRole = .title, characters: BoxCharacters = .unicode) {
+        self.title = title
+        self.borderRole = borderRole
+        self.titleRole = titleRole
+        self.characters = characters
+    }
+
+    /// The area inside the border.
+    public func inner(_ area: Rect) -> Rect { area.inset(by: 1) }
+
+    /// Draws the border and title and returns the inner area (empty when `area` is under 2×2).
+    @discardableResult
+    public func render(into buffer: inout Buffer, area: Rect) -> Rect {
+        guard area.width >= 2, area.height >= 2 else { return Rect(x: area.x, y: area.y, width: 0, height: 0) }
+        let c = characters
+        let horizontal = String(c.horizontal)
+        for x in (area.x + 1)..<(area.maxX - 1) {
+            buffer.write(horizontal, x: x, y: area.y, role: borderRole)
+            buffer.write(horizontal, x: x, y: area.maxY - 1, role: borderRole)
+        }
+        for y in (area.y + 1)..<(area.maxY - 1) {
+            buffer.write(String(c.vertical), x: area.x, y: y, role: borderRole)
+            buffer.write(String(c.vertical), x: area.maxX - 1, y: y, role: borderRole)
+        }
+        buffer.write(String(c.topLeft), x: area.x, y: area.y, role: borderRole)
+        buffer.write(String(c.topRight), x: area.maxX - 1, y: area.y, role: borderRole)
+        buffer.write(String(c.bottomLeft), x: area.x, y: area.maxY - 1, role: borderRole)
+        buffer.write(String(c.bottomRight), x: area.maxX - 1, y: area.maxY - 1, role: borderRole)
+        if let title, !title.isEmpty, area.width >= 5 {
+            let room = area.width - 2
+            let text = " " + TextTruncation.truncate(title, toWidth: room - 2) + " "
+            buffer.write(text, x: area.x + 1, y: area.y, role: titleRole, maxWidth: room)
+        }
+        return inner(area)
+    }
+}

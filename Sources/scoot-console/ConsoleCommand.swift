@@ -1,0 +1,106 @@
+import ArgumentParser
+import ConsoleApp
+import Foundation
+import Logging
+import SchedulerCore
+import ScootAPI
+import ScootServer
+import TUIKit
+import TUINcurses
+import Thrift
+
+/// `scoot-console` (the default command): the interactive console, on an embedded demo cluster
+/// or on a scheduler given by `--connect`.
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the console (default): an embedded demo cluster, or --connect HOST:PORT.",
+        discussion: "Keys: ? for help, q to quit. See docs/console.md and docs/keys.md."
+    )
+
+    @Option(help: "Scheduler to watch (host:port); default: an embedded demo cluster. `default` reads ~/.cloudscootaddr like scootcl.")
+    var connect: String?
+
+    @Option(help: "A label for the endpoint (e.g. prod); it colours the frame.")
+    var label: String?
+
+    @Flag(name: .customLong("read-only"), help: "Remove every action that changes the cluster.")
+    var readOnly = false
+
+    @Option(help: "Theme name (default-dark, light, high-contrast, mono) or a theme file path.")
+    var theme = "default-dark"
+
+    @Flag(help: "ASCII box drawing instead of UTF-8.")
+    var ascii = false
+
+    @Option(name: .customLong("demo-workers"), help: "Simulated workers of the embedded demo cluster.")
+    var demoWorkers = 24
+
+    @Option(name: .customLong("demo-rate"), help: "Jobs per minute the demo workload submits.")
+    var demoRate = 20.0
+
+    func validate() throws {
+        if let connect, connect != "default" {
+            do { _ = try HostAndPort(parsing: connect) } catch { throw ValidationError("--connect: \(error)") }
+        }
+        guard demoWorkers > 0 else { throw ValidationError("--demo-workers must be positive") }
+        guard demoRate > 0 else { throw ValidationError("--demo-rate must be positive") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .critical  // the screen belongs to the console
+            return handler
+        }
+        let endpoint: HostAndPort
+        var demo: (ServeRuntime, Task<Void, Never>, URL)?
+        if let connect {
+            endpoint = connect == "default" ? Self.cloudScootAddress() : try HostAndPort(parsing: connect)
+        } else {
+            let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-console-demo-\(getpid())")
+            let runtime = try await ServeRuntime.start(
+                .init(thriftAddress: HostAndPort(host: "127.0.0.1", port: 0), httpAddress: HostAndPort(host: "127.0.0.1", port: 0),
+                      processWorkers: 0, simulatedWorkers: demoWorkers, dataDirectory: data, scheduler: SchedulerConfiguration()),
+                logger: Logger(label: "demo"))
+            let client = CloudScootClient(host: "127.0.0.1", port: runtime.thriftServer.port)
+            let workload = DemoWorkload(jobsPerMinute: demoRate)
+            demo = (runtime, Task.detached { await workload.run(client: client) }, data)
+            endpoint = HostAndPort(host: "127.0.0.1", port: runtime.thriftServer.port)
+        }
+        let themeResult = ThemeLoader.load(nameOrPath: theme, searchDirectories: ThemeLoader.defaultSearchDirectories())
+        for diagnostic in themeResult.diagnostics { FileHandle.standardError.write(Data("scoot-console: \(diagnostic)\n".utf8)) }
+        let backend: NcursesBackend
+        do {
+            backend = try NcursesBackend(theme: themeResult.theme)
+        } catch {
+            FileHandle.standardError.write(Data("scoot-console: cannot open the terminal: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let caller = ThriftClient(configuration: .init(host: endpoint.host, port: endpoint.port, connectTimeout: .seconds(5), callTimeout: .seconds(10)))
+        let state = ConsoleState(
+            endpoint: demo == nil ? endpoint.description : "embedded demo (\(endpoint))", label: label,
+            readOnly: readOnly || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_READ_ONLY"] == "1")
+        let runtime = ConsoleRuntime(
+            backend: backend, dataSource: ThriftDataSource(caller: caller), state: state,
+            characters: ascii || !backend.supportsUnicode ? .ascii : .unicode)
+        runtime.run()
+        backend.shutdown()
+        if let (server, workload, data) = demo {
+            workload.cancel()
+            await server.shutdown()
+            try? FileManager.default.removeItem(at: data)
+        }
+    }
+
+    /// The first line of `~/.cloudscootaddr$SCOOT_ID`, else 127.0.0.1:9090, as scootcl.
+    static func cloudScootAddress() -> HostAndPort {
+        let environment = ProcessInfo.processInfo.environment
+        let path = (environment["HOME"] ?? NSHomeDirectory()) + "/.cloudscootaddr" + (environment["SCOOT_ID"] ?? "")
+        if let text = try? String(contentsOfFile: path, encoding: .utf8),
+           let line = text.split(separator: "\n").first, let address = try? HostAndPort(parsing: String(line)) {
+            return address
+        }
+        return HostAndPort(host: "127.0.0.1", port: 9090)
+    }
+}

@@ -1,0 +1,176 @@
+import ScootAPI
+import TUIKit
+import Testing
+@testable import ConsoleApp
+
+func sampleJob(_ id: String, requestor: String = "land-bot", className: String = "land", running: Int32 = 1, waiting: Int32 = 2, failed: Int32 = 0, submitted: Int64 = 0) -> JobSummary {
+    JobSummary(
+        id: id, requestor: requestor, className: className, tag: id, basis: "", priority: 0, status: .inProgress, killed: false,
+        waitingTasks: waiting, runningTasks: running, completedTasks: 0, failedTasks: failed, submittedAtMs: submitted)
+}
+
+func sampleSnapshot(jobs: [JobSummary] = [sampleJob("j1", submitted: 1), sampleJob("j2", requestor: "diff-x", className: "diff", running: 0, submitted: 2)]) -> ClusterSnapshot {
+    ClusterSnapshot(
+        jobs: jobs, workers: [WorkerInfo(id: "local-0", state: .busy, lastSnapshotId: "", tasksRun: 3), WorkerInfo(id: "local-1", state: .idle, lastSnapshotId: "", tasksRun: 0)],
+        load: nil, schedulerStatus: SchedulerStatus(currentTasks: 5, maxTasks: -1),
+        settings: .init(classLoadPercents: ["land": 60, "diff": 40], requestorToClassMap: ["land.*": "land"], rebalanceThreshold: 0, rebalanceMinimumDuration: 4))
+}
+
+/// A connected console with the sample snapshot.
+func connectedState(readOnly: Bool = false) -> ConsoleState {
+    var state = ConsoleState(endpoint: "127.0.0.1:9090", readOnly: readOnly)
+    let effects = ConsoleUpdate.update(&state, .tick(now: .zero))
+    guard case .poll(let id, _) = effects.first else { return state }
+    _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(sampleSnapshot())))
+    return state
+}
+
+@discardableResult
+func press(_ state: inout ConsoleState, _ keys: Key...) -> [ConsoleEffect] {
+    keys.flatMap { ConsoleUpdate.update(&state, .key($0)) }
+}
+
+@Suite("Console update: keys → state and effects")
+struct ConsoleUpdateTests {
+    @Test func killAsksForConfirmationWithCancelFocused() {
+        var state = connectedState()
+        press(&state, .character("x"))
+        // Jobs sort newest first by default; the first row is the newest job.
+        #expect(state.overlay == .confirm(.killJobs(["j2"]), confirmFocused: false))
+        #expect(press(&state, .enter).isEmpty, "enter on Cancel sends nothing")
+        #expect(state.overlay == nil)
+        press(&state, .character("x"), .tab)
+        #expect(press(&state, .enter) == [.perform(.killJobs(["j2"]))])
+    }
+
+    @Test func readOnlyRemovesEveryDangerousKey() {
+        var state = connectedState(readOnly: true)
+        #expect(press(&state, .character("x")).isEmpty, "x is not bound in read-only mode")
+        #expect(state.overlay == nil)
+        press(&state, .character(":"))
+        for character in "kill j1" { press(&state, .character(character)) }
+        press(&state, .enter)
+        #expect(state.overlay == .commandLine(text: "kill j1", error: "read-only: kill job j1 is not available"))
+        #expect(KeyTable.bindings(in: .jobs, readOnly: true).allSatisfy { !$0.dangerous })
+    }
+
+    @Test func kIsUpNotKill() {
+        var state = connectedState()
+        press(&state, .character("j"))
+        #expect(state.selection(in: .jobs, count: 2) == 1)
+        #expect(press(&state, .character("k")).isEmpty)
+        #expect(state.selection(in: .jobs, count: 2) == 0)
+        #expect(state.overlay == nil)
+        let navigation: Set<KeyCommand> = [.moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom]
+        #expect(KeyTable.all.filter { navigation.contains($0.command) }.allSatisfy { !$0.dangerous })
+    }
+
+    @Test func marksKillEveryMarkedJob() {
+        var state = connectedState()
+        press(&state, .character(" "), .character(" "))
+        #expect(state.marks == ["j1", "j2"])
+        press(&state, .character("x"))
+        #expect(state.overlay == .confirm(.killJobs(["j1", "j2"]), confirmFocused: false))
+    }
+
+    @Test func thresholdFormValidatesAsYouTypeAndNeedsConfirmation() {
+        var state = connectedState()
+        press(&state, .character("t"))
+        #expect(state.overlay == .form(.threshold, text: "0", error: nil))
+        press(&state, .backspace, .character("x"))
+        guard case .form(_, "x", let error?) = state.overlay else { Issue.record("expected an error, got \(String(describing: state.overlay))"); return }
+        #expect(error.contains("not a whole number"))
+        #expect(press(&state, .enter).isEmpty, "invalid input sends nothing")
+        press(&state, .backspace, .character("3"), .character("0"), .enter)
+        #expect(state.overlay == .confirm(.setRebalanceThreshold(30), confirmFocused: false))
+        #expect(press(&state, .right, .enter) == [.perform(.setRebalanceThreshold(30))])
+    }
+
+    @Test func percentsFormRejectsEmptyAndNegative() {
+        var state = connectedState()
+        press(&state, .character("p"))
+        #expect(state.overlay == .form(.percents, text: "land=60,diff=40", error: nil))
+        press(&state, .control("u"), .enter)
+        guard case .form(.percents, "", let error?) = state.overlay else { Issue.record("expected an error"); return }
+        #expect(error.contains("no percents given"))
+        for character in "land=-5" { press(&state, .character(character)) }
+        guard case .form(_, _, let negative?) = state.overlay else { Issue.record("expected an error"); return }
+        #expect(negative.contains("negative"))
+    }
+
+    @Test func commandLineRunsEveryAction() throws {
+        #expect(try CommandParser.parse("kill a b") == .action(.killJobs(["a", "b"])))
+        #expect(try CommandParser.parse("threshold 30") == .action(.setRebalanceThreshold(30)))
+        #expect(try CommandParser.parse("duration 4") == .action(.setRebalanceMinimumDuration(4)))
+        #expect(try CommandParser.parse("percents land=40,diff=25") == .action(.setClassLoadPercents(["land": 40, "diff": 25])))
+        #expect(try CommandParser.parse("maxtasks 500") == .action(.setMaxTasks(500)))
+        #expect(try CommandParser.parse("offline local-0") == .action(.offlineWorker("local-0")))
+        #expect(try CommandParser.parse("reinstate local-0") == .action(.reinstateWorker("local-0")))
+        #expect(try CommandParser.parse("map ^ci-.*=land") == .action(.setRequestorToClassMap(["^ci-.*": "land"])))
+        #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("threshold abc") }
+        #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("map (=land") }
+        #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("percents land=0") }
+        #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("frobnicate") }
+    }
+
+    @Test func filterNarrowsTheJobsPane() {
+        var state = connectedState()
+        press(&state, .character("/"))
+        for character in "class:diff" { press(&state, .character(character)) }
+        press(&state, .enter)
+        #expect(state.visibleJobs.map(\.id) == ["j2"])
+        state.jobFilter = "status:running"
+        #expect(state.visibleJobs.map(\.id) == ["j1"])
+        state.jobFilter = "requestor:land"
+        #expect(state.visibleJobs.map(\.id) == ["j1"])
+    }
+
+    @Test func pollingSkipsOverlapsBacksOffAndIgnoresLateAnswers() {
+        var state = ConsoleState(endpoint: "x")
+        let first = ConsoleUpdate.update(&state, .tick(now: .zero))
+        #expect(first == [.poll(id: 1, job: nil)])
+        #expect(ConsoleUpdate.update(&state, .tick(now: .seconds(5))).isEmpty, "a poll in flight is not overlapped")
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: 1, result: .failure(PollFailure("connection refused"))))
+        #expect(state.connection == .disconnected(error: "connection refused", retryAt: .seconds(6)))
+        _ = ConsoleUpdate.update(&state, .tick(now: .seconds(6)))
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: 2, result: .failure(PollFailure("connection refused"))))
+        #expect(state.nextPollAt == .seconds(8), "back-off doubles")
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: 1, result: .success(sampleSnapshot())))
+        #expect(state.snapshot == nil, "a late answer to an old poll is ignored")
+        _ = ConsoleUpdate.update(&state, .tick(now: .seconds(8)))
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: 3, result: .success(sampleSnapshot())))
+        #expect(state.connection == .connected)
+        _ = ConsoleUpdate.update(&state, .tick(now: .seconds(9)))
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: 4, result: .failure(PollFailure("timeout"))))
+        #expect(state.snapshot != nil, "stale data stays visible")
+    }
+
+    @Test func pauseStopsPolling() {
+        var state = connectedState()
+        press(&state, .character("Z"))
+        #expect(ConsoleUpdate.update(&state, .tick(now: .seconds(60))).isEmpty)
+        #expect(!press(&state, .character("Z")).isEmpty, "resuming polls at once")
+    }
+
+    @Test func actionResultsAreFlashedVerbatim() {
+        var state = connectedState()
+        _ = ConsoleUpdate.update(&state, .actionFinished(.killJobs(["j1"]), result: .failure(PollFailure("Internal error processing KillJob: cannot kill Job Id j1, not found."))))
+        #expect(state.flash?.text == "kill job j1 failed: Internal error processing KillJob: cannot kill Job Id j1, not found.")
+        #expect(state.flash?.isError == true)
+    }
+}
+
+@Suite("Selection stability")
+struct SelectionStabilityTests {
+    @Test func theSelectionFollowsItsJobWhenNewJobsArrive() {
+        var state = connectedState()
+        press(&state, .character("j"))
+        #expect(state.selectedJob?.id == "j1")
+        state.nextPollAt = .zero
+        let effects = ConsoleUpdate.update(&state, .tick(now: .seconds(2)))
+        guard case .poll(let id, _) = effects.first else { Issue.record("expected a poll"); return }
+        let newer = sampleJob("j3", submitted: 3)
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(sampleSnapshot(jobs: [sampleJob("j1", submitted: 1), sampleJob("j2", submitted: 2), newer]))))
+        #expect(state.selectedJob?.id == "j1", "a new job on top must not move the cursor to another job")
+    }
+}

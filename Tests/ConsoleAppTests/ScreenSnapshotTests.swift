@@ -1,0 +1,87 @@
+import Foundation
+import ScootAPI
+import TUIKit
+import Testing
+@testable import ConsoleApp
+
+/// Whole screens rendered into a buffer and compared with text files in `Snapshots/`.
+/// `UPDATE_SNAPSHOTS=1 swift test --filter ScreenSnapshotTests` rewrites them.
+@Suite("Screen snapshots")
+struct ScreenSnapshotTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+
+    static func load() -> ClusterLoad {
+        ClusterLoad(
+            classes: [
+                ClassLoad(name: "land", percent: 60, target: 6, running: 4, waiting: 10, loaned: 0, starting: 2, stopping: 0),
+                ClassLoad(name: "diff", percent: 40, target: 4, running: 6, waiting: 0, loaned: 2, starting: 0, stopping: 0),
+            ],
+            spread: 35, rebalanceThreshold: 20, rebalanceMinimumDurationMin: 4, thresholdExceededSinceMs: 1_000, rebalanceFiresAtMs: 241_000,
+            computedAtMs: 61_000)
+    }
+
+    static func state(pane: Pane, width: Int) -> ConsoleState {
+        var state = connectedState()
+        state.snapshot?.load = load()
+        state.snapshot?.jobs = [
+            sampleJob("4b0f8f1e-job-a", requestor: "land-bot", className: "land", running: 4, waiting: 10, submitted: 1_000),
+            sampleJob("9c1d2e3f-job-b", requestor: "diff-alice", className: "diff", running: 6, waiting: 0, failed: 1, submitted: 30_000),
+        ]
+        state.snapshot?.selectedJobStatus = JobStatus(
+            id: "4b0f8f1e-job-a", status: .inProgress, taskStatus: ["t1": .completed, "t2": .inProgress, "t3": .notStarted],
+            taskData: ["t1": RunStatus(status: .complete, runId: "41", outUri: "file:///data/runs/a/t1/1/stdout", exitCode: 0),
+                       "t2": RunStatus(status: .running, runId: "42", outUri: "file:///data/runs/a/t2/1/stdout")])
+        state.tasksOfJob = "4b0f8f1e-job-a"
+        state.pane = pane
+        return state
+    }
+
+    func check(_ name: String, _ state: ConsoleState, width: Int, height: Int) throws {
+        var buffer = Buffer(area: Rect(width: width, height: height))
+        ConsoleView.render(state, into: &buffer)
+        let text = buffer.lines().map { line in
+            var trimmed = Substring(line)
+            while trimmed.last == " " { trimmed = trimmed.dropLast() }
+            return String(trimmed)
+        }.joined(separator: "\n") + "\n"
+        let file = Self.directory.appendingPathComponent("\(name).txt")
+        if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(text == expected, "\(name) differs; run UPDATE_SNAPSHOTS=1 swift test --filter ScreenSnapshotTests and review the diff")
+    }
+
+    @Test(arguments: Pane.allCases)
+    func panesAt120x40(pane: Pane) throws {
+        try check("\(pane.title.lowercased())-120x40", Self.state(pane: pane, width: 120), width: 120, height: 40)
+    }
+
+    @Test func jobsAt80x24IsCompact() throws {
+        try check("jobs-80x24", Self.state(pane: .jobs, width: 80), width: 80, height: 24)
+    }
+
+    @Test func tooSmall() throws {
+        try check("too-small", Self.state(pane: .jobs, width: 40), width: 40, height: 10)
+    }
+
+    @Test func killConfirmationNamesTheTargetWithCancelFocused() throws {
+        var state = Self.state(pane: .jobs, width: 120)
+        state.overlay = .confirm(.killJobs(["4b0f8f1e-job-a"]), confirmFocused: false)
+        try check("confirm-kill-120x40", state, width: 120, height: 40)
+    }
+
+    @Test func percentsFormShowsTheWhatIfPreview() throws {
+        var state = Self.state(pane: .classes, width: 120)
+        state.overlay = .form(.percents, text: "land=20,diff=80", error: nil)
+        try check("percents-form-120x40", state, width: 120, height: 40)
+    }
+
+    @Test func disconnectedKeepsStaleDataAndShowsTheBanner() throws {
+        var state = Self.state(pane: .jobs, width: 120)
+        state.connection = .disconnected(error: "connection refused", retryAt: .seconds(8))
+        state.now = .seconds(5)
+        try check("disconnected-120x40", state, width: 120, height: 40)
+    }
+}

@@ -1,0 +1,42 @@
+import SchedulerCore
+import ScootAPI
+import ScootServer
+import Testing
+import Thrift
+@testable import ConsoleApp
+
+@Suite("The console's data source")
+struct ThriftDataSourceTests {
+    @Test func fetchesEveryPaneAndPerformsActionsThroughTheExtension() async throws {
+        let clock = ManualClock()
+        let scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 2)))
+        let processor = ScootConsoleProcessor(handler: SchedulerService(scheduler: scheduler, metrics: ServerMetrics()))
+        let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: processor))
+        let id = try await scheduler.runJob(SchedulerCore.JobDefinition(tasks: [.init(taskID: "t", argv: ["sleep", "5"])], requestor: "land-x"))
+        await scheduler.step()
+        let snapshot = try await source.fetch(selectedJob: id)
+        #expect(snapshot.jobs.map(\.id) == [id])
+        #expect(snapshot.workers.count == 2)
+        #expect(snapshot.load?.classes.first?.name == "land")
+        #expect(snapshot.selectedJobStatus?.taskStatus?["t"] == .inProgress)
+        #expect(snapshot.limitations.isEmpty)
+        #expect(try await source.perform(.killJobs([id])) == "killed \(id): COMPLETED")
+        #expect(try await source.perform(.setRebalanceThreshold(25)) == "done: set the rebalance threshold to 25")
+        #expect(await scheduler.getRebalanceThreshold() == 25)
+        await #expect(throws: TApplicationException.self) { try await source.perform(.killJobs([id])) }
+    }
+
+    @Test func fallsBackOnAPlainCloudScootServerAndSaysWhichPanesAreLimited() async throws {
+        let handler = InMemoryCloudScoot()
+        let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: handler)))
+        let id = try await handler.runJob(job: ScootAPI.JobDefinition(tasks: [TaskDefinition(command: Command(argv: ["true"]), taskId: "t")])).id
+        await source.track(jobs: [id])
+        let snapshot = try await source.fetch(selectedJob: nil)
+        #expect(snapshot.jobs.map(\.id) == [id])
+        #expect(snapshot.jobs.first?.waitingTasks == 1)
+        #expect(snapshot.workers.isEmpty)
+        #expect(snapshot.load == nil)
+        #expect(snapshot.limitations.count == 2)
+        #expect(snapshot.settings.rebalanceMinimumDuration == 4)
+    }
+}

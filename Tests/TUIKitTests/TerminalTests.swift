@@ -1,0 +1,36 @@
+import Testing
+@testable import TUIKit
+
+@Suite struct TerminalTests {
+    @Test func drawsOnlyChanges() {
+        let backend = TestBackend(width: 8, height: 2)
+        let terminal = Terminal(backend: backend)
+        #expect(terminal.draw { $0.write("jobs", x: 0, y: 0) } == 16)
+        #expect(backend.lines == ["jobs    ", "        "])
+        #expect(backend.flushCount == 1)
+
+        #expect(terminal.draw { $0.write("jobs", x: 0, y: 0) } == 0)
+        #expect(backend.flushCount == 1)
+        #expect(backend.drawCount == 1)
+
+        terminal.draw { $0.write("jobz", x: 0, y: 0, role: .normal) }
+        #expect(backend.lastChanges == [CellChange(x: 3, y: 0, cell: Cell(grapheme: "z"))])
+        #expect(backend.flushCount == 2)
+    }
+
+    @Test func resizeRepaintsEverything() {
+        let backend = TestBackend(width: 4, height: 1, events: [.resize(width: 6, height: 2), .key(.character("q"))])
+        let terminal = Terminal(backend: backend)
+        terminal.draw { $0.write("ab", x: 0, y: 0, role: .title) }
+        #expect(backend.roleAt(x: 1, y: 0) == .title)
+        if case .resize(let width, let height) = backend.nextEvent(timeoutMs: 0) {
+            backend.resize(width: width, height: height)
+            terminal.resize()
+        }
+        #expect(terminal.draw { $0.write("ab", x: 0, y: 0) } == 12)
+        #expect(backend.clearCount == 1)
+        #expect(backend.lines == ["ab    ", "      "])
+        #expect(backend.nextEvent(timeoutMs: 0) == .key(.character("q")))
+        #expect(backend.nextEvent(timeoutMs: 0) == nil)
+    }
+}
