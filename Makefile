@@ -33,7 +33,7 @@ bench: test-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-bench
 	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path); \
 	  $$bin/scoot-bench wire && LD_PRELOAD=$$bin/libMallocInterposerSwift.so $$bin/scoot-bench scheduler && \
-	  $$bin/scoot-bench serve
+	  $$bin/scoot-bench serve && $$bin/scoot-bench console
 
 ## libFuzzer run of the message scanner and decoder; FUZZ_SECONDS=600 for a long run.
 fuzz:

@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "scoot-bench",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],

@@ -52,7 +52,7 @@ public struct ConsoleState: Sendable {
     /// Whether dangerous actions are removed.
     public var readOnly: Bool
     public var pane: Pane = .jobs
-    public var snapshot: ClusterSnapshot?
+    public var snapshot: ClusterSnapshot? { didSet { refreshVisibleJobs() } }
     /// When the snapshot was taken.
     public var snapshotAt: Duration?
     public var connection: Connection = .connecting
@@ -69,10 +69,10 @@ public struct ConsoleState: Sendable {
     /// Marked job ids.
     public var marks: Set<String> = []
     /// The job filter (`/`).
-    public var jobFilter = ""
+    public var jobFilter = "" { didSet { refreshVisibleJobs() } }
     /// The jobs table's sort column index (default AGE: newest first) and direction.
-    public var sortColumn = JobColumns.titles.count - 1
-    public var sortDescending = false
+    public var sortColumn = JobColumns.titles.count - 1 { didSet { refreshVisibleJobs() } }
+    public var sortDescending = false { didSet { refreshVisibleJobs() } }
     /// The job whose tasks the Tasks pane shows.
     public var tasksOfJob: String?
     public var overlay: Overlay?
@@ -86,11 +86,14 @@ public struct ConsoleState: Sendable {
         self.readOnly = readOnly
     }
 
-    /// The jobs the Jobs pane lists: filtered (`/`) and sorted.
-    public var visibleJobs: [JobSummary] {
+    /// The jobs the Jobs pane lists: filtered (`/`) and sorted. Kept up to date when the
+    /// snapshot, the filter or the sort change, so that drawing a frame never re-sorts.
+    public private(set) var visibleJobs: [JobSummary] = []
+
+    private mutating func refreshVisibleJobs() {
         let filter = JobFilterQuery(jobFilter)
         let jobs = (snapshot?.jobs ?? []).filter(filter.matches)
-        return JobColumns.sorted(jobs, column: sortColumn, descending: sortDescending)
+        visibleJobs = JobColumns.sorted(jobs, column: sortColumn, descending: sortDescending)
     }
 
     /// The selected row of `pane`, clamped to `count` rows.
