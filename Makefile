@@ -3,7 +3,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 RELEASE_FLAGS = -c release
 
-.PHONY: all build run test test-deps generate docs bench fuzz clean
+.PHONY: all build run test test-deps generate docs bench bench-idle fuzz clean
 
 all: build
 
@@ -34,6 +34,10 @@ bench: test-deps
 	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path); \
 	  $$bin/scoot-bench wire && LD_PRELOAD=$$bin/libMallocInterposerSwift.so $$bin/scoot-bench scheduler && \
 	  $$bin/scoot-bench serve && $$bin/scoot-bench console
+
+## Idle CPU of the console watching 1,000 jobs (30 s measurement; needs tmux).
+bench-idle:
+	scripts/console-idle-cpu.sh
 
 ## libFuzzer run of the message scanner and decoder; FUZZ_SECONDS=600 for a long run.
 fuzz:

@@ -11,6 +11,7 @@ public final class ConsoleRuntime {
     private let inbox = Inbox()
     private let characters: BoxCharacters
     private let started = ContinuousClock.now
+    private var needsDraw = true
     /// The state, readable by tests after `run` returns.
     public private(set) var state: ConsoleState
 
@@ -31,10 +32,13 @@ public final class ConsoleRuntime {
     }
 
     /// Runs until the user quits (or `until` says stop, for tests).
-    public func run(pollEveryMs: Int = 100, until shouldStop: (ConsoleState) -> Bool = { _ in false }) {
+    /// `tickMs` is the longest wait for a key before the state is ticked (posted results are
+    /// picked up then too).
+    public func run(tickMs: Int = 250, until shouldStop: (ConsoleState) -> Bool = { _ in false }) {
         draw()
         while !state.wantsQuit, !shouldStop(state) {
-            if let event = backend.nextEvent(timeoutMs: pollEveryMs) {
+            if let event = backend.nextEvent(timeoutMs: tickMs) {
+                needsDraw = true
                 switch event {
                 case .key(let key): apply(.key(key))
                 case .resize(let width, let height):
@@ -42,9 +46,14 @@ public final class ConsoleRuntime {
                     apply(.resize(width: width, height: height))
                 }
             }
-            for message in inbox.drain() { apply(message) }
+            for message in inbox.drain() {
+                needsDraw = true
+                apply(message)
+            }
+            let before = state
             apply(.tick(now: ContinuousClock.now - started))
-            draw()
+            if state.differsOnScreen(from: before) || needsDraw { draw() }
+            needsDraw = false
         }
     }
 

@@ -96,6 +96,13 @@ public struct ConsoleState: Sendable {
         visibleJobs = JobColumns.sorted(jobs, column: sortColumn, descending: sortDescending)
     }
 
+    /// Whether a tick changed anything drawn: the whole seconds of the data age, the retry
+    /// countdown, or the flash message expiring.
+    func differsOnScreen(from before: ConsoleState) -> Bool {
+        func seconds(_ state: ConsoleState) -> Int { Int(((state.now - (state.snapshotAt ?? .zero)) / .seconds(1)).rounded(.down)) }
+        return seconds(self) != seconds(before) || flash != before.flash || connection != before.connection
+    }
+
     /// The selected row of `pane`, clamped to `count` rows.
     public func selection(in pane: Pane, count: Int) -> Int {
         guard count > 0 else { return 0 }

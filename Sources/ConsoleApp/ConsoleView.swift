@@ -70,8 +70,9 @@ public enum ConsoleView {
         x += buffer.write("scoot-console \(state.endpoint)\(label)  ", x: x, y: area.y, role: state.label == nil ? .title : .prodFrame)
         x += buffer.write(connection.0, x: x, y: area.y, role: connection.1)
         if let at = state.snapshotAt {
-            let tenths = Int((state.now - at) / .milliseconds(100))
-            x += buffer.write("  data \(tenths / 10).\(tenths % 10)s old\(state.paused ? " (paused)" : "")", x: x, y: area.y, role: .dim)
+            // Whole seconds: the header changes once a second, not on every tick.
+            let seconds = Int((state.now - at) / .seconds(1))
+            x += buffer.write("  data \(seconds)s old\(state.paused ? " (paused)" : "")", x: x, y: area.y, role: .dim)
         }
         if state.readOnly { buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
         guard let snapshot = state.snapshot else { return }

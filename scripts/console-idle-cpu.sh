@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Idle CPU of the console (release build) watching `serve` with 1,000 jobs at the default 1 s
+# refresh: CPU time from /proc/PID/stat over 30 s, as a percent of one core. Needs tmux and
+# Apache Thrift's Python library (make test-deps). Usage: scripts/console-idle-cpu.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product scoot-console >/dev/null
+bin="$(swift build -c release --show-bin-path)/scoot-console"
+data=$(mktemp -d); gen=$(mktemp -d); port=9590
+"$bin" serve --addr 127.0.0.1:$port --http-addr 127.0.0.1:$((port + 1)) --workers 0 --simulated-workers 50 \
+  --data-dir "$data" --log-level error >/dev/null &
+serve=$!
+trap 'tmux kill-session -t scoot-idle 2>/dev/null; kill $serve 2>/dev/null; rm -rf "$data" "$gen"' EXIT
+sleep 2
+thrift --gen py -out "$gen" idl/scoot.thrift
+PYTHONPATH="$gen" python3 - "$port" <<'PY'
+import sys
+from scoot import CloudScoot
+from scoot.ttypes import JobDefinition, TaskDefinition, Command
+from thrift.transport import TSocket, TTransport
+from thrift.protocol import TBinaryProtocol
+transport = TTransport.TBufferedTransport(TSocket.TSocket("127.0.0.1", int(sys.argv[1]))); transport.open()
+client = CloudScoot.Client(TBinaryProtocol.TBinaryProtocol(transport))
+for requestor in range(10):
+    for job in range(100):
+        client.RunJob(JobDefinition(tasks=[TaskDefinition(command=Command(argv=["sleep", "3600"]), taskId=f"t{k}") for k in range(3)],
+                                    requestor=f"requestor-{requestor}"))
+PY
+tmux -f /dev/null new-session -d -s scoot-idle -x 120 -y 40 "env TERM=tmux-256color LANG=C.UTF-8 $bin --connect 127.0.0.1:$port; sleep 600"
+sleep 5
+pid=$(pgrep -f "scoot-console --connect 127.0.0.1:$port" | tail -1)
+before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+sleep 30
+after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+python3 -c "print('console idle CPU with 1,000 jobs at 1 s refresh: %.2f %% of a core over 30 s (target <= 0.2 %%)' % (($after - $before) / $(getconf CLK_TCK) / 30 * 100))"
