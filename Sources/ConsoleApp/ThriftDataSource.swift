@@ -9,6 +9,10 @@ public actor ThriftDataSource {
     private var extensionSupported = true
     /// Job ids the console knows without ListJobs (a plain Scoot scheduler cannot list jobs).
     private var knownJobs: [String] = []
+    /// Settings change rarely: they are re-read every `settingsEvery` polls, and after every action.
+    private var cachedSettings: ClusterSnapshot.Settings?
+    private var pollsSinceSettings = 0
+    private let settingsEvery = 5
 
     /// A data source over `caller` (a `ThriftClient` to the scheduler).
     public init(caller: any ThriftCaller) {
@@ -23,9 +27,17 @@ public actor ThriftDataSource {
     /// One poll: everything the panes show.
     public func fetch(selectedJob: String?) async throws -> ClusterSnapshot {
         let status = try await client.getSchedulerStatus()
-        let settings = ClusterSnapshot.Settings(
-            classLoadPercents: try await client.getClassLoadPercents(), requestorToClassMap: try await client.getRequestorToClassMap(),
-            rebalanceThreshold: try await client.getRebalanceThreshold(), rebalanceMinimumDuration: try await client.getRebalanceMinimumDuration())
+        let settings: ClusterSnapshot.Settings
+        if let cachedSettings, pollsSinceSettings < settingsEvery {
+            settings = cachedSettings
+            pollsSinceSettings += 1
+        } else {
+            settings = ClusterSnapshot.Settings(
+                classLoadPercents: try await client.getClassLoadPercents(), requestorToClassMap: try await client.getRequestorToClassMap(),
+                rebalanceThreshold: try await client.getRebalanceThreshold(), rebalanceMinimumDuration: try await client.getRebalanceMinimumDuration())
+            cachedSettings = settings
+            pollsSinceSettings = 1
+        }
         var limitations: [String] = []
         var jobs: [JobSummary] = []
         var workers: [WorkerInfo] = []
@@ -55,6 +67,7 @@ public actor ThriftDataSource {
 
     /// Sends an action; returns a short confirmation, or throws the server's error.
     public func perform(_ action: ConsoleAction) async throws -> String {
+        cachedSettings = nil  // the next poll shows what the action changed
         switch action {
         case .killJobs(let ids):
             var results: [String] = []

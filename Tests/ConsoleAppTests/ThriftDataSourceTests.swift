@@ -40,3 +40,17 @@ struct ThriftDataSourceTests {
         #expect(snapshot.settings.rebalanceMinimumDuration == 4)
     }
 }
+
+@Suite("Settings caching")
+struct SettingsCachingTests {
+    @Test func settingsAreReReadAfterAnAction() async throws {
+        let clock = ManualClock()
+        let scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 1)))
+        let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: ScootConsoleProcessor(handler: SchedulerService(scheduler: scheduler, metrics: ServerMetrics()))))
+        #expect(try await source.fetch(selectedJob: nil).settings.rebalanceThreshold == 0)
+        try await scheduler.setRebalanceThreshold(10)
+        #expect(try await source.fetch(selectedJob: nil).settings.rebalanceThreshold == 0, "cached between polls")
+        _ = try await source.perform(.setRebalanceThreshold(30))
+        #expect(try await source.fetch(selectedJob: nil).settings.rebalanceThreshold == 30, "re-read after an action")
+    }
+}
