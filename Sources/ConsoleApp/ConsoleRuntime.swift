@@ -81,6 +81,8 @@ public final class ConsoleRuntime {
                     inbox.post(.pollFinished(id: id, result: .failure(PollFailure("\(error)"))))
                 }
             }
+        case .readOutput(let title, let uris):
+            Task.detached { inbox.post(.outputLoaded(title: title, lines: TaskOutput.lastLines(of: uris))) }
         case .perform(let action):
             Task.detached {
                 do {

@@ -35,6 +35,8 @@ public struct ConsoleState: Sendable {
         /// A settings form: the text typed so far and the validation error, if any.
         case form(Form, text: String, error: String?)
         case commandLine(text: String, error: String?)
+        /// A task's stdout and stderr (the last lines, bounded).
+        case output(title: String, lines: [String])
         case search(text: String)
     }
 
@@ -119,6 +121,14 @@ public struct ConsoleState: Sendable {
     public var selectedWorker: WorkerInfo? {
         let workers = snapshot?.workers ?? []
         return workers.isEmpty ? nil : workers[selection(in: .workers, count: workers.count)]
+    }
+
+    /// The task under the cursor in the Tasks pane: its id and latest run.
+    public var selectedTask: (id: String, run: RunStatus?)? {
+        guard let status = snapshot?.selectedJobStatus, let states = status.taskStatus, !states.isEmpty else { return nil }
+        let ids = states.keys.sorted()
+        let id = ids[selection(in: .tasks, count: ids.count)]
+        return (id, status.taskData?[id])
     }
 
     /// Rows in `pane`, for cursor movement.

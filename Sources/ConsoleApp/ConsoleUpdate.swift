@@ -11,6 +11,8 @@ public enum ConsoleMessage: Sendable {
     /// An action ended with the server's answer or error, shown verbatim.
     case actionFinished(ConsoleAction, result: Result<String, PollFailure>)
     case resize(width: Int, height: Int)
+    /// A task's output was read.
+    case outputLoaded(title: String, lines: [String])
 }
 
 /// Why a poll or an action failed, in words for the flash line.
@@ -25,6 +27,8 @@ public enum ConsoleEffect: Sendable, Hashable {
     case poll(id: Int, job: String?)
     /// Send an action to the scheduler.
     case perform(ConsoleAction)
+    /// Read the last lines of a task's local output files.
+    case readOutput(title: String, uris: [String])
     case quit
 }
 
@@ -72,6 +76,9 @@ public enum ConsoleUpdate {
             return pollIfDue(&state)
         case .resize:
             return []
+        case .outputLoaded(let title, let lines):
+            state.overlay = .output(title: title, lines: lines)
+            return []
         case .key(let key):
             if state.overlay != nil { return handleOverlayKey(&state, key) }
             guard let command = KeyTable.command(for: key, in: state.pane, readOnly: state.readOnly) else { return [] }
@@ -108,6 +115,11 @@ public enum ConsoleUpdate {
         case .showClasses: state.pane = .classes
         case .showSettings: state.pane = .settings
         case .drillIn:
+            if pane == .tasks, let task = state.selectedTask {
+                let uris = [task.run?.outUri, task.run?.errUri].compactMap { $0 }
+                guard !uris.isEmpty else { flash(&state, "task \(task.id) has no output yet", error: true); return [] }
+                return [.readOutput(title: "output of \(task.id)", uris: uris)]
+            }
             if pane == .jobs, let job = state.selectedJob {
                 state.tasksOfJob = job.id
                 state.pane = .tasks
@@ -174,8 +186,8 @@ public enum ConsoleUpdate {
     static func handleOverlayKey(_ state: inout ConsoleState, _ key: Key) -> [ConsoleEffect] {
         switch state.overlay {
         case .none: return []
-        case .help:
-            if key == .escape || key == .character("?") || key == .character("q") { state.overlay = nil }
+        case .help, .output:
+            if key == .escape || key == .character("?") || key == .character("q") || key == .enter { state.overlay = nil }
             return []
         case .confirm(let action, let confirmFocused):
             switch key {

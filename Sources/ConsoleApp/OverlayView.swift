@@ -34,6 +34,13 @@ enum OverlayView {
             }
         case .commandLine(let text, let error):
             prompt(":" + text, error: error, into: &buffer, area: area)
+        case .output(let title, let lines):
+            let frame = area.inset(by: 2)
+            buffer.fill(frame)
+            let inner = Block(title: "\(title) (esc closes)", borderRole: .borderFocused, characters: characters).render(into: &buffer, area: frame)
+            for (offset, line) in lines.suffix(inner.height).enumerated() {
+                buffer.write(line, x: inner.x, y: inner.y + offset, role: line.hasPrefix("── ") ? .header : .normal, maxWidth: inner.width)
+            }
         case .search(let text):
             prompt("/" + text, error: nil, into: &buffer, area: area)
         }

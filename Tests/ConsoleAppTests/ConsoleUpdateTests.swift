@@ -1,3 +1,4 @@
+import Foundation
 import ScootAPI
 import TUIKit
 import Testing
@@ -172,5 +173,36 @@ struct SelectionStabilityTests {
         let newer = sampleJob("j3", submitted: 3)
         _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(sampleSnapshot(jobs: [sampleJob("j1", submitted: 1), sampleJob("j2", submitted: 2), newer]))))
         #expect(state.selectedJob?.id == "j1", "a new job on top must not move the cursor to another job")
+    }
+}
+
+@Suite("Task output")
+struct TaskOutputTests {
+    @Test func enterOnATaskReadsItsOutputAndShowsIt() throws {
+        var state = connectedState()
+        state.snapshot?.selectedJobStatus = JobStatus(
+            id: "j1", status: .inProgress, taskStatus: ["t1": .completed],
+            taskData: ["t1": RunStatus(status: .complete, runId: "1", outUri: "file:///tmp/out", errUri: "file:///tmp/err", exitCode: 0)])
+        state.tasksOfJob = "j1"
+        state.pane = .tasks
+        #expect(press(&state, .enter) == [.readOutput(title: "output of t1", uris: ["file:///tmp/out", "file:///tmp/err"])])
+        _ = ConsoleUpdate.update(&state, .outputLoaded(title: "output of t1", lines: ["hello"]))
+        #expect(state.overlay == .output(title: "output of t1", lines: ["hello"]))
+        press(&state, .escape)
+        #expect(state.overlay == nil)
+    }
+
+    @Test func readsTheEndOfLargeFilesOnly() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("task-output-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let big = (0..<20_000).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        try big.write(to: path, atomically: true, encoding: .utf8)
+        let lines = TaskOutput.lastLines(of: ["file://\(path.path)", "http://elsewhere/log", "file:///nonexistent/x"])
+        #expect(lines.contains("line 19999"))
+        #expect(!lines.contains("line 0"))
+        #expect(lines.contains("(…earlier output cut)"))
+        #expect(lines.count < 8000)
+        #expect(lines.contains("(not a local file; open it where the worker runs)"))
+        #expect(lines.contains("(cannot read: no such file or not readable)"))
     }
 }
