@@ -1,3 +1,4 @@
+import SchedulerCore
 import ScootAPI
 
 /// The built-in demo workload: several requestors in several classes submit a mix of short and
@@ -14,15 +15,15 @@ public struct DemoWorkload: Sendable {
     }
 
     /// The `index`th job: deterministic, so demos look the same every time.
-    public func job(_ index: Int) -> JobDefinition {
-        var generator = SplitMix(seed: UInt64(index) &* 0x9E37_79B9 &+ 7)
+    public func job(_ index: Int) -> ScootAPI.JobDefinition {
+        var generator = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9 &+ 7)
         let taskCount = [3, 5, 8, 12, 20, 40][Int(generator.next() % 6)]
-        let tasks = (0..<taskCount).map { task -> TaskDefinition in
+        let tasks = (0..<taskCount).map { task -> ScootAPI.TaskDefinition in
             let roll = generator.next() % 100
             let argv: [String] = roll < 6 ? ["sh", "-c", "exit 1"] : ["sleep", String(1 + generator.next() % (roll < 70 ? 8 : 60))]
-            return TaskDefinition(command: Command(argv: argv), snapshotId: "snapshot-\(generator.next() % 3)", taskId: "task-\(task)")
+            return ScootAPI.TaskDefinition(command: Command(argv: argv), snapshotId: "snapshot-\(generator.next() % 3)", taskId: "task-\(task)")
         }
-        return JobDefinition(tasks: tasks, priority: Int32(generator.next() % 3), requestor: requestors[index % requestors.count])
+        return ScootAPI.JobDefinition(tasks: tasks, priority: Int32(generator.next() % 3), requestor: requestors[index % requestors.count])
     }
 
     /// Submits jobs forever (until cancelled) through `client`; refused jobs are skipped.
@@ -38,19 +39,6 @@ public struct DemoWorkload: Sendable {
             try? await Task.sleep(for: pause)
             _ = try? await client.runJob(job: job(index))
             index += 1
-        }
-    }
-
-    /// SplitMix64 for the deterministic workload.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }
