@@ -12,6 +12,10 @@ public final class ConsoleRuntime {
     private let characters: BoxCharacters
     private let started = ContinuousClock.now
     private var needsDraw = true
+    /// How many waits in a row may return nothing at once before the terminal counts as gone.
+    static let instantEmptyWaitsBeforeExit = 50
+    /// Whether `run` returned because the terminal went away.
+    public private(set) var terminalWentAway = false
     /// The state, readable by tests after `run` returns.
     public private(set) var state: ConsoleState
 
@@ -36,8 +40,22 @@ public final class ConsoleRuntime {
     /// picked up then too).
     public func run(tickMs: Int = 250, until shouldStop: (ConsoleState) -> Bool = { _ in false }) {
         draw()
+        var instantEmptyWaits = 0
         while !state.wantsQuit, !shouldStop(state) {
-            if let event = backend.nextEvent(timeoutMs: tickMs) {
+            let waitStarted = ContinuousClock.now
+            let event = backend.nextEvent(timeoutMs: tickMs)
+            // A terminal that has gone away (hang-up, closed tty) answers every wait at once with
+            // nothing: stop instead of spinning.
+            if event == nil, ContinuousClock.now - waitStarted < .milliseconds(max(1, tickMs / 4)) {
+                instantEmptyWaits += 1
+                if instantEmptyWaits >= Self.instantEmptyWaitsBeforeExit {
+                    terminalWentAway = true
+                    return
+                }
+            } else {
+                instantEmptyWaits = 0
+            }
+            if let event {
                 needsDraw = true
                 switch event {
                 case .key(let key): apply(.key(key))
