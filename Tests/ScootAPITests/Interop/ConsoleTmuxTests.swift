@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import Foundation
 import ScootAPI
 import Testing
@@ -7,23 +8,30 @@ import Testing
 /// the Thrift API that it was killed.
 @Suite("Console in tmux against serve", .serialized)
 struct ConsoleTmuxTests {
-    /// Runs tmux; `new-session` starts a server that keeps inherited pipes open, so tmux's
-    /// output goes to a file rather than a pipe read to its end.
+    /// Runs tmux with posix_spawn and waitpid on its own pid, on a Dispatch thread. (Foundation's
+    /// Process sometimes never noticed the exit of `tmux new-session -d` inside the test runner.)
+    /// Output goes to a file: the tmux server it starts inherits whatever the client had open.
     private func tmux(_ arguments: [String]) async -> String {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).txt")
-                _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-                defer { try? FileManager.default.removeItem(at: output) }
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["tmux"] + arguments
-                process.standardOutput = try? FileHandle(forWritingTo: output)
-                process.standardError = FileHandle.nullDevice
-                process.standardInput = FileHandle.nullDevice
-                do { try process.run() } catch { continuation.resume(returning: ""); return }
-                process.waitUntilExit()
-                continuation.resume(returning: (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+                let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).txt").path
+                defer { unlink(output) }
+                var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+                posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+                let argv = (["tmux"] + arguments).map { strdup($0) } + [nil]
+                defer { argv.forEach { free($0) } }
+                var pid: pid_t = 0
+                guard posix_spawnp(&pid, "tmux", &actions, nil, argv, environ) == 0 else {
+                    continuation.resume(returning: "")
+                    return
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
             }
         }
     }
@@ -40,7 +48,7 @@ struct ConsoleTmuxTests {
         let session = "scoot-e2e-\(getpid())"
         let command = "env TERM=tmux-256color LANG=C.UTF-8 \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"
         _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
-        defer { Task { _ = await tmux(["kill-session", "-t", session]) } }
+
         var screen = ""
         for _ in 0..<100 where !screen.contains(String(job.prefix(8))) {
             try await Task.sleep(for: .milliseconds(100))
@@ -62,6 +70,7 @@ struct ConsoleTmuxTests {
         #expect(status.status == .completed)
         #expect(status.taskData?.values.allSatisfy { $0.status == .aborted && ($0.error ?? "").hasPrefix("UserRequested") } == true)
         _ = await tmux(["send-keys", "-t", session, "q"])
+        _ = await tmux(["kill-session", "-t", session])
         await server.stop()
     }
 }
