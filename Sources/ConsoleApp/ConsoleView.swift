@@ -105,21 +105,8 @@ public enum ConsoleView {
 
     static func renderHints(_ state: ConsoleState, into buffer: inout Buffer, area: Rect) {
         let hints = KeyTable.bindings(in: state.pane, readOnly: state.readOnly).filter(\.hinted).map {
-            KeyHintBar.Hint(key: $0.keys[0].description, description: $0.description.components(separatedBy: " (").first ?? $0.description)
+            KeyHintBar.Hint(key: $0.keys[0].description, description: $0.description.split(separator: " (").first.map(String.init) ?? $0.description)
         }
         KeyHintBar(hints: hints).render(into: &buffer, area: area)
-    }
-}
-
-extension String {
-    func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = Substring(self)
-        while let range = rest.range(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
     }
 }
