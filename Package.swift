@@ -43,7 +43,15 @@ let package = Package(
         .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "ProcessWorkers", dependencies: ["SchedulerCore"]),
         .target(name: "TUIKit"),
-        .target(name: "ConsoleApp", dependencies: ["TUIKit", "ScootAPI", "Thrift", "SchedulerCore"]),
+        .target(
+            name: "ConsoleApp",
+            dependencies: [
+                "TUIKit", "ScootAPI", "Thrift", "SchedulerCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TUINcurses", dependencies: ["TUIKit", "CNcurses"]),
         .target(name: "JobStore", dependencies: ["SchedulerCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -88,7 +96,11 @@ let package = Package(
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
-        .testTarget(name: "ConsoleAppTests", dependencies: ["ConsoleApp", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ConsoleAppTests",
+            dependencies: ["ConsoleApp", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),
         .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore"]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore"]),

@@ -352,6 +352,22 @@ struct ClusterLoad {
   7: required i64 computedAtMs
 }
 
+/// One task of a job as the console lists it, with where and how long its latest attempt ran.
+struct TaskSummary {
+  1: required string taskId
+  /// As in JobStatus.taskStatus.
+  2: required Status status
+  /// The worker running the task now, or the one that ran its latest attempt; unset before the
+  /// first attempt.
+  3: optional string workerId
+  /// When the latest attempt started.
+  4: optional i64 startedAtMs
+  /// When the task completed (also when it was killed).
+  5: optional i64 endedAtMs
+  /// Attempts started so far.
+  6: required i32 attempts
+}
+
 /// CloudScoot plus the calls the console needs.
 service ScootConsole extends CloudScoot {
   /// Jobs in memory and recently finished, newest first.
@@ -364,4 +380,10 @@ service ScootConsole extends CloudScoot {
 
   /// Per-class load and the rebalance timer.
   ClusterLoad GetClusterLoad()
+
+  /// The tasks of a job, by task id. Like GetStatus, an unknown (or purged) job id is not an
+  /// error: the list is empty. An empty job id is an InvalidRequest.
+  list<TaskSummary> ListTasks(1: string jobId) throws (
+    1: InvalidRequest ir
+  )
 }

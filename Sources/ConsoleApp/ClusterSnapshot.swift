@@ -14,8 +14,16 @@ public struct ClusterSnapshot: Sendable {
     public var settings: Settings
     /// Status of the job whose tasks are shown, if one is selected.
     public var selectedJobStatus: JobStatus?
-    /// Panes the server cannot fill, with the reason shown in the UI.
+    /// Worker and times of the selected job's tasks, by task id (empty when none is selected or
+    /// the server lacks ListTasks).
+    public var selectedJobTasks: [TaskSummary]
+    /// Panes the server cannot fill, with the reason shown in the UI (each starts with its pane's
+    /// name, e.g. `Workers: …`).
     public var limitations: [String]
+    /// Worker counts from `/admin/metrics.json` when the server cannot list workers.
+    public var workerCounts: WorkerCounts?
+    /// Tracked job ids the scheduler does not know (GetStatus: NOT_STARTED with no tasks).
+    public var unknownJobIDs: Set<String> = []
 
     /// The scheduler's settings.
     public struct Settings: Sendable, Hashable {
@@ -34,7 +42,7 @@ public struct ClusterSnapshot: Sendable {
 
     public init(
         jobs: [JobSummary], workers: [WorkerInfo], load: ClusterLoad?, schedulerStatus: SchedulerStatus, settings: Settings,
-        selectedJobStatus: JobStatus? = nil, limitations: [String] = []
+        selectedJobStatus: JobStatus? = nil, selectedJobTasks: [TaskSummary] = [], limitations: [String] = []
     ) {
         self.jobs = jobs
         self.workers = workers
@@ -42,6 +50,7 @@ public struct ClusterSnapshot: Sendable {
         self.schedulerStatus = schedulerStatus
         self.settings = settings
         self.selectedJobStatus = selectedJobStatus
+        self.selectedJobTasks = selectedJobTasks
         self.limitations = limitations
     }
 }

@@ -12,6 +12,10 @@ public enum CommandParser {
         case quit
         case help
         case filter(String)
+        /// Follow job ids on a plain Scoot scheduler (which cannot list jobs).
+        case track([String])
+        /// Stop following job ids.
+        case untrack([String])
     }
 
     /// The commands, for help and completion.
@@ -25,6 +29,8 @@ public enum CommandParser {
         (":threshold N", "rebalance threshold in percentage points (0 = off)"),
         (":duration N", "rebalance minimum duration in minutes"),
         (":filter TEXT", "filter jobs (same as /)"),
+        (":track ID [ID …]", "follow jobs on a plain Scoot scheduler"),
+        (":untrack ID [ID …]", "stop following jobs"),
         (":help", "keys and commands"),
         (":quit", "leave the console"),
     ]
@@ -38,6 +44,9 @@ public enum CommandParser {
         case "q", "quit": return .quit
         case "help", "h": return .help
         case "filter": return .filter(rest.joined(separator: " "))
+        case "track", "untrack":
+            guard !rest.isEmpty else { throw ParseError(description: ":\(name) needs a job id, e.g. :\(name) 4b0f8f1e-…") }
+            return name == "track" ? .track(rest) : .untrack(rest)
         case "kill":
             guard !rest.isEmpty else { throw ParseError(description: ":kill needs a job id, e.g. :kill 4b0f8f1e-…") }
             return .action(.killJobs(rest))

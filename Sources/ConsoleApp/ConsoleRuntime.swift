@@ -101,6 +101,10 @@ public final class ConsoleRuntime {
             }
         case .readOutput(let title, let uris):
             Task.detached { inbox.post(.outputLoaded(title: title, lines: TaskOutput.lastLines(of: uris))) }
+        case .track(let ids):
+            Task.detached { inbox.post(.trackingChanged(await dataSource.track(jobs: ids))) }
+        case .untrack(let ids):
+            Task.detached { inbox.post(.trackingChanged(await dataSource.untrack(jobs: ids))) }
         case .perform(let action):
             Task.detached {
                 do {

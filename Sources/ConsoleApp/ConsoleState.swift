@@ -70,8 +70,12 @@ public struct ConsoleState: Sendable {
     public var selectedRow: [Pane: Int] = [:]
     /// Marked job ids.
     public var marks: Set<String> = []
-    /// The job filter (`/`).
+    /// The job filter (`/` in the Jobs pane).
     public var jobFilter = "" { didSet { refreshVisibleJobs() } }
+    /// The search text of the Tasks and Workers panes (`/`), which `n`/`N` jump between.
+    public var rowSearch = ""
+    /// The load over the last polls, for the Classes pane's sparklines.
+    public var loadHistory = LoadHistory()
     /// The jobs table's sort column index (default AGE: newest first) and direction.
     public var sortColumn = JobColumns.titles.count - 1 { didSet { refreshVisibleJobs() } }
     public var sortDescending = false { didSet { refreshVisibleJobs() } }
@@ -129,6 +133,33 @@ public struct ConsoleState: Sendable {
         let ids = states.keys.sorted()
         let id = ids[selection(in: .tasks, count: ids.count)]
         return (id, status.taskData?[id])
+    }
+
+    /// The words of row `row` in `pane` that `/` searches (case-insensitively): ids, states,
+    /// workers, jobs and errors as the pane shows them.
+    public func searchableText(row: Int, in pane: Pane) -> String {
+        switch pane {
+        case .tasks:
+            guard let status = snapshot?.selectedJobStatus, let states = status.taskStatus else { return "" }
+            let ids = states.keys.sorted()
+            guard ids.indices.contains(row) else { return "" }
+            let id = ids[row], run = status.taskData?[id]
+            let badge = StateBadge.run(run?.status, taskStatus: states[id] ?? .notStarted)
+            return [id, badge.text, run?.error ?? "", run?.exitCode.map { "exit \($0)" } ?? ""].joined(separator: " ")
+        case .workers:
+            guard let workers = snapshot?.workers, workers.indices.contains(row) else { return "" }
+            let worker = workers[row]
+            return [worker.id, StateBadge.worker(worker.state).text, worker.currentJobId ?? "", worker.currentTaskId ?? "", worker.lastSnapshotId]
+                .joined(separator: " ")
+        case .jobs:
+            guard visibleJobs.indices.contains(row) else { return "" }
+            let job = visibleJobs[row]
+            return [job.id, job.requestor, job.className, job.tag, StateBadge.job(job).text].joined(separator: " ")
+        case .classes:
+            guard let classes = snapshot?.load?.classes, classes.indices.contains(row) else { return "" }
+            return classes[row].name
+        case .settings: return ""
+        }
     }
 
     /// Rows in `pane`, for cursor movement.

@@ -13,6 +13,8 @@ public enum ConsoleMessage: Sendable {
     case resize(width: Int, height: Int)
     /// A task's output was read.
     case outputLoaded(title: String, lines: [String])
+    /// The tracked jobs changed (`:track`, `:untrack`); the data source's words for it.
+    case trackingChanged(String)
 }
 
 /// Why a poll or an action failed, in words for the flash line.
@@ -29,6 +31,9 @@ public enum ConsoleEffect: Sendable, Hashable {
     case perform(ConsoleAction)
     /// Read the last lines of a task's local output files.
     case readOutput(title: String, uris: [String])
+    /// Follow / stop following job ids (a plain Scoot scheduler cannot list jobs).
+    case track([String])
+    case untrack([String])
     case quit
 }
 
@@ -51,6 +56,7 @@ public enum ConsoleUpdate {
                 // Rows never move under the cursor: the selection follows its job.
                 let selectedID = state.selectedJob?.id
                 state.snapshot = snapshot
+                state.loadHistory.record(snapshot)
                 if let selectedID, let row = state.visibleJobs.firstIndex(where: { $0.id == selectedID }) {
                     state.selectedRow[.jobs] = row
                 }
@@ -76,6 +82,10 @@ public enum ConsoleUpdate {
             return pollIfDue(&state)
         case .resize:
             return []
+        case .trackingChanged(let text):
+            flash(&state, text, error: false)
+            state.nextPollAt = state.now
+            return pollIfDue(&state)
         case .outputLoaded(let title, let lines):
             state.overlay = .output(title: title, lines: lines)
             return []
@@ -129,8 +139,15 @@ public enum ConsoleUpdate {
             }
         case .back:
             if pane == .tasks { state.pane = .jobs } else { state.marks.removeAll() }
-        case .search: state.overlay = .search(text: state.jobFilter)
-        case .nextMatch, .previousMatch: move(&state, by: command == .nextMatch ? 1 : -1)
+        case .search:
+            switch pane {
+            case .tasks, .workers: state.overlay = .search(text: state.rowSearch)
+            case .jobs, .classes, .settings:
+                // Only jobs are filtered; elsewhere `/` goes to the Jobs pane's filter.
+                state.pane = .jobs
+                state.overlay = .search(text: state.jobFilter)
+            }
+        case .nextMatch, .previousMatch: jumpToMatch(&state, forward: command == .nextMatch, fromCurrent: false)
         case .commandLine: state.overlay = .commandLine(text: "", error: nil)
         case .help: state.overlay = .help
         case .mark:
@@ -170,6 +187,31 @@ public enum ConsoleUpdate {
             state.overlay = .form(.requestorMap, text: current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? "", error: nil)
         }
         return []
+    }
+
+    /// Moves the cursor to the next (or previous) row matching the search, wrapping around.
+    /// In the Jobs pane every row matches the filter, so `n`/`N` step through them with wrap.
+    /// `fromCurrent` also accepts the current row (search as you type); it is silent then.
+    static func jumpToMatch(_ state: inout ConsoleState, forward: Bool, fromCurrent: Bool) {
+        let pane = state.pane
+        let count = state.rowCount(in: pane)
+        let query = pane == .jobs ? "" : state.rowSearch.lowercased()
+        guard pane == .jobs || !query.isEmpty else {
+            if !fromCurrent { flash(&state, "nothing to search for: press / and type a search first", error: true) }
+            return
+        }
+        guard count > 0 else { return }
+        let start = state.selection(in: pane, count: count)
+        for step in (fromCurrent ? 0 : 1)...count {
+            let row = ((forward ? start + step : start - step) % count + count) % count
+            guard query.isEmpty || state.searchableText(row: row, in: pane).lowercased().contains(query) else { continue }
+            state.selectedRow[pane] = row
+            if !fromCurrent, forward ? row <= start : row >= start {
+                flash(&state, "search wrapped to the \(forward ? "top" : "bottom")", error: false)
+            }
+            return
+        }
+        if !fromCurrent { flash(&state, "no row matches /\(state.rowSearch)", error: true) }
     }
 
     static func move(_ state: inout ConsoleState, by rows: Int) {
@@ -227,6 +269,8 @@ public enum ConsoleUpdate {
                     case .quit: state.overlay = nil; state.wantsQuit = true; return [.quit]
                     case .help: state.overlay = .help
                     case .filter(let filter): state.overlay = nil; state.jobFilter = filter; state.pane = .jobs
+                    case .track(let ids): state.overlay = nil; return [.track(ids)]
+                    case .untrack(let ids): state.overlay = nil; return [.untrack(ids)]
                     case .action(let action):
                         guard !state.readOnly else {
                             state.overlay = .commandLine(text: text, error: "read-only: \(action) is not available")
@@ -241,6 +285,24 @@ public enum ConsoleUpdate {
             }
             return []
         case .search(let text):
+            guard state.pane == .jobs else {
+                switch key {
+                case .escape: state.overlay = nil
+                case .enter:
+                    state.overlay = nil
+                    if !text.isEmpty, !(0..<state.rowCount(in: state.pane)).contains(where: {
+                        state.searchableText(row: $0, in: state.pane).lowercased().contains(text.lowercased())
+                    }) {
+                        flash(&state, "no row matches /\(text)", error: true)
+                    }
+                default:
+                    // Search as you type: the cursor goes to the first match from where it is.
+                    state.overlay = .search(text: edit(text, key))
+                    state.rowSearch = edit(text, key)
+                    jumpToMatch(&state, forward: true, fromCurrent: true)
+                }
+                return []
+            }
             switch key {
             case .escape: state.overlay = nil
             case .enter: state.overlay = nil; state.jobFilter = text; state.selectedRow[.jobs] = 0

@@ -76,12 +76,11 @@ public enum ConsoleView {
         }
         if state.readOnly { buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
         guard let snapshot = state.snapshot else { return }
-        let workers = snapshot.workers
-        func count(_ wanted: WorkerState) -> Int { workers.filter { $0.state == wanted }.count }
         let maxTasks = snapshot.schedulerStatus.maxTasks < 0 ? "∞" : String(snapshot.schedulerStatus.maxTasks)
         var line = "tasks \(snapshot.schedulerStatus.currentTasks)/\(maxTasks)"
-        if !workers.isEmpty {
-            line += "  workers \(count(.idle) + count(.busy)) avail \(count(.idle)) free \(count(.busy)) run \(count(.suspended)) susp \(count(.offline)) off"
+        // A plain Scoot scheduler lists no workers: its metrics still count them.
+        if let counts = snapshot.workers.isEmpty ? snapshot.workerCounts : WorkerCounts(workers: snapshot.workers) {
+            line += "  workers \(counts.summary)"
         }
         line += "  rebalance \(snapshot.settings.rebalanceThreshold == 0 ? "off" : "\(snapshot.settings.rebalanceThreshold)pp") / \(snapshot.settings.rebalanceMinimumDuration)m"
         if let load = snapshot.load {

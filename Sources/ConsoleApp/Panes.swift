@@ -45,6 +45,13 @@ func ageText(fromMs start: Int64, nowMs: Int64) -> String {
     return "\(seconds / 86400)d"
 }
 
+/// A duration as a short text: tenths of a second under 10 s (0.9s), then as `ageText` (45s, 12m, 3h).
+func durationText(milliseconds: Int64) -> String {
+    let tenths = (max(0, milliseconds) + 50) / 100
+    if tenths < 100 { return "\(tenths / 10).\(tenths % 10)s" }
+    return ageText(fromMs: 0, nowMs: tenths * 100)
+}
+
 enum JobsPane {
     static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
         let jobs = state.visibleJobs
@@ -61,12 +68,12 @@ enum JobsPane {
         var table = TableState(selected: state.selection(in: .jobs, count: jobs.count), marked: state.marks)
         Table(columns: columns, rowCount: jobs.count, sort: TableSort(column: state.sortColumn, ascending: !state.sortDescending), characters: characters) { index in
             let job = jobs[index]
-            let badge = StateBadge.job(job)
+            let badge = state.snapshot?.unknownJobIDs.contains(job.id) == true ? StateBadge(text: "? unknown", role: .stateFailed) : StateBadge.job(job)
             return TableRow(id: job.id, cells: [
                 TableCell(job.id), TableCell(job.requestor), TableCell(job.className), TableCell(job.tag), TableCell(String(job.priority)),
                 TableCell(badge.text, role: badge.role), TableCell(String(job.completedTasks)), TableCell(String(job.runningTasks)),
                 TableCell(String(job.waitingTasks)), TableCell(String(job.failedTasks), role: job.failedTasks > 0 ? .stateFailed : .normal),
-                TableCell(ageText(fromMs: job.submittedAtMs, nowMs: nowMs)),
+                TableCell(job.submittedAtMs > 0 ? ageText(fromMs: job.submittedAtMs, nowMs: nowMs) : "?"),
             ])
         }.render(into: &buffer, area: area, state: &table)
     }
@@ -79,20 +86,31 @@ enum TasksPane {
             return
         }
         let taskIDs = (status.taskStatus ?? [:]).keys.sorted()
-        let columns = [
-            TableColumn("TASK", width: .fill(2)), TableColumn("STATE", width: .length(12)), TableColumn("RUN", width: .length(10)),
-            TableColumn("EXIT", width: .length(5), alignment: .right), TableColumn("OUTPUT", width: .fill(2)), TableColumn("ERROR", width: .fill(3)),
+        // Worker and times come from ListTasks; blank against a server without it.
+        let summaries = Dictionary((state.snapshot?.selectedJobTasks ?? []).map { ($0.taskId, $0) }, uniquingKeysWith: { $1 })
+        let nowMs = state.snapshot?.load?.computedAtMs ?? summaries.values.compactMap { $0.endedAtMs ?? $0.startedAtMs }.max() ?? 0
+        // Below 100 columns OUTPUT gives way (enter on a task shows its output) and ERROR shrinks.
+        let showsOutput = area.width >= 100
+        var columns = [
+            TableColumn("TASK", width: .fill(2)), TableColumn("STATE", width: .length(12)), TableColumn("WORKER", width: .fill(2)),
+            TableColumn("RUN", width: .length(showsOutput ? 10 : 8)), TableColumn("DURATION", width: .length(8), alignment: .right),
+            TableColumn("EXIT", width: .length(5), alignment: .right), TableColumn("ERROR", width: .fill(showsOutput ? 3 : 2)),
         ]
+        if showsOutput { columns.insert(TableColumn("OUTPUT", width: .fill(2)), at: 6) }
         var table = TableState(selected: state.selection(in: .tasks, count: taskIDs.count))
         Table(columns: columns, rowCount: taskIDs.count, showsMarks: false, characters: characters) { index in
             let id = taskIDs[index]
             let data = status.taskData?[id]
+            let summary = summaries[id]
             let badge = StateBadge.run(data?.status, taskStatus: status.taskStatus?[id] ?? .notStarted)
-            return TableRow(id: id, cells: [
-                TableCell(id), TableCell(badge.text, role: badge.role), TableCell(data?.runId ?? ""),
-                TableCell(data?.exitCode.map(String.init) ?? ""), TableCell(data?.outUri ?? ""),
+            let duration = summary?.startedAtMs.map { durationText(milliseconds: (summary?.endedAtMs ?? nowMs) - $0) } ?? ""
+            var cells = [
+                TableCell(id), TableCell(badge.text, role: badge.role), TableCell(summary?.workerId ?? ""), TableCell(data?.runId ?? ""),
+                TableCell(duration), TableCell(data?.exitCode.map(String.init) ?? ""),
                 TableCell(data?.error ?? "", role: (data?.error ?? "").isEmpty ? .normal : .stateFailed),
-            ])
+            ]
+            if showsOutput { cells.insert(TableCell(data?.outUri ?? ""), at: 6) }
+            return TableRow(id: id, cells: cells)
         }.render(into: &buffer, area: area, state: &table)
     }
 }
@@ -101,7 +119,13 @@ enum WorkersPane {
     static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
         let workers = state.snapshot?.workers ?? []
         guard !workers.isEmpty else {
-            Paragraph(state.snapshot?.limitations.last ?? "no workers", role: .dim).render(into: &buffer, area: area)
+            // A plain Scoot scheduler lists no workers: its metrics' counts, and why.
+            var text = state.snapshot?.limitation(of: .workers) ?? "no workers"
+            if let counts = state.snapshot?.workerCounts {
+                text = "Available \(counts.available) (free \(counts.free), running \(counts.running))\nSuspended \(counts.suspended)"
+                    + (counts.offline.map { "\nOffline \($0)" } ?? "") + "\n\n" + text
+            }
+            Paragraph(text, role: .dim).render(into: &buffer, area: area)
             return
         }
         let columns = [
@@ -123,13 +147,18 @@ enum WorkersPane {
 enum ClassesPane {
     static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
         guard let load = state.snapshot?.load else {
-            Paragraph("class loads are not available from this server", role: .dim).render(into: &buffer, area: area)
+            Paragraph(state.snapshot?.limitation(of: .classes) ?? "class loads are not available from this server", role: .dim).render(into: &buffer, area: area)
+            renderHistory(state.loadHistory, classes: [], into: &buffer, area: area, top: area.y + 2, characters: characters)
             return
         }
         let threshold = Double(state.snapshot?.settings.rebalanceThreshold ?? 0)
         Meter(value: Double(load.spread), maximum: max(100, Double(load.spread)), target: threshold > 0 ? threshold : nil, warnAt: 0.2, criticalAt: 0.4,
               label: "spread \(load.spread)pp\(threshold > 0 ? " / threshold \(Int(threshold))" : " (rebalancing off)")", characters: characters)
             .render(into: &buffer, area: Rect(x: area.x, y: area.y, width: area.width, height: 1))
+        // Rows from /admin/metrics.json say where they come from and how old they may be.
+        if let note = state.snapshot?.limitation(of: .classes), area.height > 1 {
+            buffer.write(note, x: area.x, y: area.y + 1, role: .dim, maxWidth: area.width)
+        }
         let maximum = Double(max(1, load.classes.map { max($0.target, $0.running) }.max() ?? 1))
         for (index, item) in load.classes.enumerated() {
             let y = area.y + 2 + index
@@ -141,6 +170,30 @@ enum ClassesPane {
                   label: "\(item.percent)%  run \(item.running)/\(item.target)  wait \(item.waiting)\(item.loaned > 0 ? "  loaned \(item.loaned)" : "")\(item.stopping > 0 ? "  stopping \(item.stopping)" : "")\(over ? " ▲" : "")",
                   characters: characters)
                 .render(into: &buffer, area: Rect(x: area.x + 13, y: y, width: area.width - 13, height: 1))
+        }
+        renderHistory(state.loadHistory, classes: load.classes, into: &buffer, area: area, top: area.y + 3 + load.classes.count, characters: characters)
+    }
+
+    /// Sparklines of the last polls under the meters: tasks in progress, then running tasks per
+    /// class scaled to the larger of its target and its peak, with the latest value at the right.
+    static func renderHistory(_ history: LoadHistory, classes: [ClassLoad], into buffer: inout Buffer, area: Rect, top: Int, characters: BoxCharacters) {
+        guard top + 1 < area.maxY, !history.tasks.isEmpty else { return }
+        buffer.write("History, one column per poll (newest right):", x: area.x, y: top, role: .header, maxWidth: area.width)
+        var rows: [(name: String, values: [Int], scale: Int?, latest: String)] = [
+            ("in progress", history.tasks, nil, String(history.tasks.last ?? 0)),
+        ]
+        for item in classes {
+            let values = history.runningByClass[item.name] ?? []
+            rows.append((item.name, values, max(Int(item.target), values.max() ?? 0), "\(item.running)/\(item.target)"))
+        }
+        let graphWidth = max(0, area.width - 13 - 10)
+        for (offset, row) in rows.enumerated() {
+            let y = top + 1 + offset
+            guard y < area.maxY else { break }
+            buffer.write(TextTruncation.truncate(row.name, toWidth: 12), x: area.x, y: y, role: .dim)
+            Sparkline(values: row.values.map(Double.init), maximum: row.scale.map { Double(max(1, $0)) }, role: .stateRunning, characters: characters)
+                .render(into: &buffer, area: Rect(x: area.x + 13, y: y, width: graphWidth, height: 1))
+            buffer.write(" " + row.latest, x: area.x + 13 + graphWidth, y: y, role: .normal, maxWidth: 10)
         }
     }
 }

@@ -5,23 +5,26 @@ import Thrift
 /// the server has them. Against a plain Scoot scheduler it falls back to CloudScoot calls and the
 /// jobs it knows (submitted or typed in), and says which panes are limited.
 public actor ThriftDataSource {
-    private let client: ScootConsoleClient
-    private var extensionSupported = true
+    let client: ScootConsoleClient
+    var extensionSupported = true
+    /// False once the server answered ListTasks with UNKNOWN_METHOD (an extension without it).
+    private var listTasksSupported = true
     /// Job ids the console knows without ListJobs (a plain Scoot scheduler cannot list jobs).
-    private var knownJobs: [String] = []
+    var knownJobs: [String] = []
+    /// The scheduler's HTTP port, for `/admin/metrics.json` against a plain Scoot scheduler.
+    let metricsAddress: HostAndPort?
+    /// The last metrics fetch, reused for `metricsEvery`.
+    var lastMetrics: MetricsFetch?
     /// Settings change rarely: they are re-read every `settingsEvery` polls, and after every action.
     private var cachedSettings: ClusterSnapshot.Settings?
     private var pollsSinceSettings = 0
     private let settingsEvery = 5
 
-    /// A data source over `caller` (a `ThriftClient` to the scheduler).
-    public init(caller: any ThriftCaller) {
+    /// A data source over `caller` (a `ThriftClient` to the scheduler); `metricsAddress` is the
+    /// scheduler's HTTP port, read for worker and class counts when the server has no extension.
+    public init(caller: any ThriftCaller, metricsAddress: HostAndPort? = nil) {
         client = ScootConsoleClient(caller: caller)
-    }
-
-    /// Adds job ids to follow on a server without the extension.
-    public func track(jobs ids: [String]) {
-        for id in ids where !knownJobs.contains(id) { knownJobs.append(id) }
+        self.metricsAddress = metricsAddress
     }
 
     /// One poll: everything the panes show.
@@ -42,6 +45,7 @@ public actor ThriftDataSource {
         var jobs: [JobSummary] = []
         var workers: [WorkerInfo] = []
         var load: ClusterLoad?
+        var fallback: FallbackPanes?
         if extensionSupported {
             do {
                 jobs = try await client.consoleJobs(JobFilter(limit: 2000))
@@ -52,17 +56,32 @@ public actor ThriftDataSource {
             }
         }
         if !extensionSupported {
-            limitations = [
-                "Jobs: a plain Scoot scheduler cannot list jobs; showing the \(knownJobs.count) job(s) this console knows",
-                "Workers and Classes: not available from a plain Scoot scheduler",
-            ]
-            for id in knownJobs { jobs.append(Self.summary(of: try await client.getStatus(jobId: id))) }
+            let panes = try await fallbackPanes(settings: settings)
+            (jobs, load, limitations, fallback) = (panes.jobs, panes.load, panes.limitations, panes)
         }
         var selected: JobStatus?
-        if let selectedJob { selected = try await client.getStatus(jobId: selectedJob) }
-        return ClusterSnapshot(
+        var selectedTasks: [TaskSummary] = []
+        if let selectedJob {
+            selected = try await client.getStatus(jobId: selectedJob)
+            if extensionSupported, listTasksSupported { selectedTasks = try await tasks(ofJob: selectedJob) }
+        }
+        var snapshot = ClusterSnapshot(
             jobs: jobs, workers: workers, load: load, schedulerStatus: status, settings: settings, selectedJobStatus: selected,
-            limitations: limitations)
+            selectedJobTasks: selectedTasks, limitations: limitations)
+        snapshot.workerCounts = fallback?.workerCounts
+        snapshot.unknownJobIDs = fallback?.unknownJobIDs ?? []
+        return snapshot
+    }
+
+    /// The tasks of a job with their workers and times; empty, and not asked again, when the
+    /// server's extension predates ListTasks.
+    private func tasks(ofJob id: String) async throws -> [TaskSummary] {
+        do {
+            return try await client.consoleTasks(ofJob: id)
+        } catch is NotSupportedByServer {
+            listTasksSupported = false
+            return []
+        }
     }
 
     /// Sends an action; returns a short confirmation, or throws the server's error.

@@ -31,6 +31,12 @@ extension ScootConsoleClient {
         try await Self.extensionCall("GetClusterLoad") { try await getClusterLoad() }
     }
 
+    /// A job's tasks with the worker and times of their latest attempts (empty for an unknown
+    /// job); throws `NotSupportedByServer` against a plain CloudScoot server.
+    public func consoleTasks(ofJob jobID: String) async throws -> [TaskSummary] {
+        try await Self.extensionCall("ListTasks") { try await listTasks(jobId: jobID) }
+    }
+
     private static func extensionCall<T>(_ method: String, _ call: () async throws -> T) async throws -> T {
         do {
             return try await call()

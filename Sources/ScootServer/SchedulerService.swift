@@ -126,6 +126,11 @@ public struct SchedulerService: ScootConsoleHandler {
             computedAtMs: WireConversions.epochMilliseconds(report?.decidedAt ?? WallClock().now))
     }
 
+    public func listTasks(jobId: String) async throws -> [ScootAPI.TaskSummary] {
+        guard !jobId.isEmpty else { throw InvalidRequest(message: "jobId must not be empty") }
+        return (await scheduler.tasks(ofJob: jobId) ?? []).map(WireConversions.taskSummary)
+    }
+
     // MARK: Error mapping and timing
 
     /// Runs a conversion, mapping its `SchedulerError` to the wire.

@@ -87,6 +87,13 @@ enum WireConversions {
             lastSnapshotId: worker.lastSnapshotID, tasksRun: Int32(clamping: worker.tasksRun))
     }
 
+    static func taskSummary(_ task: TaskProgress) -> ScootAPI.TaskSummary {
+        ScootAPI.TaskSummary(
+            taskId: task.taskID, status: progress(task.status), workerId: task.workerID,
+            startedAtMs: task.startedAt.map(epochMilliseconds), endedAtMs: task.endedAt.map(epochMilliseconds),
+            attempts: Int32(clamping: task.attempts))
+    }
+
     static func int32Map(_ map: [String: Int]) -> [String: Int32] { map.mapValues { Int32(clamping: $0) } }
     static func intMap(_ map: [String: Int32]) -> [String: Int] { map.mapValues { Int($0) } }
 }

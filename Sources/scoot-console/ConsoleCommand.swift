@@ -39,12 +39,25 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(name: .customLong("demo-rate"), help: "Jobs per minute the demo workload submits.")
     var demoRate = 20.0
 
+    @Option(
+        name: .customLong("metrics-addr"),
+        help: "The scheduler's HTTP port (host:port) for /admin/metrics.json: worker and class counts when the scheduler is a plain Scoot. Default: the --connect host, port 9091.")
+    var metricsAddr: String?
+
+    @Option(
+        name: .customLong("track-file"),
+        help: "Jobs to follow on a plain Scoot scheduler, which cannot list jobs: one job id per line, # comments and blank lines ignored.")
+    var trackFile: String?
+
     func validate() throws {
         if let connect, connect != "default" {
             do { _ = try HostAndPort(parsing: connect) } catch { throw ValidationError("--connect: \(error)") }
         }
         guard demoWorkers > 0 else { throw ValidationError("--demo-workers must be positive") }
         guard demoRate > 0 else { throw ValidationError("--demo-rate must be positive") }
+        if let metricsAddr {
+            do { _ = try HostAndPort(parsing: metricsAddr) } catch { throw ValidationError("--metrics-addr: \(error)") }
+        }
     }
 
     func run() async throws {
@@ -53,10 +66,16 @@ struct ConsoleCommand: AsyncParsableCommand {
             handler.logLevel = .critical  // the screen belongs to the console
             return handler
         }
+        var trackedJobs: [String] = []
+        if let trackFile {
+            do { trackedJobs = try TrackFile.read(path: trackFile) } catch { throw ValidationError("--track-file: \(error)") }
+        }
         let endpoint: HostAndPort
+        var metricsAddress: HostAndPort?
         var demo: (ServeRuntime, Task<Void, Never>, URL)?
         if let connect {
             endpoint = connect == "default" ? Self.cloudScootAddress() : try HostAndPort(parsing: connect)
+            metricsAddress = HostAndPort(host: endpoint.host, port: 9091)
         } else {
             let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-console-demo-\(getpid())")
             let runtime = try await ServeRuntime.start(
@@ -67,6 +86,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             let workload = DemoWorkload(jobsPerMinute: demoRate)
             demo = (runtime, Task.detached { await workload.run(client: client) }, data)
             endpoint = HostAndPort(host: "127.0.0.1", port: runtime.thriftServer.port)
+            metricsAddress = HostAndPort(host: "127.0.0.1", port: runtime.metricsServer.port)
         }
         let themeResult = ThemeLoader.load(nameOrPath: theme, searchDirectories: ThemeLoader.defaultSearchDirectories())
         for diagnostic in themeResult.diagnostics { FileHandle.standardError.write(Data("scoot-console: \(diagnostic)\n".utf8)) }
@@ -81,8 +101,11 @@ struct ConsoleCommand: AsyncParsableCommand {
         let state = ConsoleState(
             endpoint: demo == nil ? endpoint.description : "embedded demo (\(endpoint))", label: label,
             readOnly: readOnly || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_READ_ONLY"] == "1")
+        if let metricsAddr { metricsAddress = try HostAndPort(parsing: metricsAddr) }
+        let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress)
+        await dataSource.track(jobs: trackedJobs)
         let runtime = ConsoleRuntime(
-            backend: backend, dataSource: ThriftDataSource(caller: caller), state: state,
+            backend: backend, dataSource: dataSource, state: state,
             characters: ascii || !backend.supportsUnicode ? .ascii : .unicode)
         runtime.run()
         backend.shutdown()

@@ -31,7 +31,20 @@ struct ScreenSnapshotTests {
             id: "4b0f8f1e-job-a", status: .inProgress, taskStatus: ["t1": .completed, "t2": .inProgress, "t3": .notStarted],
             taskData: ["t1": RunStatus(status: .complete, runId: "41", outUri: "file:///data/runs/a/t1/1/stdout", exitCode: 0),
                        "t2": RunStatus(status: .running, runId: "42", outUri: "file:///data/runs/a/t2/1/stdout")])
+        state.snapshot?.selectedJobTasks = [
+            TaskSummary(taskId: "t1", status: .completed, workerId: "sim-worker-0", startedAtMs: 1_000, endedAtMs: 1_850, attempts: 1),
+            TaskSummary(taskId: "t2", status: .inProgress, workerId: "sim-worker-1", startedAtMs: 16_000, attempts: 1),
+            TaskSummary(taskId: "t3", status: .notStarted, attempts: 0),
+        ]
         state.tasksOfJob = "4b0f8f1e-job-a"
+        // Two minutes of polls for the Classes pane's sparklines.
+        for poll in 0..<120 {
+            var sample = state.snapshot!
+            sample.schedulerStatus.currentTasks = Int32(10 + poll % 12)
+            sample.load?.classes[0].running = Int32(poll / 20)
+            sample.load?.classes[1].running = Int32(6 - poll % 7)
+            state.loadHistory.record(sample)
+        }
         state.pane = pane
         return state
     }
@@ -60,6 +73,42 @@ struct ScreenSnapshotTests {
 
     @Test func jobsAt80x24IsCompact() throws {
         try check("jobs-80x24", Self.state(pane: .jobs, width: 80), width: 80, height: 24)
+    }
+
+    @Test func tasksAt80x24DropsOutputButKeepsWorkerAndDuration() throws {
+        try check("tasks-80x24", Self.state(pane: .tasks, width: 80), width: 80, height: 24)
+    }
+
+    @Test func tasksShowWorkerAndDurationFromListTasks() {
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(Self.state(pane: .tasks, width: 120), into: &buffer)
+        let lines = buffer.lines()
+        let t1 = lines.first { $0.contains("│t1 ") } ?? ""
+        let t2 = lines.first { $0.contains("│t2 ") } ?? ""
+        #expect(t1.contains("sim-worker-0") && t1.contains("0.9s"), "ended: end − start, 850 ms")
+        #expect(t2.contains("sim-worker-1") && t2.contains("45s"), "running: the load's computedAtMs − start")
+        #expect(lines.contains { $0.contains("WORKER") && $0.contains("DURATION") })
+    }
+
+    @Test func tasksLeaveWorkerAndDurationBlankWithoutListTasks() {
+        var state = Self.state(pane: .tasks, width: 120)
+        state.snapshot?.selectedJobTasks = []
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        let t1 = buffer.lines().first { $0.contains("│t1 ") } ?? ""
+        #expect(!t1.contains("sim-worker") && !t1.contains("0.9s"))
+        #expect(t1.contains("✓ complete"))
+    }
+
+    @Test func durationTextIsShort() {
+        #expect(durationText(milliseconds: 850) == "0.9s")
+        #expect(durationText(milliseconds: 0) == "0.0s")
+        #expect(durationText(milliseconds: 9_949) == "9.9s")
+        #expect(durationText(milliseconds: 9_950) == "10s")
+        #expect(durationText(milliseconds: 45_000) == "45s")
+        #expect(durationText(milliseconds: 12 * 60_000) == "12m")
+        #expect(durationText(milliseconds: 3 * 3_600_000) == "3h")
+        #expect(durationText(milliseconds: -5) == "0.0s")
     }
 
     @Test func tooSmall() throws {

@@ -76,6 +76,14 @@ def run_phase(client):
         check_equal("killed sleep is ABORTED by the user", (aborted.status, (aborted.error or "").startswith("UserRequested")),
                     (RunStatusState.ABORTED, True))
 
+    tasks = client.ListTasks(job_id)
+    check_equal("ListTasks lists the job's tasks by id", [t.taskId for t in tasks], ["t_exit3", "t_sleep", "t_true"])
+    ended = {t.taskId: t for t in tasks}.get("t_true")
+    check("ListTasks: an ended task has its worker, start and end",
+          ended is not None and bool(ended.workerId) and ended.attempts == 1
+          and 0 < (ended.startedAtMs or 0) <= (ended.endedAtMs or 0), repr(ended))
+    check_equal("ListTasks of an unknown job is empty", client.ListTasks("no-such-job"), [])
+
     jobs = client.ListJobs(JobFilter(requestor="land-python"))
     check_equal("ListJobs finds the job with its counts", [(j.id, j.completedTasks, j.failedTasks) for j in jobs], [(job_id, 1, 2)])
 

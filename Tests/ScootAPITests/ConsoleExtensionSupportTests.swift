@@ -11,6 +11,7 @@ struct ConsoleExtensionSupportTests {
         await #expect(throws: NotSupportedByServer(method: "ListJobs")) { try await client.consoleJobs() }
         await #expect(throws: NotSupportedByServer(method: "ListWorkers")) { try await client.consoleWorkers() }
         await #expect(throws: NotSupportedByServer(method: "GetClusterLoad")) { try await client.consoleClusterLoad() }
+        await #expect(throws: NotSupportedByServer(method: "ListTasks")) { try await client.consoleTasks(ofJob: "some-job") }
         // The same client keeps working for plain CloudScoot calls (it reconnects after the error).
         #expect(try await client.getRebalanceMinimumDuration() == 4)
         await server.shutdown()

@@ -117,6 +117,33 @@ struct SchedulerServiceTests {
         #expect(load.classes.map(\.name).first == "land", "classes by descending percent")
     }
 
+    @Test func listTasksCarriesWorkerAndEpochTimes() async throws {
+        let harness = ServiceHarness(workers: 1)
+        harness.clock.advance(by: .milliseconds(1500))
+        let id = try await harness.client.runJob(job: harness.job("land-a", tasks: 2)).id
+        await harness.scheduler.step()
+        let running = try await harness.client.consoleTasks(ofJob: id)
+        #expect(running.map(\.taskId) == ["t0", "t1"], "by task id")
+        let started = try #require(running.first { $0.workerId != nil })
+        #expect(started == ScootAPI.TaskSummary(taskId: started.taskId, status: .inProgress, workerId: "sim-worker-0", startedAtMs: 1500, attempts: 1))
+        let waiting = try #require(running.first { $0.workerId == nil })
+        #expect(waiting == ScootAPI.TaskSummary(taskId: waiting.taskId, status: .notStarted, attempts: 0))
+
+        harness.clock.advance(by: .milliseconds(1250))
+        await harness.scheduler.step()
+        let done = try #require(try await harness.client.consoleTasks(ofJob: id).first { $0.taskId == started.taskId })
+        #expect(done.status == .completed)
+        #expect(done.startedAtMs == 1500)
+        #expect(done.endedAtMs == 2750)
+        #expect(done.workerId == "sim-worker-0")
+    }
+
+    @Test func listTasksOfAnUnknownJobIsEmptyAndAnEmptyIDIsInvalid() async throws {
+        let harness = ServiceHarness()
+        #expect(try await harness.client.consoleTasks(ofJob: "nope").isEmpty)
+        await #expect(throws: InvalidRequest(message: "jobId must not be empty")) { try await harness.client.consoleTasks(ofJob: "") }
+    }
+
     @Test func rpcCallsAreCountedWithLatencies() async throws {
         let harness = ServiceHarness()
         _ = try await harness.client.getStatus(jobId: "x")

@@ -31,6 +31,12 @@ struct TaskRecord: Sendable {
     var timesTried = 0
     /// The attempt running now, while InProgress.
     var attempt: Attempt?
+    /// The worker of the latest attempt: running now, or the one that ran last.
+    var lastWorkerID: String?
+    /// When the latest attempt started.
+    var lastStartedAt: SchedulerInstant?
+    /// When the task became Completed (finished, given up, aborted or killed); nil before.
+    var endedAt: SchedulerInstant?
     /// The latest not-yet-done report of a run; kept while the task waits for a retry, as Scoot's
     /// GetStatus shows the previous attempt's RUNNING data then.
     var latestReport: RunStatus?
@@ -38,6 +44,16 @@ struct TaskRecord: Sendable {
     var finalStatus: RunStatus?
 
     var taskID: String { definition.taskID }
+
+    /// The task's progress as GetStatus reports it: NOT_STARTED until tried, IN_PROGRESS while
+    /// running or waiting for a retry, COMPLETED with its final status.
+    var progress: ProgressStatus {
+        switch (state, timesTried) {
+        case (.completed, _): .completed
+        case (.notStarted, 0): .notStarted
+        case (.inProgress, _), (.notStarted, _): .inProgress
+        }
+    }
 }
 
 /// A job inside the scheduler: in memory from admission until its last task completes, then kept

@@ -29,7 +29,7 @@ extension Scheduler {
         if !definition.basis.isEmpty {
             tagHistory.record(requestor: definition.requestor, basis: definition.basis, tag: definition.tag)
         }
-        killJobsReplaced(by: accepted)
+        killJobsReplaced(by: accepted, now: submittedAt)
 
         let tasks = durations.longestFirst(accepted.tasks).map {
             TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
@@ -74,14 +74,14 @@ extension Scheduler {
     }
 
     /// Kills the in-memory jobs of the same requestor and basis with another tag.
-    private func killJobsReplaced(by definition: JobDefinition) {
+    private func killJobsReplaced(by definition: JobDefinition, now: SchedulerInstant) {
         guard !definition.basis.isEmpty else { return }
         for id in activeJobIDs {
             let other = jobRecords[id]!
             if !other.killed, other.definition.requestor == definition.requestor, other.definition.basis == definition.basis,
                 other.definition.tag != definition.tag
             {
-                killTasks(ofJob: id)
+                killTasks(ofJob: id, now: now)
             }
         }
     }

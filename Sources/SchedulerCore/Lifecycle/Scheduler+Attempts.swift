@@ -29,6 +29,7 @@ extension Scheduler {
             if status.state == .complete {
                 task.state = .completed
                 task.finalStatus = status
+                task.endedAt = now
             } else if task.timesTried - 1 < maxRetries {
                 task.state = .notStarted
             } else {
@@ -36,6 +37,7 @@ extension Scheduler {
                 final.error += RunStatus.deadLetterTrailer
                 task.state = .completed
                 task.finalStatus = final
+                task.endedAt = now
             }
         }
     }
@@ -58,7 +60,7 @@ extension Scheduler {
 
     /// Aborts the running attempt of `reference`: the run is stopped and the task is Completed
     /// with an ABORTED status carrying `error`, never retried (kills and rebalance stops).
-    func abortAttempt(of reference: TaskReference, error: String) {
+    func abortAttempt(of reference: TaskReference, error: String, now: SchedulerInstant) {
         guard let attempt = task(reference).attempt else { return }
         runningAttempts[attempt.id] = nil
         backend.abortRun(attemptID: attempt.id)
@@ -71,6 +73,7 @@ extension Scheduler {
             task.attempt = nil
             task.state = .completed
             task.finalStatus = status
+            task.endedAt = now
         }
     }
 

@@ -8,12 +8,12 @@ extension Scheduler {
             throw .notFound("cannot kill Job Id \(jobID), not found.")
         }
         guard !job.killed else { throw .failed("job Id \(jobID) was already killed, request ignored") }
-        killTasks(ofJob: jobID)
+        killTasks(ofJob: jobID, now: clock.now)
         return status(of: jobID)
     }
 
     /// Marks the job killed and ends every task that is not Completed.
-    func killTasks(ofJob jobID: String) {
+    func killTasks(ofJob jobID: String, now: SchedulerInstant) {
         jobRecords[jobID]!.killed = true
         for task in jobRecords[jobID]!.tasks {
             let reference = TaskReference(jobID: jobID, taskID: task.taskID)
@@ -22,9 +22,10 @@ extension Scheduler {
                 updateTask(reference) { task in
                     task.state = .completed
                     task.finalStatus = RunStatus(state: .aborted, error: RunStatus.userRequested)
+                    task.endedAt = now
                 }
             case .inProgress:
-                abortAttempt(of: reference, error: RunStatus.userRequested + RunStatus.deadLetterTrailer)
+                abortAttempt(of: reference, error: RunStatus.userRequested + RunStatus.deadLetterTrailer, now: now)
             case .completed:
                 break
             }

@@ -8,18 +8,26 @@ extension Scheduler {
         guard let job = jobRecords[jobID] else { return JobStatus(id: jobID, status: .notStarted) }
         var result = JobStatus(id: jobID, status: job.isFinished ? .completed : .inProgress)
         for task in job.tasks {
-            switch (task.state, task.timesTried) {
-            case (.completed, _):
-                result.taskStatus[task.taskID] = .completed
-                result.taskData[task.taskID] = task.finalStatus
-            case (.notStarted, 0):
-                result.taskStatus[task.taskID] = .notStarted
-            case (.inProgress, _), (.notStarted, _):
-                result.taskStatus[task.taskID] = .inProgress
-                result.taskData[task.taskID] = task.latestReport
+            let progress = task.progress
+            result.taskStatus[task.taskID] = progress
+            switch progress {
+            case .completed: result.taskData[task.taskID] = task.finalStatus
+            case .inProgress: result.taskData[task.taskID] = task.latestReport
+            case .notStarted: break
             }
         }
         return result
+    }
+
+    /// The tasks of a known job, by task id, with the worker and times of their latest attempts;
+    /// nil for an unknown or purged job id.
+    public func tasks(ofJob jobID: String) -> [TaskProgress]? {
+        guard let job = jobRecords[jobID] else { return nil }
+        return job.tasks.sorted { $0.taskID < $1.taskID }.map { task in
+            TaskProgress(
+                taskID: task.taskID, status: task.progress, workerID: task.lastWorkerID, startedAt: task.lastStartedAt,
+                endedAt: task.endedAt, attempts: task.timesTried)
+        }
     }
 
     /// Tasks not yet Completed over all in-memory jobs, and the throttle.

@@ -141,7 +141,7 @@ public actor Scheduler {
         // Scoot ignores a stop list that comes without starts (§3.4 step 3).
         guard !decision.tasksToStart.isEmpty else { return }
         for task in decision.tasksToStop {
-            abortAttempt(of: task, error: RunStatus.rebalanceRequested + RunStatus.deadLetterTrailer)
+            abortAttempt(of: task, error: RunStatus.rebalanceRequested + RunStatus.deadLetterTrailer, now: now)
         }
         let idle = workerOrder.compactMap { id in
             workerRecords[id].flatMap { $0.isIdleAndHealthy ? WorkerAssignment.IdleWorker(id: id, lastSnapshotID: $0.lastSnapshotID) : nil }
@@ -183,6 +183,8 @@ public actor Scheduler {
             task.state = .inProgress
             task.timesTried += 1
             task.attempt = attempt
+            task.lastWorkerID = workerID
+            task.lastStartedAt = now
         }
         if jobRecords[reference.jobID]!.startedAt == nil { jobRecords[reference.jobID]!.startedAt = now }
         workerRecords[workerID]!.current = (attemptID, reference)

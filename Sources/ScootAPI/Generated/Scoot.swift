@@ -3330,6 +3330,104 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     }
 }
 
+/// One task of a job as the console lists it, with where and how long its latest attempt ran.
+public struct TaskSummary: ThriftStruct, Hashable, Sendable {
+    /// The `taskId` field (id 1).
+    public var taskId: String
+    /// As in JobStatus.taskStatus.
+    public var status: Status
+    /// The worker running the task now, or the one that ran its latest attempt; unset before the
+    /// first attempt.
+    public var workerId: String?
+    /// When the latest attempt started.
+    public var startedAtMs: Int64?
+    /// When the task completed (also when it was killed).
+    public var endedAtMs: Int64?
+    /// Attempts started so far.
+    public var attempts: Int32
+
+    /// Creates a value from its fields.
+    public init(
+        taskId: String,
+        status: Status,
+        workerId: String? = nil,
+        startedAtMs: Int64? = nil,
+        endedAtMs: Int64? = nil,
+        attempts: Int32
+    ) {
+        self.taskId = taskId
+        self.status = status
+        self.workerId = workerId
+        self.startedAtMs = startedAtMs
+        self.endedAtMs = endedAtMs
+        self.attempts = attempts
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var taskId: String?
+        var status: Status?
+        var workerId: String?
+        var startedAtMs: Int64?
+        var endedAtMs: Int64?
+        var attempts: Int32?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                taskId = try reader.readString()
+            case (2, .i32):
+                status = Status(rawValue: try reader.readI32())
+            case (3, .string):
+                workerId = try reader.readString()
+            case (4, .i64):
+                startedAtMs = try reader.readI64()
+            case (5, .i64):
+                endedAtMs = try reader.readI64()
+            case (6, .i32):
+                attempts = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let taskId else {
+            throw ThriftProtocolError.missingRequiredField(structName: "TaskSummary", fieldName: "taskId")
+        }
+        guard let status else {
+            throw ThriftProtocolError.missingRequiredField(structName: "TaskSummary", fieldName: "status")
+        }
+        guard let attempts else {
+            throw ThriftProtocolError.missingRequiredField(structName: "TaskSummary", fieldName: "attempts")
+        }
+        self.taskId = taskId
+        self.status = status
+        self.workerId = workerId
+        self.startedAtMs = startedAtMs
+        self.endedAtMs = endedAtMs
+        self.attempts = attempts
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(taskId)
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(status.rawValue)
+        if let workerId {
+            writer.writeFieldHeader(.string, id: 3)
+            writer.writeString(workerId)
+        }
+        if let startedAtMs {
+            writer.writeFieldHeader(.i64, id: 4)
+            writer.writeI64(startedAtMs)
+        }
+        if let endedAtMs {
+            writer.writeFieldHeader(.i64, id: 5)
+            writer.writeI64(endedAtMs)
+        }
+        writer.writeFieldHeader(.i32, id: 6)
+        writer.writeI32(attempts)
+        writer.writeFieldStop()
+    }
+}
+
 /// CloudScoot plus the calls the console needs.
 ///
 /// Implement it to serve `ScootConsole` through `ScootConsoleProcessor`.
@@ -3342,6 +3440,10 @@ public protocol ScootConsoleHandler: CloudScootHandler {
 
     /// Per-class load and the rebalance timer.
     func getClusterLoad() async throws -> ClusterLoad
+
+    /// The tasks of a job, by task id. Like GetStatus, an unknown (or purged) job id is not an
+    /// error: the list is empty. An empty job id is an InvalidRequest.
+    func listTasks(jobId: String) async throws -> [TaskSummary]
 }
 
 /// The argument and result structs of `ScootConsole`'s methods, as they travel on the wire.
@@ -3551,6 +3653,96 @@ public enum ScootConsoleMessages {
             writer.writeFieldStop()
         }
     }
+
+    /// The arguments of `ListTasks`, as sent in its CALL message.
+    public struct ListTasksArguments: ThriftStruct, Hashable, Sendable {
+        /// The `jobId` argument (id 1).
+        public var jobId: String
+
+        /// Creates a value from its fields.
+        public init(jobId: String = "") {
+            self.jobId = jobId
+        }
+
+        public init(from reader: inout ThriftBinaryReader) throws {
+            var jobId: String = ""
+            while let field = try reader.readFieldHeader() {
+                switch (field.id, field.type) {
+                case (1, .string):
+                    jobId = try reader.readString()
+                default:
+                    try reader.skip(field.type)
+                }
+            }
+            self.jobId = jobId
+        }
+
+        public func write(to writer: inout ThriftBinaryWriter) {
+            writer.writeFieldHeader(.string, id: 1)
+            writer.writeString(jobId)
+            writer.writeFieldStop()
+        }
+    }
+
+    /// The reply to `ListTasks`: its return value or one of its declared exceptions.
+    public struct ListTasksResult: ThriftStruct, Hashable, Sendable {
+        /// The return value, when the call succeeded.
+        public var success: [TaskSummary]?
+        /// Set when the handler threw `InvalidRequest`.
+        public var ir: InvalidRequest?
+
+        /// Creates a value from its fields.
+        public init(success: [TaskSummary]? = nil, ir: InvalidRequest? = nil) {
+            self.success = success
+            self.ir = ir
+        }
+
+        public init(from reader: inout ThriftBinaryReader) throws {
+            var success: [TaskSummary]?
+            var ir: InvalidRequest?
+            while let field = try reader.readFieldHeader() {
+                switch (field.id, field.type) {
+                case (0, .list):
+                    let header = try reader.readListHeader()
+                    try reader.enterNesting()
+                    if header.count > 0 && header.elementType != .struct {
+                        for _ in 0..<header.count {
+                            try reader.skip(header.elementType)
+                        }
+                    } else {
+                        var list: [TaskSummary] = []
+                        list.reserveCapacity(header.count)
+                        for _ in 0..<header.count {
+                            list.append(try reader.readStruct(TaskSummary.self))
+                        }
+                        success = list
+                    }
+                    reader.leaveNesting()
+                case (1, .struct):
+                    ir = try reader.readStruct(InvalidRequest.self)
+                default:
+                    try reader.skip(field.type)
+                }
+            }
+            self.success = success
+            self.ir = ir
+        }
+
+        public func write(to writer: inout ThriftBinaryWriter) {
+            if let success {
+                writer.writeFieldHeader(.list, id: 0)
+                writer.writeListHeader(.struct, count: success.count)
+                for element in success {
+                    writer.writeStruct(element)
+                }
+            }
+            if let ir {
+                writer.writeFieldHeader(.struct, id: 1)
+                writer.writeStruct(ir)
+            }
+            writer.writeFieldStop()
+        }
+    }
 }
 
 /// Serves `ScootConsole`: decodes each call, runs the matching `ScootConsoleHandler` method and encodes its reply.
@@ -3735,6 +3927,14 @@ public struct ScootConsoleProcessor<Handler: ScootConsoleHandler>: ThriftProcess
         case "GetClusterLoad":
             return await ThriftServerCall.handle(incoming, arguments: ScootConsoleMessages.GetClusterLoadArguments.self) { _ in
                 return ScootConsoleMessages.GetClusterLoadResult(success: try await handler.getClusterLoad())
+            }
+        case "ListTasks":
+            return await ThriftServerCall.handle(incoming, arguments: ScootConsoleMessages.ListTasksArguments.self) { args in
+                do {
+                    return ScootConsoleMessages.ListTasksResult(success: try await handler.listTasks(jobId: args.jobId))
+                } catch let error as InvalidRequest {
+                    return .init(ir: error)
+                }
             }
         default:
             return ThriftServerCall.unknownMethod(incoming)
@@ -3956,5 +4156,18 @@ public struct ScootConsoleClient: Sendable {
             resultType: ScootConsoleMessages.GetClusterLoadResult.self)
         if let success = result.success { return success }
         throw TApplicationException(.missingResult, message: "GetClusterLoad failed: unknown result")
+    }
+
+    /// The tasks of a job, by task id. Like GetStatus, an unknown (or purged) job id is not an
+    /// error: the list is empty. An empty job id is an InvalidRequest.
+    ///
+    /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
+    public func listTasks(jobId: String) async throws -> [TaskSummary] {
+        let result = try await caller.call(
+            method: "ListTasks", arguments: ScootConsoleMessages.ListTasksArguments(jobId: jobId),
+            resultType: ScootConsoleMessages.ListTasksResult.self)
+        if let error = result.ir { throw error }
+        if let success = result.success { return success }
+        throw TApplicationException(.missingResult, message: "ListTasks failed: unknown result")
     }
 }
