@@ -321,7 +321,7 @@ struct WorkerInfo {
   6: required i32 tasksRun
 }
 
-/// One scheduling class's load at the last scheduling step.
+/// One scheduling class's load now: running and waiting as they are, starting and stopping as the next scheduling step would decide.
 struct ClassLoad {
   1: required string name
   /// Normalized percent.
@@ -378,7 +378,7 @@ service ScootConsole extends CloudScoot {
   /// Every worker the scheduler knows.
   list<WorkerInfo> ListWorkers()
 
-  /// Per-class load and the rebalance timer.
+  /// Per-class load and the rebalance timer, computed when asked.
   ClusterLoad GetClusterLoad()
 
   /// The tasks of a job, by task id. Like GetStatus, an unknown (or purged) job id is not an

@@ -10,7 +10,7 @@ public enum MetricsReport {
         let jobs = await scheduler.jobs()
         let workers = await scheduler.workers()
         let percents = await scheduler.getClassLoadPercents()
-        let lastDecision = await scheduler.classLoads()
+        let currentLoads = await scheduler.currentClassLoads()
         var stats: [String: Double] = [:]
         func set(_ name: String, _ value: Int) { stats["scheduler/\(name)"] = Double(value) }
 
@@ -36,7 +36,7 @@ public enum MetricsReport {
         set("offlinedNodes", workers.filter { $0.state == .offline }.count)
 
         let targets = ClassLoadPercents.targets(workers: healthy.count, percents: percents)
-        let decided = Dictionary(uniqueKeysWithValues: (lastDecision?.classes ?? []).map { ($0.name, $0) })
+        let decided = Dictionary(uniqueKeysWithValues: currentLoads.classes.map { ($0.name, $0) })
         for name in percents.keys {
             let members = active.filter { $0.className == name }
             let running = members.reduce(0) { $0 + $1.taskCounts.running }

@@ -110,20 +110,20 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     public func getClusterLoad() async throws -> ClusterLoad {
-        let report = await scheduler.classLoads()
-        let classes = (report?.classes ?? []).map { load in
+        let report = await scheduler.currentClassLoads()
+        let classes = report.classes.map { load in
             ClassLoad(
                 name: load.name, percent: Int32(clamping: load.percent), target: Int32(clamping: load.target),
                 running: Int32(clamping: load.running), waiting: Int32(clamping: load.waiting), loaned: Int32(clamping: load.loaned),
                 starting: Int32(clamping: load.starting), stopping: Int32(clamping: load.stopping))
         }
         return ClusterLoad(
-            classes: classes, spread: Int32(clamping: report?.spread ?? 0),
+            classes: classes, spread: Int32(clamping: report.spread),
             rebalanceThreshold: Int32(clamping: await scheduler.getRebalanceThreshold()),
             rebalanceMinimumDurationMin: Int32(clamping: await scheduler.getRebalanceMinimumDuration()),
-            thresholdExceededSinceMs: report?.rebalanceExceededSince.map(WireConversions.epochMilliseconds),
-            rebalanceFiresAtMs: report?.rebalanceFiresAt.map(WireConversions.epochMilliseconds),
-            computedAtMs: WireConversions.epochMilliseconds(report?.decidedAt ?? WallClock().now))
+            thresholdExceededSinceMs: report.rebalanceExceededSince.map(WireConversions.epochMilliseconds),
+            rebalanceFiresAtMs: report.rebalanceFiresAt.map(WireConversions.epochMilliseconds),
+            computedAtMs: WireConversions.epochMilliseconds(report.decidedAt))
     }
 
     public func listTasks(jobId: String) async throws -> [ScootAPI.TaskSummary] {

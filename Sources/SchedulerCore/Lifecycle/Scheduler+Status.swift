@@ -80,10 +80,35 @@ extension Scheduler {
         }
     }
 
+    /// Per class load now: the algorithm's pure step run on the current state without acting on
+    /// it. Running, waiting, targets and the spread are live; starting, stopping and the rebalance
+    /// countdown are what the next step would do, and zero/none while no task waits (the
+    /// scheduler only steps then, so no rebalance can fire). What the console and the metrics
+    /// show, as the last step's numbers go stale once nothing waits.
+    public func currentClassLoads() -> ClassLoadReport {
+        let now = clock.now
+        let anyWaiting = activeJobIDs.contains { jobRecords[$0]!.hasWaitingTask }
+        var decision = LoadBasedScheduler.step(schedulingInput(now: now))
+        if !anyWaiting {
+            for name in decision.classes.keys {
+                decision.classes[name]!.start = 0
+                decision.classes[name]!.stop = 0
+            }
+            decision.thresholdExceededSince = nil
+            decision.rebalanceFiresAt = nil
+            decision.rebalanced = false
+        }
+        return report(of: decision, at: now)
+    }
+
     /// Per class load from the last step that ran the algorithm (it runs only while tasks wait,
     /// as in Scoot), or nil before the first one.
     public func classLoads() -> ClassLoadReport? {
         guard let (at, decision) = lastDecision else { return nil }
+        return report(of: decision, at: at)
+    }
+
+    private func report(of decision: SchedulingDecision, at: SchedulerInstant) -> ClassLoadReport {
         let classes = ClassLoadPercents.descendingOrder(decision.classes.mapValues(\.percent)).map { name in
             let load = decision.classes[name]!
             return ClassLoadReport.ClassLoad(

@@ -153,7 +153,7 @@ public actor Scheduler {
     }
 
     /// The algorithm's view of the current state.
-    private func schedulingInput(now: SchedulerInstant) -> SchedulingInput {
+    func schedulingInput(now: SchedulerInstant) -> SchedulingInput {
         let healthy = workerRecords.values.filter { $0.membership == .healthy }
         let loads = activeJobIDs.map { id in
             let job = jobRecords[id]!

@@ -3076,7 +3076,7 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
     }
 }
 
-/// One scheduling class's load at the last scheduling step.
+/// One scheduling class's load now: running and waiting as they are, starting and stopping as the next scheduling step would decide.
 public struct ClassLoad: ThriftStruct, Hashable, Sendable {
     /// The `name` field (id 1).
     public var name: String
@@ -3438,7 +3438,7 @@ public protocol ScootConsoleHandler: CloudScootHandler {
     /// Every worker the scheduler knows.
     func listWorkers() async throws -> [WorkerInfo]
 
-    /// Per-class load and the rebalance timer.
+    /// Per-class load and the rebalance timer, computed when asked.
     func getClusterLoad() async throws -> ClusterLoad
 
     /// The tasks of a job, by task id. Like GetStatus, an unknown (or purged) job id is not an
@@ -4149,7 +4149,7 @@ public struct ScootConsoleClient: Sendable {
         throw TApplicationException(.missingResult, message: "ListWorkers failed: unknown result")
     }
 
-    /// Per-class load and the rebalance timer.
+    /// Per-class load and the rebalance timer, computed when asked.
     public func getClusterLoad() async throws -> ClusterLoad {
         let result = try await caller.call(
             method: "GetClusterLoad", arguments: ScootConsoleMessages.GetClusterLoadArguments(),
