@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "ProcessWorkers", dependencies: ["SchedulerCore"]),
         .target(name: "TUIKit"),
+        .target(name: "AuditLog"),
         .target(
             name: "ConsoleApp",
             dependencies: [
@@ -96,6 +97,7 @@ let package = Package(
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),
         .testTarget(
             name: "ConsoleAppTests",
             dependencies: ["ConsoleApp", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift", .product(name: "Logging", package: "swift-log")],

@@ -336,6 +336,14 @@ struct ClassLoad {
   8: required i32 stopping
 }
 
+/// How many workers are in each state.
+struct WorkerStateCounts {
+  1: required i32 idle
+  2: required i32 busy
+  3: required i32 suspended
+  4: required i32 offline
+}
+
 /// Class loads, the spread and the rebalance timer, in one answer.
 struct ClusterLoad {
   /// By descending percent.
@@ -350,6 +358,13 @@ struct ClusterLoad {
   6: optional i64 rebalanceFiresAtMs
   /// When the numbers were computed.
   7: required i64 computedAtMs
+  /// What GetSchedulerStatus would answer, so a poller needs no separate call.
+  8: optional SchedulerStatus schedulerStatus
+  /// Workers by state, so a poller needs ListWorkers only to show them one by one.
+  9: optional WorkerStateCounts workers
+  /// Changes whenever the unfiltered ListJobs answer would change (a restart changes it too);
+  /// compare for equality only. A poller can skip ListJobs while it stays the same.
+  10: optional i64 jobsFingerprint
 }
 
 /// One task of a job as the console lists it, with where and how long its latest attempt ran.

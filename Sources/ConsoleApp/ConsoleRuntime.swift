@@ -91,10 +91,10 @@ public final class ConsoleRuntime {
         switch effect {
         case .quit:
             return
-        case .poll(let id, let job):
+        case .poll(let id, let job, let workers):
             Task.detached {
                 do {
-                    inbox.post(.pollFinished(id: id, result: .success(try await dataSource.fetch(selectedJob: job))))
+                    inbox.post(.pollFinished(id: id, result: .success(try await dataSource.fetch(selectedJob: job, workers: workers))))
                 } catch {
                     inbox.post(.pollFinished(id: id, result: .failure(PollFailure("\(error)"))))
                 }

@@ -54,7 +54,9 @@ public struct ConsoleState: Sendable {
     /// Whether dangerous actions are removed.
     public var readOnly: Bool
     public var pane: Pane = .jobs
-    public var snapshot: ClusterSnapshot? { didSet { refreshVisibleJobs() } }
+    /// The jobs are re-filtered and re-sorted only when they changed: most polls of a quiet
+    /// cluster bring the same list.
+    public var snapshot: ClusterSnapshot? { didSet { if snapshot?.jobs != oldValue?.jobs { refreshVisibleJobs() } } }
     /// When the snapshot was taken.
     public var snapshotAt: Duration?
     public var connection: Connection = .connecting
@@ -102,11 +104,21 @@ public struct ConsoleState: Sendable {
         visibleJobs = JobColumns.sorted(jobs, column: sortColumn, descending: sortDescending)
     }
 
-    /// Whether a tick changed anything drawn: the whole seconds of the data age, the retry
-    /// countdown, or the flash message expiring.
+    /// How fresh the data is, as the header says it: `refresh 1s` while polls arrive on time
+    /// (nothing to redraw between them), `data 7s old` once the data is older than two refresh
+    /// intervals, in whole seconds; nil before the first poll.
+    public var dataAgeText: String? {
+        guard let snapshotAt else { return nil }
+        let age = now - snapshotAt
+        let paused = paused ? " (paused)" : ""
+        if age < refreshInterval * 2 { return "refresh \(refreshInterval.compactText)\(paused)" }
+        return "data \(Int((age / .seconds(1)).rounded(.down)))s old\(paused)"
+    }
+
+    /// Whether a tick changed anything drawn: the data age text, the retry countdown, or the
+    /// flash message expiring.
     func differsOnScreen(from before: ConsoleState) -> Bool {
-        func seconds(_ state: ConsoleState) -> Int { Int(((state.now - (state.snapshotAt ?? .zero)) / .seconds(1)).rounded(.down)) }
-        return seconds(self) != seconds(before) || flash != before.flash || connection != before.connection
+        dataAgeText != before.dataAgeText || flash != before.flash || connection != before.connection
     }
 
     /// The selected row of `pane`, clamped to `count` rows.
@@ -145,7 +157,8 @@ public struct ConsoleState: Sendable {
             guard ids.indices.contains(row) else { return "" }
             let id = ids[row], run = status.taskData?[id]
             let badge = StateBadge.run(run?.status, taskStatus: states[id] ?? .notStarted)
-            return [id, badge.text, run?.error ?? "", run?.exitCode.map { "exit \($0)" } ?? ""].joined(separator: " ")
+            let worker = snapshot?.selectedJobTasks.first { $0.taskId == id }?.workerId ?? ""
+            return [id, badge.text, worker, run?.error ?? "", run?.exitCode.map { "exit \($0)" } ?? ""].joined(separator: " ")
         case .workers:
             guard let workers = snapshot?.workers, workers.indices.contains(row) else { return "" }
             let worker = workers[row]

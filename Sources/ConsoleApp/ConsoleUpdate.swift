@@ -25,8 +25,8 @@ public struct PollFailure: Error, Sendable, Hashable {
 
 /// Work for the runtime to do; results come back as messages.
 public enum ConsoleEffect: Sendable, Hashable {
-    /// Fetch a snapshot (with the tasks of `job`, if set).
-    case poll(id: Int, job: String?)
+    /// Fetch a snapshot (with the tasks of `job`, if set, and the worker list if `workers`).
+    case poll(id: Int, job: String?, workers: Bool)
     /// Send an action to the scheduler.
     case perform(ConsoleAction)
     /// Read the last lines of a task's local output files.
@@ -103,7 +103,8 @@ public enum ConsoleUpdate {
         guard !state.paused, !state.pollInFlight, state.now >= state.nextPollAt else { return [] }
         state.pollInFlight = true
         state.pollRequestID += 1
-        return [.poll(id: state.pollRequestID, job: state.tasksOfJob ?? state.selectedJob?.id)]
+        // The tasks of a job and the worker list are fetched only while their pane shows them.
+        return [.poll(id: state.pollRequestID, job: state.pane == .tasks ? state.tasksOfJob : nil, workers: state.pane == .workers)]
     }
 
     // MARK: Commands
@@ -167,7 +168,7 @@ public enum ConsoleUpdate {
             let steps: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10)]
             let index = steps.firstIndex(of: state.refreshInterval) ?? 2
             state.refreshInterval = steps[max(0, min(steps.count - 1, index + (command == .refreshFaster ? -1 : 1)))]
-            flash(&state, "refresh every \(state.refreshInterval)", error: false)
+            flash(&state, "refresh every \(state.refreshInterval.compactText)", error: false)
         case .quit: state.wantsQuit = true; return [.quit]
         case .killJob:
             let targets = state.marks.isEmpty ? state.selectedJob.map { [$0.id] } ?? [] : state.marks.sorted()
@@ -185,6 +186,11 @@ public enum ConsoleUpdate {
         case .editRequestorMap:
             let current = state.snapshot?.settings.requestorToClassMap.sorted { $0.key < $1.key }
             state.overlay = .form(.requestorMap, text: current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? "", error: nil)
+        }
+        if state.pane != pane, state.pane == .workers || (state.pane == .tasks && state.tasksOfJob != nil) {
+            // Tasks and workers are only polled while shown: fetch them now.
+            state.nextPollAt = state.now
+            return pollIfDue(&state)
         }
         return []
     }

@@ -69,11 +69,7 @@ public enum ConsoleView {
         var x = area.x
         x += buffer.write("scoot-console \(state.endpoint)\(label)  ", x: x, y: area.y, role: state.label == nil ? .title : .prodFrame)
         x += buffer.write(connection.0, x: x, y: area.y, role: connection.1)
-        if let at = state.snapshotAt {
-            // Whole seconds: the header changes once a second, not on every tick.
-            let seconds = Int((state.now - at) / .seconds(1))
-            x += buffer.write("  data \(seconds)s old\(state.paused ? " (paused)" : "")", x: x, y: area.y, role: .dim)
-        }
+        if let age = state.dataAgeText { x += buffer.write("  \(age)", x: x, y: area.y, role: age.hasPrefix("data") ? .flashError : .dim) }
         if state.readOnly { buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
         guard let snapshot = state.snapshot else { return }
         let maxTasks = snapshot.schedulerStatus.maxTasks < 0 ? "∞" : String(snapshot.schedulerStatus.maxTasks)

@@ -71,6 +71,7 @@ public struct JobFilterQuery: Sendable {
             let actual = field == "class" ? job.className : job.requestor
             guard actual.lowercased().hasPrefix(value) else { return false }
         }
+        guard !words.isEmpty else { return true }
         let haystack = [job.id, job.requestor, job.tag, job.basis].joined(separator: " ").lowercased()
         return words.allSatisfy { haystack.contains($0) }
     }

@@ -81,8 +81,12 @@ enum JobsPane {
 
 enum TasksPane {
     static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
-        guard let status = state.snapshot?.selectedJobStatus, state.tasksOfJob != nil else {
+        guard let job = state.tasksOfJob else {
             Paragraph("select a job in the Jobs pane and press enter", role: .dim).render(into: &buffer, area: area)
+            return
+        }
+        guard let status = state.snapshot?.selectedJobStatus, status.id == job else {
+            Paragraph("loading the tasks of \(job)…", role: .dim).render(into: &buffer, area: area)
             return
         }
         let taskIDs = (status.taskStatus ?? [:]).keys.sorted()
@@ -119,8 +123,10 @@ enum WorkersPane {
     static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
         let workers = state.snapshot?.workers ?? []
         guard !workers.isEmpty else {
-            // A plain Scoot scheduler lists no workers: its metrics' counts, and why.
-            var text = state.snapshot?.limitation(of: .workers) ?? "no workers"
+            // A plain Scoot scheduler lists no workers: its metrics' counts, and why. With the
+            // extension the list comes with the first poll after the pane opens.
+            let extensionCounts = state.snapshot?.workerCounts.map { $0.available + $0.suspended + ($0.offline ?? 0) > 0 } ?? false
+            var text = state.snapshot?.limitation(of: .workers) ?? (extensionCounts ? "loading the workers…" : "no workers")
             if let counts = state.snapshot?.workerCounts {
                 text = "Available \(counts.available) (free \(counts.free), running \(counts.running))\nSuspended \(counts.suspended)"
                     + (counts.offline.map { "\nOffline \($0)" } ?? "") + "\n\n" + text

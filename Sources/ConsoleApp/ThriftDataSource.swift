@@ -16,6 +16,9 @@ public actor ThriftDataSource {
     /// The last metrics fetch, reused for `metricsEvery`.
     var lastMetrics: MetricsFetch?
     /// Settings change rarely: they are re-read every `settingsEvery` polls, and after every action.
+    /// The last ListJobs answer and the fingerprint GetClusterLoad gave just before it: while
+    /// the fingerprint stays the same, ListJobs is not asked again.
+    private var cachedJobs: (fingerprint: Int64, jobs: [JobSummary])?
     private var cachedSettings: ClusterSnapshot.Settings?
     private var pollsSinceSettings = 0
     private let settingsEvery = 5
@@ -27,9 +30,9 @@ public actor ThriftDataSource {
         self.metricsAddress = metricsAddress
     }
 
-    /// One poll: everything the panes show.
-    public func fetch(selectedJob: String?) async throws -> ClusterSnapshot {
-        let status = try await client.getSchedulerStatus()
+    /// One poll: everything the panes show; the worker list only when `workers` (the Workers
+    /// pane is shown): otherwise the counts in GetClusterLoad are enough for the header.
+    public func fetch(selectedJob: String?, workers wantsWorkers: Bool = true) async throws -> ClusterSnapshot {
         let settings: ClusterSnapshot.Settings
         if let cachedSettings, pollsSinceSettings < settingsEvery {
             settings = cachedSettings
@@ -45,12 +48,27 @@ public actor ThriftDataSource {
         var jobs: [JobSummary] = []
         var workers: [WorkerInfo] = []
         var load: ClusterLoad?
+        var workerCounts: WorkerCounts?
+        var status: SchedulerStatus?
         var fallback: FallbackPanes?
         if extensionSupported {
             do {
-                jobs = try await client.consoleJobs(JobFilter(limit: 2000))
-                workers = try await client.consoleWorkers()
-                load = try await client.consoleClusterLoad()
+                let clusterLoad = try await client.consoleClusterLoad()
+                load = clusterLoad
+                status = clusterLoad.schedulerStatus
+                if let cachedJobs, cachedJobs.fingerprint == clusterLoad.jobsFingerprint {
+                    jobs = cachedJobs.jobs
+                } else {
+                    jobs = try await client.consoleJobs(JobFilter(limit: 2000))
+                    cachedJobs = clusterLoad.jobsFingerprint.map { ($0, jobs) }
+                }
+                if wantsWorkers || clusterLoad.workers == nil {
+                    workers = try await client.consoleWorkers()
+                } else if let counts = clusterLoad.workers {
+                    workerCounts = WorkerCounts(
+                        available: Int(counts.idle + counts.busy), free: Int(counts.idle), running: Int(counts.busy),
+                        suspended: Int(counts.suspended), offline: Int(counts.offline))
+                }
             } catch is NotSupportedByServer {
                 extensionSupported = false
             }
@@ -65,10 +83,12 @@ public actor ThriftDataSource {
             selected = try await client.getStatus(jobId: selectedJob)
             if extensionSupported, listTasksSupported { selectedTasks = try await tasks(ofJob: selectedJob) }
         }
+        let schedulerStatus: SchedulerStatus
+        if let status { schedulerStatus = status } else { schedulerStatus = try await client.getSchedulerStatus() }
         var snapshot = ClusterSnapshot(
-            jobs: jobs, workers: workers, load: load, schedulerStatus: status, settings: settings, selectedJobStatus: selected,
-            selectedJobTasks: selectedTasks, limitations: limitations)
-        snapshot.workerCounts = fallback?.workerCounts
+            jobs: jobs, workers: workers, load: load, schedulerStatus: schedulerStatus, settings: settings,
+            selectedJobStatus: selected, selectedJobTasks: selectedTasks, limitations: limitations)
+        snapshot.workerCounts = workerCounts ?? fallback?.workerCounts
         snapshot.unknownJobIDs = fallback?.unknownJobIDs ?? []
         return snapshot
     }

@@ -123,7 +123,23 @@ public struct SchedulerService: ScootConsoleHandler {
             rebalanceMinimumDurationMin: Int32(clamping: await scheduler.getRebalanceMinimumDuration()),
             thresholdExceededSinceMs: report.rebalanceExceededSince.map(WireConversions.epochMilliseconds),
             rebalanceFiresAtMs: report.rebalanceFiresAt.map(WireConversions.epochMilliseconds),
-            computedAtMs: WireConversions.epochMilliseconds(report.decidedAt))
+            computedAtMs: WireConversions.epochMilliseconds(report.decidedAt),
+            schedulerStatus: try await getSchedulerStatus(),
+            workers: Self.workerStateCounts(await scheduler.workers()),
+            jobsFingerprint: Self.fingerprint(of: await scheduler.jobs()))
+    }
+
+    static func workerStateCounts(_ workers: [WorkerSummary]) -> WorkerStateCounts {
+        func count(_ state: WorkerSummary.State) -> Int32 { Int32(clamping: workers.count { $0.state == state }) }
+        return WorkerStateCounts(idle: count(.idle), busy: count(.busy), suspended: count(.suspended), offline: count(.offline))
+    }
+
+    /// Order-independent: the sum of every job's hash and the count, so it changes when any
+    /// job that ListJobs would list changes, appears or goes.
+    static func fingerprint(of jobs: [SchedulerCore.JobSummary]) -> Int64 {
+        var sum = Int64(jobs.count)
+        for job in jobs { sum &+= Int64(truncatingIfNeeded: job.hashValue) }
+        return sum
     }
 
     public func listTasks(jobId: String) async throws -> [ScootAPI.TaskSummary] {

@@ -21,7 +21,7 @@ func sampleSnapshot(jobs: [JobSummary] = [sampleJob("j1", submitted: 1), sampleJ
 func connectedState(readOnly: Bool = false) -> ConsoleState {
     var state = ConsoleState(endpoint: "127.0.0.1:9090", readOnly: readOnly)
     let effects = ConsoleUpdate.update(&state, .tick(now: .zero))
-    guard case .poll(let id, _) = effects.first else { return state }
+    guard case .poll(let id, _, _) = effects.first else { return state }
     _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(sampleSnapshot())))
     return state
 }
@@ -129,7 +129,7 @@ struct ConsoleUpdateTests {
     @Test func pollingSkipsOverlapsBacksOffAndIgnoresLateAnswers() {
         var state = ConsoleState(endpoint: "x")
         let first = ConsoleUpdate.update(&state, .tick(now: .zero))
-        #expect(first == [.poll(id: 1, job: nil)])
+        #expect(first == [.poll(id: 1, job: nil, workers: false)])
         #expect(ConsoleUpdate.update(&state, .tick(now: .seconds(5))).isEmpty, "a poll in flight is not overlapped")
         _ = ConsoleUpdate.update(&state, .pollFinished(id: 1, result: .failure(PollFailure("connection refused"))))
         #expect(state.connection == .disconnected(error: "connection refused", retryAt: .seconds(6)))
@@ -169,7 +169,7 @@ struct SelectionStabilityTests {
         #expect(state.selectedJob?.id == "j1")
         state.nextPollAt = .zero
         let effects = ConsoleUpdate.update(&state, .tick(now: .seconds(2)))
-        guard case .poll(let id, _) = effects.first else { Issue.record("expected a poll"); return }
+        guard case .poll(let id, _, _) = effects.first else { Issue.record("expected a poll"); return }
         let newer = sampleJob("j3", submitted: 3)
         _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(sampleSnapshot(jobs: [sampleJob("j1", submitted: 1), sampleJob("j2", submitted: 2), newer]))))
         #expect(state.selectedJob?.id == "j1", "a new job on top must not move the cursor to another job")

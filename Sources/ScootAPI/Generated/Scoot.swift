@@ -3202,6 +3202,75 @@ public struct ClassLoad: ThriftStruct, Hashable, Sendable {
     }
 }
 
+/// How many workers are in each state.
+public struct WorkerStateCounts: ThriftStruct, Hashable, Sendable {
+    /// The `idle` field (id 1).
+    public var idle: Int32
+    /// The `busy` field (id 2).
+    public var busy: Int32
+    /// The `suspended` field (id 3).
+    public var suspended: Int32
+    /// The `offline` field (id 4).
+    public var offline: Int32
+
+    /// Creates a value from its fields.
+    public init(idle: Int32, busy: Int32, suspended: Int32, offline: Int32) {
+        self.idle = idle
+        self.busy = busy
+        self.suspended = suspended
+        self.offline = offline
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var idle: Int32?
+        var busy: Int32?
+        var suspended: Int32?
+        var offline: Int32?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i32):
+                idle = try reader.readI32()
+            case (2, .i32):
+                busy = try reader.readI32()
+            case (3, .i32):
+                suspended = try reader.readI32()
+            case (4, .i32):
+                offline = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let idle else {
+            throw ThriftProtocolError.missingRequiredField(structName: "WorkerStateCounts", fieldName: "idle")
+        }
+        guard let busy else {
+            throw ThriftProtocolError.missingRequiredField(structName: "WorkerStateCounts", fieldName: "busy")
+        }
+        guard let suspended else {
+            throw ThriftProtocolError.missingRequiredField(structName: "WorkerStateCounts", fieldName: "suspended")
+        }
+        guard let offline else {
+            throw ThriftProtocolError.missingRequiredField(structName: "WorkerStateCounts", fieldName: "offline")
+        }
+        self.idle = idle
+        self.busy = busy
+        self.suspended = suspended
+        self.offline = offline
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(idle)
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(busy)
+        writer.writeFieldHeader(.i32, id: 3)
+        writer.writeI32(suspended)
+        writer.writeFieldHeader(.i32, id: 4)
+        writer.writeI32(offline)
+        writer.writeFieldStop()
+    }
+}
+
 /// Class loads, the spread and the rebalance timer, in one answer.
 public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     /// By descending percent.
@@ -3218,6 +3287,13 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     public var rebalanceFiresAtMs: Int64?
     /// When the numbers were computed.
     public var computedAtMs: Int64
+    /// What GetSchedulerStatus would answer, so a poller needs no separate call.
+    public var schedulerStatus: SchedulerStatus?
+    /// Workers by state, so a poller needs ListWorkers only to show them one by one.
+    public var workers: WorkerStateCounts?
+    /// Changes whenever the unfiltered ListJobs answer would change (a restart changes it too);
+    /// compare for equality only. A poller can skip ListJobs while it stays the same.
+    public var jobsFingerprint: Int64?
 
     /// Creates a value from its fields.
     public init(
@@ -3227,7 +3303,10 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         rebalanceMinimumDurationMin: Int32,
         thresholdExceededSinceMs: Int64? = nil,
         rebalanceFiresAtMs: Int64? = nil,
-        computedAtMs: Int64
+        computedAtMs: Int64,
+        schedulerStatus: SchedulerStatus? = nil,
+        workers: WorkerStateCounts? = nil,
+        jobsFingerprint: Int64? = nil
     ) {
         self.classes = classes
         self.spread = spread
@@ -3236,6 +3315,9 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.thresholdExceededSinceMs = thresholdExceededSinceMs
         self.rebalanceFiresAtMs = rebalanceFiresAtMs
         self.computedAtMs = computedAtMs
+        self.schedulerStatus = schedulerStatus
+        self.workers = workers
+        self.jobsFingerprint = jobsFingerprint
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3246,6 +3328,9 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         var thresholdExceededSinceMs: Int64?
         var rebalanceFiresAtMs: Int64?
         var computedAtMs: Int64?
+        var schedulerStatus: SchedulerStatus?
+        var workers: WorkerStateCounts?
+        var jobsFingerprint: Int64?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .list):
@@ -3276,6 +3361,12 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
                 rebalanceFiresAtMs = try reader.readI64()
             case (7, .i64):
                 computedAtMs = try reader.readI64()
+            case (8, .struct):
+                schedulerStatus = try reader.readStruct(SchedulerStatus.self)
+            case (9, .struct):
+                workers = try reader.readStruct(WorkerStateCounts.self)
+            case (10, .i64):
+                jobsFingerprint = try reader.readI64()
             default:
                 try reader.skip(field.type)
             }
@@ -3302,6 +3393,9 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.thresholdExceededSinceMs = thresholdExceededSinceMs
         self.rebalanceFiresAtMs = rebalanceFiresAtMs
         self.computedAtMs = computedAtMs
+        self.schedulerStatus = schedulerStatus
+        self.workers = workers
+        self.jobsFingerprint = jobsFingerprint
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3326,6 +3420,18 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldHeader(.i64, id: 7)
         writer.writeI64(computedAtMs)
+        if let schedulerStatus {
+            writer.writeFieldHeader(.struct, id: 8)
+            writer.writeStruct(schedulerStatus)
+        }
+        if let workers {
+            writer.writeFieldHeader(.struct, id: 9)
+            writer.writeStruct(workers)
+        }
+        if let jobsFingerprint {
+            writer.writeFieldHeader(.i64, id: 10)
+            writer.writeI64(jobsFingerprint)
+        }
         writer.writeFieldStop()
     }
 }

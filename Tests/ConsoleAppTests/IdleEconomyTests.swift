@@ -1,0 +1,67 @@
+import ScootAPI
+import TUIKit
+import Testing
+@testable import ConsoleApp
+
+/// What keeps an idle console cheap: no redraw between polls that arrive on time, the tasks of
+/// a job fetched only while shown, and the job list re-sorted only when it changed.
+@Suite("Idle economy")
+struct IdleEconomyTests {
+    @Test func theHeaderSaysRefreshWhilePollsAreOnTimeAndTheAgeOnceLate() {
+        var state = connectedState()
+        #expect(state.dataAgeText == "refresh 1s")
+        state.now = .milliseconds(1999)
+        #expect(state.dataAgeText == "refresh 1s")
+        state.now = .seconds(7)
+        #expect(state.dataAgeText == "data 7s old")
+        state.paused = true
+        #expect(state.dataAgeText == "data 7s old (paused)")
+    }
+
+    @Test func ticksBetweenOnTimePollsChangeNothingOnScreen() {
+        var state = connectedState()
+        for milliseconds in stride(from: 250, through: 1750, by: 250) {
+            let before = state
+            _ = ConsoleUpdate.update(&state, .tick(now: .milliseconds(milliseconds)))
+            #expect(!state.differsOnScreen(from: before), "tick at \(milliseconds) ms")
+        }
+        let before = state
+        _ = ConsoleUpdate.update(&state, .tick(now: .seconds(2)))
+        #expect(state.differsOnScreen(from: before), "a late poll shows its age")
+    }
+
+    @Test func theTasksOfAJobArePolledOnlyWhileTheTasksPaneShowsThem() {
+        var state = connectedState()
+        press(&state, .enter)
+        #expect(state.pane == .tasks)
+        #expect(state.tasksOfJob == "j2")
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: state.pollRequestID, result: .success(sampleSnapshot())))
+        press(&state, .character("1"))
+        state.nextPollAt = state.now
+        #expect(ConsoleUpdate.update(&state, .tick(now: state.now)) == [.poll(id: state.pollRequestID, job: nil, workers: false)])
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: state.pollRequestID, result: .success(sampleSnapshot())))
+        #expect(press(&state, .character("2")) == [.poll(id: state.pollRequestID, job: "j2", workers: false)], "back on Tasks: polled at once")
+    }
+
+    @Test func theTasksPaneSaysItIsLoadingUntilItsJobArrives() {
+        var state = connectedState()
+        state.tasksOfJob = "j1"
+        state.pane = .tasks
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines().contains { $0.contains("loading the tasks of j1…") })
+    }
+
+    @Test func anUnchangedJobListKeepsTheSortedRows() {
+        var state = connectedState()
+        state.sortColumn = 0
+        let sorted = state.visibleJobs
+        var same = sampleSnapshot()
+        same.schedulerStatus.currentTasks = 9
+        state.snapshot = same
+        #expect(state.visibleJobs == sorted)
+        same.jobs.append(sampleJob("j0", submitted: 3))
+        state.snapshot = same
+        #expect(state.visibleJobs.map(\.id) == ["j0", "j1", "j2"])
+    }
+}
