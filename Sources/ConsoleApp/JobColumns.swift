@@ -3,7 +3,9 @@ import ScootAPI
 /// The Jobs table's columns and how each sorts.
 public enum JobColumns {
     /// Column titles, in order.
-    public static let titles = ["ID", "REQUESTOR", "CLASS", "TAG", "PRI", "STATUS", "DONE", "RUN", "WAIT", "FAIL", "AGE"]
+    public static let titles = ["ID", "REQUESTOR", "CLASS", "TAG", "BASIS", "PRI", "STATUS", "DONE", "RUN", "WAIT", "FAIL", "AGE"]
+    /// The BASIS column, left out of narrow tables.
+    static let basis = 4
 
     /// `jobs` sorted by column `column` (ties: newest first).
     public static func sorted(_ jobs: [JobSummary], column: Int, descending: Bool) -> [JobSummary] {
@@ -21,12 +23,13 @@ public enum JobColumns {
         case 1: return order(lhs.requestor, rhs.requestor)
         case 2: return order(lhs.className, rhs.className)
         case 3: return order(lhs.tag, rhs.tag)
-        case 4: return order(rhs.priority, lhs.priority)
-        case 5: return order(lhs.status.rawValue, rhs.status.rawValue)
-        case 6: return order(rhs.completedTasks, lhs.completedTasks)
-        case 7: return order(rhs.runningTasks, lhs.runningTasks)
-        case 8: return order(rhs.waitingTasks, lhs.waitingTasks)
-        case 9: return order(rhs.failedTasks, lhs.failedTasks)
+        case 4: return order(lhs.basis, rhs.basis)
+        case 5: return order(rhs.priority, lhs.priority)
+        case 6: return order(lhs.status.rawValue, rhs.status.rawValue)
+        case 7: return order(rhs.completedTasks, lhs.completedTasks)
+        case 8: return order(rhs.runningTasks, lhs.runningTasks)
+        case 9: return order(rhs.waitingTasks, lhs.waitingTasks)
+        case 10: return order(rhs.failedTasks, lhs.failedTasks)
         default: return order(rhs.submittedAtMs, lhs.submittedAtMs)
         }
     }

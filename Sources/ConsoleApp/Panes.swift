@@ -61,20 +61,27 @@ enum JobsPane {
             return
         }
         let nowMs = state.snapshot?.load?.computedAtMs ?? jobs.map(\.submittedAtMs).max() ?? 0
-        let widths: [Constraint] = [.length(12), .fill(2), .length(10), .fill(1), .length(3), .length(10), .length(5), .length(5), .length(5), .length(5), .length(5)]
-        let columns = zip(JobColumns.titles, widths).enumerated().map { index, pair in
-            TableColumn(pair.0, width: pair.1, alignment: index >= 4 && index != 5 ? .right : .left)
+        let widths: [Constraint] = [
+            .length(12), .fill(2), .length(10), .fill(1), .fill(1), .length(3), .length(10), .length(5), .length(5), .length(5), .length(5), .length(5),
+        ]
+        // Narrow tables leave BASIS out; the sort column keeps pointing at its title.
+        let shown = JobColumns.titles.indices.filter { area.width >= ConsoleView.compactBelow.width || $0 != JobColumns.basis }
+        let columns = shown.map { index in
+            TableColumn(JobColumns.titles[index], width: widths[index], alignment: index > JobColumns.basis && index != 6 ? .right : .left)
         }
+        let sort = shown.firstIndex(of: state.sortColumn).map { TableSort(column: $0, ascending: !state.sortDescending) }
         var table = TableState(selected: state.selection(in: .jobs, count: jobs.count), marked: state.marks)
-        Table(columns: columns, rowCount: jobs.count, sort: TableSort(column: state.sortColumn, ascending: !state.sortDescending), characters: characters) { index in
+        Table(columns: columns, rowCount: jobs.count, sort: sort, characters: characters) { index in
             let job = jobs[index]
             let badge = state.snapshot?.unknownJobIDs.contains(job.id) == true ? StateBadge(text: "? unknown", role: .stateFailed) : StateBadge.job(job)
-            return TableRow(id: job.id, cells: [
-                TableCell(job.id), TableCell(job.requestor), TableCell(job.className), TableCell(job.tag), TableCell(String(job.priority)),
-                TableCell(badge.text, role: badge.role), TableCell(String(job.completedTasks)), TableCell(String(job.runningTasks)),
-                TableCell(String(job.waitingTasks)), TableCell(String(job.failedTasks), role: job.failedTasks > 0 ? .stateFailed : .normal),
+            let cells = [
+                TableCell(job.id), TableCell(job.requestor), TableCell(job.className), TableCell(job.tag), TableCell(job.basis),
+                TableCell(String(job.priority)), TableCell(badge.text, role: badge.role), TableCell(String(job.completedTasks)),
+                TableCell(String(job.runningTasks)), TableCell(String(job.waitingTasks)),
+                TableCell(String(job.failedTasks), role: job.failedTasks > 0 ? .stateFailed : .normal),
                 TableCell(job.submittedAtMs > 0 ? ageText(fromMs: job.submittedAtMs, nowMs: nowMs) : "?"),
-            ])
+            ]
+            return TableRow(id: job.id, cells: shown.map { cells[$0] })
         }.render(into: &buffer, area: area, state: &table)
     }
 }

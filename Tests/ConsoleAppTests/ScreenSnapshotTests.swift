@@ -37,6 +37,7 @@ struct ScreenSnapshotTests {
             TaskSummary(taskId: "t3", status: .notStarted, attempts: 0),
         ]
         state.tasksOfJob = "4b0f8f1e-job-a"
+        state.snapshot?.jobs[1].basis = "land-1041"
         // Two minutes of polls for the Classes pane's sparklines.
         for poll in 0..<120 {
             var sample = state.snapshot!
