@@ -45,9 +45,13 @@ let package = Package(
         .target(name: "TUIKit"),
         .target(name: "AuditLog"),
         .target(
+            name: "ScootCLI",
+            dependencies: ["ScootAPI", "Thrift", "AuditLog", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
             name: "ConsoleApp",
             dependencies: [
-                "TUIKit", "ScootAPI", "Thrift", "SchedulerCore",
+                "TUIKit", "ScootAPI", "Thrift", "SchedulerCore", "AuditLog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -73,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "scoot-console",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -98,9 +102,10 @@ let package = Package(
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),
+        .testTarget(name: "ScootCLITests", dependencies: ["ScootCLI", "ScootAPI", "ScootServer", "SchedulerCore", "AuditLog", "Thrift"]),
         .testTarget(
             name: "ConsoleAppTests",
-            dependencies: ["ConsoleApp", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ConsoleApp", "AuditLog", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift", .product(name: "Logging", package: "swift-log")],
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),
@@ -109,6 +114,13 @@ let package = Package(
         .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "Thrift"]),
         .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "Thrift"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "ConsoleApp", "ScootAPI", "ScootServer", "SchedulerCore", "Thrift", "TUIKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

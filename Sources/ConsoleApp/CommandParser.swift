@@ -12,6 +12,8 @@ public enum CommandParser {
         case quit
         case help
         case filter(String)
+        /// Open the Audit pane.
+        case audit
         /// Follow job ids on a plain Scoot scheduler (which cannot list jobs).
         case track([String])
         /// Stop following job ids.
@@ -29,6 +31,7 @@ public enum CommandParser {
         (":threshold N", "rebalance threshold in percentage points (0 = off)"),
         (":duration N", "rebalance minimum duration in minutes"),
         (":filter TEXT", "filter jobs (same as /)"),
+        (":audit", "the audit log: actions from this console and the CLI, newest first (same as 6)"),
         (":track ID [ID …]", "follow jobs on a plain Scoot scheduler"),
         (":untrack ID [ID …]", "stop following jobs"),
         (":help", "keys and commands"),
@@ -44,6 +47,7 @@ public enum CommandParser {
         case "q", "quit": return .quit
         case "help", "h": return .help
         case "filter": return .filter(rest.joined(separator: " "))
+        case "audit": return .audit
         case "track", "untrack":
             guard !rest.isEmpty else { throw ParseError(description: ":\(name) needs a job id, e.g. :\(name) 4b0f8f1e-…") }
             return name == "track" ? .track(rest) : .untrack(rest)

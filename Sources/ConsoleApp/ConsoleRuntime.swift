@@ -1,3 +1,4 @@
+import AuditLog
 import Dispatch
 import Synchronization
 import TUIKit
@@ -8,6 +9,7 @@ public final class ConsoleRuntime {
     private let terminal: Terminal
     private let backend: any Backend
     private let dataSource: ThriftDataSource
+    private let auditLog: AuditLog
     private let inbox = Inbox()
     private let characters: BoxCharacters
     private let started = ContinuousClock.now
@@ -26,11 +28,15 @@ public final class ConsoleRuntime {
         func drain() -> [ConsoleMessage] { messages.withLock { messages in defer { messages.removeAll() }; return messages } }
     }
 
-    /// A runtime drawing on `backend` with data from `dataSource`.
-    public init(backend: any Backend, dataSource: ThriftDataSource, state: ConsoleState, characters: BoxCharacters = .unicode) {
+    /// A runtime drawing on `backend` with data from `dataSource`, recording every action in
+    /// `auditLog`.
+    public init(
+        backend: any Backend, dataSource: ThriftDataSource, state: ConsoleState, characters: BoxCharacters = .unicode, auditLog: AuditLog = AuditLog()
+    ) {
         self.backend = backend
         self.terminal = Terminal(backend: backend)
         self.dataSource = dataSource
+        self.auditLog = auditLog
         self.state = state
         self.characters = characters
     }
@@ -88,6 +94,7 @@ public final class ConsoleRuntime {
     private func run(_ effect: ConsoleEffect) {
         let inbox = self.inbox
         let dataSource = self.dataSource
+        let auditLog = self.auditLog
         switch effect {
         case .quit:
             return
@@ -105,6 +112,23 @@ public final class ConsoleRuntime {
             Task.detached { inbox.post(.trackingChanged(await dataSource.track(jobs: ids))) }
         case .untrack(let ids):
             Task.detached { inbox.post(.trackingChanged(await dataSource.untrack(jobs: ids))) }
+        case .audit(let entry):
+            Task.detached {
+                do throws(AuditLog.Failure) {
+                    try auditLog.append(entry)
+                    inbox.post(.auditWritten(error: nil))
+                } catch {
+                    inbox.post(.auditWritten(error: error.description))
+                }
+            }
+        case .readAudit:
+            Task.detached {
+                do throws(AuditLog.Failure) {
+                    inbox.post(.auditLoaded(path: auditLog.path, result: .success(try auditLog.read(last: 1000))))
+                } catch {
+                    inbox.post(.auditLoaded(path: auditLog.path, result: .failure(PollFailure(error.description))))
+                }
+            }
         case .perform(let action):
             Task.detached {
                 do {

@@ -1,3 +1,4 @@
+import AuditLog
 import ScootAPI
 import TUIKit
 
@@ -84,14 +85,21 @@ public struct ConsoleState: Sendable {
     /// The job whose tasks the Tasks pane shows.
     public var tasksOfJob: String?
     public var overlay: Overlay?
+    /// The operating-system user, written to the audit log as the operator.
+    public var operatorName: String
+    /// Actions sent and not answered yet, with the values they change as confirmed.
+    public var actionsInFlight: [SentAction] = []
+    /// The audit log as last read, for the Audit pane.
+    public var audit = AuditListing()
     public var flash: Flash?
     public var wantsQuit = false
 
     /// Creates the state for a console connected to `endpoint`.
-    public init(endpoint: String, label: String? = nil, readOnly: Bool = false) {
+    public init(endpoint: String, label: String? = nil, readOnly: Bool = false, operatorName: String = AuditEntry.currentOperator) {
         self.endpoint = endpoint
         self.label = label
         self.readOnly = readOnly
+        self.operatorName = operatorName
     }
 
     /// The jobs the Jobs pane lists: filtered (`/`) and sorted. Kept up to date when the
@@ -171,6 +179,9 @@ public struct ConsoleState: Sendable {
         case .classes:
             guard let classes = snapshot?.load?.classes, classes.indices.contains(row) else { return "" }
             return classes[row].name
+        case .audit:
+            guard audit.entries.indices.contains(row) else { return "" }
+            return AuditPane.searchableText(audit.entries[row])
         case .settings: return ""
         }
     }
@@ -182,6 +193,7 @@ public struct ConsoleState: Sendable {
         case .tasks: snapshot?.selectedJobStatus?.taskStatus?.count ?? 0
         case .workers: snapshot?.workers.count ?? 0
         case .classes: snapshot?.load?.classes.count ?? 0
+        case .audit: audit.entries.count
         case .settings: 0
         }
     }

@@ -1,3 +1,4 @@
+import AuditLog
 import ScootAPI
 import TUIKit
 
@@ -15,6 +16,10 @@ public enum ConsoleMessage: Sendable {
     case outputLoaded(title: String, lines: [String])
     /// The tracked jobs changed (`:track`, `:untrack`); the data source's words for it.
     case trackingChanged(String)
+    /// An audit entry was appended, or could not be (`error`).
+    case auditWritten(error: String?)
+    /// The audit log at `path` was read.
+    case auditLoaded(path: String, result: Result<AuditLog.Contents, PollFailure>)
 }
 
 /// Why a poll or an action failed, in words for the flash line.
@@ -34,6 +39,10 @@ public enum ConsoleEffect: Sendable, Hashable {
     /// Follow / stop following job ids (a plain Scoot scheduler cannot list jobs).
     case track([String])
     case untrack([String])
+    /// Append an entry to the audit log.
+    case audit(AuditEntry)
+    /// Read the audit log for the Audit pane.
+    case readAudit
     case quit
 }
 
@@ -74,12 +83,37 @@ public enum ConsoleUpdate {
             }
             return []
         case .actionFinished(let action, let result):
+            let sent = state.actionsInFlight.firstIndex { $0.action == action }.map { state.actionsInFlight.remove(at: $0) }
+            let entry: AuditEntry
             switch result {
-            case .success(let text): flash(&state, text.isEmpty ? "done: \(action)" : text, error: false)
-            case .failure(let failure): flash(&state, "\(action) failed: \(failure.message)", error: true)
+            case .success(let text):
+                flash(&state, text.isEmpty ? "done: \(action)" : text, error: false)
+                entry = auditEntry(state, action, before: sent?.before, after: action.requestedValue ?? text, outcome: .ok)
+            case .failure(let failure):
+                flash(&state, "\(action) failed: \(failure.message)", error: true)
+                entry = auditEntry(state, action, before: sent?.before, after: action.requestedValue, outcome: .error, error: failure.message)
             }
             state.nextPollAt = state.now
-            return pollIfDue(&state)
+            return [.audit(entry)] + pollIfDue(&state)
+        case .auditWritten(let error):
+            // A failed write is shown, next to the action's own result, but blocks nothing.
+            if let error {
+                let note = "audit log not written: \(error)"
+                flash(&state, state.flash.map { "\($0.text) · \(note)" } ?? note, error: true)
+            }
+            return [.readAudit]
+        case .auditLoaded(let path, let result):
+            state.audit.loaded = true
+            state.audit.path = path
+            switch result {
+            case .success(let contents):
+                state.audit.entries = contents.entries.reversed()
+                state.audit.unreadableLines = contents.unreadableLines
+                state.audit.error = nil
+            case .failure(let failure):
+                state.audit.error = failure.message
+            }
+            return []
         case .resize:
             return []
         case .trackingChanged(let text):
@@ -125,7 +159,13 @@ public enum ConsoleUpdate {
         case .showWorkers: state.pane = .workers
         case .showClasses: state.pane = .classes
         case .showSettings: state.pane = .settings
+        case .showAudit: state.pane = .audit
         case .drillIn:
+            if pane == .audit, !state.audit.entries.isEmpty {
+                let entry = state.audit.entries[state.selection(in: .audit, count: state.audit.entries.count)]
+                state.overlay = .output(title: "audit entry", lines: AuditPane.detailLines(entry))
+                return []
+            }
             if pane == .tasks, let task = state.selectedTask {
                 let uris = [task.run?.outUri, task.run?.errUri].compactMap { $0 }
                 guard !uris.isEmpty else { flash(&state, "task \(task.id) has no output yet", error: true); return [] }
@@ -142,7 +182,7 @@ public enum ConsoleUpdate {
             if pane == .tasks { state.pane = .jobs } else { state.marks.removeAll() }
         case .search:
             switch pane {
-            case .tasks, .workers: state.overlay = .search(text: state.rowSearch)
+            case .tasks, .workers, .audit: state.overlay = .search(text: state.rowSearch)
             case .jobs, .classes, .settings:
                 // Only jobs are filtered; elsewhere `/` goes to the Jobs pane's filter.
                 state.pane = .jobs
@@ -187,6 +227,8 @@ public enum ConsoleUpdate {
             let current = state.snapshot?.settings.requestorToClassMap.sorted { $0.key < $1.key }
             state.overlay = .form(.requestorMap, text: current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? "", error: nil)
         }
+        // The audit log is read again whenever its pane opens.
+        if state.pane != pane, state.pane == .audit { return [.readAudit] }
         if state.pane != pane, state.pane == .workers || (state.pane == .tasks && state.tasksOfJob != nil) {
             // Tasks and workers are only polled while shown: fetch them now.
             state.nextPollAt = state.now
@@ -220,6 +262,22 @@ public enum ConsoleUpdate {
         if !fromCurrent { flash(&state, "no row matches /\(state.rowSearch)", error: true) }
     }
 
+    // MARK: Audit
+
+    /// The audit log's entry for `action`, ended now with `outcome`.
+    static func auditEntry(
+        _ state: ConsoleState, _ action: ConsoleAction, before: String?, after: String?, outcome: AuditEntry.Outcome, error: String? = nil
+    ) -> AuditEntry {
+        AuditEntry(
+            operatorName: state.operatorName, endpoint: state.endpoint, source: "console", action: action.auditName,
+            arguments: action.auditArguments, before: before, after: after, outcome: outcome, error: error)
+    }
+
+    /// The audit log's entry for an action refused in read-only mode: it was never sent.
+    static func refusal(_ state: ConsoleState, _ action: ConsoleAction, before: String?) -> AuditEntry {
+        auditEntry(state, action, before: before, after: action.requestedValue, outcome: .refused, error: "read-only mode: the console was started with --read-only")
+    }
+
     static func move(_ state: inout ConsoleState, by rows: Int) {
         let count = state.rowCount(in: state.pane)
         state.selectedRow[state.pane] = max(0, min(count - 1, state.selection(in: state.pane, count: count) + rows))
@@ -244,9 +302,14 @@ public enum ConsoleUpdate {
             case .enter:
                 state.overlay = nil
                 guard confirmFocused else { flash(&state, "cancelled: \(action)", error: false); return [] }
-                guard !state.readOnly else { flash(&state, "read-only: \(action) not sent", error: true); return [] }
+                let before = action.currentValue(in: state.snapshot)
+                guard !state.readOnly else {
+                    flash(&state, "read-only: \(action) not sent", error: true)
+                    return [.audit(refusal(state, action, before: before))]
+                }
                 if case .killJobs = action { state.marks.removeAll() }
                 flash(&state, "sending: \(action)…", error: false)
+                state.actionsInFlight.append(SentAction(action: action, before: before))
                 return [.perform(action)]
             default: break
             }
@@ -275,12 +338,13 @@ public enum ConsoleUpdate {
                     case .quit: state.overlay = nil; state.wantsQuit = true; return [.quit]
                     case .help: state.overlay = .help
                     case .filter(let filter): state.overlay = nil; state.jobFilter = filter; state.pane = .jobs
+                    case .audit: state.overlay = nil; state.pane = .audit; return [.readAudit]
                     case .track(let ids): state.overlay = nil; return [.track(ids)]
                     case .untrack(let ids): state.overlay = nil; return [.untrack(ids)]
                     case .action(let action):
                         guard !state.readOnly else {
                             state.overlay = .commandLine(text: text, error: "read-only: \(action) is not available")
-                            return []
+                            return [.audit(refusal(state, action, before: action.currentValue(in: state.snapshot)))]
                         }
                         state.overlay = .confirm(action, confirmFocused: false)
                     }

@@ -1,8 +1,8 @@
 import TUIKit
 
-/// The console's panes, in tab order; `1`…`5` jump to them.
+/// The console's panes, in tab order; `1`…`6` jump to them.
 public enum Pane: Int, Sendable, Hashable, CaseIterable {
-    case jobs = 1, tasks, workers, classes, settings
+    case jobs = 1, tasks, workers, classes, settings, audit
 
     /// The tab title.
     public var title: String {
@@ -12,6 +12,7 @@ public enum Pane: Int, Sendable, Hashable, CaseIterable {
         case .workers: "Workers"
         case .classes: "Classes"
         case .settings: "Settings"
+        case .audit: "Audit"
         }
     }
 }
@@ -19,7 +20,7 @@ public enum Pane: Int, Sendable, Hashable, CaseIterable {
 /// What a key does.
 public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
-    case nextPane, previousPane, showJobs, showTasks, showWorkers, showClasses, showSettings
+    case nextPane, previousPane, showJobs, showTasks, showWorkers, showClasses, showSettings, showAudit
     case drillIn, back, search, nextMatch, previousMatch, commandLine, help, mark, pause, quit
     case sortNext, sortReverse, refreshFaster, refreshSlower
     case killJob, offlineWorker, reinstateWorker
@@ -60,7 +61,8 @@ public enum KeyTable {
         binding([.character("3")], "workers pane", .showWorkers),
         binding([.character("4")], "classes pane", .showClasses),
         binding([.character("5")], "settings pane", .showSettings),
-        binding([.enter], "open (job → tasks, task → output)", .drillIn, hinted: true),
+        binding([.character("6")], "audit log pane (actions from this console and the CLI)", .showAudit),
+        binding([.enter], "open (job → tasks, task → output, audit entry → all its fields)", .drillIn, hinted: true),
         binding([.escape], "back / close", .back),
         binding([.character("/")], "filter or search (jobs: text, class:X status:running requestor:Y; tasks, workers: text)", .search, hinted: true),
         binding([.character("n")], "next match (wraps around)", .nextMatch),

@@ -1,3 +1,4 @@
+import AuditLog
 import ScootAPI
 import SchedulerCore
 import TUIKit
@@ -6,6 +7,9 @@ import TUIKit
 struct StateBadge {
     let text: String
     let role: StyleRole
+
+    /// The word without its glyph (`running`), for text such as the audit log.
+    var word: String { String(text.drop { $0 != " " }.dropFirst()) }
 
     static func job(_ job: ScootAPI.JobSummary) -> StateBadge {
         if job.killed { return StateBadge(text: "⊘ killed", role: .stateKilled) }
@@ -22,6 +26,14 @@ struct StateBadge {
         case (_, .aborted?): StateBadge(text: "⊘ aborted", role: .stateKilled)
         case (_, .timedout?): StateBadge(text: "✗ timed out", role: .stateFailed)
         default: StateBadge(text: "✗ failed", role: .stateFailed)
+        }
+    }
+
+    static func audit(_ outcome: AuditEntry.Outcome) -> StateBadge {
+        switch outcome {
+        case .ok: StateBadge(text: "✓ ok", role: .stateDone)
+        case .error: StateBadge(text: "✗ error", role: .stateFailed)
+        case .refused: StateBadge(text: "⊘ refused", role: .stateKilled)
         }
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import SchedulerCore
 import ScootAPI
+import ScootCLI
 import ScootServer
 import TUIKit
 import TUINcurses
@@ -74,7 +75,11 @@ struct ConsoleCommand: AsyncParsableCommand {
         var metricsAddress: HostAndPort?
         var demo: (ServeRuntime, Task<Void, Never>, URL)?
         if let connect {
-            endpoint = connect == "default" ? Self.cloudScootAddress() : try HostAndPort(parsing: connect)
+            do {
+                endpoint = connect == "default" ? try CloudScootAddress.resolve() : try HostAndPort(parsing: connect)
+            } catch {
+                throw ValidationError("--connect: \(error)")
+            }
             metricsAddress = HostAndPort(host: endpoint.host, port: 9091)
         } else {
             let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-console-demo-\(getpid())")
@@ -114,16 +119,5 @@ struct ConsoleCommand: AsyncParsableCommand {
             await server.shutdown()
             try? FileManager.default.removeItem(at: data)
         }
-    }
-
-    /// The first line of `~/.cloudscootaddr$SCOOT_ID`, else 127.0.0.1:9090, as scootcl.
-    static func cloudScootAddress() -> HostAndPort {
-        let environment = ProcessInfo.processInfo.environment
-        let path = (environment["HOME"] ?? NSHomeDirectory()) + "/.cloudscootaddr" + (environment["SCOOT_ID"] ?? "")
-        if let text = try? String(contentsOfFile: path, encoding: .utf8),
-           let line = text.split(separator: "\n").first, let address = try? HostAndPort(parsing: String(line)) {
-            return address
-        }
-        return HostAndPort(host: "127.0.0.1", port: 9090)
     }
 }

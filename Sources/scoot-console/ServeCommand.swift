@@ -21,10 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Thrift address (host:port). Binds loopback unless told otherwise.")
-    var addr = "127.0.0.1:9090"
+    var addr = ServeAccess.defaultThriftAddress
 
     @Option(name: .customLong("http-addr"), help: "Metrics HTTP address (host:port).")
-    var httpAddr = "127.0.0.1:9091"
+    var httpAddr = ServeAccess.defaultHTTPAddress
 
     @Option(help: "Local process workers (default: the number of cores).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "maxTasks throttle: enforce (refuse jobs over it) or advisory (Scoot's behaviour).")
     var throttle = "enforce"
 
+    @Option(help: "Requestors allowed to offline and reinstate workers, comma-separated (e.g. alice,bob); default: everyone.")
+    var admins: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -60,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard SchedulerConfiguration.ThrottleMode(rawValue: throttle) != nil else {
             throw ValidationError("--throttle must be enforce or advisory, got '\(throttle)'")
         }
+        if let admins {
+            do { _ = try ServeAccess.parseAdmins(admins) } catch { throw ValidationError(error.description) }
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
@@ -75,13 +81,12 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "scoot-console.serve")
         let thrift = try HostAndPort(parsing: addr)
         let http = try HostAndPort(parsing: httpAddr)
-        for endpoint in [thrift, http] where !Self.isLoopback(endpoint.host) {
-            logger.warning("binding a non-loopback address: anyone who can reach it can run commands here", metadata: ["address": "\(endpoint)"])
-        }
+        for warning in ServeAccess.publicAddressWarnings([thrift, http]) { logger.warning("\(warning)") }
         var scheduler = SchedulerConfiguration()
         scheduler.maxRetriesPerTask = maxRetries
         scheduler.defaultTaskTimeout = Self.parseDuration(defaultTimeout)!
         scheduler.throttleMode = SchedulerConfiguration.ThrottleMode(rawValue: throttle)!
+        if let admins { scheduler.admins = try ServeAccess.parseAdmins(admins) }
         let data = URL(fileURLWithPath: dataDir ?? Self.defaultDataDirectory())
         let runtime: ServeRuntime
         do {
@@ -121,9 +126,5 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard let value = Double(number), value > 0, value.isFinite else { return nil }
         return .milliseconds(Int64(value * scale * 1000))
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

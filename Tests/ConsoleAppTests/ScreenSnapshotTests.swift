@@ -1,3 +1,4 @@
+import AuditLog
 import Foundation
 import ScootAPI
 import TUIKit
@@ -46,8 +47,32 @@ struct ScreenSnapshotTests {
             sample.load?.classes[1].running = Int32(6 - poll % 7)
             state.loadHistory.record(sample)
         }
+        state.audit = sampleAudit()
         state.pane = pane
         return state
+    }
+
+    /// The Audit pane's entries, newest first: an action that worked, one the server refused,
+    /// one refused in read-only mode and one from the CLI, with two torn lines skipped.
+    static func sampleAudit() -> AuditListing {
+        let time = Date(timeIntervalSince1970: 1_796_000_000)
+        var listing = AuditListing()
+        listing.loaded = true
+        listing.path = "/home/ops/.local/state/scoot-console/audit.jsonl"
+        listing.unreadableLines = 2
+        listing.entries = [
+            AuditEntry(time: time + 300, operatorName: "alice", endpoint: "127.0.0.1:9090", source: "console", action: "set-class-load-percents",
+                       arguments: ["percents": "diff=60,land=40"], before: "diff=40,land=60", after: "diff=60,land=40", outcome: .ok),
+            AuditEntry(time: time + 200, operatorName: "alice", endpoint: "127.0.0.1:9090", source: "console", action: "offline-worker",
+                       arguments: ["worker": "ghost"], after: "offline", outcome: .error,
+                       error: "Internal error processing OfflineWorker: node ghost was not present in nodes. It can't be offlined"),
+            AuditEntry(time: time + 100, operatorName: "bob", endpoint: "127.0.0.1:9090", source: "console", action: "kill-job",
+                       arguments: ["job": "4b0f8f1e-job-a"], before: "4b0f8f1e-job-a: running, 0 done, 4 running, 10 waiting, 0 failed",
+                       outcome: .refused, error: "read-only mode: the console was started with --read-only"),
+            AuditEntry(time: time, operatorName: "carol", endpoint: "127.0.0.1:9090", source: "cli", action: "set-rebalance-threshold",
+                       arguments: ["threshold": "30"], before: "0", after: "30", outcome: .ok),
+        ]
+        return listing
     }
 
     func check(_ name: String, _ state: ConsoleState, width: Int, height: Int) throws {

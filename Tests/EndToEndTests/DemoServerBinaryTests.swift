@@ -42,7 +42,7 @@ struct DemoServerBinaryTests {
 
     @Test func badAddressIsAUsageError() async {
         let result = await run(["demo-server", "--addr", "nonsense"])
-        #expect(result.status == 64)
+        #expect(result.status == 2, "usage errors exit 2 (docs/cli.md), not ArgumentParser's 64")
         #expect(result.output.contains("expected host:port"), "\(result.output)")
     }
 

@@ -1,0 +1,178 @@
+@testable import AuditLog
+import Foundation
+import ScootAPI
+import TUIKit
+import Testing
+import Thrift
+@testable import ConsoleApp
+
+/// The only `.audit` entry among `effects`.
+private func auditEntry(in effects: [ConsoleEffect]) -> AuditEntry? {
+    let entries = effects.compactMap { effect -> AuditEntry? in
+        if case .audit(let entry) = effect { return entry }
+        return nil
+    }
+    return entries.count == 1 ? entries[0] : nil
+}
+
+private func type(_ state: inout ConsoleState, _ text: String) {
+    for character in text { press(&state, .character(character)) }
+}
+
+@Suite("Audit log: every action from the console is recorded")
+struct AuditUpdateTests {
+    @Test func aConfirmedSettingRecordsTheOldValueAndTheNewOneWhenItEnds() throws {
+        var state = ConsoleState(endpoint: "127.0.0.1:9090", operatorName: "alice")
+        _ = ConsoleUpdate.update(&state, .tick(now: .zero))
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: state.pollRequestID, result: .success(sampleSnapshot())))
+        press(&state, .character(":"))
+        type(&state, "percents diff=60,land=40")
+        press(&state, .enter, .tab)
+        #expect(press(&state, .enter) == [.perform(.setClassLoadPercents(["diff": 60, "land": 40]))], "confirming sends the action, nothing is written yet")
+        // The snapshot changing before the answer does not change `before`: it is the value confirmed.
+        state.snapshot?.settings.classLoadPercents = ["land": 1]
+        let effects = ConsoleUpdate.update(&state, .actionFinished(.setClassLoadPercents(["diff": 60, "land": 40]), result: .success("done")))
+        let entry = try #require(auditEntry(in: effects))
+        #expect(entry.action == "set-class-load-percents")
+        #expect(entry.source == "console" && entry.operatorName == "alice" && entry.endpoint == "127.0.0.1:9090")
+        #expect(entry.arguments == ["percents": "diff=60,land=40"])
+        #expect(entry.before == "diff=40,land=60")
+        #expect(entry.after == "diff=60,land=40")
+        #expect(entry.outcome == .ok && entry.error == nil)
+        #expect(state.actionsInFlight.isEmpty)
+    }
+
+    @Test func aFailedKillRecordsTheJobsStateAndTheServersErrorVerbatim() throws {
+        var state = connectedState()
+        press(&state, .character("x"), .tab, .enter)
+        let error = "Internal error processing KillJob: cannot kill Job Id j2, not found."
+        let effects = ConsoleUpdate.update(&state, .actionFinished(.killJobs(["j2"]), result: .failure(PollFailure(error))))
+        let entry = try #require(auditEntry(in: effects))
+        #expect(entry.action == "kill-job" && entry.arguments == ["job": "j2"])
+        #expect(entry.before == "j2: waiting, 0 done, 0 running, 2 waiting, 0 failed")
+        #expect(entry.after == nil)
+        #expect(entry.outcome == .error && entry.error == error)
+        #expect(state.flash?.text == "kill job j2 failed: \(error)", "the action's own result is still shown")
+    }
+
+    @Test func aKillThatWorkedRecordsTheServersAnswer() throws {
+        var state = connectedState()
+        press(&state, .character("x"), .tab, .enter)
+        let effects = ConsoleUpdate.update(&state, .actionFinished(.killJobs(["j2"]), result: .success("killed j2: COMPLETED")))
+        let entry = try #require(auditEntry(in: effects))
+        #expect(entry.after == "killed j2: COMPLETED" && entry.outcome == .ok)
+    }
+
+    @Test func everyActionHasItsCLIName() {
+        let names = [
+            ConsoleAction.killJobs(["j"]), .offlineWorker("w"), .reinstateWorker("w"), .setMaxTasks(1), .setClassLoadPercents(["a": 1]),
+            .setRequestorToClassMap(["a": "b"]), .setRebalanceThreshold(1), .setRebalanceMinimumDuration(1),
+        ].map(\.auditName)
+        #expect(names == [
+            "kill-job", "offline-worker", "reinstate-worker", "set-scheduler-status", "set-class-load-percents", "set-requestor-map",
+            "set-rebalance-threshold", "set-rebalance-minimum-duration",
+        ])
+    }
+
+    @Test func offliningAWorkerRecordsItsStateBefore() throws {
+        var state = connectedState()
+        press(&state, .character("3"), .character("o"), .tab, .enter)
+        let entry = try #require(auditEntry(in: ConsoleUpdate.update(&state, .actionFinished(.offlineWorker("local-0"), result: .success("")))))
+        #expect(entry.action == "offline-worker" && entry.arguments == ["worker": "local-0"])
+        #expect(entry.before == "busy" && entry.after == "offline")
+    }
+
+    @Test func aCommandRefusedInReadOnlyModeIsRecordedAsRefused() throws {
+        var state = connectedState(readOnly: true)
+        press(&state, .character(":"))
+        type(&state, "threshold 30")
+        let entry = try #require(auditEntry(in: press(&state, .enter)))
+        #expect(state.overlay == .commandLine(text: "threshold 30", error: "read-only: set the rebalance threshold to 30 is not available"))
+        #expect(entry.action == "set-rebalance-threshold" && entry.arguments == ["threshold": "30"])
+        #expect(entry.before == "0" && entry.after == "30")
+        #expect(entry.outcome == .refused)
+        #expect(entry.error == "read-only mode: the console was started with --read-only")
+    }
+
+    @Test func aWriteThatFailedIsShownNextToTheResultAndTheLogIsReadAgain() {
+        var state = connectedState()
+        _ = ConsoleUpdate.update(&state, .actionFinished(.setMaxTasks(5), result: .success("done: set max tasks to 5")))
+        let effects = ConsoleUpdate.update(&state, .auditWritten(error: "cannot open the audit log /x/audit.jsonl: Permission denied"))
+        #expect(effects == [.readAudit])
+        #expect(state.flash?.text == "done: set max tasks to 5 · audit log not written: cannot open the audit log /x/audit.jsonl: Permission denied")
+        #expect(state.flash?.isError == true)
+        #expect(ConsoleUpdate.update(&state, .auditWritten(error: nil)) == [.readAudit], "read again after every action")
+    }
+
+    @Test func theAuditPaneReadsTheLogWhenOpenedAndListsNewestFirst() {
+        var state = connectedState()
+        #expect(press(&state, .character("6")) == [.readAudit])
+        #expect(state.pane == .audit)
+        press(&state, .character("1"), .character(":"))
+        type(&state, "audit")
+        #expect(press(&state, .enter) == [.readAudit])
+        #expect(state.pane == .audit && state.overlay == nil)
+        let older = AuditEntry(endpoint: "e", source: "cli", action: "kill-job", outcome: .ok)
+        let newer = AuditEntry(endpoint: "e", source: "console", action: "offline-worker", outcome: .ok)
+        _ = ConsoleUpdate.update(&state, .auditLoaded(path: "/tmp/a.jsonl", result: .success(.init(entries: [older, newer], unreadableLines: 2))))
+        #expect(state.audit.entries == [newer, older])
+        #expect(state.rowCount(in: .audit) == 2)
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines().contains { $0.contains("2 entries, newest first, from /tmp/a.jsonl · 2 unreadable lines skipped") })
+    }
+
+    @Test func enterOnAnAuditRowShowsEveryField() {
+        var state = connectedState()
+        press(&state, .character("6"))
+        let entry = AuditEntry(
+            operatorName: "alice", endpoint: "e", source: "console", action: "set-rebalance-minimum-duration", arguments: ["minutes": "4"],
+            before: "2", after: "4", outcome: .error, error: "connection refused")
+        _ = ConsoleUpdate.update(&state, .auditLoaded(path: "/tmp/a.jsonl", result: .success(.init(entries: [entry], unreadableLines: 0))))
+        press(&state, .enter)
+        guard case .output(let title, let lines) = state.overlay else { Issue.record("no overlay"); return }
+        #expect(title == "audit entry")
+        #expect(lines.contains("action    set-rebalance-minimum-duration") && lines.contains("argument  minutes = 4"))
+        #expect(lines.contains("outcome   ✗ error") && lines.contains("error     connection refused"))
+    }
+}
+
+/// A `TestBackend` that waits out the timeout once its script is exhausted, as a quiet terminal
+/// does, so the runtime keeps running while actions are in flight.
+private final class QuietTerminal: Backend {
+    let screen: TestBackend
+    init(events: [TerminalEvent]) { screen = TestBackend(width: 120, height: 40, events: events) }
+    var size: (width: Int, height: Int) { screen.size }
+    func draw(_ changes: [CellChange]) { screen.draw(changes) }
+    func flush() { screen.flush() }
+    func clear() { screen.clear() }
+    func nextEvent(timeoutMs: Int) -> TerminalEvent? {
+        if let event = screen.nextEvent(timeoutMs: timeoutMs) { return event }
+        usleep(UInt32(timeoutMs) * 1000)
+        return nil
+    }
+}
+
+@Suite("Audit log: the runtime writes it")
+struct AuditRuntimeTests {
+    @Test func aConfirmedActionAppendsOneLineToTheAuditLog() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = AuditLog(path: directory.appendingPathComponent("audit.jsonl").path)
+        let keys: [TerminalEvent] = [":", "t", "h", "r", "e", "s", "h", "o", "l", "d", " ", "3", "0"].map { .key(.character(Character($0))) }
+            + [.key(.enter), .key(.tab), .key(.enter)]
+        let backend = QuietTerminal(events: keys)
+        let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
+        let runtime = ConsoleRuntime(
+            backend: backend, dataSource: source, state: ConsoleState(endpoint: "test", operatorName: "alice"), auditLog: log)
+        let deadline = ContinuousClock.now + .seconds(20)
+        runtime.run(tickMs: 20) { $0.audit.entries.count == 1 || ContinuousClock.now > deadline }
+        let contents = try log.read()
+        #expect(contents.unreadableLines == 0)
+        let entry = try #require(contents.entries.first)
+        #expect(contents.entries.count == 1)
+        #expect(entry.action == "set-rebalance-threshold" && entry.operatorName == "alice" && entry.endpoint == "test")
+        #expect(entry.outcome == .ok && entry.after == "30")
+        #expect(runtime.state.audit.entries == [entry], "the log is read back after the action")
+    }
+}

@@ -1,0 +1,46 @@
+import Dispatch
+import Foundation
+
+/// The slow parts of the reliability suite run only under `make reliability`, which sets
+/// `SCOOT_RELIABILITY=1`; `make test` runs the scaled-down parts and reports the rest as skipped.
+enum Reliability {
+    static let full = ProcessInfo.processInfo.environment["SCOOT_RELIABILITY"] == "1"
+    static let fullOnly = "slow: runs under make reliability (SCOOT_RELIABILITY=1)"
+
+    /// Prints a measured figure, for docs/reliability.md.
+    static func figure(_ text: String) {
+        print("reliability: \(text)")
+    }
+
+    /// Runs blocking work on a Dispatch thread, never on the cooperative pool the servers need.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+
+    /// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
+    static func eventually(within seconds: Double, _ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so every generated corpus is reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

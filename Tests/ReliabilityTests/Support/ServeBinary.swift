@@ -1,0 +1,76 @@
+import Foundation
+
+/// A `scoot-console serve` process on free loopback ports, with its file descriptors and memory
+/// read from /proc.
+final class ServeBinary: @unchecked Sendable {
+    /// `scoot-console`, built next to the test bundle by `swift build --build-tests`.
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("scoot-console")
+
+    struct StartError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let process = Process()
+    /// The CloudScoot (Thrift) port.
+    let port: Int
+
+    /// Starts `serve` on `dataDirectory` and waits for its banner.
+    init(dataDirectory: URL, workers: Int, simulatedWorkers: Int = 0) async throws {
+        process.executableURL = Self.binary
+        process.arguments = [
+            "serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--workers", String(workers),
+            "--simulated-workers", String(simulatedWorkers), "--data-dir", dataDirectory.path, "--log-level", "error",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let handle = pipe.fileHandleForReading
+        let banner: String = await Reliability.offPool {
+            var collected = Data()
+            while !collected.contains(UInt8(ascii: "\n")) {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                collected.append(chunk)
+            }
+            return String(decoding: collected, as: UTF8.self)
+        }
+        guard let range = banner.range(of: "CloudScoot on 127.0.0.1:"), let port = Int(banner[range.upperBound...].prefix { $0.isNumber }) else {
+            process.terminate()
+            throw StartError(description: "serve did not print its address; it printed: \(banner)")
+        }
+        self.port = port
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Open file descriptors.
+    var openFileDescriptors: Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+    }
+
+    /// Resident set size in KiB (VmRSS).
+    var residentKiB: Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return -1 }
+        return Int(line.split(whereSeparator: \.isWhitespace)[1]) ?? -1
+    }
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) async -> Int32 {
+        kill(process.processIdentifier, signal)
+        let process = self.process
+        return await Reliability.offPool {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-reliability-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+}
