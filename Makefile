@@ -3,7 +3,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 RELEASE_FLAGS = -c release
 
-.PHONY: all build run test test-deps generate docs bench bench-idle fuzz clean
+.PHONY: all build run test test-deps generate docs bench bench-idle fuzz reliability clean
 
 all: build
 
@@ -42,6 +42,16 @@ bench-idle:
 ## libFuzzer run of the message scanner and decoder; FUZZ_SECONDS=600 for a long run.
 fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## Reliability suite (docs/reliability.md): hostile input against the server, 64 × 1,000-call load
+## with fd and memory checks, kill -9 mid-run, network faults for the console and the CLI, bad
+## console input; then the fuzzer for FUZZ_SECONDS (600 unless given, e.g. FUZZ_SECONDS=60).
+## `make test` runs the scaled-down parts; SCOOT_RELIABILITY=1 turns on the slow ones.
+RELIABILITY_FUZZ_SECONDS = $(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
+reliability: test-deps
+	$(SWIFT) build --build-tests
+	SCOOT_RELIABILITY=1 $(SWIFT) test --skip-build --filter ReliabilityTests
+	$(MAKE) fuzz FUZZ_SECONDS=$(RELIABILITY_FUZZ_SECONDS)
 
 clean:
 	rm -rf .build .build-*

@@ -52,7 +52,7 @@ struct ConsoleNetworkFaultTests {
         #expect(await console.waitFor(40, Self.showsJobs(ids)), "reconnected by itself, every tracked job back")
         #expect(await source.trackedJobs == ids, "no tracked job lost")
         #expect(await Reliability.eventually(within: 5) { !console.showsDisconnectedBanner }, "the banner goes once connected")
-        Reliability.figure("console: server stop + restart on the same port survived; \(ids.count) tracked jobs kept")
+        Reliability.figure("console: server stopped and restarted on the same port, \(ids.count) tracked jobs")
         await console.stop()
         await second.shutdown()
     }
@@ -62,7 +62,7 @@ struct ConsoleNetworkFaultTests {
         let server = try await ThriftServer.start(configuration: .init(port: 0), processor: CloudScootProcessor(handler: handler))
         let proxy = try FaultProxy(targetPort: server.port)
         let (console, source, probe) = await Self.console(port: proxy.port, callTimeout: .milliseconds(1500), track: ids)
-        var faultsSurvived = 0
+        var faultsInjected = 0
         #expect(await console.waitFor(20, Self.showsJobs(ids)))
 
         // Accepts, never answers: the call timeout fires and the banner shows.
@@ -75,7 +75,7 @@ struct ConsoleNetworkFaultTests {
         #expect(Set(console.state.snapshot?.jobs.map(\.id) ?? []) == Set(ids), "stale data stays on screen")
         proxy.set(.passThrough)
         #expect(await console.waitFor(40, Self.showsJobs(ids)), "recovers once the server answers again")
-        faultsSurvived += 1
+        faultsInjected += 1
 
         // Slow answers, well within the timeout: data keeps arriving, polls never overlap.
         proxy.set(.delay(milliseconds: 150))
@@ -83,17 +83,17 @@ struct ConsoleNetworkFaultTests {
         #expect(await console.waitFor(40) { $0.pollRequestID >= pollsBefore + 3 && $0.connection == .connected && !$0.pollInFlight })
         #expect(console.state.connection == .connected, "slow answers within the timeout are not failures")
         proxy.set(.passThrough)
-        faultsSurvived += 1
+        faultsInjected += 1
 
         // Every connection cut at once: the next poll reconnects.
         let failuresBefore = console.state.pollRequestID
         proxy.cutAll()
         #expect(await console.waitFor(40) { $0.pollRequestID > failuresBefore + 1 && Self.showsJobs(ids)($0) })
-        faultsSurvived += 1
+        faultsInjected += 1
 
         #expect(probe.maximumInFlight == 1, "polls overlapped: \(probe.maximumInFlight) calls in flight at once")
         #expect(await source.trackedJobs == ids, "no tracked job lost")
-        Reliability.figure("console: \(faultsSurvived) proxy faults survived (black hole, slow answers, cut), \(probe.calls) calls, at most \(probe.maximumInFlight) in flight")
+        Reliability.figure("console: \(faultsInjected) proxy faults injected (black hole, slow answers, cut), \(probe.calls) calls, at most \(probe.maximumInFlight) in flight")
         await console.stop()
         proxy.stop()
         await server.shutdown()

@@ -14,14 +14,15 @@ struct HostileTarget {
     let jobID: String
     let expectedStatus: ScootAPI.JobStatus
 
-    /// `idleTimeout` is short so that stalled clients are dropped within the test.
-    static func start(idleTimeout: TimeAmount = .seconds(1)) async throws -> HostileTarget {
+    /// `idleTimeout` is short so that stalled clients are dropped within the test (and long
+    /// enough that a client thread starved by a busy machine is not dropped between its calls).
+    static func start(idleTimeout: TimeAmount = .seconds(2)) async throws -> HostileTarget {
         let clock = ManualClock()
         let scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 2)))
         let processor = ScootConsoleProcessor(handler: SchedulerService(scheduler: scheduler, metrics: ServerMetrics()))
         let server = try await ThriftServer.start(configuration: .init(port: 0, idleTimeout: idleTimeout), processor: processor)
         let id = try await scheduler.runJob(SchedulerCore.JobDefinition(tasks: [.init(taskID: "t", argv: ["sleep", "5"])], requestor: "land-good"))
-        let expected = try await CloudScootClient(caller: ThriftClient(configuration: .init(port: server.port))).getStatus(jobId: id)
+        let expected = try await CloudScootClient(caller: ThriftLoopbackCaller(processor: processor)).getStatus(jobId: id)
         return HostileTarget(server: server, jobID: id, expectedStatus: expected)
     }
 
@@ -131,7 +132,7 @@ struct MalformedInputTests {
         let (calls, failures) = await good
         #expect(failures.isEmpty, "the well-behaved client got wrong answers: \(failures.prefix(5))")
         #expect(calls > 0, "the well-behaved client made no call while the hostile input ran")
-        Reliability.figure("well-behaved client: \(calls) correct calls alongside, \(failures.count) errors")
+        Reliability.figure("well-behaved client: \(calls) calls alongside, \(failures.count) errors")
         await target.server.shutdown()
     }
 
@@ -161,7 +162,7 @@ struct MalformedInputTests {
                     #expect(header.sequenceID == 7, "\(hostile.name): the exception answers the call")
                 }
             }
-            Reliability.figure("hand-written hostile cases: \(cases.count) inputs tried, each answered exactly as expected")
+            Reliability.figure("hand-written hostile cases: \(cases.count) inputs tried")
         }
     }
 
@@ -289,7 +290,7 @@ struct MalformedInputTests {
                 #expect(delivery.answers.isEmpty && delivery.undecodable == nil, "\(name): nothing is owed, got \(delivery.answers)")
             }
             #expect(await Reliability.eventually(within: 10) { target.server.connectionCount <= 1 }, "only the well-behaved client stays connected")
-            Reliability.figure("stalled/half-open clients: \(results.count) connections, all dropped by the idle timeout or at end of stream")
+            Reliability.figure("stalled/half-open clients: \(results.count) connections tried")
         }
     }
 }
