@@ -32,9 +32,9 @@ public struct WorkerCounts: Sendable, Hashable {
             offline: count(.offline))
     }
 
-    /// `2 avail 1 free 1 run 0 susp 0 off`, as the header shows them.
+    /// `avail 2 (free 1, busy 1) susp 0 off 0`, as the header shows them: each label before its number.
     public var summary: String {
-        "\(available) avail \(free) free \(running) run \(suspended) susp" + (offline.map { " \($0) off" } ?? "")
+        "avail \(available) (free \(free), busy \(running)) susp \(suspended)" + (offline.map { " off \($0)" } ?? "")
     }
 }
 

@@ -180,7 +180,7 @@ struct TrackingTests {
         var buffer = Buffer(area: Rect(width: 120, height: 40))
         ConsoleView.render(state, into: &buffer)
         let lines = buffer.lines()
-        #expect(lines[1].contains("workers 5 avail 2 free 3 run 1 susp  rebalance"))
+        #expect(lines[1].contains("workers avail 5 (free 2, busy 3) susp 1  rebalance"))
         #expect(lines.contains { $0.contains("Available 5 (free 2, running 3)") })
         #expect(lines.contains { $0.contains("counts only, from /admin/metrics.json") })
     }
