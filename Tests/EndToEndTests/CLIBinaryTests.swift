@@ -65,17 +65,7 @@ struct CLIBinaryTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        let banner: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var collected = Data()
-                while !String(decoding: collected, as: UTF8.self).contains("\n") {
-                    let chunk = pipe.fileHandleForReading.availableData
-                    if chunk.isEmpty { break }
-                    collected.append(chunk)
-                }
-                continuation.resume(returning: String(decoding: collected, as: UTF8.self))
-            }
-        }
+        let banner = await pipe.read(until: "\n")
         guard let range = banner.range(of: "CloudScoot on 127.0.0.1:"), let port = Int(banner[range.upperBound...].prefix { $0.isNumber }) else {
             process.terminate()
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "serve printed no address: \(banner)"])

@@ -53,17 +53,7 @@ struct DemoServerBinaryTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        let banner: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var collected = Data()
-                while !String(decoding: collected, as: UTF8.self).contains("Ctrl-C") {
-                    let chunk = pipe.fileHandleForReading.availableData
-                    if chunk.isEmpty { break }
-                    collected.append(chunk)
-                }
-                continuation.resume(returning: String(decoding: collected, as: UTF8.self))
-            }
-        }
+        let banner = await pipe.read(until: "Ctrl-C")
         let address = try #require(banner.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }, "banner: \(banner)")
         let endpoint = try HostAndPort(parsing: String(address))
         #expect(banner.contains("no task runs"), "the demo must say it runs nothing")
