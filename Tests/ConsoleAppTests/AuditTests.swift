@@ -155,24 +155,26 @@ private final class QuietTerminal: Backend {
 
 @Suite("Audit log: the runtime writes it")
 struct AuditRuntimeTests {
-    @Test func aConfirmedActionAppendsOneLineToTheAuditLog() throws {
+    @Test func aConfirmedActionAppendsOneLineToTheAuditLog() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = AuditLog(path: directory.appendingPathComponent("audit.jsonl").path)
         let keys: [TerminalEvent] = [":", "t", "h", "r", "e", "s", "h", "o", "l", "d", " ", "3", "0"].map { .key(.character(Character($0))) }
             + [.key(.enter), .key(.tab), .key(.enter)]
-        let backend = QuietTerminal(events: keys)
-        let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
-        let runtime = ConsoleRuntime(
-            backend: backend, dataSource: source, state: ConsoleState(endpoint: "test", operatorName: "alice"), auditLog: log)
-        let deadline = ContinuousClock.now + .seconds(20)
-        runtime.run(tickMs: 20) { $0.audit.entries.count == 1 || ContinuousClock.now > deadline }
+        let state = await offCooperativePool {
+            let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
+            let runtime = ConsoleRuntime(
+                backend: QuietTerminal(events: keys), dataSource: source, state: ConsoleState(endpoint: "test", operatorName: "alice"), auditLog: log)
+            let deadline = ContinuousClock.now + .seconds(20)
+            runtime.run(tickMs: 20) { $0.audit.entries.count == 1 || ContinuousClock.now > deadline }
+            return runtime.state
+        }
         let contents = try log.read()
         #expect(contents.unreadableLines == 0)
         let entry = try #require(contents.entries.first)
         #expect(contents.entries.count == 1)
         #expect(entry.action == "set-rebalance-threshold" && entry.operatorName == "alice" && entry.endpoint == "test")
         #expect(entry.outcome == .ok && entry.after == "30")
-        #expect(runtime.state.audit.entries == [entry], "the log is read back after the action")
+        #expect(state.audit.entries == [entry], "the log is read back after the action")
     }
 }

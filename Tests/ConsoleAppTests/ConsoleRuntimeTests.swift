@@ -1,3 +1,4 @@
+import Dispatch
 import ScootAPI
 import TUIKit
 import Testing
@@ -6,22 +7,37 @@ import Thrift
 
 @Suite("Console runtime")
 struct ConsoleRuntimeTests {
-    @Test func aTerminalThatHasGoneAwayStopsTheLoopInsteadOfSpinning() {
-        // TestBackend answers every wait at once with no event, as a hung-up terminal does.
-        let backend = TestBackend(width: 120, height: 40)
-        let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
-        let runtime = ConsoleRuntime(backend: backend, dataSource: source, state: ConsoleState(endpoint: "test"), characters: .unicode)
-        runtime.run(tickMs: 200)
-        #expect(runtime.terminalWentAway)
-        #expect(backend.lines.first?.hasPrefix("scoot-console test") == true, "the first frame was drawn")
+    @Test func aTerminalThatHasGoneAwayStopsTheLoopInsteadOfSpinning() async {
+        let (wentAway, firstLine) = await offCooperativePool {
+            // TestBackend answers every wait at once with no event, as a hung-up terminal does.
+            let backend = TestBackend(width: 120, height: 40)
+            let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
+            let runtime = ConsoleRuntime(backend: backend, dataSource: source, state: ConsoleState(endpoint: "test"), characters: .unicode)
+            runtime.run(tickMs: 200)
+            return (runtime.terminalWentAway, backend.lines.first)
+        }
+        #expect(wentAway)
+        #expect(firstLine?.hasPrefix("scoot-console test") == true, "the first frame was drawn")
     }
 
-    @Test func keysDriveTheRuntimeUntilQuit() {
-        let backend = TestBackend(width: 120, height: 40, events: [.key(.character("?")), .key(.escape), .key(.character("q"))])
-        let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
-        let runtime = ConsoleRuntime(backend: backend, dataSource: source, state: ConsoleState(endpoint: "test"), characters: .unicode)
-        runtime.run(tickMs: 200)
-        #expect(runtime.state.wantsQuit)
-        #expect(!runtime.terminalWentAway)
+    @Test func keysDriveTheRuntimeUntilQuit() async {
+        let (state, wentAway) = await offCooperativePool {
+            let backend = TestBackend(width: 120, height: 40, events: [.key(.character("?")), .key(.escape), .key(.character("q"))])
+            let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
+            let runtime = ConsoleRuntime(backend: backend, dataSource: source, state: ConsoleState(endpoint: "test"), characters: .unicode)
+            runtime.run(tickMs: 200)
+            return (runtime.state, runtime.terminalWentAway)
+        }
+        #expect(state.wantsQuit)
+        #expect(!wentAway)
+    }
+}
+
+/// Runs `work`, which blocks (the console's run loop waits for keys), on a Dispatch thread: on
+/// the cooperative pool it would starve every other test's tasks (2 threads on 2 cores), as
+/// it did when a plain-Scoot test's calls timed out during the full run.
+func offCooperativePool<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
     }
 }
