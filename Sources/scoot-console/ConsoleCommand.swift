@@ -95,13 +95,6 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let themeResult = ThemeLoader.load(nameOrPath: theme, searchDirectories: ThemeLoader.defaultSearchDirectories())
         for diagnostic in themeResult.diagnostics { FileHandle.standardError.write(Data("scoot-console: \(diagnostic)\n".utf8)) }
-        let backend: NcursesBackend
-        do {
-            backend = try NcursesBackend(theme: themeResult.theme)
-        } catch {
-            FileHandle.standardError.write(Data("scoot-console: cannot open the terminal: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
         let caller = ThriftClient(configuration: .init(host: endpoint.host, port: endpoint.port, connectTimeout: .seconds(5), callTimeout: .seconds(10)))
         let state = ConsoleState(
             endpoint: demo == nil ? endpoint.description : "embedded demo (\(endpoint))", label: label,
@@ -109,15 +102,34 @@ struct ConsoleCommand: AsyncParsableCommand {
         if let metricsAddr { metricsAddress = try HostAndPort(parsing: metricsAddr) }
         let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress)
         await dataSource.track(jobs: trackedJobs)
-        let runtime = ConsoleRuntime(
-            backend: backend, dataSource: dataSource, state: state,
-            characters: ascii || !backend.supportsUnicode ? .ascii : .unicode)
-        runtime.run()
-        backend.shutdown()
+        let theme = themeResult.theme, asciiOnly = ascii
+        // One thread owns the terminal. Its loop blocks while it waits for keys, so it must not
+        // sit on the cooperative pool that polls (and the embedded demo) run on: with one CPU
+        // that pool has one thread, and the console would wait forever for its first poll.
+        let terminalFailure: String? = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let backend: NcursesBackend
+                do {
+                    backend = try NcursesBackend(theme: theme)
+                } catch {
+                    continuation.resume(returning: "\(error)")
+                    return
+                }
+                let runtime = ConsoleRuntime(
+                    backend: backend, dataSource: dataSource, state: state, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode)
+                runtime.run()
+                backend.shutdown()
+                continuation.resume(returning: nil)
+            }
+        }
         if let (server, workload, data) = demo {
             workload.cancel()
             await server.shutdown()
             try? FileManager.default.removeItem(at: data)
+        }
+        if let terminalFailure {
+            FileHandle.standardError.write(Data("scoot-console: cannot open the terminal: \(terminalFailure)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

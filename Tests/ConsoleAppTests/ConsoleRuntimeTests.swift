@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import ScootAPI
 import TUIKit
 import Testing
@@ -33,11 +33,12 @@ struct ConsoleRuntimeTests {
     }
 }
 
-/// Runs `work`, which blocks (the console's run loop waits for keys), on a Dispatch thread: on
-/// the cooperative pool it would starve every other test's tasks (2 threads on 2 cores), as
-/// it did when a plain-Scoot test's calls timed out during the full run.
+/// Runs `work`, which blocks (the console's run loop waits for keys), on a thread of its own:
+/// on the cooperative pool (or a Dispatch queue, which shares its threads on Linux) it would
+/// starve every other test's tasks, as it did when a plain-Scoot test's calls timed out
+/// during the full run.
 func offCooperativePool<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
     await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: work()) }
+        Thread.detachNewThread { continuation.resume(returning: work()) }
     }
 }

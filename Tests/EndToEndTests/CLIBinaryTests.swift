@@ -37,7 +37,7 @@ struct CLIBinaryTests {
         process.arguments = arguments
         process.environment = environment
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 do {
                     process.standardOutput = try FileHandle(forWritingTo: outURL)
                     process.standardError = try FileHandle(forWritingTo: errURL)
@@ -76,7 +76,7 @@ struct CLIBinaryTests {
     private func stop(_ process: Process) async {
         kill(process.processIdentifier, SIGTERM)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 process.waitUntilExit()
                 continuation.resume()
             }

@@ -11,7 +11,7 @@ struct DemoServerBinaryTests {
 
     private func run(_ arguments: [String]) async -> (status: Int32, output: String) {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let process = Process()
                 process.executableURL = Self.binary
                 process.arguments = arguments
@@ -65,7 +65,7 @@ struct DemoServerBinaryTests {
 
         kill(process.processIdentifier, SIGINT)
         let status: Int32 = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 process.waitUntilExit()
                 continuation.resume(returning: process.terminationStatus)
             }
@@ -78,7 +78,7 @@ struct DemoServerBinaryTests {
 struct PlanBinaryTests {
     private func plan(_ arguments: [String], input: String) async -> (status: Int32, output: String, errors: String) {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let process = Process()
                 process.executableURL = DemoServerBinaryTests.binary
                 process.arguments = ["plan"] + arguments

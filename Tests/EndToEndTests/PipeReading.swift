@@ -6,7 +6,7 @@ extension Pipe {
     /// the writer closes; returns everything read.
     func read(until marker: String) async -> String {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var collected = Data()
                 while !String(decoding: collected, as: UTF8.self).contains(marker) {
                     let chunk = self.fileHandleForReading.availableData

@@ -196,7 +196,7 @@ struct MalformedInputTests {
     private static func deliverAll(_ corpus: [[UInt8]], port: Int) -> CorpusOutcome {
         let total = Mutex(CorpusOutcome())
         let workers = 4
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        Reliability.onThreads(workers) { worker in
             var outcome = CorpusOutcome()
             for index in stride(from: worker, to: corpus.count, by: workers) {
                 check(corpus[index], index: index, port: port, into: &outcome)

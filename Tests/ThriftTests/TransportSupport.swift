@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import Glibc
 import Synchronization
@@ -100,7 +101,7 @@ final class RawSocket: @unchecked Sendable {
 
     private func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
+            Thread.detachNewThread { continuation.resume(returning: work()) }
         }
     }
 

@@ -48,7 +48,7 @@ final class ConsoleHarness: Sendable {
     /// Starts the console on `source` from `state`; `keys` are typed first, one per wait.
     init(source: ThriftDataSource, state: ConsoleState, keys: [Key] = []) {
         latest = Mutex(state)
-        DispatchQueue.global().async { [self] in
+        Thread.detachNewThread { [self] in
             let runtime = ConsoleRuntime(backend: PacedBackend(published: lines, keys: keys), dataSource: source, state: state, characters: .unicode)
             runtime.run(tickMs: 50) { state in
                 latest.withLock { $0 = state }

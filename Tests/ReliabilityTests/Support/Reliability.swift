@@ -12,11 +12,26 @@ enum Reliability {
         print("reliability: \(text)")
     }
 
-    /// Runs blocking work on a Dispatch thread, never on the cooperative pool the servers need.
+    /// Runs blocking work on a thread of its own, never on the cooperative pool the servers
+    /// need. Not on a Dispatch queue either: on Linux those share libdispatch's worker threads
+    /// with the cooperative pool, and long blocking work there starved the servers' tasks for
+    /// seconds in the full run.
     static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
+            Thread.detachNewThread { continuation.resume(returning: work()) }
         }
+    }
+
+    /// Runs `work(0..<count)` on `count` threads of their own and waits for all of them.
+    static func onThreads(_ count: Int, _ work: @escaping @Sendable (Int) -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        for index in 0..<count {
+            Thread.detachNewThread {
+                work(index)
+                done.signal()
+            }
+        }
+        for _ in 0..<count { done.wait() }
     }
 
     /// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.

@@ -13,7 +13,7 @@ struct ConsoleTmuxTests {
     /// Output goes to a file: the tmux server it starts inherits whatever the client had open.
     private func tmux(_ arguments: [String]) async -> String {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).txt").path
                 defer { unlink(output) }
                 var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()

@@ -46,7 +46,7 @@ enum PythonInterop {
         let environment = try pythonEnvironment()
         let command = ["python3", interopScripts.appendingPathComponent(script).path] + arguments
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: runBlocking(command, environment: environment)) }
+            Thread.detachNewThread { continuation.resume(returning: runBlocking(command, environment: environment)) }
         }
     }
 
@@ -95,7 +95,7 @@ final class PythonServerProcess: @unchecked Sendable {
         try process.run()
         let handle = pipe.fileHandleForReading
         let line: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var collected = Data()
                 while !collected.contains(UInt8(ascii: "\n")) {
                     let chunk = handle.availableData

@@ -25,7 +25,7 @@ final class ServeProcess: @unchecked Sendable {
         try process.run()
         let handle = pipe.fileHandleForReading
         let banner: String = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var collected = Data()
                 while !String(decoding: collected, as: UTF8.self).contains("\n") {
                     let chunk = handle.availableData
@@ -52,7 +52,7 @@ final class ServeProcess: @unchecked Sendable {
     func stop(signal: Int32 = SIGTERM) async -> Int32 {
         kill(process.processIdentifier, signal)
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 self.process.waitUntilExit()
                 continuation.resume(returning: self.process.terminationStatus)
             }
