@@ -42,7 +42,17 @@ public enum CommandParser {
     public static func parse(_ line: String) throws(ParseError) -> Command {
         let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
         guard let name = words.first?.lowercased() else { throw ParseError(description: "empty command; try :help") }
-        let rest = Array(words.dropFirst())
+        return try parse(command: name, arguments: Array(words.dropFirst()))
+    }
+
+    /// Parses command `name` with the text typed for its arguments (a settings form's field).
+    /// The text is split on its own, never glued to the name: a combining mark typed first
+    /// would join the space in between and vanish with it.
+    public static func parse(command name: String, argumentText text: String) throws(ParseError) -> Command {
+        try parse(command: name, arguments: text.split(whereSeparator: \.isWhitespace).map(String.init))
+    }
+
+    private static func parse(command name: String, arguments rest: [String]) throws(ParseError) -> Command {
         switch name {
         case "q", "quit": return .quit
         case "help", "h": return .help

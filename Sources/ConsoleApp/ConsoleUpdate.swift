@@ -396,14 +396,16 @@ public enum ConsoleUpdate {
     /// A form's text as the action it asks for, or why it cannot be sent.
     static func validate(_ form: ConsoleState.Form, _ text: String) -> Result<ConsoleAction, CommandParser.ParseError> {
         let command: String = switch form {
-        case .maxTasks: "maxtasks \(text)"
-        case .threshold: "threshold \(text)"
-        case .duration: "duration \(text)"
-        case .percents: "percents \(text)"
-        case .requestorMap: "map \(text)"
+        case .maxTasks: "maxtasks"
+        case .threshold: "threshold"
+        case .duration: "duration"
+        case .percents: "percents"
+        case .requestorMap: "map"
         }
         do {
-            guard case .action(let action) = try CommandParser.parse(command) else { return .failure(.init(description: "not an action")) }
+            guard case .action(let action) = try CommandParser.parse(command: command, argumentText: text) else {
+                return .failure(.init(description: "not an action"))
+            }
             return .success(action)
         } catch {
             return .failure(error)
