@@ -365,6 +365,9 @@ struct ClusterLoad {
   /// Changes whenever the unfiltered ListJobs answer would change (a restart changes it too);
   /// compare for equality only. A poller can skip ListJobs while it stays the same.
   10: optional i64 jobsFingerprint
+  /// Changes whenever the class load percents, the requestor map, the rebalance threshold or
+  /// the minimum duration change; compare for equality only. Lets a poller skip re-reading them.
+  11: optional i64 settingsFingerprint
 }
 
 /// One task of a job as the console lists it, with where and how long its latest attempt ran.

@@ -15,11 +15,13 @@ public actor ThriftDataSource {
     let metricsAddress: HostAndPort?
     /// The last metrics fetch, reused for `metricsEvery`.
     var lastMetrics: MetricsFetch?
-    /// Settings change rarely: they are re-read every `settingsEvery` polls, and after every action.
     /// The last ListJobs answer and the fingerprint GetClusterLoad gave just before it: while
     /// the fingerprint stays the same, ListJobs is not asked again.
     private var cachedJobs: (fingerprint: Int64, jobs: [JobSummary])?
+    /// Settings change rarely: they are re-read when GetClusterLoad's settings fingerprint
+    /// changes (without one, every `settingsEvery` polls), and after every action.
     private var cachedSettings: ClusterSnapshot.Settings?
+    private var cachedSettingsFingerprint: Int64?
     private var pollsSinceSettings = 0
     private let settingsEvery = 5
 
@@ -33,17 +35,6 @@ public actor ThriftDataSource {
     /// One poll: everything the panes show; the worker list only when `workers` (the Workers
     /// pane is shown): otherwise the counts in GetClusterLoad are enough for the header.
     public func fetch(selectedJob: String?, workers wantsWorkers: Bool = true) async throws -> ClusterSnapshot {
-        let settings: ClusterSnapshot.Settings
-        if let cachedSettings, pollsSinceSettings < settingsEvery {
-            settings = cachedSettings
-            pollsSinceSettings += 1
-        } else {
-            settings = ClusterSnapshot.Settings(
-                classLoadPercents: try await client.getClassLoadPercents(), requestorToClassMap: try await client.getRequestorToClassMap(),
-                rebalanceThreshold: try await client.getRebalanceThreshold(), rebalanceMinimumDuration: try await client.getRebalanceMinimumDuration())
-            cachedSettings = settings
-            pollsSinceSettings = 1
-        }
         var limitations: [String] = []
         var jobs: [JobSummary] = []
         var workers: [WorkerInfo] = []
@@ -73,6 +64,7 @@ public actor ThriftDataSource {
                 extensionSupported = false
             }
         }
+        let settings = try await currentSettings(fingerprint: load?.settingsFingerprint)
         if !extensionSupported {
             let panes = try await fallbackPanes(settings: settings)
             (jobs, load, limitations, fallback) = (panes.jobs, panes.load, panes.limitations, panes)
@@ -91,6 +83,26 @@ public actor ThriftDataSource {
         snapshot.workerCounts = workerCounts ?? fallback?.workerCounts
         snapshot.unknownJobIDs = fallback?.unknownJobIDs ?? []
         return snapshot
+    }
+
+    /// The settings: re-read when GetClusterLoad's settings fingerprint changed, or without one
+    /// (a plain Scoot) every `settingsEvery` polls; always after an action.
+    private func currentSettings(fingerprint: Int64?) async throws -> ClusterSnapshot.Settings {
+        if let cachedSettings {
+            if let fingerprint {
+                if fingerprint == cachedSettingsFingerprint { return cachedSettings }
+            } else if pollsSinceSettings < settingsEvery {
+                pollsSinceSettings += 1
+                return cachedSettings
+            }
+        }
+        let settings = ClusterSnapshot.Settings(
+            classLoadPercents: try await client.getClassLoadPercents(), requestorToClassMap: try await client.getRequestorToClassMap(),
+            rebalanceThreshold: try await client.getRebalanceThreshold(), rebalanceMinimumDuration: try await client.getRebalanceMinimumDuration())
+        cachedSettings = settings
+        cachedSettingsFingerprint = fingerprint
+        pollsSinceSettings = 1
+        return settings
     }
 
     /// The tasks of a job with their workers and times; empty, and not asked again, when the

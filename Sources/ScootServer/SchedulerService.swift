@@ -126,7 +126,22 @@ public struct SchedulerService: ScootConsoleHandler {
             computedAtMs: WireConversions.epochMilliseconds(report.decidedAt),
             schedulerStatus: try await getSchedulerStatus(),
             workers: Self.workerStateCounts(await scheduler.workers()),
-            jobsFingerprint: Self.fingerprint(of: await scheduler.jobs()))
+            jobsFingerprint: Self.fingerprint(of: await scheduler.jobs()),
+            settingsFingerprint: Self.settingsFingerprint(
+                percents: await scheduler.getClassLoadPercents(), map: await scheduler.getRequestorToClassMap(),
+                threshold: await scheduler.getRebalanceThreshold(), minimumDuration: await scheduler.getRebalanceMinimumDuration()))
+    }
+
+    /// A hash of the four load-based settings, in a stable order.
+    static func settingsFingerprint(percents: [String: Int], map: [String: String], threshold: Int, minimumDuration: Int) -> Int64 {
+        var hasher = Hasher()
+        hasher.combine(percents.count)
+        for (name, percent) in percents.sorted(by: { $0.key < $1.key }) { hasher.combine(name); hasher.combine(percent) }
+        hasher.combine(map.count)
+        for (pattern, name) in map.sorted(by: { $0.key < $1.key }) { hasher.combine(pattern); hasher.combine(name) }
+        hasher.combine(threshold)
+        hasher.combine(minimumDuration)
+        return Int64(truncatingIfNeeded: hasher.finalize())
     }
 
     static func workerStateCounts(_ workers: [WorkerSummary]) -> WorkerStateCounts {

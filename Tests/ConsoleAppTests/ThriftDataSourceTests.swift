@@ -49,14 +49,30 @@ struct ThriftDataSourceTests {
 
 @Suite("Settings caching")
 struct SettingsCachingTests {
-    @Test func settingsAreReReadAfterAnAction() async throws {
+    @Test func settingsAreReReadWhenTheirFingerprintChangesAndAfterAnAction() async throws {
         let clock = ManualClock()
         let scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 1)))
-        let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: ScootConsoleProcessor(handler: SchedulerService(scheduler: scheduler, metrics: ServerMetrics()))))
+        let caller = RecordingCaller(ThriftLoopbackCaller(processor: ScootConsoleProcessor(handler: SchedulerService(scheduler: scheduler, metrics: ServerMetrics()))))
+        let source = ThriftDataSource(caller: caller)
         #expect(try await source.fetch(selectedJob: nil).settings.rebalanceThreshold == 0)
+        _ = caller.take()
+        #expect(try await source.fetch(selectedJob: nil).settings.rebalanceThreshold == 0)
+        #expect(!caller.take().contains("GetRebalanceThreshold"), "unchanged settings are not read again")
         try await scheduler.setRebalanceThreshold(10)
-        #expect(try await source.fetch(selectedJob: nil).settings.rebalanceThreshold == 0, "cached between polls")
+        #expect(try await source.fetch(selectedJob: nil).settings.rebalanceThreshold == 10, "another operator's change shows at the next poll")
         _ = try await source.perform(.setRebalanceThreshold(30))
         #expect(try await source.fetch(selectedJob: nil).settings.rebalanceThreshold == 30, "re-read after an action")
+    }
+
+    @Test func withoutAFingerprintSettingsAreReReadEveryFifthPoll() async throws {
+        let handler = InMemoryCloudScoot()
+        let caller = RecordingCaller(ThriftLoopbackCaller(processor: CloudScootProcessor(handler: handler)))
+        let source = ThriftDataSource(caller: caller)
+        var reads = 0
+        for _ in 0..<10 {
+            _ = try await source.fetch(selectedJob: nil)
+            reads += caller.take().filter { $0 == "GetClassLoadPercents" }.count
+        }
+        #expect(reads == 2)
     }
 }

@@ -3294,6 +3294,9 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     /// Changes whenever the unfiltered ListJobs answer would change (a restart changes it too);
     /// compare for equality only. A poller can skip ListJobs while it stays the same.
     public var jobsFingerprint: Int64?
+    /// Changes whenever the class load percents, the requestor map, the rebalance threshold or
+    /// the minimum duration change; compare for equality only. Lets a poller skip re-reading them.
+    public var settingsFingerprint: Int64?
 
     /// Creates a value from its fields.
     public init(
@@ -3306,7 +3309,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         computedAtMs: Int64,
         schedulerStatus: SchedulerStatus? = nil,
         workers: WorkerStateCounts? = nil,
-        jobsFingerprint: Int64? = nil
+        jobsFingerprint: Int64? = nil,
+        settingsFingerprint: Int64? = nil
     ) {
         self.classes = classes
         self.spread = spread
@@ -3318,6 +3322,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.schedulerStatus = schedulerStatus
         self.workers = workers
         self.jobsFingerprint = jobsFingerprint
+        self.settingsFingerprint = settingsFingerprint
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3331,6 +3336,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         var schedulerStatus: SchedulerStatus?
         var workers: WorkerStateCounts?
         var jobsFingerprint: Int64?
+        var settingsFingerprint: Int64?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .list):
@@ -3367,6 +3373,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
                 workers = try reader.readStruct(WorkerStateCounts.self)
             case (10, .i64):
                 jobsFingerprint = try reader.readI64()
+            case (11, .i64):
+                settingsFingerprint = try reader.readI64()
             default:
                 try reader.skip(field.type)
             }
@@ -3396,6 +3404,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.schedulerStatus = schedulerStatus
         self.workers = workers
         self.jobsFingerprint = jobsFingerprint
+        self.settingsFingerprint = settingsFingerprint
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3431,6 +3440,10 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         if let jobsFingerprint {
             writer.writeFieldHeader(.i64, id: 10)
             writer.writeI64(jobsFingerprint)
+        }
+        if let settingsFingerprint {
+            writer.writeFieldHeader(.i64, id: 11)
+            writer.writeI64(settingsFingerprint)
         }
         writer.writeFieldStop()
     }
