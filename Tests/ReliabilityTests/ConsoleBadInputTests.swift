@@ -3,6 +3,7 @@ import ScootAPI
 import TUIKit
 import Testing
 import Thrift
+import SchedulerCore
 
 /// Bad user input in the console's forms and command line, as key sequences through
 /// `ConsoleUpdate`: every input is refused with a message saying what is wrong, and nothing is sent.
@@ -29,7 +30,7 @@ struct ConsoleBadInputTests {
             "½", "٣", "३०", "３０", "①", "🙂", "30🙂", "\u{202E}30", "3\u{0301}0", "\u{200B}30", "30\u{0}", "\u{7}", "\u{1B}[A", "\u{7F}",
             String(minimum - 1), String(Int64(Int32.min) - 1),
         ]
-        var random = SeededGenerator(seed: UInt64(bitPattern: Int64(minimum)) &+ 41)
+        var random = SplitMix64(seed: UInt64(bitPattern: Int64(minimum)) &+ 41)
         for _ in 0..<300 {
             var text = Array("30")
             // Not first: a leading combining mark would merge with the space before the number.
@@ -55,7 +56,7 @@ struct ConsoleBadInputTests {
             "land=40=", "land=1.5", "land=９", "land=99999999999", "land 40", "land=40;diff=25", "land=40,diff", "land=40,=25",
             "land:40", "land=\u{0}", String(repeating: "land=40,", count: 300) + "x",
         ]
-        var random = SeededGenerator(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<200 {
             var text = Array("land=40,diff=25")
             let digitPositions = [5, 6, 13, 14]
@@ -104,32 +105,27 @@ struct ConsoleBadInputTests {
         (Character("d"), ConsoleState.Form.duration, Int32(0)),
     ])
     func numberFormsRefuseEveryBadNumber(formKey: Character, form: ConsoleState.Form, minimum: Int32) {
-        let inputs = Self.badIntegers(minimum: minimum)
+        Self.expectRefused(formKey, form, Self.badIntegers(minimum: minimum))
+    }
+
+    @Test func percentsAndRequestorMapFormsRefuseBadInput() {
+        Self.expectRefused("p", .percents, Self.badPercents)
+        Self.expectRefused("M", .requestorMap, Self.badRequestorMaps)
+    }
+
+    /// Types each input into the form opened by `formKey` and expects an explained refusal with
+    /// nothing sent.
+    private static func expectRefused(_ formKey: Character, _ form: ConsoleState.Form, _ inputs: [String]) {
         for text in inputs {
-            let (effects, overlay) = Self.tryForm(formKey, form, text)
+            let (effects, overlay) = tryForm(formKey, form, text)
             #expect(effects.isEmpty, "\(form) '\(text.debugDescription)': nothing may be sent")
             guard case .form(form, text, let error?) = overlay else {
                 Issue.record("\(form) '\(text.debugDescription)': expected the form with an error, got \(String(describing: overlay))")
                 continue
             }
-            #expect(Self.explanatoryWords.contains { error.contains($0) }, "\(form) '\(text.debugDescription)': unclear message \(error)")
+            #expect(explanatoryWords.contains { error.contains($0) }, "\(form) '\(text.debugDescription)': unclear message \(error)")
         }
         Reliability.figure("console \(form) form: \(inputs.count) bad inputs tried")
-    }
-
-    @Test func percentsAndRequestorMapFormsRefuseBadInput() {
-        for (formKey, form, inputs) in [(Character("p"), ConsoleState.Form.percents, Self.badPercents), ("M", .requestorMap, Self.badRequestorMaps)] {
-            for text in inputs {
-                let (effects, overlay) = Self.tryForm(formKey, form, text)
-                #expect(effects.isEmpty, "\(form) '\(text.debugDescription)': nothing may be sent")
-                guard case .form(form, text, let error?) = overlay else {
-                    Issue.record("\(form) '\(text.debugDescription)': expected the form with an error, got \(String(describing: overlay))")
-                    continue
-                }
-                #expect(Self.explanatoryWords.contains { error.contains($0) }, "\(form) '\(text.debugDescription)': unclear message \(error)")
-            }
-            Reliability.figure("console \(form) form: \(inputs.count) bad inputs tried")
-        }
     }
 
     @Test func theCommandLineRefusesBadCommands() {

@@ -1,5 +1,6 @@
 import ScootAPI
 import Thrift
+import SchedulerCore
 
 /// Hostile inputs for the CloudScoot server: hand-written cases with an exact expected answer,
 /// and a seeded corpus of mutated valid messages.
@@ -155,7 +156,7 @@ enum HostileCorpus {
     /// Deterministic mutations of the valid seeds: 1-3 edits each (bit flips, interesting bytes
     /// and 32-bit values, truncation, insertion, deletion, duplication, splicing).
     static func mutated(count: Int, seed: UInt64) -> [[UInt8]] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let interesting32: [Int32] = [-1, .min, .max, 0, 1, 0x0100_0001, 0x000F_4241, 0x7FFF_FFFE, -2]
         let interesting8: [UInt8] = [0, 1, 2, 3, 4, 5, 7, 8, 9, 11, 12, 13, 14, 15, 16, 0x7F, 0x80, 0xFF]
         var corpus: [[UInt8]] = []
@@ -196,7 +197,7 @@ enum HostileCorpus {
 
     /// Random garbage of 1…512 bytes.
     static func garbage(count: Int, seed: UInt64) -> [[UInt8]] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             (0..<Int.random(in: 1...512, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
         }
