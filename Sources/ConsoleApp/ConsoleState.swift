@@ -1,3 +1,4 @@
+import Foundation
 import AuditLog
 import ScootAPI
 import TUIKit
@@ -150,7 +151,7 @@ public struct ConsoleState: Sendable {
     /// The task under the cursor in the Tasks pane: its id and latest run.
     public var selectedTask: (id: String, run: RunStatus?)? {
         guard let status = snapshot?.selectedJobStatus, let states = status.taskStatus, !states.isEmpty else { return nil }
-        let ids = states.keys.sorted()
+        let ids = Self.taskOrder(states.keys)
         let id = ids[selection(in: .tasks, count: ids.count)]
         return (id, status.taskData?[id])
     }
@@ -161,7 +162,7 @@ public struct ConsoleState: Sendable {
         switch pane {
         case .tasks:
             guard let status = snapshot?.selectedJobStatus, let states = status.taskStatus else { return "" }
-            let ids = states.keys.sorted()
+            let ids = Self.taskOrder(states.keys)
             guard ids.indices.contains(row) else { return "" }
             let id = ids[row], run = status.taskData?[id]
             let badge = StateBadge.run(run?.status, taskStatus: states[id] ?? .notStarted)
@@ -184,6 +185,12 @@ public struct ConsoleState: Sendable {
             return AuditPane.searchableText(audit.entries[row])
         case .settings: return ""
         }
+    }
+
+    /// Task ids in the Tasks pane's order: numbers inside ids compare as numbers, so `task-2`
+    /// comes before `task-10`.
+    public static func taskOrder(_ ids: some Collection<String>) -> [String] {
+        ids.sorted { $0.compare($1, options: [.numeric]) == .orderedAscending }
     }
 
     /// Rows in `pane`, for cursor movement.
