@@ -52,12 +52,18 @@ extension CLIFailure {
             return "\(endpoint) did not answer \(method) within \(Self.seconds(seconds)) s (--timeout)"
         case .connectionClosed:
             return "\(endpoint) closed the connection without answering"
+        case .badReply(let reason) where reason.contains(String(httpAsMessageLength)):
+            // "HTTP" read as a Thrift length: a web server (such as the scheduler's metrics port) answered.
+            return "\(endpoint) answered in HTTP, not Thrift: is it the scheduler's HTTP port (9091) rather than its Thrift port (9090)?"
         case .badReply(let reason):
             return "unreadable reply from \(endpoint): \(reason)"
         case .ioError(let reason):
             return "lost the connection to \(endpoint): \(reason)"
         }
     }
+
+    /// The bytes `HTTP` read as the big-endian length a Thrift message starts with.
+    static let httpAsMessageLength = 0x4854_5450
 
     private static func seconds(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)

@@ -88,6 +88,13 @@ struct ExitCodeTests {
         #expect(classify(ThriftProtocolError.negativeSize(-1)).exitCode == .unreachable)
     }
 
+    /// Pointing --addr at the metrics port gave "method name length of 1213486160 exceeds the limit".
+    @Test func anHTTPAnswerSaysWhichPortToUse() {
+        let http = classify(ThriftTransportError.badReply("method name length of 1213486160 exceeds the limit of 16777216"))
+        #expect(http.exitCode == .unreachable)
+        #expect(http.message.hasPrefix("h:1 answered in HTTP, not Thrift: is it the scheduler's HTTP port (9091) rather than its Thrift port (9090)?"))
+    }
+
     @Test func codesAreDistinctAndDocumented() {
         #expect(CLIExitCode.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5])
         #expect(CLIExitCode.summary.contains("4 the job finished with failed"))
