@@ -103,7 +103,7 @@ public final class ConsoleRuntime {
                 do {
                     inbox.post(.pollFinished(id: id, result: .success(try await dataSource.fetch(selectedJob: job, workers: workers))))
                 } catch {
-                    inbox.post(.pollFinished(id: id, result: .failure(PollFailure("\(error)"))))
+                    inbox.post(.pollFinished(id: id, result: .failure(PollFailure(describing: error))))
                 }
             }
         case .readOutput(let title, let uris):
@@ -134,7 +134,7 @@ public final class ConsoleRuntime {
                 do {
                     inbox.post(.actionFinished(action, result: .success(try await dataSource.perform(action))))
                 } catch {
-                    inbox.post(.actionFinished(action, result: .failure(PollFailure("\(error)"))))
+                    inbox.post(.actionFinished(action, result: .failure(PollFailure(describing: error))))
                 }
             }
         }

@@ -1,5 +1,6 @@
 import AuditLog
 import ScootAPI
+import Thrift
 import TUIKit
 
 /// Messages: keys, ticks, poll results, action results, resizes.
@@ -26,6 +27,12 @@ public enum ConsoleMessage: Sendable {
 public struct PollFailure: Error, Sendable, Hashable {
     public var message: String
     public init(_ message: String) { self.message = message }
+
+    /// `error` in words: a transport failure briefly (`connection refused`, not NIO's internals),
+    /// anything else — the server's own errors above all — verbatim.
+    public init(describing error: any Error) {
+        message = (error as? ThriftTransportError)?.briefReason ?? "\(error)"
+    }
 }
 
 /// Work for the runtime to do; results come back as messages.

@@ -38,32 +38,22 @@ extension CLIFailure {
 
     private static func describe(_ error: ThriftTransportError, endpoint: String) -> String {
         switch error {
-        case .connectFailed(_, let reason):
-            let lowered = reason.lowercased()
-            if lowered.contains("refused") { return "cannot reach \(endpoint): connection refused" }
-            if lowered.contains("resolv") || lowered.contains("lookup") || lowered.contains("name or service")
-                || lowered.contains("nodename") || lowered.contains("unknown host") {
-                return "cannot reach \(endpoint): the host name cannot be resolved (\(reason))"
-            }
-            return "cannot reach \(endpoint): \(reason)"
-        case .connectTimedOut(_, let seconds):
-            return "cannot reach \(endpoint): no connection within \(Self.seconds(seconds)) s (--timeout)"
+        case .connectFailed:
+            return "cannot reach \(endpoint): \(error.briefReason)"
+        case .connectTimedOut:
+            return "cannot reach \(endpoint): \(error.briefReason) (--timeout)"
         case .callTimedOut(let method, let seconds):
             return "\(endpoint) did not answer \(method) within \(Self.seconds(seconds)) s (--timeout)"
         case .connectionClosed:
             return "\(endpoint) closed the connection without answering"
-        case .badReply(let reason) where reason.contains(String(httpAsMessageLength)):
-            // "HTTP" read as a Thrift length: a web server (such as the scheduler's metrics port) answered.
-            return "\(endpoint) answered in HTTP, not Thrift: is it the scheduler's HTTP port (9091) rather than its Thrift port (9090)?"
+        case .badReply(let reason) where reason.contains(String(ThriftTransportError.httpAsMessageLength)):
+            return "\(endpoint): \(error.briefReason)"
         case .badReply(let reason):
             return "unreadable reply from \(endpoint): \(reason)"
         case .ioError(let reason):
             return "lost the connection to \(endpoint): \(reason)"
         }
     }
-
-    /// The bytes `HTTP` read as the big-endian length a Thrift message starts with.
-    static let httpAsMessageLength = 0x4854_5450
 
     private static func seconds(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)

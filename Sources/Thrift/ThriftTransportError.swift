@@ -31,3 +31,40 @@ public enum ThriftTransportError: Error, Sendable, Hashable, CustomStringConvert
         }
     }
 }
+
+extension ThriftTransportError {
+    /// The bytes `HTTP` read as the big-endian length a Thrift message starts with: the peer is
+    /// a web server (such as a scheduler's metrics port), not a Thrift server.
+    public static let httpAsMessageLength = 0x4854_5450
+
+    /// Why, in a few words for people, without the system's or NIO's internals where a plain
+    /// word says it: `connection refused`, `no connection within 5 s`, `it answered in HTTP …`.
+    public var briefReason: String {
+        switch self {
+        case .connectFailed(_, let reason):
+            let lowered = reason.lowercased()
+            if lowered.contains("refused") { return "connection refused" }
+            if lowered.contains("resolv") || lowered.contains("lookup") || lowered.contains("name or service")
+                || lowered.contains("nodename") || lowered.contains("unknown host") {
+                return "the host name cannot be resolved (\(reason))"
+            }
+            return reason
+        case .connectTimedOut(_, let seconds):
+            return "no connection within \(Self.seconds(seconds)) s"
+        case .callTimedOut(let method, let seconds):
+            return "no answer to \(method) within \(Self.seconds(seconds)) s"
+        case .connectionClosed:
+            return "the server closed the connection without answering"
+        case .badReply(let reason) where reason.contains(String(Self.httpAsMessageLength)):
+            return "it answered in HTTP, not Thrift: is that the scheduler's HTTP port (9091) rather than its Thrift port (9090)?"
+        case .badReply(let reason):
+            return "unreadable reply: \(reason)"
+        case .ioError(let reason):
+            return "connection lost: \(reason)"
+        }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

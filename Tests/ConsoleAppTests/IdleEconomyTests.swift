@@ -1,6 +1,7 @@
 import ScootAPI
 import TUIKit
 import Testing
+import Thrift
 @testable import ConsoleApp
 
 /// What keeps an idle console cheap: no redraw between polls that arrive on time, the tasks of
@@ -63,5 +64,18 @@ struct IdleEconomyTests {
         same.jobs.append(sampleJob("j0", submitted: 3))
         state.snapshot = same
         #expect(state.visibleJobs.map(\.id) == ["j0", "j1", "j2"])
+    }
+}
+
+@Suite("Failure messages")
+struct FailureMessageTests {
+    /// The banner used to show NIO's `Connection errors: SingleConnectionFailure(target: [IPv4]…`.
+    @Test func transportFailuresAreBriefAndServerErrorsVerbatim() {
+        let refused = ThriftTransportError.connectFailed(
+            endpoint: "127.0.0.1:9", reason: "Connection errors: SingleConnectionFailure(target: [IPv4]127.0.0.1/127.0.0.1:9, error: connection reset (error set): Connection refused (errno: 111))")
+        #expect(PollFailure(describing: refused).message == "connection refused")
+        #expect(PollFailure(describing: ThriftTransportError.callTimedOut(method: "GetClusterLoad", seconds: 10)).message == "no answer to GetClusterLoad within 10 s")
+        let server = TApplicationException(.internalError, message: "Internal error processing KillJob: cannot kill Job Id x, not found.")
+        #expect(PollFailure(describing: server).message == "\(server)")
     }
 }

@@ -92,7 +92,7 @@ struct ExitCodeTests {
     @Test func anHTTPAnswerSaysWhichPortToUse() {
         let http = classify(ThriftTransportError.badReply("method name length of 1213486160 exceeds the limit of 16777216"))
         #expect(http.exitCode == .unreachable)
-        #expect(http.message.hasPrefix("h:1 answered in HTTP, not Thrift: is it the scheduler's HTTP port (9091) rather than its Thrift port (9090)?"))
+        #expect(http.message.hasPrefix("h:1: it answered in HTTP, not Thrift: is that the scheduler's HTTP port (9091) rather than its Thrift port (9090)?"))
     }
 
     @Test func codesAreDistinctAndDocumented() {
