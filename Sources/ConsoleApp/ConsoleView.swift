@@ -93,7 +93,9 @@ public enum ConsoleView {
         if let flash = state.flash {
             FlashLine(flash.text, kind: flash.isError ? .error : .info).render(into: &buffer, area: area)
         } else if case .disconnected(let error, _) = state.connection {
-            FlashLine("cannot reach \(state.endpoint): \(error) — showing the last data", kind: .error).render(into: &buffer, area: area)
+            // Before any data: say what to check; after: say the screen is the last good poll.
+            let tail = state.snapshot == nil ? "; is the scheduler running there? (--connect HOST:PORT)" : " — showing the last data"
+            FlashLine("cannot reach \(state.endpoint): \(error)\(tail)", kind: .error).render(into: &buffer, area: area)
         } else if let limitation = state.snapshot?.limitations.first {
             FlashLine(limitation, kind: .info).render(into: &buffer, area: area)
         }

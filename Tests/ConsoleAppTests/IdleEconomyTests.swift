@@ -79,3 +79,15 @@ struct FailureMessageTests {
         #expect(PollFailure(describing: server).message == "\(server)")
     }
 }
+
+@Suite("Disconnected before the first poll")
+struct FirstPollFailureTests {
+    @Test func theFlashLineSaysWhatToCheckWhenThereIsNoDataYet() {
+        var state = ConsoleState(endpoint: "127.0.0.1:9")
+        _ = ConsoleUpdate.update(&state, .tick(now: .zero))
+        _ = ConsoleUpdate.update(&state, .pollFinished(id: 1, result: .failure(PollFailure("connection refused"))))
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines().contains { $0.hasPrefix("cannot reach 127.0.0.1:9: connection refused; is the scheduler running there? (--connect HOST:PORT)") })
+    }
+}
