@@ -12,6 +12,8 @@ public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
 
 /// A strict JSON (RFC 8259) reader that keeps object member order and reports errors by line and
 /// column; a duplicated object key is an error, as it is almost always a mistake in a job file.
+/// Ours rather than Foundation's `JSONSerialization`, which gives neither line nor column, loses
+/// member order and silently keeps one of two duplicated keys.
 public struct JSONParser {
     private let scalars: [Unicode.Scalar]
     private var position = 0
