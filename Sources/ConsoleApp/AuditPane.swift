@@ -26,8 +26,8 @@ enum AuditPane {
             return
         }
         let columns = [
-            TableColumn("TIME (UTC)", width: .length(19)), TableColumn("OPERATOR", width: .length(10)), TableColumn("SOURCE", width: .length(7)),
-            TableColumn("ACTION", width: .length(23)), TableColumn("ARGUMENTS", width: .fill(2)), TableColumn("BEFORE → AFTER", width: .fill(3)),
+            TableColumn("TIME (UTC)", width: .length(14)), TableColumn("OPERATOR", width: .length(10)), TableColumn("SOURCE", width: .length(7)),
+            TableColumn("ACTION", width: .length(30)), TableColumn("ARGUMENTS", width: .fill(2)), TableColumn("BEFORE → AFTER", width: .fill(3)),
             TableColumn("OUTCOME", width: .length(9)), TableColumn("ERROR", width: .fill(2)),
         ]
         var tableState = TableState(selected: state.selection(in: .audit, count: audit.entries.count))
@@ -42,9 +42,10 @@ enum AuditPane {
         }.render(into: &buffer, area: table, state: &tableState)
     }
 
-    /// `2026-11-29T04:41:31.123Z` → `2026-11-29 04:41:31`.
+    /// `2026-11-29T04:41:31.123Z` → `11-29 04:41:31` (the year and milliseconds are in the
+    /// details that enter shows).
     static func timeText(_ time: String) -> String {
-        String(time.prefix(19).map { $0 == "T" ? " " : $0 })
+        String(time.dropFirst(5).prefix(14).map { $0 == "T" ? " " : $0 })
     }
 
     /// `job=j1 worker=w2`: the arguments sorted by name.
