@@ -5,7 +5,7 @@ import ScootAPI
 import Testing
 
 /// The real console binary in tmux against a real `serve`: kill a job with keys, confirm through
-/// the Thrift API that it was killed.
+/// the Thrift API that it was killed and in the audit log that it was recorded.
 @Suite("Console in tmux against serve", .serialized)
 struct ConsoleTmuxTests {
     /// Runs tmux with posix_spawn and waitpid on its own pid, on a Dispatch thread. (Foundation's
@@ -46,7 +46,8 @@ struct ConsoleTmuxTests {
             tasks: (0..<3).map { TaskDefinition(command: Command(argv: ["sleep", "30"]), taskId: "t\($0)") }, requestor: "land-tmux")).id
 
         let session = "scoot-e2e-\(getpid())"
-        let command = "env TERM=tmux-256color LANG=C.UTF-8 \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"
+        let auditLog = data.appendingPathComponent("audit.jsonl").path
+        let command = "env TERM=tmux-256color LANG=C.UTF-8 SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"
         _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
 
         var screen = ""
@@ -69,6 +70,13 @@ struct ConsoleTmuxTests {
         }
         #expect(status.status == .completed)
         #expect(status.taskData?.values.allSatisfy { $0.status == .aborted && ($0.error ?? "").hasPrefix("UserRequested") } == true)
+        var audit = ""
+        for _ in 0..<50 where !audit.contains("kill-job") {
+            try await Task.sleep(for: .milliseconds(100))
+            audit = (try? String(contentsOfFile: auditLog, encoding: .utf8)) ?? ""
+        }
+        #expect(audit.contains("\"action\":\"kill-job\"") && audit.contains(job) && audit.contains("\"outcome\":\"ok\"") && audit.contains("\"source\":\"console\""),
+                "the kill must be in the audit log:\n\(audit)")
         _ = await tmux(["send-keys", "-t", session, "q"])
         _ = await tmux(["kill-session", "-t", session])
         await server.stop()
