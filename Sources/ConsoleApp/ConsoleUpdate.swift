@@ -212,9 +212,11 @@ public enum ConsoleUpdate {
             flash(&state, "sorted by \(JobColumns.titles[state.sortColumn])", error: false)
         case .sortReverse: state.sortDescending.toggle()
         case .refreshFaster, .refreshSlower:
+            // The next step from wherever `--refresh` put it; the ends stay put.
             let steps: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10)]
-            let index = steps.firstIndex(of: state.refreshInterval) ?? 2
-            state.refreshInterval = steps[max(0, min(steps.count - 1, index + (command == .refreshFaster ? -1 : 1)))]
+            let current = state.refreshInterval
+            let next = command == .refreshFaster ? steps.last { $0 < current } : steps.first { $0 > current }
+            state.refreshInterval = next ?? current
             flash(&state, "refresh every \(state.refreshInterval.compactText)", error: false)
         case .quit: state.wantsQuit = true; return [.quit]
         case .killJob:

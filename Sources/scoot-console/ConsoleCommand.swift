@@ -22,6 +22,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Scheduler to watch (host:port); default: an embedded demo cluster. `default` reads ~/.cloudscootaddr like scootcl.")
     var connect: String?
 
+    @Option(help: "Seconds between polls (0.1 to 60; + and - change it while running).")
+    var refresh = 1.0
+
     @Option(help: "A label for the endpoint (e.g. prod); it colours the frame.")
     var label: String?
 
@@ -54,6 +57,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         if let connect, connect != "default" {
             do { _ = try HostAndPort(parsing: connect) } catch { throw ValidationError("--connect: \(error)") }
         }
+        guard (0.1...60).contains(refresh) else { throw ValidationError("--refresh must be between 0.1 and 60 seconds, got \(refresh)") }
         guard demoWorkers > 0 else { throw ValidationError("--demo-workers must be positive") }
         guard demoRate > 0 else { throw ValidationError("--demo-rate must be positive") }
         if let metricsAddr {
@@ -96,13 +100,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         let themeResult = ThemeLoader.load(nameOrPath: theme, searchDirectories: ThemeLoader.defaultSearchDirectories())
         for diagnostic in themeResult.diagnostics { FileHandle.standardError.write(Data("scoot-console: \(diagnostic)\n".utf8)) }
         let caller = ThriftClient(configuration: .init(host: endpoint.host, port: endpoint.port, connectTimeout: .seconds(5), callTimeout: .seconds(10)))
-        let state = ConsoleState(
+        var state = ConsoleState(
             endpoint: demo == nil ? endpoint.description : "embedded demo (\(endpoint))", label: label,
             readOnly: readOnly || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_READ_ONLY"] == "1")
+        state.refreshInterval = .milliseconds(Int((refresh * 1000).rounded()))
         if let metricsAddr { metricsAddress = try HostAndPort(parsing: metricsAddr) }
         let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress)
         await dataSource.track(jobs: trackedJobs)
-        let theme = themeResult.theme, asciiOnly = ascii
+        let theme = themeResult.theme, asciiOnly = ascii, initialState = state
         // One thread owns the terminal. Its loop blocks while it waits for keys, so it must not
         // sit on the cooperative pool that polls (and the embedded demo) run on: with one CPU
         // that pool has one thread, and the console would wait forever for its first poll.
@@ -116,7 +121,7 @@ struct ConsoleCommand: AsyncParsableCommand {
                     return
                 }
                 let runtime = ConsoleRuntime(
-                    backend: backend, dataSource: dataSource, state: state, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode)
+                    backend: backend, dataSource: dataSource, state: initialState, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode)
                 runtime.run()
                 backend.shutdown()
                 continuation.resume(returning: nil)

@@ -91,3 +91,21 @@ struct FirstPollFailureTests {
         #expect(buffer.lines().contains { $0.hasPrefix("cannot reach 127.0.0.1:9: connection refused; is the scheduler running there? (--connect HOST:PORT)") })
     }
 }
+
+@Suite("Refresh interval")
+struct RefreshIntervalTests {
+    /// A `--refresh 3` start used to jump to 500 ms on the first `+` (the steps assumed 1 s).
+    @Test func plusAndMinusStepFromAnyStartingInterval() {
+        var state = connectedState()
+        state.refreshInterval = .seconds(3)
+        press(&state, .character("+"))
+        #expect(state.refreshInterval == .seconds(2))
+        state.refreshInterval = .seconds(3)
+        press(&state, .character("-"))
+        #expect(state.refreshInterval == .seconds(5))
+        state.refreshInterval = .milliseconds(250)
+        press(&state, .character("+"))
+        #expect(state.refreshInterval == .milliseconds(250), "the fastest step stays")
+        #expect(state.flash?.text == "refresh every 250ms")
+    }
+}
