@@ -120,7 +120,7 @@ public struct ConsoleState: Sendable {
         guard let snapshotAt else { return nil }
         let age = now - snapshotAt
         let paused = paused ? " (paused)" : ""
-        if age < refreshInterval * 2 { return "refresh \(refreshInterval.compactText)\(paused)" }
+        if age < refreshInterval * 2 { return "data < \((refreshInterval * 2).compactText) old, every \(refreshInterval.compactText)\(paused)" }
         return "data \(Int((age / .seconds(1)).rounded(.down)))s old\(paused)"
     }
 

@@ -10,9 +10,9 @@ import Thrift
 struct IdleEconomyTests {
     @Test func theHeaderSaysRefreshWhilePollsAreOnTimeAndTheAgeOnceLate() {
         var state = connectedState()
-        #expect(state.dataAgeText == "refresh 1s")
+        #expect(state.dataAgeText == "data < 2s old, every 1s")
         state.now = .milliseconds(1999)
-        #expect(state.dataAgeText == "refresh 1s")
+        #expect(state.dataAgeText == "data < 2s old, every 1s")
         state.now = .seconds(7)
         #expect(state.dataAgeText == "data 7s old")
         state.paused = true
