@@ -74,17 +74,26 @@ public enum ConsoleView {
         if state.readOnly { buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
         guard let snapshot = state.snapshot else { return }
         let maxTasks = snapshot.schedulerStatus.maxTasks < 0 ? "∞" : String(snapshot.schedulerStatus.maxTasks)
-        var line = "tasks \(snapshot.schedulerStatus.currentTasks)/\(maxTasks)"
         // A plain Scoot scheduler lists no workers: its metrics still count them.
-        if let counts = snapshot.workers.isEmpty ? snapshot.workerCounts : WorkerCounts(workers: snapshot.workers) {
-            line += "  workers \(counts.summary)"
-        }
-        line += "  rebalance \(snapshot.settings.rebalanceThreshold == 0 ? "off" : "\(snapshot.settings.rebalanceThreshold)pp") / \(snapshot.settings.rebalanceMinimumDuration)m"
-        if let load = snapshot.load {
-            line += "  spread \(load.spread)"
-            if let firesAt = load.rebalanceFiresAtMs {
-                line += "  rebalance in \(max(0, (firesAt - load.computedAtMs) / 1000))s"
+        let counts = snapshot.workers.isEmpty ? snapshot.workerCounts : WorkerCounts(workers: snapshot.workers)
+        let threshold = snapshot.settings.rebalanceThreshold == 0 ? "off" : "\(snapshot.settings.rebalanceThreshold)pp"
+        let firesIn = snapshot.load.flatMap { load in load.rebalanceFiresAtMs.map { max(0, ($0 - load.computedAtMs) / 1000) } }
+        var line = "tasks \(snapshot.schedulerStatus.currentTasks)/\(maxTasks)"
+        if let counts { line += "  workers \(counts.summary)" }
+        line += "  rebalance \(threshold) / \(snapshot.settings.rebalanceMinimumDuration)m"
+        if let load = snapshot.load { line += "  spread \(load.spread)" }
+        if let firesIn { line += "  rebalance in \(firesIn)s" }
+        if line.count > area.width {
+            // Narrow terminals: the same facts, shorter; the spread and the countdown must stay.
+            line = "tasks \(snapshot.schedulerStatus.currentTasks)/\(maxTasks)"
+            if let counts {
+                line += "  workers \(counts.available) (free \(counts.free))"
+                if counts.suspended > 0 { line += " susp \(counts.suspended)" }
+                if let offline = counts.offline, offline > 0 { line += " off \(offline)" }
             }
+            line += "  rebal \(threshold)/\(snapshot.settings.rebalanceMinimumDuration)m"
+            if let load = snapshot.load { line += "  spread \(load.spread)" }
+            if let firesIn { line += " → rebal in \(firesIn)s" }
         }
         buffer.write(line, x: area.x, y: area.y + 1, role: .normal)
     }
