@@ -21,15 +21,19 @@ public actor ThriftDataSource {
     /// Settings change rarely: they are re-read when GetClusterLoad's settings fingerprint
     /// changes (without one, every `settingsEvery` polls), and after every action.
     private var cachedSettings: ClusterSnapshot.Settings?
+    /// The most jobs one poll asks ListJobs for; a full answer is shown as a limitation.
+    let jobListLimit: Int
     private var cachedSettingsFingerprint: Int64?
     private var pollsSinceSettings = 0
     private let settingsEvery = 5
 
     /// A data source over `caller` (a `ThriftClient` to the scheduler); `metricsAddress` is the
-    /// scheduler's HTTP port, read for worker and class counts when the server has no extension.
-    public init(caller: any ThriftCaller, metricsAddress: HostAndPort? = nil) {
+    /// scheduler's HTTP port, read for worker and class counts when the server has no extension;
+    /// `jobListLimit` is the most jobs one poll lists.
+    public init(caller: any ThriftCaller, metricsAddress: HostAndPort? = nil, jobListLimit: Int = 2000) {
         client = ScootConsoleClient(caller: caller)
         self.metricsAddress = metricsAddress
+        self.jobListLimit = jobListLimit
     }
 
     /// One poll: everything the panes show; the worker list only when `workers` (the Workers
@@ -50,7 +54,7 @@ public actor ThriftDataSource {
                 if let cachedJobs, cachedJobs.fingerprint == clusterLoad.jobsFingerprint {
                     jobs = cachedJobs.jobs
                 } else {
-                    jobs = try await client.consoleJobs(JobFilter(limit: 2000))
+                    jobs = try await client.consoleJobs(JobFilter(limit: Int32(jobListLimit)))
                     cachedJobs = clusterLoad.jobsFingerprint.map { ($0, jobs) }
                 }
                 if wantsWorkers || clusterLoad.workers == nil {
@@ -59,6 +63,9 @@ public actor ThriftDataSource {
                     workerCounts = WorkerCounts(
                         available: Int(counts.idle + counts.busy), free: Int(counts.idle), running: Int(counts.busy),
                         suspended: Int(counts.suspended), offline: Int(counts.offline))
+                }
+                if jobs.count >= jobListLimit {
+                    limitations.append("Jobs: showing the newest \(jobListLimit) jobs, the most one poll asks ListJobs for; older ones are not listed")
                 }
             } catch is NotSupportedByServer {
                 extensionSupported = false

@@ -53,3 +53,22 @@ struct PollCallsTests {
         #expect(caller.take() == ["GetClusterLoad", "ListJobs"], "a task started: the list changed")
     }
 }
+
+@Suite("A full job list")
+struct JobListLimitTests {
+    @Test func aFullListSaysOlderJobsAreNotShown() async throws {
+        let clock = ManualClock()
+        let scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 1)))
+        let source = ThriftDataSource(
+            caller: ThriftLoopbackCaller(processor: ScootConsoleProcessor(handler: SchedulerService(scheduler: scheduler, metrics: ServerMetrics()))),
+            jobListLimit: 2)
+        _ = try await scheduler.runJob(SchedulerCore.JobDefinition(tasks: [.init(taskID: "t", argv: ["sleep", "50"])], requestor: "land-a"))
+        #expect(try await source.fetch(selectedJob: nil).limitation(of: .jobs) == nil)
+        for requestor in ["land-b", "land-c"] {
+            _ = try await scheduler.runJob(SchedulerCore.JobDefinition(tasks: [.init(taskID: "t", argv: ["sleep", "50"])], requestor: requestor))
+        }
+        let full = try await source.fetch(selectedJob: nil)
+        #expect(full.jobs.count == 2)
+        #expect(full.limitation(of: .jobs) == "Jobs: showing the newest 2 jobs, the most one poll asks ListJobs for; older ones are not listed")
+    }
+}
