@@ -22,8 +22,11 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Scheduler to watch (host:port); default: an embedded demo cluster. `default` reads ~/.cloudscootaddr like scootcl.")
     var connect: String?
 
-    @Option(help: "Seconds between polls (0.1 to 60; + and - change it while running).")
-    var refresh = 1.0
+    @Option(help: "A profile from ~/.config/scoot-console/profiles: connect, label, read-only, theme … for one cluster (docs/console.md#profiles). Options given here win.")
+    var profile: String?
+
+    @Option(help: "Seconds between polls (0.1 to 60, default 1; + and - change it while running).")
+    var refresh: Double?
 
     @Option(help: "A label for the endpoint (e.g. prod); it colours the frame.")
     var label: String?
@@ -31,8 +34,8 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(name: .customLong("read-only"), help: "Remove every action that changes the cluster.")
     var readOnly = false
 
-    @Option(help: "Theme name (default-dark, light, high-contrast, mono) or a theme file path.")
-    var theme = "default-dark"
+    @Option(help: "Theme name (default-dark, light, high-contrast, mono) or a theme file path; default default-dark.")
+    var theme: String?
 
     @Flag(help: "ASCII box drawing instead of UTF-8.")
     var ascii = false
@@ -54,18 +57,42 @@ struct ConsoleCommand: AsyncParsableCommand {
     var trackFile: String?
 
     func validate() throws {
-        if let connect, connect != "default" {
-            do { _ = try HostAndPort(parsing: connect) } catch { throw ValidationError("--connect: \(error)") }
-        }
-        guard (0.1...60).contains(refresh) else { throw ValidationError("--refresh must be between 0.1 and 60 seconds, got \(refresh)") }
+        try Self.check(connect: connect, metricsAddr: metricsAddr, refresh: refresh, source: "")
         guard demoWorkers > 0 else { throw ValidationError("--demo-workers must be positive") }
         guard demoRate > 0 else { throw ValidationError("--demo-rate must be positive") }
+    }
+
+    /// Checks the options a profile can also give; `source` names the profile in messages.
+    private static func check(connect: String?, metricsAddr: String?, refresh: Double?, source: String) throws {
+        if let connect, connect != "default" {
+            do { _ = try HostAndPort(parsing: connect) } catch { throw ValidationError("\(source)--connect: \(error)") }
+        }
+        if let refresh, !(0.1...60).contains(refresh) {
+            throw ValidationError("\(source)--refresh must be between 0.1 and 60 seconds, got \(refresh)")
+        }
         if let metricsAddr {
-            do { _ = try HostAndPort(parsing: metricsAddr) } catch { throw ValidationError("--metrics-addr: \(error)") }
+            do { _ = try HostAndPort(parsing: metricsAddr) } catch { throw ValidationError("\(source)--metrics-addr: \(error)") }
         }
     }
 
     func run() async throws {
+        // A profile fills in what the command line leaves out.
+        let profile: ConsoleProfile?
+        do {
+            profile = try self.profile.map { name throws(ConsoleProfile.Failure) in try ConsoleProfile.load(name: name, path: ConsoleProfile.defaultPath()) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let connect = self.connect ?? profile?.connect
+        let metricsAddr = self.metricsAddr ?? profile?.metricsAddress
+        let refresh = self.refresh ?? profile?.refreshSeconds ?? 1
+        if let profile {
+            try Self.check(connect: profile.connect, metricsAddr: profile.metricsAddress, refresh: nil, source: "profile \(profile.name): ")
+        }
+        let label = self.label ?? profile?.label ?? profile?.name
+        let readOnly = self.readOnly || profile?.readOnly == true
+        let theme = self.theme ?? profile?.theme ?? "default-dark"
+        let trackFile = self.trackFile ?? profile?.trackFile
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .critical  // the screen belongs to the console
@@ -107,7 +134,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         if let metricsAddr { metricsAddress = try HostAndPort(parsing: metricsAddr) }
         let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress)
         await dataSource.track(jobs: trackedJobs)
-        let theme = themeResult.theme, asciiOnly = ascii, initialState = state
+        let loadedTheme = themeResult.theme, asciiOnly = ascii, initialState = state
         // One thread owns the terminal. Its loop blocks while it waits for keys, so it must not
         // sit on the cooperative pool that polls (and the embedded demo) run on: with one CPU
         // that pool has one thread, and the console would wait forever for its first poll.
@@ -115,7 +142,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             Thread.detachNewThread {
                 let backend: NcursesBackend
                 do {
-                    backend = try NcursesBackend(theme: theme)
+                    backend = try NcursesBackend(theme: loadedTheme)
                 } catch {
                     continuation.resume(returning: "\(error)")
                     return
