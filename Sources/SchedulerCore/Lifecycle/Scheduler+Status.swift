@@ -102,8 +102,9 @@ extension Scheduler {
     }
 
     /// Per class load from the last step that ran the algorithm (it runs only while tasks wait,
-    /// as in Scoot), or nil before the first one.
-    public func classLoads() -> ClassLoadReport? {
+    /// as in Scoot), or nil before the first one: what that step decided, for tests of the
+    /// lifecycle. Everything that shows loads uses `currentClassLoads()`.
+    func classLoads() -> ClassLoadReport? {
         guard let (at, decision) = lastDecision else { return nil }
         return report(of: decision, at: at)
     }
