@@ -56,9 +56,15 @@ public struct ConsoleState: Sendable {
     /// Whether dangerous actions are removed.
     public var readOnly: Bool
     public var pane: Pane = .jobs
-    /// The jobs are re-filtered and re-sorted only when they changed: most polls of a quiet
-    /// cluster bring the same list.
-    public var snapshot: ClusterSnapshot? { didSet { if snapshot?.jobs != oldValue?.jobs { refreshVisibleJobs() } } }
+    /// The jobs and the shown job's tasks are re-sorted only when they changed: most polls of a
+    /// quiet cluster bring the same lists.
+    public var snapshot: ClusterSnapshot? {
+        didSet {
+            if snapshot?.jobs != oldValue?.jobs { refreshVisibleJobs() }
+            let tasks = snapshot?.selectedJobStatus?.taskStatus
+            if tasks != oldValue?.selectedJobStatus?.taskStatus { taskIDs = Self.taskOrder(tasks.map { Array($0.keys) } ?? []) }
+        }
+    }
     /// When the snapshot was taken.
     public var snapshotAt: Duration?
     public var connection: Connection = .connecting
@@ -113,9 +119,13 @@ public struct ConsoleState: Sendable {
         visibleJobs = JobColumns.sorted(jobs, column: sortColumn, descending: sortDescending)
     }
 
-    /// How fresh the data is, as the header says it: `refresh 1s` while polls arrive on time
-    /// (nothing to redraw between them), `data 7s old` once the data is older than two refresh
-    /// intervals, in whole seconds; nil before the first poll.
+    /// The Tasks pane's task ids in order, kept with the snapshot so that drawing a frame or
+    /// searching never re-sorts.
+    public private(set) var taskIDs: [String] = []
+
+    /// How fresh the data is, as the header says it: a bound while polls arrive on time
+    /// (`data < 2s old, every 1s`: nothing to redraw between them), then the age in whole seconds
+    /// (`data 7s old`) once the data is older than two refresh intervals; nil before the first poll.
     public var dataAgeText: String? {
         guard let snapshotAt else { return nil }
         let age = now - snapshotAt
@@ -150,9 +160,8 @@ public struct ConsoleState: Sendable {
 
     /// The task under the cursor in the Tasks pane: its id and latest run.
     public var selectedTask: (id: String, run: RunStatus?)? {
-        guard let status = snapshot?.selectedJobStatus, let states = status.taskStatus, !states.isEmpty else { return nil }
-        let ids = Self.taskOrder(states.keys)
-        let id = ids[selection(in: .tasks, count: ids.count)]
+        guard let status = snapshot?.selectedJobStatus, !taskIDs.isEmpty else { return nil }
+        let id = taskIDs[selection(in: .tasks, count: taskIDs.count)]
         return (id, status.taskData?[id])
     }
 
@@ -161,11 +170,9 @@ public struct ConsoleState: Sendable {
     public func searchableText(row: Int, in pane: Pane) -> String {
         switch pane {
         case .tasks:
-            guard let status = snapshot?.selectedJobStatus, let states = status.taskStatus else { return "" }
-            let ids = Self.taskOrder(states.keys)
-            guard ids.indices.contains(row) else { return "" }
-            let id = ids[row], run = status.taskData?[id]
-            let badge = StateBadge.run(run?.status, taskStatus: states[id] ?? .notStarted)
+            guard let status = snapshot?.selectedJobStatus, taskIDs.indices.contains(row) else { return "" }
+            let id = taskIDs[row], run = status.taskData?[id]
+            let badge = StateBadge.run(run?.status, taskStatus: status.taskStatus?[id] ?? .notStarted)
             let worker = snapshot?.selectedJobTasks.first { $0.taskId == id }?.workerId ?? ""
             return [id, badge.text, worker, run?.error ?? "", run?.exitCode.map { "exit \($0)" } ?? ""].joined(separator: " ")
         case .workers:
@@ -197,7 +204,7 @@ public struct ConsoleState: Sendable {
     public func rowCount(in pane: Pane) -> Int {
         switch pane {
         case .jobs: visibleJobs.count
-        case .tasks: snapshot?.selectedJobStatus?.taskStatus?.count ?? 0
+        case .tasks: taskIDs.count
         case .workers: snapshot?.workers.count ?? 0
         case .classes: snapshot?.load?.classes.count ?? 0
         case .audit: audit.entries.count

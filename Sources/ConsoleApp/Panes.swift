@@ -108,7 +108,7 @@ enum TasksPane {
             Paragraph("loading the tasks of \(job)…", role: .dim).render(into: &buffer, area: area)
             return
         }
-        let taskIDs = ConsoleState.taskOrder((status.taskStatus ?? [:]).keys)
+        let taskIDs = state.taskIDs
         // Worker and times come from ListTasks; blank against a server without it.
         let summaries = Dictionary((state.snapshot?.selectedJobTasks ?? []).map { ($0.taskId, $0) }, uniquingKeysWith: { $1 })
         let nowMs = state.snapshot?.load?.computedAtMs ?? summaries.values.compactMap { $0.endedAtMs ?? $0.startedAtMs }.max() ?? 0

@@ -28,14 +28,15 @@ public enum MetricsReport {
             set("schedInProgressTasksGauge_\(requestor)", group.reduce(0) { $0 + $1.taskCounts.running + $1.taskCounts.waiting })
         }
 
-        let healthy = workers.filter { $0.state == .idle || $0.state == .busy }
-        set("availableNodes", healthy.count)
-        set("freeNodes", healthy.filter { $0.state == .idle }.count)
-        set("runningNodes", healthy.filter { $0.state == .busy }.count)
-        set("lostNodes", workers.filter { $0.state == .suspended }.count)
-        set("offlinedNodes", workers.filter { $0.state == .offline }.count)
+        let counts = SchedulerService.workerStateCounts(workers)
+        let healthy = Int(counts.idle + counts.busy)
+        set("availableNodes", healthy)
+        set("freeNodes", Int(counts.idle))
+        set("runningNodes", Int(counts.busy))
+        set("lostNodes", Int(counts.suspended))
+        set("offlinedNodes", Int(counts.offline))
 
-        let targets = ClassLoadPercents.targets(workers: healthy.count, percents: percents)
+        let targets = ClassLoadPercents.targets(workers: healthy, percents: percents)
         let decided = Dictionary(uniqueKeysWithValues: currentLoads.classes.map { ($0.name, $0) })
         for name in percents.keys {
             let members = active.filter { $0.className == name }
@@ -46,7 +47,7 @@ public enum MetricsReport {
             set("schedStoppingTasks_\(name)", decided[name]?.stopping ?? 0)
             set("schedClassTargetPct_\(name)", percents[name] ?? 0)
             set("schedClassTargetWorkers_\(name)", targets[name] ?? 0)
-            set("schedClassActualPct_\(name)", healthy.isEmpty ? 0 : running * 100 / healthy.count)
+            set("schedClassActualPct_\(name)", healthy == 0 ? 0 : running * 100 / healthy)
         }
 
         set("schedJobsCounter", jobs.count)

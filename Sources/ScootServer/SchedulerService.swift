@@ -144,6 +144,7 @@ public struct SchedulerService: ScootConsoleHandler {
         return Int64(truncatingIfNeeded: hasher.finalize())
     }
 
+    /// Workers by state, as GetClusterLoad and the metrics report count them.
     static func workerStateCounts(_ workers: [WorkerSummary]) -> WorkerStateCounts {
         func count(_ state: WorkerSummary.State) -> Int32 { Int32(clamping: workers.count { $0.state == state }) }
         return WorkerStateCounts(idle: count(.idle), busy: count(.busy), suspended: count(.suspended), offline: count(.offline))

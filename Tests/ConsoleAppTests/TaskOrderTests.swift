@@ -1,3 +1,4 @@
+import ScootAPI
 import Testing
 @testable import ConsoleApp
 
@@ -5,5 +6,22 @@ import Testing
 struct TaskOrderTests {
     @Test func numbersInsideTaskIDsCompareAsNumbers() {
         #expect(ConsoleState.taskOrder(["task-10", "task-2", "task-1", "b", "a"]) == ["a", "b", "task-1", "task-2", "task-10"])
+    }
+}
+
+@Suite("Task rows follow the snapshot")
+struct TaskRowsTests {
+    @Test func theTaskListIsResortedWhenAPollBringsOtherTasks() {
+        var state = connectedState()
+        state.snapshot?.selectedJobStatus = JobStatus(id: "j1", status: .inProgress, taskStatus: ["task-10": .notStarted, "task-2": .inProgress])
+        #expect(state.taskIDs == ["task-2", "task-10"])
+        #expect(state.rowCount(in: .tasks) == 2)
+        state.snapshot?.selectedJobStatus?.taskStatus?["task-1"] = .completed
+        #expect(state.taskIDs == ["task-1", "task-2", "task-10"])
+        state.selectedRow[.tasks] = 2
+        #expect(state.selectedTask?.id == "task-10")
+        state.snapshot?.selectedJobStatus = nil
+        #expect(state.taskIDs.isEmpty)
+        #expect(state.selectedTask == nil)
     }
 }
