@@ -100,13 +100,14 @@ struct PlainScootTests {
     @Test func theClientEnforcesStatusAndBodySize() async throws {
         let scoot = try await PlainScoot.start()
         let port = scoot.metrics.port
-        let body = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/admin/metrics.json")
+        // Generous timeouts: this test is about status and size, and the full run loads the machine.
+        let body = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/admin/metrics.json", timeout: .seconds(20))
         #expect(try SchedulerMetrics(json: body).stats["availableNodes"] == 5)
         await #expect(throws: MetricsHTTPClient.Failure("the answer is larger than 16 bytes")) {
-            _ = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/admin/metrics.json", maxBodyBytes: 16)
+            _ = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/admin/metrics.json", timeout: .seconds(20), maxBodyBytes: 16)
         }
         await #expect(throws: MetricsHTTPClient.Failure("HTTP 404 Not Found")) {
-            _ = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/nope")
+            _ = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/nope", timeout: .seconds(20))
         }
         await scoot.shutdown()
     }

@@ -43,15 +43,19 @@ enum PythonInterop {
 
     /// Runs a Python interop script to completion.
     static func runScript(_ script: String, _ arguments: [String]) async throws -> ProcessResult {
-        let environment = try pythonEnvironment()
+        let environment = try await pythonEnvironment()
         let command = ["python3", interopScripts.appendingPathComponent(script).path] + arguments
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: runBlocking(command, environment: environment)) }
         }
     }
 
-    static func pythonEnvironment() throws -> [String: String] {
-        let generated = try generatedPython.get()
+    /// PYTHONPATH for the generated code. The first call runs `thrift --gen py`: on a thread of
+    /// its own, as every waiter on the lazy value would otherwise block a cooperative thread.
+    static func pythonEnvironment() async throws -> [String: String] {
+        let generated = try await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: generatedPython) }
+        }.get()
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = [generated.path, interopScripts.path].joined(separator: ":")
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -88,7 +92,7 @@ final class PythonServerProcess: @unchecked Sendable {
     init(framed: Bool) async throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", PythonInterop.interopScripts.appendingPathComponent("python_server.py").path] + (framed ? ["--framed"] : [])
-        process.environment = try PythonInterop.pythonEnvironment()
+        process.environment = try await PythonInterop.pythonEnvironment()
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.standardError
