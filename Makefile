@@ -25,6 +25,7 @@ test: test-deps
 ## Regenerates the Swift code from the IDL files (commit the result).
 generate:
 	$(SWIFT) run thrift-swift-gen idl/scoot.thrift --output Sources/ScootAPI/Generated/Scoot.swift --module-imports Thrift
+	$(SWIFT) run thrift-swift-gen idl/worker.thrift --output Sources/ScootWorkerAPI/Generated/Worker.swift --module-imports Thrift
 	$(SWIFT) run thrift-swift-gen Tests/ScootAPITests/Fixtures/alltypes.thrift --output Tests/ScootAPITests/Generated/AllTypes.swift --module-imports Thrift
 
 ## Benchmarks: Thrift encode/decode side by side with Apache Thrift's Python accelerator, and

@@ -7,6 +7,11 @@ import PackageDescription
 /// - `Thrift`: TBinaryProtocol codec, message framing and NIO transports (no Scoot knowledge).
 /// - `ScootAPI`: Swift types generated from `idl/scoot.thrift`, the CloudScoot client and server.
 /// - `ThriftCodegen`: the IDL parser and Swift emitter behind `thrift-swift-gen`.
+/// - `ScootWorkerAPI`: Swift types generated from `idl/worker.thrift`, a Scoot worker's API.
+/// - `ClusterObservation`: polling Scoot workers and budgeted job-status refreshes, shared by the
+///   console and the gateway.
+/// - `ScootGateway`: `gateway`, a CloudScoot proxy in front of a real Scoot scheduler that
+///   records every job and action and serves the console extension.
 let package = Package(
     name: "scoot-console",
     platforms: [.macOS(.v14)],
@@ -40,6 +45,14 @@ let package = Package(
             ]
         ),
         .target(name: "ThriftCodegen"),
+        .target(name: "ScootWorkerAPI", dependencies: ["Thrift"]),
+        .target(
+            name: "ClusterObservation",
+            dependencies: [
+                "ScootAPI", "ScootWorkerAPI", "Thrift",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "ProcessWorkers", dependencies: ["SchedulerCore"]),
         .target(name: "TUIKit"),
@@ -51,7 +64,7 @@ let package = Package(
         .target(
             name: "ConsoleApp",
             dependencies: [
-                "TUIKit", "ScootAPI", "Thrift", "SchedulerCore", "AuditLog",
+                "TUIKit", "ScootAPI", "Thrift", "SchedulerCore", "AuditLog", "ClusterObservation", "ScootWorkerAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -70,6 +83,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "ScootGateway",
+            dependencies: [
+                "ScootAPI", "ScootWorkerAPI", "ClusterObservation", "SchedulerCore", "ScootServer", "Thrift",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "thrift-swift-gen",
             dependencies: ["ThriftCodegen", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -77,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "scoot-console",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,7 +135,12 @@ let package = Package(
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore"]),
         .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "Thrift"]),
-        .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "Thrift"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClusterObservationTests", dependencies: ["ClusterObservation", "ScootWorkerAPI", "ScootAPI", "Thrift"]),
+        .testTarget(
+            name: "ScootGatewayTests",
+            dependencies: ["ScootGateway", "ClusterObservation", "ScootAPI", "ScootWorkerAPI", "Thrift", "SchedulerCore"]
+        ),
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [

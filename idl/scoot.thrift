@@ -271,6 +271,8 @@ enum WorkerState {
   BUSY = 2
   OFFLINE = 3
   SUSPENDED = 4
+  /// Did not answer its last status query (a gateway or console polling Scoot workers); not gone.
+  UNREACHABLE = 5
 }
 
 /// Which jobs ListJobs returns; unset fields do not filter.
@@ -307,6 +309,13 @@ struct JobSummary {
   14: optional i64 startedAtMs
   15: optional i64 endedAtMs
   16: optional string jobType
+  /// When the scheduler last reported this job's status, if that is not "now" (a gateway in
+  /// front of a plain Scoot scheduler reads statuses within a budget).
+  17: optional i64 statusAtMs
+  /// Fields the server could not learn and sent as placeholders ("requestor", "tag", "basis",
+  /// "priority", "submittedAt", "jobType"): a job found running on a worker, not submitted
+  /// through the server.
+  18: optional list<string> unknownFields
 }
 
 /// One worker as the console lists it.
@@ -317,8 +326,20 @@ struct WorkerInfo {
   4: optional string currentTaskId
   /// The snapshot of the last task it ran; empty when fresh.
   5: required string lastSnapshotId
-  /// Task attempts it has started.
+  /// Task attempts it has started (for a polled Scoot worker: distinct runs seen).
   6: required i32 tasksRun
+  /// Whether it answered its last status query; unset when the server does not poll workers.
+  7: optional bool reachable
+  /// The worker's own health flag (Scoot's WorkerStatus.isHealthy), from its last answer.
+  8: optional bool healthy
+  /// Whether it finished its start-up work (WorkerStatus.initialized), from its last answer.
+  9: optional bool initialized
+  /// The worker's own error text, or why it could not be reached.
+  10: optional string error
+  /// The runs it reported in its last answer (job, task, tag, state, snapshot, output URIs).
+  11: optional list<RunStatus> runs
+  /// When it last answered.
+  12: optional i64 lastAnswerAtMs
 }
 
 /// One scheduling class's load now: running and waiting as they are, starting and stopping as the next scheduling step would decide.

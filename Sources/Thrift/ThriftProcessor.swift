@@ -13,6 +13,13 @@ public struct ThriftProcessorResult: Sendable {
     }
 }
 
+/// Who sent the message being processed: the peer's address as `host:port`, set by
+/// `ThriftServer` for the duration of each call (nil for loopback callers).
+public enum ThriftCallContext {
+    /// The calling connection's remote address.
+    @TaskLocal public static var peerAddress: String?
+}
+
 /// The server side of a service: turns one complete request message into its reply.
 /// Generated per service (`CloudScootProcessor`); driven by `ThriftServer` or a loopback caller.
 public protocol ThriftProcessor: Sendable {
@@ -81,7 +88,8 @@ public enum ThriftServerCall {
     /// Decodes the arguments, runs `body`, and encodes its result struct as a REPLY.
     /// `body` returns the result struct with either the success value or a declared exception
     /// set; any error it throws becomes `TApplicationException(INTERNAL_ERROR)` with the text
-    /// `Internal error processing <Method>: <error>` and the connection is closed.
+    /// `Internal error processing <Method>: <error>` and the connection is closed; a thrown
+    /// `TApplicationException` is sent as it is (a proxy forwarding its upstream's answer).
     public static func handle<Arguments: ThriftStruct, Result: ThriftStruct>(
         _ incoming: Incoming,
         arguments: Arguments.Type,
@@ -102,6 +110,9 @@ public enum ThriftServerCall {
             writer.writeMessageHeader(ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID))
             result.write(to: &writer)
             return ThriftProcessorResult(reply: writer.bytes, closeConnection: false)
+        } catch let forwarded as TApplicationException {
+            // A proxy passes an upstream server's exception back unchanged (kind and text).
+            return exception(forwarded, header: incoming.header)
         } catch {
             let text = "Internal error processing \(incoming.header.name): \(String(describing: error))"
             return exception(TApplicationException(.internalError, message: text), header: incoming.header)

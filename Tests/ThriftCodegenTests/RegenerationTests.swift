@@ -13,6 +13,7 @@ import ThriftCodegen
 
     static let pairs = [
         GeneratedPair(idl: "idl/scoot.thrift", swift: "Sources/ScootAPI/Generated/Scoot.swift"),
+        GeneratedPair(idl: "idl/worker.thrift", swift: "Sources/ScootWorkerAPI/Generated/Worker.swift"),
         GeneratedPair(idl: "Tests/ScootAPITests/Fixtures/alltypes.thrift", swift: "Tests/ScootAPITests/Generated/AllTypes.swift"),
     ]
 

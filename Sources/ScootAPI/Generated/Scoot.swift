@@ -2611,6 +2611,8 @@ public enum WorkerState: Sendable, Hashable, CustomStringConvertible {
     case offline
     /// `SUSPENDED` (4).
     case suspended
+    /// Did not answer its last status query (a gateway or console polling Scoot workers); not gone.
+    case unreachable
     /// A number this build does not know; kept so that it is shown and sent back unchanged.
     case unrecognized(Int32)
 
@@ -2621,6 +2623,7 @@ public enum WorkerState: Sendable, Hashable, CustomStringConvertible {
         case 2: self = .busy
         case 3: self = .offline
         case 4: self = .suspended
+        case 5: self = .unreachable
         default: self = .unrecognized(rawValue)
         }
     }
@@ -2632,6 +2635,7 @@ public enum WorkerState: Sendable, Hashable, CustomStringConvertible {
         case .busy: return 2
         case .offline: return 3
         case .suspended: return 4
+        case .unreachable: return 5
         case .unrecognized(let rawValue): return rawValue
         }
     }
@@ -2643,6 +2647,7 @@ public enum WorkerState: Sendable, Hashable, CustomStringConvertible {
         case .busy: return "BUSY"
         case .offline: return "OFFLINE"
         case .suspended: return "SUSPENDED"
+        case .unreachable: return "UNREACHABLE"
         case .unrecognized(let rawValue): return String(rawValue)
         }
     }
@@ -2654,12 +2659,13 @@ public enum WorkerState: Sendable, Hashable, CustomStringConvertible {
         case "BUSY": self = .busy
         case "OFFLINE": self = .offline
         case "SUSPENDED": self = .suspended
+        case "UNREACHABLE": self = .unreachable
         default: return nil
         }
     }
 
     /// Every value the IDL lists, in IDL order.
-    public static let knownCases: [WorkerState] = [.idle, .busy, .offline, .suspended]
+    public static let knownCases: [WorkerState] = [.idle, .busy, .offline, .suspended, .unreachable]
 
     public var description: String { name }
 }
@@ -2785,6 +2791,13 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
     public var endedAtMs: Int64?
     /// The `jobType` field (id 16).
     public var jobType: String?
+    /// When the scheduler last reported this job's status, if that is not "now" (a gateway in
+    /// front of a plain Scoot scheduler reads statuses within a budget).
+    public var statusAtMs: Int64?
+    /// Fields the server could not learn and sent as placeholders ("requestor", "tag", "basis",
+    /// "priority", "submittedAt", "jobType"): a job found running on a worker, not submitted
+    /// through the server.
+    public var unknownFields: [String]?
 
     /// Creates a value from its fields.
     public init(
@@ -2803,7 +2816,9 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         submittedAtMs: Int64,
         startedAtMs: Int64? = nil,
         endedAtMs: Int64? = nil,
-        jobType: String? = nil
+        jobType: String? = nil,
+        statusAtMs: Int64? = nil,
+        unknownFields: [String]? = nil
     ) {
         self.id = id
         self.requestor = requestor
@@ -2821,6 +2836,8 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         self.startedAtMs = startedAtMs
         self.endedAtMs = endedAtMs
         self.jobType = jobType
+        self.statusAtMs = statusAtMs
+        self.unknownFields = unknownFields
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -2840,6 +2857,8 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         var startedAtMs: Int64?
         var endedAtMs: Int64?
         var jobType: String?
+        var statusAtMs: Int64?
+        var unknownFields: [String]?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -2874,6 +2893,24 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
                 endedAtMs = try reader.readI64()
             case (16, .string):
                 jobType = try reader.readString()
+            case (17, .i64):
+                statusAtMs = try reader.readI64()
+            case (18, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .string {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [String] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readString())
+                    }
+                    unknownFields = list
+                }
+                reader.leaveNesting()
             default:
                 try reader.skip(field.type)
             }
@@ -2933,6 +2970,8 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         self.startedAtMs = startedAtMs
         self.endedAtMs = endedAtMs
         self.jobType = jobType
+        self.statusAtMs = statusAtMs
+        self.unknownFields = unknownFields
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -2974,6 +3013,17 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
             writer.writeFieldHeader(.string, id: 16)
             writer.writeString(jobType)
         }
+        if let statusAtMs {
+            writer.writeFieldHeader(.i64, id: 17)
+            writer.writeI64(statusAtMs)
+        }
+        if let unknownFields {
+            writer.writeFieldHeader(.list, id: 18)
+            writer.writeListHeader(.string, count: unknownFields.count)
+            for element in unknownFields {
+                writer.writeString(element)
+            }
+        }
         writer.writeFieldStop()
     }
 }
@@ -2990,8 +3040,20 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
     public var currentTaskId: String?
     /// The snapshot of the last task it ran; empty when fresh.
     public var lastSnapshotId: String
-    /// Task attempts it has started.
+    /// Task attempts it has started (for a polled Scoot worker: distinct runs seen).
     public var tasksRun: Int32
+    /// Whether it answered its last status query; unset when the server does not poll workers.
+    public var reachable: Bool?
+    /// The worker's own health flag (Scoot's WorkerStatus.isHealthy), from its last answer.
+    public var healthy: Bool?
+    /// Whether it finished its start-up work (WorkerStatus.initialized), from its last answer.
+    public var initialized: Bool?
+    /// The worker's own error text, or why it could not be reached.
+    public var error: String?
+    /// The runs it reported in its last answer (job, task, tag, state, snapshot, output URIs).
+    public var runs: [RunStatus]?
+    /// When it last answered.
+    public var lastAnswerAtMs: Int64?
 
     /// Creates a value from its fields.
     public init(
@@ -3000,7 +3062,13 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
         currentJobId: String? = nil,
         currentTaskId: String? = nil,
         lastSnapshotId: String,
-        tasksRun: Int32
+        tasksRun: Int32,
+        reachable: Bool? = nil,
+        healthy: Bool? = nil,
+        initialized: Bool? = nil,
+        error: String? = nil,
+        runs: [RunStatus]? = nil,
+        lastAnswerAtMs: Int64? = nil
     ) {
         self.id = id
         self.state = state
@@ -3008,6 +3076,12 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
         self.currentTaskId = currentTaskId
         self.lastSnapshotId = lastSnapshotId
         self.tasksRun = tasksRun
+        self.reachable = reachable
+        self.healthy = healthy
+        self.initialized = initialized
+        self.error = error
+        self.runs = runs
+        self.lastAnswerAtMs = lastAnswerAtMs
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3017,6 +3091,12 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
         var currentTaskId: String?
         var lastSnapshotId: String?
         var tasksRun: Int32?
+        var reachable: Bool?
+        var healthy: Bool?
+        var initialized: Bool?
+        var error: String?
+        var runs: [RunStatus]?
+        var lastAnswerAtMs: Int64?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -3031,6 +3111,32 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
                 lastSnapshotId = try reader.readString()
             case (6, .i32):
                 tasksRun = try reader.readI32()
+            case (7, .bool):
+                reachable = try reader.readBool()
+            case (8, .bool):
+                healthy = try reader.readBool()
+            case (9, .bool):
+                initialized = try reader.readBool()
+            case (10, .string):
+                error = try reader.readString()
+            case (11, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .struct {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [RunStatus] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readStruct(RunStatus.self))
+                    }
+                    runs = list
+                }
+                reader.leaveNesting()
+            case (12, .i64):
+                lastAnswerAtMs = try reader.readI64()
             default:
                 try reader.skip(field.type)
             }
@@ -3053,6 +3159,12 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
         self.currentTaskId = currentTaskId
         self.lastSnapshotId = lastSnapshotId
         self.tasksRun = tasksRun
+        self.reachable = reachable
+        self.healthy = healthy
+        self.initialized = initialized
+        self.error = error
+        self.runs = runs
+        self.lastAnswerAtMs = lastAnswerAtMs
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3072,6 +3184,33 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
         writer.writeString(lastSnapshotId)
         writer.writeFieldHeader(.i32, id: 6)
         writer.writeI32(tasksRun)
+        if let reachable {
+            writer.writeFieldHeader(.bool, id: 7)
+            writer.writeBool(reachable)
+        }
+        if let healthy {
+            writer.writeFieldHeader(.bool, id: 8)
+            writer.writeBool(healthy)
+        }
+        if let initialized {
+            writer.writeFieldHeader(.bool, id: 9)
+            writer.writeBool(initialized)
+        }
+        if let error {
+            writer.writeFieldHeader(.string, id: 10)
+            writer.writeString(error)
+        }
+        if let runs {
+            writer.writeFieldHeader(.list, id: 11)
+            writer.writeListHeader(.struct, count: runs.count)
+            for element in runs {
+                writer.writeStruct(element)
+            }
+        }
+        if let lastAnswerAtMs {
+            writer.writeFieldHeader(.i64, id: 12)
+            writer.writeI64(lastAnswerAtMs)
+        }
         writer.writeFieldStop()
     }
 }

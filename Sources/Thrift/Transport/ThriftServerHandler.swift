@@ -87,8 +87,9 @@ final class ThriftServerHandler: ChannelInboundHandler {
         processing = true
         let processor = self.processor
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let peer = context.remoteAddress.map(Self.hostAndPort)
         Task {
-            let result = await processor.process(message.bytes)
+            let result = await ThriftCallContext.$peerAddress.withValue(peer) { await processor.process(message.bytes) }
             bound.eventLoop.execute {
                 let (handler, context) = bound.value
                 handler.finish(result, framing: message.framing, context: context)
@@ -132,5 +133,12 @@ final class ThriftServerHandler: ChannelInboundHandler {
         guard !closing else { return }
         closing = true
         context.close(promise: nil)
+    }
+
+    /// `host:port` of a socket address (`[v6]:port` for IPv6), as audit records show callers.
+    static func hostAndPort(_ address: SocketAddress) -> String {
+        let host = address.ipAddress ?? "?"
+        let port = address.port.map(String.init) ?? "?"
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }
