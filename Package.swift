@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "scoot-console",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway", "ClusterObservation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,0 +1,245 @@
+"""Thrift plumbing shared by the fake Scoot scheduler and worker (fake_scoot_scheduler.py,
+fake_scoot_worker.py): loading the generated Python code, and a server that answers the way
+Scoot's Go servers do.
+
+`load_generated()` makes the `scoot` (idl/scoot.thrift) and `worker` (idl/worker.thrift)
+packages importable: when PYTHONPATH does not already provide them it runs
+`thrift --gen py` on the repository's IDL files into a temporary directory, removed at exit.
+
+`GoStyleProcessor` serves one generated service the way Scoot's Thrift 0.9.3 Go processors do:
+  * a handler's declared exception (e.g. InvalidRequest) is a normal REPLY;
+  * a TApplicationException raised by the handler is sent as an EXCEPTION message, after which
+    the server closes the connection (Scoot reports every other handler error this way, as
+    INTERNAL_ERROR "Internal error processing <Method>: <text>");
+  * a required field missing from the arguments is answered with PROTOCOL_ERROR carrying Go's
+    text (e.g. "*scoot.JobDefinition error reading struct: Required field Tasks is not set"),
+    then the connection is closed;
+  * an unknown method is answered with UNKNOWN_METHOD "Unknown function <name>", then the
+    connection is closed;
+  * any other exception in a handler is a crash: it is logged and the connection is closed
+    without a reply, as the Go server does when a handler panics.
+
+`ThriftServer` listens on an (ephemeral) port, serves each connection on a thread of its own and
+the requests of one connection one after another, over unframed TBufferedTransport and
+TBinaryProtocol (strict writes, lenient reads), like Scoot's TSimpleServer."""
+import atexit
+import importlib.util
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from pathlib import Path
+
+IDL_DIR = Path(__file__).resolve().parents[2] / "idl"
+
+
+def load_generated():
+    """Puts Python code generated from idl/scoot.thrift and idl/worker.thrift on sys.path unless
+    the `scoot` and `worker` packages are importable already."""
+    missing = [name for name in ("scoot", "worker") if not _importable(f"{name}.ttypes")]
+    if not missing:
+        return
+    out_dir = tempfile.mkdtemp(prefix="fake-scoot-gen-")
+    atexit.register(shutil.rmtree, out_dir, ignore_errors=True)
+    for name in missing:
+        # The two IDLs both define RunStatus, but each generates its own package (named after
+        # the file), so they share one output directory without colliding.
+        subprocess.run(["thrift", "--gen", "py", "-out", out_dir, str(IDL_DIR / f"{name}.thrift")], check=True)
+    sys.path.insert(0, out_dir)
+    importlib.invalidate_caches()
+
+
+def _importable(module):
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+load_generated()
+
+from thrift.protocol import TBinaryProtocol  # noqa: E402
+from thrift.protocol.TProtocol import TProtocolException  # noqa: E402
+from thrift.Thrift import TApplicationException, TException, TMessageType, TType  # noqa: E402
+from thrift.transport import TSocket, TTransport  # noqa: E402
+
+_UNSET_FIELD = re.compile(r"Required field (\w+) is unset!")
+
+
+class MissingRequiredField(Exception):
+    """A required field was absent from a decoded argument; the text is Go's."""
+
+
+def _go_field_name(name):
+    return "ID" if name == "id" else name[0].upper() + name[1:]
+
+
+def _check_required(value):
+    """Raises MissingRequiredField, with the message Scoot's Go decoder would give, for the first
+    required field missing in `value` or in a struct nested in it (nested structs first, in field
+    order, as the Go decoder meets them)."""
+    for spec in value.thrift_spec[1:]:
+        if spec is None:
+            continue
+        _, field_type, name, type_args, _ = spec
+        for child in _nested_structs(getattr(value, name), field_type, type_args):
+            try:
+                _check_required(child)
+            except MissingRequiredField as error:
+                raise MissingRequiredField(f"*{_go_type(child)} error reading struct: {error}") from None
+    try:
+        value.validate()
+    except TProtocolException as error:
+        match = _UNSET_FIELD.search(str(error.message))
+        raise MissingRequiredField(f"Required field {_go_field_name(match.group(1))} is not set") from None
+
+
+def _nested_structs(value, field_type, type_args):
+    if value is None:
+        return []
+    if field_type == TType.STRUCT:
+        return [value]
+    if field_type in (TType.LIST, TType.SET) and type_args[0] == TType.STRUCT:
+        return [item for item in value if item is not None]
+    if field_type == TType.MAP and type_args[2] == TType.STRUCT:
+        return [item for item in value.values() if item is not None]
+    return []
+
+
+def _go_type(value):
+    return f"{type(value).__module__.split('.')[0]}.{type(value).__name__}"
+
+
+class _CloseConnection(Exception):
+    """The reply (if any) is written; the server must now close the connection."""
+
+
+class GoStyleProcessor:
+    """Serves the methods of one generated service module (e.g. scoot.CloudScoot) with `handler`,
+    answering errors like Scoot's Go processors (see the module docstring)."""
+
+    def __init__(self, service_module, handler):
+        self.service = service_module
+        self.handler = handler
+        self.methods = {name for name in dir(service_module.Iface) if not name.startswith("_")}
+
+    def process(self, iprot, oprot):
+        name, _, seqid = iprot.readMessageBegin()
+        if name not in self.methods:
+            iprot.skip(TType.STRUCT)
+            iprot.readMessageEnd()
+            self._send_exception(oprot, name, seqid, TApplicationException.UNKNOWN_METHOD, f"Unknown function {name}")
+        args = getattr(self.service, f"{name}_args")()
+        args.read(iprot)
+        iprot.readMessageEnd()
+        try:
+            _check_required(args)
+        except MissingRequiredField as error:
+            self._send_exception(oprot, name, seqid, TApplicationException.PROTOCOL_ERROR, str(error))
+        result = getattr(self.service, f"{name}_result")()
+        arguments = [getattr(args, spec[2]) for spec in args.thrift_spec[1:] if spec is not None]
+        try:
+            result.success = getattr(self.handler, name)(*arguments)
+        except TApplicationException as error:
+            self._send_exception(oprot, name, seqid, error.type, error.message)
+        except TException as error:
+            field = self._exception_field(result, error)
+            if field is None:
+                raise
+            setattr(result, field, error)
+        oprot.writeMessageBegin(name, TMessageType.REPLY, seqid)
+        result.write(oprot)
+        oprot.writeMessageEnd()
+        oprot.trans.flush()
+
+    @staticmethod
+    def _exception_field(result, error):
+        for spec in result.thrift_spec[1:]:
+            if spec is not None and spec[1] == TType.STRUCT and type(error) is spec[3][0]:
+                return spec[2]
+        return None
+
+    @staticmethod
+    def _send_exception(oprot, name, seqid, kind, message):
+        oprot.writeMessageBegin(name, TMessageType.EXCEPTION, seqid)
+        TApplicationException(kind, message).write(oprot)
+        oprot.writeMessageEnd()
+        oprot.trans.flush()
+        raise _CloseConnection()
+
+
+class ThriftServer:
+    """A threaded Thrift server on host:port (0 = ephemeral) for a GoStyleProcessor."""
+
+    def __init__(self, processor, host="127.0.0.1", port=0):
+        self.processor = processor
+        self.listener = TSocket.TServerSocket(host=host, port=port)
+        self.listener.listen()
+        self.port = self.listener.handle.getsockname()[1]
+        self._connections = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start(self):
+        threading.Thread(target=self._accept_loop, name=f"thrift-{self.port}", daemon=True).start()
+        return self
+
+    def _accept_loop(self):
+        while True:
+            try:
+                client = self.listener.accept()
+            except (OSError, TTransport.TTransportException):
+                return
+            if client is None:
+                return
+            with self._lock:
+                if self._closed:
+                    client.close()
+                    return
+                self._connections.add(client)
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client):
+        transport = TTransport.TBufferedTransport(client)
+        protocol = TBinaryProtocol.TBinaryProtocol(transport)
+        try:
+            while True:
+                self.processor.process(protocol, protocol)
+        except (_CloseConnection, TTransport.TTransportException, OSError):
+            pass
+        except Exception:  # noqa: BLE001 - a handler crash: drop the connection, like a Go panic
+            traceback.print_exc()
+        finally:
+            with self._lock:
+                self._connections.discard(client)
+            client.close()
+
+    def close(self):
+        with self._lock:
+            self._closed = True
+            connections = list(self._connections)
+        try:
+            self.listener.handle.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        for client in connections:
+            try:
+                client.handle.shutdown(socket.SHUT_RDWR)
+            except (OSError, AttributeError):
+                pass
+
+
+def connect(address, service_module, timeout_s=60.0):
+    """A client of `service_module` at "host:port" over unframed binary Thrift, as Scoot's own
+    clients connect (one-minute socket timeout). Returns (client, transport)."""
+    host, port = address.rsplit(":", 1)
+    sock = TSocket.TSocket(host, int(port))
+    sock.setTimeout(timeout_s * 1000)
+    transport = TTransport.TBufferedTransport(sock)
+    transport.open()
+    return service_module.Client(TBinaryProtocol.TBinaryProtocol(transport)), transport
