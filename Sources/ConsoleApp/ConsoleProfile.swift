@@ -14,6 +14,8 @@ import Foundation
 /// refresh      = 2
 /// metrics-addr = scheduler.prod.example.com:9091
 /// track-file   = /home/me/prod-jobs.txt
+/// scoot-workers = worker1.prod.example.com:9092,worker2.prod.example.com:9092
+/// scoot-workers-file = /home/me/prod-workers.txt
 /// ```
 ///
 /// Options given on the command line win over the profile's.
@@ -32,9 +34,13 @@ public struct ConsoleProfile: Sendable, Hashable {
     public var refreshSeconds: Double?
     public var metricsAddress: String?
     public var trackFile: String?
+    /// Scoot workers to poll, comma-separated.
+    public var scootWorkers: String?
+    /// A file listing Scoot workers to poll.
+    public var scootWorkersFile: String?
 
     /// The keys a profile may set.
-    public static let keys = ["connect", "label", "read-only", "theme", "refresh", "metrics-addr", "track-file"]
+    public static let keys = ["connect", "label", "read-only", "theme", "refresh", "metrics-addr", "track-file", "scoot-workers", "scoot-workers-file"]
 
     /// The profiles file for `environment`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -86,6 +92,8 @@ public struct ConsoleProfile: Sendable, Hashable {
         case "theme": theme = value
         case "metrics-addr": metricsAddress = value
         case "track-file": trackFile = value
+        case "scoot-workers": scootWorkers = value
+        case "scoot-workers-file": scootWorkersFile = value
         case "read-only":
             guard let flag = ["true": true, "false": false][value.lowercased()] else {
                 throw Failure(description: "\(place): read-only: '\(value)' is not true or false")

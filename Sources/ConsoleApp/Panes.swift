@@ -1,4 +1,5 @@
 import AuditLog
+import ClusterObservation
 import ScootAPI
 import SchedulerCore
 import TUIKit
@@ -16,6 +17,15 @@ struct StateBadge {
         if job.status == .completed { return job.failedTasks > 0 ? StateBadge(text: "✗ failed", role: .stateFailed) : StateBadge(text: "✓ done", role: .stateDone) }
         if job.runningTasks > 0 { return StateBadge(text: "▶ running", role: .stateRunning) }
         return StateBadge(text: "… waiting", role: .stateWaiting)
+    }
+
+    /// A task's state from its task status and run status; a run Scoot aborted says why
+    /// (`UserRequested`: killed, `RebalanceRequested`: preempted).
+    static func run(_ run: ScootAPI.RunStatus?, taskStatus: Status) -> StateBadge {
+        if taskStatus == .completed, let reason = JobStatusDigest.abortReason(run) {
+            return reason == .user ? StateBadge(text: "⊘ killed", role: .stateKilled) : StateBadge(text: "⊘ preempted", role: .stateKilled)
+        }
+        return Self.run(run?.status, taskStatus: taskStatus)
     }
 
     static func run(_ status: RunStatusState?, taskStatus: Status) -> StateBadge {
@@ -43,6 +53,7 @@ struct StateBadge {
         case .busy: StateBadge(text: "▶ busy", role: .stateRunning)
         case .offline: StateBadge(text: "⊘ offline", role: .stateKilled)
         case .suspended: StateBadge(text: "✗ suspended", role: .stateFailed)
+        case .unreachable: StateBadge(text: "✖ unreachable", role: .stateFailed)
         default: StateBadge(text: "? \(state.name.lowercased())", role: .dim)
         }
     }
@@ -86,12 +97,17 @@ enum JobsPane {
         Table(columns: columns, rowCount: jobs.count, sort: sort, characters: characters) { index in
             let job = jobs[index]
             let badge = state.snapshot?.unknownJobIDs.contains(job.id) == true ? StateBadge(text: "? unknown", role: .stateFailed) : StateBadge.job(job)
+            // What the server could not learn (a job found on a worker) is shown as such: `?` for
+            // the requestor, a blank priority, the age as "at least" since it was first seen.
+            let unknown = Set(job.unknownFields ?? [])
+            let age = job.submittedAtMs > 0 ? ageText(fromMs: job.submittedAtMs, nowMs: nowMs) : "?"
             let cells = [
-                TableCell(job.id), TableCell(job.requestor), TableCell(job.className), TableCell(job.tag), TableCell(job.basis),
-                TableCell(String(job.priority)), TableCell(badge.text, role: badge.role), TableCell(String(job.completedTasks)),
-                TableCell(String(job.runningTasks)), TableCell(String(job.waitingTasks)),
+                TableCell(job.id), TableCell(unknown.contains("requestor") ? "?" : job.requestor, role: unknown.contains("requestor") ? .dim : .normal),
+                TableCell(job.className), TableCell(job.tag), TableCell(job.basis),
+                TableCell(unknown.contains("priority") ? "" : String(job.priority)), TableCell(badge.text, role: badge.role),
+                TableCell(String(job.completedTasks)), TableCell(String(job.runningTasks)), TableCell(String(job.waitingTasks)),
                 TableCell(String(job.failedTasks), role: job.failedTasks > 0 ? .stateFailed : .normal),
-                TableCell(job.submittedAtMs > 0 ? ageText(fromMs: job.submittedAtMs, nowMs: nowMs) : "?"),
+                TableCell(unknown.contains("submittedAt") && job.submittedAtMs > 0 ? "≥" + age : age),
             ]
             return TableRow(id: job.id, cells: shown.map { cells[$0] })
         }.render(into: &buffer, area: area, state: &table)
@@ -125,7 +141,7 @@ enum TasksPane {
             let id = taskIDs[index]
             let data = status.taskData?[id]
             let summary = summaries[id]
-            let badge = StateBadge.run(data?.status, taskStatus: status.taskStatus?[id] ?? .notStarted)
+            let badge = StateBadge.run(data, taskStatus: status.taskStatus?[id] ?? .notStarted)
             let duration = summary?.startedAtMs.map { durationText(milliseconds: (summary?.endedAtMs ?? nowMs) - $0) } ?? ""
             var cells = [
                 TableCell(id), TableCell(badge.text, role: badge.role), TableCell(summary?.workerId ?? ""), TableCell(data?.runId ?? ""),
@@ -153,19 +169,48 @@ enum WorkersPane {
             Paragraph(text, role: .dim).render(into: &buffer, area: area)
             return
         }
-        let columns = [
-            TableColumn("WORKER", width: .fill(1)), TableColumn("STATE", width: .length(12)), TableColumn("JOB", width: .fill(2)),
+        // Polled Scoot workers (a gateway, or --scoot-workers) also say their current run's tag
+        // and why one is unreachable, unhealthy or not initialized.
+        let polled = workers.contains { $0.reachable != nil }
+        var columns = [
+            TableColumn("WORKER", width: .fill(1)), TableColumn("STATE", width: .length(14)), TableColumn("JOB", width: .fill(2)),
             TableColumn("TASK", width: .fill(1)), TableColumn("SNAPSHOT", width: .fill(1)), TableColumn("RUNS", width: .length(6), alignment: .right),
         ]
+        if polled {
+            columns.insert(TableColumn("TAG", width: .fill(1)), at: 4)
+            columns.append(TableColumn("NOTE", width: .fill(2)))
+        }
+        let nowMs = state.snapshot?.load?.computedAtMs ?? workers.compactMap(\.lastAnswerAtMs).max() ?? 0
         var table = TableState(selected: state.selection(in: .workers, count: workers.count))
         Table(columns: columns, rowCount: workers.count, showsMarks: false, characters: characters) { index in
             let worker = workers[index]
             let badge = StateBadge.worker(worker.state)
-            return TableRow(id: worker.id, cells: [
+            var cells = [
                 TableCell(worker.id), TableCell(badge.text, role: badge.role), TableCell(worker.currentJobId ?? ""),
                 TableCell(worker.currentTaskId ?? ""), TableCell(worker.lastSnapshotId), TableCell(String(worker.tasksRun)),
-            ])
+            ]
+            if polled {
+                let run = worker.runs?.first { $0.jobId == worker.currentJobId && $0.taskId == worker.currentTaskId }
+                cells.insert(TableCell(worker.currentJobId == nil ? "" : run?.tag ?? ""), at: 4)
+                let note = WorkersPane.note(worker, nowMs: nowMs)
+                cells.append(TableCell(note, role: note.isEmpty ? .normal : .stateFailed))
+            }
+            return TableRow(id: worker.id, cells: cells)
         }.render(into: &buffer, area: area, state: &table)
+    }
+
+    /// Why a polled worker takes no work, in a few words ("" when it does).
+    static func note(_ worker: WorkerInfo, nowMs: Int64) -> String {
+        var parts: [String] = []
+        if worker.reachable == false {
+            parts.append(worker.error ?? "no answer")
+            if let last = worker.lastAnswerAtMs { parts.append("last answer \(ageText(fromMs: last, nowMs: nowMs)) ago") }
+        } else {
+            if worker.initialized == false { parts.append("not initialized") }
+            if worker.healthy == false { parts.append("unhealthy") }
+            if let error = worker.error, !error.isEmpty { parts.append(error) }
+        }
+        return parts.joined(separator: "; ")
     }
 }
 

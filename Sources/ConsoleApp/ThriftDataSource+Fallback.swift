@@ -1,11 +1,14 @@
+import ClusterObservation
 import Foundation
 import ScootAPI
 import Thrift
 
-/// What the panes get from a plain Scoot scheduler: tracked jobs by GetStatus, worker counts and
-/// class rows from `/admin/metrics.json`, and why each pane is limited.
+/// What the panes get from a plain Scoot scheduler: jobs found running on the Scoot workers or
+/// tracked by id, read by GetStatus within a budget; the workers' own answers; class rows (and,
+/// without workers to poll, worker counts) from `/admin/metrics.json`; and why each pane is limited.
 struct FallbackPanes {
     var jobs: [JobSummary] = []
+    var workers: [WorkerInfo] = []
     var unknownJobIDs: Set<String> = []
     var workerCounts: WorkerCounts?
     var load: ClusterLoad?
@@ -29,6 +32,7 @@ extension ThriftDataSource {
     public func track(jobs ids: [String]) -> String {
         let new = ids.filter { !knownJobs.contains($0) }
         knownJobs += new
+        for id in new { observed.insert(ObservedJob(id: id, origin: .discovered, submittedAtMs: Self.epochMilliseconds())) }
         guard !extensionSupported else { return "this server lists every job (ListJobs): tracking is not needed, the Jobs pane shows them all" }
         return new.isEmpty ? "already tracking \(ids.joined(separator: ", "))" : "tracking \(new.joined(separator: ", ")) (\(knownJobs.count) tracked)"
     }
@@ -38,6 +42,7 @@ extension ThriftDataSource {
     public func untrack(jobs ids: [String]) -> String {
         let removed = ids.filter { knownJobs.contains($0) }
         knownJobs.removeAll { removed.contains($0) }
+        for id in removed { observed.remove(id) }
         let notTracked = ids.filter { !removed.contains($0) }
         var parts: [String] = []
         if !removed.isEmpty { parts.append("stopped tracking \(removed.joined(separator: ", "))") }
@@ -45,13 +50,21 @@ extension ThriftDataSource {
         return parts.joined(separator: "; ")
     }
 
-    /// The tracked jobs (in the order they were added).
+    /// The tracked jobs (in the order they were added or found on workers).
     public var trackedJobs: [String] { knownJobs }
 
     /// The panes against a plain Scoot scheduler.
-    func fallbackPanes(settings: ClusterSnapshot.Settings) async throws -> FallbackPanes {
+    func fallbackPanes(settings: ClusterSnapshot.Settings, selectedJob: String?) async throws -> FallbackPanes {
         var panes = FallbackPanes()
-        for id in knownJobs {
+        let now = Self.epochMilliseconds()
+        var observations: [WorkerObservation] = []
+        if let workerPoller {
+            observations = await workerPoller.poll()
+            knownJobs += observed.observed(workers: observations, atMs: now).map(\.id)
+            panes.workers = observations.map { $0.workerInfo(offline: offlinedWorkers.contains($0.id)) }
+            panes.workerCounts = Self.counts(panes.workers)
+        }
+        for id in observed.statusReadsDue(nowMs: now) where id != selectedJob {
             let status: JobStatus
             do {
                 status = try await client.getStatus(jobId: id)
@@ -60,37 +73,49 @@ extension ThriftDataSource {
                 status = JobStatus(id: id, status: .notStarted)
             }
             // Scoot answers GetStatus of an unknown id with NOT_STARTED and no tasks.
-            if status.status == .notStarted, (status.taskStatus ?? [:]).isEmpty { panes.unknownJobIDs.insert(id) }
-            panes.jobs.append(Self.summary(of: status))
+            if status.status == .notStarted, (status.taskStatus ?? [:]).isEmpty, !observed.runningJobIDs.contains(id) {
+                unknownJobIDs.insert(id)
+            } else {
+                unknownJobIDs.remove(id)
+            }
+            _ = observed.observed(status, atMs: now)
         }
-        let unknown = panes.unknownJobIDs.isEmpty ? "" : ", \(panes.unknownJobIDs.count) unknown to the scheduler"
-        panes.limitations.append(
-            "Jobs: a plain Scoot scheduler cannot list jobs; showing the \(knownJobs.count) job(s) this console tracks\(unknown) (:track ID, --track-file)")
+        knownJobs.removeAll { observed.jobs[$0] == nil }
+        panes.jobs = knownJobs.compactMap { observed.jobs[$0] }.map { observed.summary($0, className: "") }
+        panes.unknownJobIDs = unknownJobIDs
+        let unknown = unknownJobIDs.isEmpty ? "" : ", \(unknownJobIDs.count) unknown to the scheduler"
+        if workerPoller == nil {
+            panes.limitations.append(
+                "Jobs: a plain Scoot scheduler cannot list jobs; showing the \(knownJobs.count) job(s) this console tracks\(unknown) (:track ID, --track-file; --scoot-workers finds running jobs)")
+        } else {
+            let unreachable = observations.filter { !$0.reachable }.count
+            panes.limitations.append(
+                "Jobs: a plain Scoot scheduler cannot list jobs; showing the \(knownJobs.count) job(s) found on \(observations.count) Scoot worker(s)\(unreachable > 0 ? " (\(unreachable) unreachable)" : "") or tracked\(unknown); requestor, class and basis need the gateway (docs/production.md)")
+        }
+        let polled = workerPoller != nil
         guard let metricsAddress else {
-            panes.limitations += [
-                "Workers: a plain Scoot scheduler cannot list workers, and no metrics address is set; pass --metrics-addr",
-                "Classes: not available from a plain Scoot scheduler without \(Self.metricsPath); pass --metrics-addr",
-            ]
+            if !polled { panes.limitations.append("Workers: a plain Scoot scheduler cannot list workers; pass --scoot-workers (or --metrics-addr for counts)") }
+            panes.limitations.append("Classes: not available from a plain Scoot scheduler without \(Self.metricsPath); pass --metrics-addr, or use the gateway for live loads")
             return panes
         }
         let place = "\(Self.metricsPath) at \(metricsAddress)"
         switch await metrics(from: metricsAddress).result {
         case .success(let metrics):
-            panes.workerCounts = metrics.workerCounts
+            if !polled {
+                panes.workerCounts = metrics.workerCounts
+                panes.limitations.append(
+                    panes.workerCounts == nil
+                        ? "Workers: a plain Scoot scheduler cannot list workers, and \(place) has no worker counts yet (Scoot publishes them after its first minute); pass --scoot-workers"
+                        : "Workers: counts only, from \(place), up to a minute old; pass --scoot-workers to list them")
+            }
             panes.load = metrics.clusterLoad(settings: settings, computedAtMs: Self.epochMilliseconds())
-            panes.limitations += [
-                panes.workerCounts == nil
-                    ? "Workers: a plain Scoot scheduler cannot list workers, and \(place) has no worker counts"
-                    : "Workers: counts only, from \(place), up to a minute old (a plain Scoot scheduler cannot list workers)",
+            panes.limitations.append(
                 panes.load == nil
-                    ? "Classes: \(place) has no class stats"
-                    : "Classes: from \(place), up to a minute old (Scoot latches stats every 60 s)",
-            ]
+                    ? "Classes: \(place) has no class stats yet (Scoot publishes them after its first minute); the gateway computes them live"
+                    : "Classes: from \(place), up to a minute old (Scoot latches stats every 60 s); the gateway computes them live")
         case .failure(let failure):
-            panes.limitations += [
-                "Workers: a plain Scoot scheduler cannot list workers; \(place) unreachable: \(failure); pass --metrics-addr",
-                "Classes: \(place) unreachable: \(failure); pass --metrics-addr",
-            ]
+            if !polled { panes.limitations.append("Workers: a plain Scoot scheduler cannot list workers; \(place) unreachable: \(failure); pass --scoot-workers") }
+            panes.limitations.append("Classes: \(place) unreachable: \(failure); pass --metrics-addr")
         }
         return panes
     }
@@ -108,6 +133,15 @@ extension ThriftDataSource {
         let fetch = MetricsFetch(at: now, result: result)
         lastMetrics = fetch
         return fetch
+    }
+
+    /// Worker counts for the header from the polled workers.
+    static func counts(_ workers: [WorkerInfo]) -> WorkerCounts {
+        let idle = workers.count { $0.state == .idle }
+        let busy = workers.count { $0.state == .busy }
+        return WorkerCounts(
+            available: idle + busy, free: idle, running: busy, suspended: workers.count { $0.state == .suspended || $0.state == .unreachable },
+            offline: workers.count { $0.state == .offline })
     }
 
     /// Wall-clock milliseconds since 1970, as the scheduler stamps its loads.

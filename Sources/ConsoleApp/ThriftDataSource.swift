@@ -1,3 +1,4 @@
+import ClusterObservation
 import ScootAPI
 import Thrift
 
@@ -26,13 +27,24 @@ public actor ThriftDataSource {
     private var cachedSettingsFingerprint: Int64?
     private var pollsSinceSettings = 0
     private let settingsEvery = 5
+    /// The Scoot workers to poll against a plain Scoot scheduler (`--scoot-workers`).
+    let workerPoller: WorkerPoller?
+    /// What a plain Scoot scheduler and its workers showed of each known job: statuses are read
+    /// within a budget (real Scoot rebuilds each from disk), at most 10 a second, a job every 2 s.
+    var observed = ObservedJobs(maximumJobs: 2000, schedule: StatusRefreshSchedule(readsPerSecond: 10, minimumInterval: .seconds(2)))
+    /// Workers this console offlined (a plain Scoot scheduler does not say which are offline).
+    var offlinedWorkers: Set<String> = []
+    /// Tracked job ids the scheduler does not know (GetStatus: NOT_STARTED with no tasks).
+    var unknownJobIDs: Set<String> = []
 
     /// A data source over `caller` (a `ThriftClient` to the scheduler); `metricsAddress` is the
     /// scheduler's HTTP port, read for worker and class counts when the server has no extension;
-    /// `jobListLimit` is the most jobs one poll lists.
-    public init(caller: any ThriftCaller, metricsAddress: HostAndPort? = nil, jobListLimit: Int = 2000) {
+    /// `workerPoller` asks the Scoot workers what they run (a plain Scoot scheduler cannot list
+    /// them); `jobListLimit` is the most jobs one poll lists.
+    public init(caller: any ThriftCaller, metricsAddress: HostAndPort? = nil, workerPoller: WorkerPoller? = nil, jobListLimit: Int = 2000) {
         client = ScootConsoleClient(caller: caller)
         self.metricsAddress = metricsAddress
+        self.workerPoller = workerPoller
         self.jobListLimit = jobListLimit
     }
 
@@ -73,14 +85,20 @@ public actor ThriftDataSource {
         }
         let settings = try await currentSettings(fingerprint: load?.settingsFingerprint)
         if !extensionSupported {
-            let panes = try await fallbackPanes(settings: settings)
+            let panes = try await fallbackPanes(settings: settings, selectedJob: selectedJob)
             (jobs, load, limitations, fallback) = (panes.jobs, panes.load, panes.limitations, panes)
+            workers = panes.workers
         }
         var selected: JobStatus?
         var selectedTasks: [TaskSummary] = []
         if let selectedJob {
             selected = try await client.getStatus(jobId: selectedJob)
-            if extensionSupported, listTasksSupported { selectedTasks = try await tasks(ofJob: selectedJob) }
+            if extensionSupported, listTasksSupported {
+                selectedTasks = try await tasks(ofJob: selectedJob)
+            } else if let selected {
+                _ = observed.observed(selected, atMs: Self.epochMilliseconds())
+                selectedTasks = observed.tasks(ofJob: selectedJob)
+            }
         }
         let schedulerStatus: SchedulerStatus
         if let status { schedulerStatus = status } else { schedulerStatus = try await client.getSchedulerStatus() }
@@ -129,10 +147,18 @@ public actor ThriftDataSource {
         switch action {
         case .killJobs(let ids):
             var results: [String] = []
-            for id in ids { results.append("\(id): \(try await client.killJob(jobId: id).status.name)") }
-            return "killed " + results.joined(separator: ", ")
-        case .offlineWorker(let id): try await client.offlineWorker(req: OfflineWorkerReq(id: id, requestor: Self.operatorName))
-        case .reinstateWorker(let id): try await client.reinstateWorker(req: ReinstateWorkerReq(id: id, requestor: Self.operatorName))
+            for id in ids {
+                let status = try await client.killJob(jobId: id)
+                _ = observed.killRequested(id)
+                results.append(Self.killOutcome(id, status))
+            }
+            return results.joined(separator: "; ")
+        case .offlineWorker(let id):
+            try await client.offlineWorker(req: OfflineWorkerReq(id: id, requestor: Self.operatorName))
+            offlinedWorkers.insert(id)
+        case .reinstateWorker(let id):
+            try await client.reinstateWorker(req: ReinstateWorkerReq(id: id, requestor: Self.operatorName))
+            offlinedWorkers.remove(id)
         case .setMaxTasks(let value): try await client.setSchedulerStatus(maxTasks: value)
         case .setClassLoadPercents(let percents): try await client.setClassLoadPercents(loadPercents: percents)
         case .setRequestorToClassMap(let map): try await client.setRequestorToClassMap(requestorToClassMap: map)
@@ -147,16 +173,12 @@ public actor ThriftDataSource {
         ProcessEnvironment.value("USER") ?? ProcessEnvironment.value("LOGNAME") ?? "scoot-console"
     }
 
-    /// A summary built from GetStatus alone (no requestor or class: GetStatus does not carry them).
-    static func summary(of status: JobStatus) -> JobSummary {
-        let states = status.taskStatus ?? [:]
-        let data = status.taskData ?? [:]
-        let ended = states.filter { $0.value == .completed }.map(\.key)
-        let succeeded = ended.filter { data[$0]?.status == .complete && data[$0]?.exitCode == 0 }.count
-        return JobSummary(
-            id: status.id, requestor: "", className: "", tag: "", basis: "", priority: 0, status: status.status, killed: false,
-            waitingTasks: Int32(states.values.filter { $0 == .notStarted }.count), runningTasks: Int32(states.values.filter { $0 == .inProgress }.count),
-            completedTasks: Int32(succeeded), failedTasks: Int32(ended.count - succeeded), submittedAtMs: 0)
+    /// What the flash line says of a kill: Scoot answers at once with the job still in progress
+    /// and its running tasks still running; it aborts them and reads COMPLETED a moment later.
+    static func killOutcome(_ id: String, _ status: JobStatus) -> String {
+        let running = (status.taskStatus ?? [:]).values.filter { $0 == .inProgress }.count
+        guard status.status == .inProgress, running > 0 else { return "killed \(id) (\(status.status.name))" }
+        return "kill of \(id) accepted: the scheduler is aborting its \(running) running task\(running == 1 ? "" : "s"); the job reads killed once they stop"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ClusterObservation
 import GRDB
 import ScootAPI
 import Thrift
@@ -116,7 +117,7 @@ public final class GatewayStore: Sendable {
     }
 
     /// Records a job forwarded with `definition`, or one discovered (definition nil).
-    public func insert(_ job: GatewayJob, definition: JobDefinition?) async throws {
+    public func insert(_ job: ObservedJob, definition: JobDefinition?) async throws {
         let definitionBytes = definition.map(Self.encode)
         let taskIDs = try Self.encodeTaskIDs(job.taskIDs)
         try await database.write { db in
@@ -139,7 +140,7 @@ public final class GatewayStore: Sendable {
     }
 
     /// Saves a job's latest status (and task ids, kill flag, end time).
-    public func update(_ job: GatewayJob) async throws {
+    public func update(_ job: ObservedJob) async throws {
         let status = job.status.map(Self.encode).map { Data($0) }
         let taskIDs = try Self.encodeTaskIDs(job.taskIDs)
         try await database.write { db in
@@ -161,13 +162,13 @@ public final class GatewayStore: Sendable {
     }
 
     /// Every job, oldest first, for start-up.
-    public func loadJobs() async throws -> [GatewayJob] {
+    public func loadJobs() async throws -> [ObservedJob] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY seq").map { row in
                 let statusBytes: Data? = row["status"]
                 let taskIDsText: String = row["task_ids"]
-                return GatewayJob(
-                    id: row["id"], origin: GatewayJob.Origin(rawValue: row["origin"]) ?? .discovered, requestor: row["requestor"],
+                return ObservedJob(
+                    id: row["id"], origin: ObservedJob.Origin(rawValue: row["origin"]) ?? .discovered, requestor: row["requestor"],
                     tag: row["tag"], basis: row["basis"], priority: row["priority"], jobType: row["job_type"],
                     taskIDs: (try? JSONDecoder().decode([String].self, from: Data(taskIDsText.utf8))) ?? [],
                     submittedAtMs: row["submitted_at_ms"], caller: row["caller"],

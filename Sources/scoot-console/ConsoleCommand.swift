@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterObservation
 import ConsoleApp
 import Foundation
 import Logging
@@ -56,7 +57,16 @@ struct ConsoleCommand: AsyncParsableCommand {
         help: "Jobs to follow on a plain Scoot scheduler, which cannot list jobs: one job id per line, # comments and blank lines ignored.")
     var trackFile: String?
 
+    @Option(
+        name: .customLong("scoot-workers"),
+        help: "Scoot workers to poll (QueryWorker), comma-separated thrift addresses as the scheduler names them (9092 by default; local clusters 10101, 10103, …): lists workers and finds every running job on a plain Scoot scheduler.")
+    var scootWorkers: String?
+
+    @Option(name: .customLong("scoot-workers-file"), help: "A file with one Scoot worker address a line (# comments allowed).")
+    var scootWorkersFile: String?
+
     func validate() throws {
+        guard scootWorkers == nil || scootWorkersFile == nil else { throw ValidationError("give --scoot-workers or --scoot-workers-file, not both") }
         try Self.check(connect: connect, metricsAddr: metricsAddr, refresh: refresh, source: "")
         guard demoWorkers > 0 else { throw ValidationError("--demo-workers must be positive") }
         guard demoRate > 0 else { throw ValidationError("--demo-rate must be positive") }
@@ -93,6 +103,18 @@ struct ConsoleCommand: AsyncParsableCommand {
         let readOnly = self.readOnly || profile?.readOnly == true
         let theme = self.theme ?? profile?.theme ?? "default-dark"
         let trackFile = self.trackFile ?? profile?.trackFile
+        let workerAddresses: [HostAndPort]
+        do {
+            if let list = scootWorkers ?? (scootWorkersFile == nil ? profile?.scootWorkers : nil) {
+                workerAddresses = try WorkerAddressList.parse(commaSeparated: list)
+            } else if let file = scootWorkersFile ?? profile?.scootWorkersFile {
+                workerAddresses = try WorkerAddressList.read(file: file)
+            } else {
+                workerAddresses = []
+            }
+        } catch {
+            throw ValidationError("--scoot-workers: \(error)")
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .critical  // the screen belongs to the console
@@ -132,7 +154,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             readOnly: readOnly || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_READ_ONLY"] == "1")
         state.refreshInterval = .milliseconds(Int((refresh * 1000).rounded()))
         if let metricsAddr { metricsAddress = try HostAndPort(parsing: metricsAddr) }
-        let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress)
+        let poller = workerAddresses.isEmpty ? nil : WorkerPoller(configuration: .init(addresses: workerAddresses))
+        let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress, workerPoller: poller)
         await dataSource.track(jobs: trackedJobs)
         let loadedTheme = themeResult.theme, asciiOnly = ascii, initialState = state
         // One thread owns the terminal. Its loop blocks while it waits for keys, so it must not

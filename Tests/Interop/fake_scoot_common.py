@@ -1,6 +1,6 @@
-"""Thrift plumbing shared by the fake Scoot scheduler and worker (fake_scoot_scheduler.py,
-fake_scoot_worker.py): loading the generated Python code, and a server that answers the way
-Scoot's Go servers do.
+"""Plumbing shared by the fake Scoot scheduler and worker (fake_scoot_scheduler.py,
+fake_scoot_worker.py): loading the generated Python code, a Thrift server and an HTTP handler
+that answer the way Scoot's Go servers do, and running until SIGTERM or SIGINT.
 
 `load_generated()` makes the `scoot` (idl/scoot.thrift) and `worker` (idl/worker.thrift)
 packages importable: when PYTHONPATH does not already provide them it runs
@@ -21,18 +21,26 @@ packages importable: when PYTHONPATH does not already provide them it runs
 
 `ThriftServer` listens on an (ephemeral) port, serves each connection on a thread of its own and
 the requests of one connection one after another, over unframed TBufferedTransport and
-TBinaryProtocol (strict writes, lenient reads), like Scoot's TSimpleServer."""
+TBinaryProtocol (strict writes, lenient reads), like Scoot's TSimpleServer.
+
+`GoHTTPHandler` answers like Go's net/http ServeMux: a path that is not clean (`//`, `.`, `..`)
+is redirected (301) to its clean form with the query kept, errors are plain text ending in a
+newline, and connections are kept alive (HTTP/1.1)."""
 import atexit
+import html
 import importlib.util
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 IDL_DIR = Path(__file__).resolve().parents[2] / "idl"
 
@@ -243,3 +251,70 @@ def connect(address, service_module, timeout_s=60.0):
     transport = TTransport.TBufferedTransport(sock)
     transport.open()
     return service_module.Client(TBinaryProtocol.TBinaryProtocol(transport)), transport
+
+
+class GoHTTPHandler(BaseHTTPRequestHandler):
+    """Base for the fakes' HTTP endpoints; subclasses implement `route(path, query)`."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802 - the http.server naming
+        url = urlsplit(self.path)
+        clean = _clean_path(url.path)
+        if clean != url.path:
+            location = clean + (f"?{url.query}" if url.query else "")
+            self.respond(301, f'<a href="{html.escape(location)}">Moved Permanently</a>.\n\n',
+                         "text/html; charset=utf-8", {"Location": location})
+            return
+        self.route(url.path, url.query)
+
+    def route(self, path, query):
+        raise NotImplementedError
+
+    def respond(self, status, body, content_type, headers=None):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def go_error(self, status, message):
+        """What Go's http.Error sends."""
+        self.respond(status, message + "\n", "text/plain; charset=utf-8", {"X-Content-Type-Options": "nosniff"})
+
+    def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
+        pass
+
+
+def _clean_path(path):
+    """Go's ServeMux cleanPath: path.Clean, keeping a trailing slash."""
+    parts = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if parts:
+                parts.pop()
+        elif segment not in ("", "."):
+            parts.append(segment)
+    clean = "/" + "/".join(parts)
+    return clean + "/" if path.endswith("/") and clean != "/" else clean
+
+
+def start_http_server(handler_class, host, port):
+    server = ThreadingHTTPServer((host, port), handler_class)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name=f"http-{server.server_port}", daemon=True).start()
+    return server
+
+
+def serve_until_terminated(*closables):
+    """Blocks until SIGTERM or SIGINT, then closes `closables` in order."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.wait(0.5):
+        pass
+    for closable in closables:
+        closable.close()

@@ -1,19 +1,19 @@
 import ScootAPI
 
-/// One job the gateway knows: forwarded by it (with everything its submitter said) or found
-/// running on a worker (then only its id and tag are known), and the last status read upstream.
-public struct GatewayJob: Sendable, Hashable {
-    /// How the gateway learnt of the job.
+/// One job known to a gateway or a console: forwarded by a gateway (with everything its submitter said) or found
+/// running on a worker (then only its id and tag are known), and the last status read from the scheduler.
+public struct ObservedJob: Sendable, Hashable {
+    /// How the job became known.
     public enum Origin: String, Sendable, Hashable {
-        /// Submitted through the gateway: requestor, tag, basis, priority and definition known.
+        /// Submitted through a gateway: requestor, tag, basis, priority and definition known.
         case forwarded
-        /// Found running on a worker: submitted straight to the scheduler by another client.
+        /// Found running on a worker, or tracked by id: its submitter is unknown.
         case discovered
     }
 
     /// The scheduler's job id.
     public var id: String
-    /// How the gateway learnt of it.
+    /// How it became known.
     public var origin: Origin
     /// Who submitted it ("" when discovered).
     public var requestor: String
@@ -31,13 +31,13 @@ public struct GatewayJob: Sendable, Hashable {
     public var submittedAtMs: Int64
     /// The address of the client that submitted it ("" when discovered).
     public var caller: String
-    /// The last status read upstream, if any.
+    /// The last status read from the scheduler, if any.
     public var status: JobStatus?
     /// When `status` was read.
     public var statusAtMs: Int64?
-    /// Whether a kill was forwarded for it.
+    /// Whether a kill was sent for it.
     public var killRequested: Bool
-    /// When the gateway first saw it finished.
+    /// When it was first seen finished.
     public var endedAtMs: Int64?
 
     /// Creates a job record.
