@@ -133,7 +133,9 @@ public struct ObservedJobs: Sendable {
         let digest = job.status.map(JobStatusDigest.init)
         let running = runningTaskIDs(ofJob: job.id)
         let taskCount = max(job.taskIDs.count, job.status?.taskStatus?.count ?? 0)
-        let waiting = digest.map { max(0, $0.waiting - running.count) } ?? max(0, taskCount - running.count)
+        // A task a worker runs may still read NOT_STARTED in a status read a moment earlier.
+        let waiting = job.status.map { status in (status.taskStatus ?? [:]).count { $0.value == .notStarted && !running.contains($0.key) } }
+            ?? max(0, taskCount - running.count)
         let status = job.status?.status ?? (running.isEmpty ? .notStarted : .inProgress)
         let started = traces[job.id]?.values.map(\.firstSeenAtMs).min()
         var unknown: [String]?

@@ -1,8 +1,9 @@
 /// Which jobs' statuses to read from a plain Scoot scheduler next. Real Scoot rebuilds a status
 /// from its saga log on every GetStatus (about 100 ms of disk work for a 1,000-task job), so
 /// reads are budgeted: at most `readsPerSecond` a second (a token bucket holding one second's
-/// worth), none for the same job within `minimumInterval` unless it is urgent (never read, or
-/// just killed), and jobs seen running on workers before the others, longest unread first.
+/// worth), none for the same job within `minimumInterval` unless it is urgent (just added or
+/// killed); urgent jobs first, then never-read ones, then jobs seen running on workers, then the
+/// longest unread.
 public struct StatusRefreshSchedule: Sendable {
     /// A job that may be read.
     public struct Candidate: Sendable, Hashable {
@@ -45,10 +46,10 @@ public struct StatusRefreshSchedule: Sendable {
             guard !candidate.urgent, let last = candidate.lastReadAtMs else { return true }
             return nowMs - last >= minimumIntervalMs
         }
+        // Urgent first, then never read, then running on a worker, then the longest unread.
+        func rank(_ candidate: Candidate) -> Int { candidate.urgent ? 0 : (candidate.lastReadAtMs == nil ? 1 : 2) }
         let ordered = eligible.sorted { a, b in
-            let aNew = a.urgent || a.lastReadAtMs == nil
-            let bNew = b.urgent || b.lastReadAtMs == nil
-            if aNew != bNew { return aNew }
+            if rank(a) != rank(b) { return rank(a) < rank(b) }
             if a.runningOnWorker != b.runningOnWorker { return a.runningOnWorker }
             if a.lastReadAtMs != b.lastReadAtMs { return (a.lastReadAtMs ?? .min) < (b.lastReadAtMs ?? .min) }
             return a.jobID < b.jobID

@@ -65,10 +65,10 @@ public actor WorkerPoller {
     /// Starts a query of every worker not already being asked, waits up to `answerWait` for
     /// them, and returns every worker's latest observation in configured order.
     public func poll() async -> [WorkerObservation] {
-        var started: [Task<Void, Never>] = []
+        var started: [String] = []
         for id in workerIDs where queries[id] == nil {
             guard let client = clients[id] else { continue }
-            let query = Task { [weak self] in
+            queries[id] = Task { [weak self] in
                 let outcome: Result<ScootWorkerAPI.WorkerStatus, any Error>
                 do {
                     outcome = .success(try await client.queryWorker())
@@ -77,20 +77,27 @@ public actor WorkerPoller {
                 }
                 await self?.record(outcome, for: id)
             }
-            queries[id] = query
-            started.append(query)
+            started.append(id)
         }
         if !started.isEmpty {
             let wait = configuration.answerWait
             let started = started
+            // Awaiting a query's task cannot be cancelled, so the answers are watched instead:
+            // whichever comes first, every answer or the end of the wait, ends the poll.
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { for query in started { await query.value } }
+                group.addTask { [weak self] in
+                    while !Task.isCancelled, await self?.anyAsked(started) == true { try? await Task.sleep(for: .milliseconds(10)) }
+                }
                 group.addTask { try? await Task.sleep(for: wait) }
                 await group.next()
                 group.cancelAll()
             }
         }
         return observationsInOrder
+    }
+
+    private func anyAsked(_ ids: [String]) -> Bool {
+        ids.contains { queries[$0] != nil }
     }
 
     /// The latest observations without asking anyone.

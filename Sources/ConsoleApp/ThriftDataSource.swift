@@ -177,7 +177,7 @@ public actor ThriftDataSource {
     /// and its running tasks still running; it aborts them and reads COMPLETED a moment later.
     static func killOutcome(_ id: String, _ status: JobStatus) -> String {
         let running = (status.taskStatus ?? [:]).values.filter { $0 == .inProgress }.count
-        guard status.status == .inProgress, running > 0 else { return "killed \(id) (\(status.status.name))" }
+        guard status.status == .inProgress, running > 0 else { return "killed \(id): \(status.status.name)" }
         return "kill of \(id) accepted: the scheduler is aborting its \(running) running task\(running == 1 ? "" : "s"); the job reads killed once they stop"
     }
 }

@@ -32,7 +32,7 @@ struct ConsoleProfileTests {
     }
 
     @Test(arguments: [
-        ("conect = x:1", "profiles:2: unknown key 'conect'; a profile may set connect, label, read-only, theme, refresh, metrics-addr, track-file"),
+        ("conect = x:1", "profiles:2: unknown key 'conect'; a profile may set connect, label, read-only, theme, refresh, metrics-addr, track-file, scoot-workers, scoot-workers-file"),
         ("read-only = yes", "profiles:2: read-only: 'yes' is not true or false"),
         ("refresh = 0", "profiles:2: refresh: '0' is not a number of seconds from 0.1 to 60"),
         ("label", "profiles:2: 'label' is not KEY = VALUE"),

@@ -37,7 +37,8 @@ struct ThriftDataSourceTests {
         await source.track(jobs: [id])
         let snapshot = try await source.fetch(selectedJob: nil)
         #expect(snapshot.jobs.map(\.id) == [id])
-        #expect(try await source.fetch(selectedJob: id).selectedJobTasks.isEmpty, "no ListTasks: worker and duration stay blank")
+        let tasks = try await source.fetch(selectedJob: id).selectedJobTasks
+        #expect(tasks.map(\.taskId) == ["t"] && tasks.first?.workerId == nil, "no ListTasks and no workers polled: the worker stays blank")
         #expect(snapshot.jobs.first?.waitingTasks == 1)
         #expect(snapshot.workers.isEmpty)
         #expect(snapshot.load == nil)

@@ -29,6 +29,7 @@ newline, and connections are kept alive (HTTP/1.1)."""
 import atexit
 import html
 import importlib.util
+import logging
 import re
 import shutil
 import signal
@@ -74,6 +75,10 @@ from thrift.protocol import TBinaryProtocol  # noqa: E402
 from thrift.protocol.TProtocol import TProtocolException  # noqa: E402
 from thrift.Thrift import TApplicationException, TException, TMessageType, TType  # noqa: E402
 from thrift.transport import TSocket, TTransport  # noqa: E402
+
+# Apache Thrift logs every failed connect as an error; the fakes retry unreachable workers the way
+# Scoot does, and the failure reaches the caller as an exception anyway.
+logging.getLogger("thrift.transport.TSocket").setLevel(logging.CRITICAL)
 
 _UNSET_FIELD = re.compile(r"Required field (\w+) is unset!")
 
