@@ -89,9 +89,13 @@ enum JobsPane {
         ]
         // Narrow tables leave BASIS out; the sort column keeps pointing at its title.
         let shown = JobColumns.titles.indices.filter { area.width >= ConsoleView.compactBelow.width || $0 != JobColumns.basis }
-        let columns = shown.map { index in
+        var columns = shown.map { index in
             TableColumn(JobColumns.titles[index], width: widths[index], alignment: index > JobColumns.basis && index != 6 ? .right : .left)
         }
+        // Behind a gateway (or on a plain Scoot) statuses are read within a budget: SEEN says how
+        // old each row's status is.
+        let showsSeen = jobs.contains { $0.statusAtMs != nil }
+        if showsSeen { columns.append(TableColumn("SEEN", width: .length(5), alignment: .right)) }
         let sort = shown.firstIndex(of: state.sortColumn).map { TableSort(column: $0, ascending: !state.sortDescending) }
         var table = TableState(selected: state.selection(in: .jobs, count: jobs.count), marked: state.marks)
         Table(columns: columns, rowCount: jobs.count, sort: sort, characters: characters) { index in
@@ -109,7 +113,9 @@ enum JobsPane {
                 TableCell(String(job.failedTasks), role: job.failedTasks > 0 ? .stateFailed : .normal),
                 TableCell(unknown.contains("submittedAt") && job.submittedAtMs > 0 ? "≥" + age : age),
             ]
-            return TableRow(id: job.id, cells: shown.map { cells[$0] })
+            var row = shown.map { cells[$0] }
+            if showsSeen { row.append(TableCell(job.statusAtMs.map { ageText(fromMs: $0, nowMs: max(nowMs, $0)) } ?? "–", role: .dim)) }
+            return TableRow(id: job.id, cells: row)
         }.render(into: &buffer, area: area, state: &table)
     }
 }
@@ -172,13 +178,15 @@ enum WorkersPane {
         // Polled Scoot workers (a gateway, or --scoot-workers) also say their current run's tag
         // and why one is unreachable, unhealthy or not initialized.
         let polled = workers.contains { $0.reachable != nil }
+        // A polled worker's id is its address, which offline and reinstate take: it gets the room.
         var columns = [
-            TableColumn("WORKER", width: .fill(1)), TableColumn("STATE", width: .length(14)), TableColumn("JOB", width: .fill(2)),
-            TableColumn("TASK", width: .fill(1)), TableColumn("SNAPSHOT", width: .fill(1)), TableColumn("RUNS", width: .length(6), alignment: .right),
+            TableColumn("WORKER", width: .fill(polled ? 2 : 1)), TableColumn("STATE", width: .length(polled ? 13 : 12)),
+            TableColumn("JOB", width: .fill(2)), TableColumn("TASK", width: .fill(1)), TableColumn("SNAPSHOT", width: .fill(1)),
+            TableColumn("RUNS", width: .length(6), alignment: .right),
         ]
         if polled {
             columns.insert(TableColumn("TAG", width: .fill(1)), at: 4)
-            columns.append(TableColumn("NOTE", width: .fill(2)))
+            columns.append(TableColumn("NOTE", width: .fill(5)))
         }
         let nowMs = state.snapshot?.load?.computedAtMs ?? workers.compactMap(\.lastAnswerAtMs).max() ?? 0
         var table = TableState(selected: state.selection(in: .workers, count: workers.count))
@@ -203,8 +211,8 @@ enum WorkersPane {
     static func note(_ worker: WorkerInfo, nowMs: Int64) -> String {
         var parts: [String] = []
         if worker.reachable == false {
-            parts.append(worker.error ?? "no answer")
-            if let last = worker.lastAnswerAtMs { parts.append("last answer \(ageText(fromMs: last, nowMs: nowMs)) ago") }
+            let since = worker.lastAnswerAtMs.map { " (answered \(ageText(fromMs: $0, nowMs: nowMs)) ago)" } ?? ""
+            return (worker.error ?? "no answer") + since
         } else {
             if worker.initialized == false { parts.append("not initialized") }
             if worker.healthy == false { parts.append("unhealthy") }

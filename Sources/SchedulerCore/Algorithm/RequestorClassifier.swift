@@ -1,7 +1,13 @@
+import Synchronization
+
 /// Maps a requestor to a scheduling class with unanchored regular expressions, as Scoot's
 /// `GetRequestorClass` does, but deterministically: when several patterns match, the longest
 /// pattern wins, ties broken by the pattern text (Scoot takes whichever it meets first in Go's
 /// random map order, so a requestor's class can change between iterations).
+///
+/// Patterns use Go's RE2 syntax and are matched by `LinearRegex` in time linear in the
+/// requestor's length, so no pattern can stall scheduling. Which rules match a requestor is
+/// computed once and cached.
 public struct RequestorClassifier: Sendable {
     /// Why a requestor map was refused.
     public struct InvalidMap: Error, Sendable, Hashable, CustomStringConvertible {
@@ -15,23 +21,24 @@ public struct RequestorClassifier: Sendable {
         "jenkins.*": "ktf", "ktf.*": "ktf", "coverage.*": "coverage", "tryout.*": "tryout",
     ]
 
-    private struct Rule: @unchecked Sendable {
-        // Regex<AnyRegexOutput> is immutable once compiled; it is only read.
+    private struct Rule: Sendable {
         let pattern: String
-        let regex: Regex<AnyRegexOutput>
+        let regex: LinearRegex
         let className: String
     }
 
     /// Pattern → class, as given.
     public let patterns: [String: String]
+    /// Longest pattern first, ties by pattern text.
     private let rules: [Rule]
+    private let matchingRules = MatchingRulesCache()
 
     /// Compiles `patterns`; an invalid regular expression is an error naming it.
     public init(_ patterns: [String: String]) throws(InvalidMap) {
         var rules: [Rule] = []
         for (pattern, className) in patterns {
             do {
-                rules.append(Rule(pattern: pattern, regex: try Regex(pattern), className: className))
+                rules.append(Rule(pattern: pattern, regex: try LinearRegex(pattern), className: className))
             } catch {
                 throw InvalidMap(description: "requestor pattern '\(pattern)' is not a valid regular expression: \(error)")
             }
@@ -54,10 +61,45 @@ public struct RequestorClassifier: Sendable {
     /// percent, otherwise the class with the smallest percent (ties: the first by name).
     /// `matched` is false when that fallback was used.
     public func classify(_ requestor: String, percents: [String: Int]) -> (className: String, matched: Bool)? {
-        for rule in rules where percents[rule.className] != nil {
-            if (try? rule.regex.firstMatch(in: requestor)) != nil { return (rule.className, true) }
+        let matching = matchingRules.indices(for: requestor) {
+            rules.indices.filter { rules[$0].regex.matches(requestor) }
+        }
+        for index in matching where percents[rules[index].className] != nil {
+            return (rules[index].className, true)
         }
         guard let smallest = percents.min(by: { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }) else { return nil }
         return (smallest.key, false)
     }
+
+    /// How many requestors the cache holds now (at most `MatchingRulesCache.capacity`).
+    var cachedRequestorCount: Int { matchingRules.count }
+}
+
+/// Requestor → indices (in rule order) of the rules whose patterns match it. The indices, not
+/// a class, are cached because which of them counts depends on the percents given to
+/// `classify`. Shared by copies of a classifier, whose rules are the same.
+///
+/// Bounded: it holds at most `capacity` requestors, each at most `maximumRequestorLength`
+/// UTF-8 bytes (longer ones are matched every time), and empties itself when full, so its
+/// memory stays under a few megabytes whatever requestors arrive.
+final class MatchingRulesCache: Sendable {
+    static let capacity = 4_096
+    static let maximumRequestorLength = 1_024
+
+    private let entries = Mutex<[String: [Int]]>([:])
+
+    /// The cached indices for `requestor`, or `compute()`'s, which are then cached.
+    /// `compute` runs outside the lock.
+    func indices(for requestor: String, compute: () -> [Int]) -> [Int] {
+        guard requestor.utf8.count <= Self.maximumRequestorLength else { return compute() }
+        if let cached = entries.withLock({ $0[requestor] }) { return cached }
+        let computed = compute()
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[requestor] = computed
+        }
+        return computed
+    }
+
+    var count: Int { entries.withLock { $0.count } }
 }
