@@ -10,6 +10,9 @@ extension CLISession {
     public func watchJob(jobID: String, interval: Duration, format: OutputFormat) async throws(CLIFailure) -> CLIExitCode {
         var lastJobStatus: Status?
         var lastTaskLines: [String: String] = [:]
+        // Polls since every task was seen waiting for a worker, to say so instead of looking hung.
+        var pollsWaiting = 0
+        let remindEvery = max(1, Int((Duration.seconds(30) / interval).rounded(.up)))
         while true {
             let status = try await calling { try await client.getStatus(jobId: jobID) }
             if lastJobStatus == nil, status.status == .notStarted, status.taskStatus?.isEmpty ?? true {
@@ -27,6 +30,17 @@ extension CLISession {
                     lastTaskLines[taskID] = line
                 }
             }
+            let states = Array((status.taskStatus ?? [:]).values)
+            if status.status != .completed, !states.isEmpty, states.allSatisfy({ $0 == .notStarted }) {
+                if pollsWaiting == 0 {
+                    standardError("job \(jobID): waiting for a worker: none of its \(states.count) task\(states.count == 1 ? " has" : "s have") started (every worker busy, offline or not ready)")
+                } else if pollsWaiting % remindEvery == 0 {
+                    standardError("job \(jobID): still waiting for a worker after \(Self.elapsedText(interval * pollsWaiting))")
+                }
+                pollsWaiting += 1
+            } else {
+                pollsWaiting = 0
+            }
             if status.status == .completed || status.status == .rolledBack {
                 print(format == .json ? JSONRendering.json(status).rendered : TextRendering.text(status))
                 return Self.outcome(of: status)
@@ -37,6 +51,12 @@ extension CLISession {
                 throw CLIFailure(.unreachable, "watch-job was cancelled")
             }
         }
+    }
+
+    /// `90s`, `2m30s`.
+    static func elapsedText(_ duration: Duration) -> String {
+        let seconds = Int(duration.components.seconds)
+        return seconds < 120 ? "\(seconds)s" : "\(seconds / 60)m\(seconds % 60 == 0 ? "" : "\(seconds % 60)s")"
     }
 
     /// 0 when every task ended COMPLETE with exit code 0; 4 when some task failed, timed out or

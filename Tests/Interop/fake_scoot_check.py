@@ -4,6 +4,7 @@ worker runs, run output and metrics, and checks the answers are the ones real Sc
 
 Usage: fake_scoot_check.py   (generates the Thrift code itself unless PYTHONPATH provides it)
 Prints one line per check and `<n> passed, <m> failed` at the end; exits 1 if any check failed."""
+import http.client
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ import traceback
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fake_scoot_common import connect
 from fake_scoot_cluster import start_cluster
@@ -25,6 +27,7 @@ from worker import Worker
 from worker.ttypes import RunCommand, Status as RunState
 
 HERE = Path(__file__).resolve().parent
+FINAL = {RunState.COMPLETE, RunState.FAILED, RunState.ABORTED, RunState.TIMEDOUT, RunState.UNKNOWN}
 NOT_FOUND = ("Internal error processing KillJob: cannot kill Job Id {}, not found. (This error can be ignored if kill was a"
              " fire-and-forget defensive request). The job may be finished,  the request may still be in the queue to be"
              " scheduled, or  the id may be invalid.   Check the job status, verify the id and/or resubmit the kill"
@@ -47,18 +50,17 @@ class Checks:
         self.check(name, actual == expected, f"\n     expected: {expected!r}\n     actual:   {actual!r}")
 
     def application_error(self, name, call, kind, message):
-        """Checks `call` raises TApplicationException(kind, message); returns whether it did."""
+        """Checks `call` raises TApplicationException(kind, message)."""
         try:
             result = call()
         except TApplicationException as error:
             self.equal(f"{name}: exception type", error.type, kind)
             self.equal(f"{name}: exception message", error.message, message)
-            return True
+            return
         except Exception as error:  # noqa: BLE001
             self.check(name, False, f"expected TApplicationException, got {type(error).__name__}: {error!r}")
-            return False
+            return
         self.check(name, False, f"expected TApplicationException, got {result!r}")
-        return False
 
 
 def wait_for(predicate, seconds, step=0.1):
@@ -94,14 +96,14 @@ def metrics(cluster):
     return json.loads(http_get(f"http://127.0.0.1:{cluster.scheduler.http_port}/admin/metrics.json")[2])
 
 
-def sleep_job(requestor, seconds=30):
-    return JobDefinition(tasks=[TaskDefinition(command=Command(argv=["sleep", str(seconds)]), taskId="task1")], requestor=requestor)
+def job(argv, task_id="task1", **fields):
+    return JobDefinition(tasks=[TaskDefinition(command=Command(argv=argv), taskId=task_id)], **fields)
 
 
 def check_jobs_and_kill(checks, cluster):
     client, transport = scheduler(cluster)
     requestors = ["land-alice", "diff-bob", "ci-carol"]
-    ids = [client.RunJob(sleep_job(requestor)).id for requestor in requestors]
+    ids = [client.RunJob(job(["sleep", "30"], requestor=requestor)).id for requestor in requestors]
     checks.check("RunJob answers UUIDs", all(len(job_id) == 36 and job_id.count("-") == 4 for job_id in ids), ids)
 
     running = wait_for(lambda: {run.jobId for _, run in worker_runs(cluster) if run.status == RunState.RUNNING} >= set(ids), 2)
@@ -152,14 +154,14 @@ def check_jobs_and_kill(checks, cluster):
     transport.close()
     client, transport = scheduler(cluster)
     checks.equal("a new connection works", client.GetStatus(ids[1]).status, Status.IN_PROGRESS)
-    checks.equal("KillJob of a finished job is still readable: GetStatus COMPLETED", client.GetStatus(ids[0]).status,
-                 Status.COMPLETED)
+    checks.equal("the killed job stays readable: GetStatus COMPLETED", client.GetStatus(ids[0]).status, Status.COMPLETED)
 
     second = client.KillJob(ids[1])
     checks.equal("KillJob of another job answers IN_PROGRESS", second.status, Status.IN_PROGRESS)
     checks.application_error("KillJob while it is being killed", lambda: client.KillJob(ids[1]),
                              TApplicationException.INTERNAL_ERROR,
                              f"Internal error processing KillJob: job Id {ids[1]} was already killed, request ignored")
+    transport.close()
     client, transport = scheduler(cluster)
     checks.check("the second killed job completes too",
                  wait_for(lambda: client.GetStatus(ids[1]).status == Status.COMPLETED, 12), client.GetStatus(ids[1]))
@@ -167,6 +169,14 @@ def check_jobs_and_kill(checks, cluster):
 
 
 def check_output(checks, out_uri, task_id):
+    url = urlsplit(out_uri)
+    connection = http.client.HTTPConnection(url.netloc, timeout=10)
+    connection.request("GET", f"{url.path}?{url.query}")
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    checks.equal("output URL: the worker redirects /output//<id> to /output/<id>, keeping the query",
+                 (response.status, response.getheader("Location")), (301, f"{url.path.replace('//', '/')}?{url.query}"))
     status, headers, body = http_get(out_uri)
     checks.check("output URL (after the worker's redirect) answers the HTML tail page",
                  status == 200 and headers["Content-Type"].startswith("text/html") and "content=true" in body, body[:200])
@@ -185,29 +195,28 @@ def check_errors_and_settings(checks, cluster):
     checks.check("GetStatus of an unknown id: NOT_STARTED, empty maps",
                  unknown.id == "no-such-job" and unknown.status == Status.NOT_STARTED and unknown.taskStatus == {}
                  and unknown.taskData == {}, unknown)
+    node = cluster.workers[3].address
     calls = [
         ("OfflineWorker of an unknown id", lambda c: c.OfflineWorker(OfflineWorkerReq(id="nope:1", requestor="me")),
          "Internal error processing OfflineWorker: node nope:1 was not present in nodes. It can't be offlined"),
         ("RunJob without tasks", lambda c: c.RunJob(JobDefinition(tasks=[])),
          "Internal error processing RunJob: invalid job. Must have at least 1 task; was empty"),
-        ("RunJob with an empty argv", lambda c: c.RunJob(JobDefinition(tasks=[TaskDefinition(command=Command(argv=[]), taskId="t")])),
+        ("RunJob with an empty argv", lambda c: c.RunJob(job([])),
          "Internal error processing RunJob: invalid task.Command.Argv. Must have at least one argument; was empty"),
-        ("RunJob with a bad priority", lambda c: c.RunJob(JobDefinition(tasks=[TaskDefinition(command=Command(argv=["true"]), taskId="t")],
-                                                                        priority=3)),
+        ("RunJob with a bad priority", lambda c: c.RunJob(job(["true"], priority=3)),
          "Internal error processing RunJob: invalid priority 3, must be between 0-2 inclusive"),
         ("SetSchedulerStatus(-2)", lambda c: c.SetSchedulerStatus(-2),
          "Internal error processing SetSchedulerStatus: invalid tasks limit:-2. Must be >= -1."),
-        ("ReinstateWorker of a worker that is not offlined", lambda c: c.ReinstateWorker(ReinstateWorkerReq(id=cluster.workers[3].address,
-                                                                                                             requestor="me")),
-         f"Internal error processing ReinstateWorker: node {cluster.workers[3].address} was not present in offlinedNodes."
-         " It can't be reinstated"),
+        ("ReinstateWorker of a worker that is not offlined",
+         lambda c: c.ReinstateWorker(ReinstateWorkerReq(id=node, requestor="me")),
+         f"Internal error processing ReinstateWorker: node {node} was not present in offlinedNodes. It can't be reinstated"),
     ]
     for name, call, message in calls:
         client, transport = scheduler(cluster)
         checks.application_error(name, lambda: call(client), TApplicationException.INTERNAL_ERROR, message)
         transport.close()
     client, transport = scheduler(cluster)
-    checks.application_error("RunJob without the required tasks field", lambda: client.RunJob(JobDefinition(tasks=None)),
+    checks.application_error("RunJob without the required tasks field", lambda: client.RunJob(JobDefinition()),
                              TApplicationException.PROTOCOL_ERROR,
                              "*scoot.JobDefinition error reading struct: Required field Tasks is not set")
     transport.close()
@@ -217,8 +226,8 @@ def check_errors_and_settings(checks, cluster):
     transport.close()
 
     client, transport = scheduler(cluster)
-    client.OfflineWorker(OfflineWorkerReq(id=cluster.workers[3].address, requestor="me"))
-    client.ReinstateWorker(ReinstateWorkerReq(id=cluster.workers[3].address, requestor="me"))
+    client.OfflineWorker(OfflineWorkerReq(id=node, requestor="me"))
+    client.ReinstateWorker(ReinstateWorkerReq(id=node, requestor="me"))
     checks.check("OfflineWorker then ReinstateWorker of a known worker", True)
     client.SetClassLoadPercents({"a": 30, "b": 25, "c": 15, "d": 10, "e": 0})
     checks.equal("SetClassLoadPercents normalizes like Scoot", client.GetClassLoadPercents(),
@@ -228,7 +237,8 @@ def check_errors_and_settings(checks, cluster):
     checks.equal("rebalance defaults", (client.GetRebalanceMinimumDuration(), client.GetRebalanceThreshold()), (4, 0))
     client.SetSchedulerStatus(7)
     status = client.GetSchedulerStatus()
-    checks.equal("GetSchedulerStatus: the remaining sleep job counts, maxTasks as set", (status.currentTasks, status.maxTasks), (1, 7))
+    checks.equal("GetSchedulerStatus: the remaining sleep job counts, maxTasks as set", (status.currentTasks, status.maxTasks),
+                 (1, 7))
     transport.close()
 
 
@@ -245,12 +255,14 @@ def check_worker(checks, cluster):
     checks.equal("the same Run resent answers the current run", resent.runId, first.runId)
     aborted = client.Abort(first.runId)
     checks.equal("Abort of a running run", aborted.status, RunState.ABORTED)
-    checks.equal("Abort of an ended run answers its final status", client.Abort(first.runId).status, RunState.ABORTED)
     unknown = client.Abort("999")
     checks.equal("Abort of an unknown run", (unknown.status, unknown.error), (RunState.UNKNOWN, "unknown run id 999"))
     quick = client.Run(RunCommand(argv=["sh", "-c", "exit 3"]))
-    done = wait_for(lambda: [run for run in client.QueryWorker().runs if run.runId == quick.runId and run.status == RunState.COMPLETE], 2)
-    checks.check("sh -c 'exit 3' completes with exit code 3", bool(done) and done[0].exitCode == 3, done)
+    done = wait_for(lambda: [run for run in client.QueryWorker().runs if run.runId == quick.runId and run.status in FINAL], 2)
+    checks.equal("sh -c 'exit 3' completes with exit code 3", [(run.status, run.exitCode) for run in done or []],
+                 [(RunState.COMPLETE, 3)])
+    ended = client.Abort(quick.runId)
+    checks.equal("Abort of an ended run answers its final status", (ended.status, ended.exitCode), (RunState.COMPLETE, 3))
     checks.equal("QueryWorker remembers the latest run only, like Scoot's single runner",
                  [run.runId for run in client.QueryWorker().runs], [quick.runId])
     transport.close()
@@ -287,7 +299,8 @@ def check_launchers(checks):
         line = process.stdout.readline()
         description = json.loads(line.removeprefix("CLUSTER ")) if line.startswith("CLUSTER ") else {}
         checks.check("fake_scoot_cluster.py prints CLUSTER {json}",
-                     set(description) == {"scheduler", "http", "workers", "workerHttp"} and len(description["workers"]) == 2, line)
+                     set(description) == {"scheduler", "http", "workers", "workerHttp"} and len(description["workers"]) == 2,
+                     line)
         if description:
             client, transport = connect(description["scheduler"], CloudScoot)
             checks.equal("its scheduler answers", client.GetSchedulerStatus().maxTasks, -1)

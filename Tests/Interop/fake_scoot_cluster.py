@@ -51,8 +51,7 @@ def main():
     parser.add_argument("--poll-max", type=float, default=10.0, metavar="SECONDS", help="longest interval between polls of a run")
     options = parser.parse_args()
     cluster = start_cluster(options.workers, options.metrics_latch, options.poll_max)
-    print(f"CLUSTER {json.dumps(cluster.description())}", flush=True)
-    serve_until_terminated(cluster)
+    serve_until_terminated(f"CLUSTER {json.dumps(cluster.description())}", cluster)
 
 
 if __name__ == "__main__":

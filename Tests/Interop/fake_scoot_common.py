@@ -7,13 +7,12 @@ packages importable: when PYTHONPATH does not already provide them it runs
 `thrift --gen py` on the repository's IDL files into a temporary directory, removed at exit.
 
 `GoStyleProcessor` serves one generated service the way Scoot's Thrift 0.9.3 Go processors do:
-  * a handler's declared exception (e.g. InvalidRequest) is a normal REPLY;
   * a TApplicationException raised by the handler is sent as an EXCEPTION message, after which
-    the server closes the connection (Scoot reports every other handler error this way, as
-    INTERNAL_ERROR "Internal error processing <Method>: <text>");
+    the server closes the connection (Scoot reports its errors this way, as INTERNAL_ERROR
+    "Internal error processing <Method>: <text>"; it never sends the IDL's declared exceptions);
   * a required field missing from the arguments is answered with PROTOCOL_ERROR carrying Go's
     text (e.g. "*scoot.JobDefinition error reading struct: Required field Tasks is not set"),
-    then the connection is closed;
+    then the connection is closed; so are arguments that do not decode (with Python's text);
   * an unknown method is answered with UNKNOWN_METHOD "Unknown function <name>", then the
     connection is closed;
   * any other exception in a handler is a crash: it is logged and the connection is closed
@@ -73,7 +72,7 @@ load_generated()
 
 from thrift.protocol import TBinaryProtocol  # noqa: E402
 from thrift.protocol.TProtocol import TProtocolException  # noqa: E402
-from thrift.Thrift import TApplicationException, TException, TMessageType, TType  # noqa: E402
+from thrift.Thrift import TApplicationException, TMessageType, TType  # noqa: E402
 from thrift.transport import TSocket, TTransport  # noqa: E402
 
 # Apache Thrift logs every failed connect as an error; the fakes retry unreachable workers the way
@@ -145,44 +144,33 @@ class GoStyleProcessor:
         if name not in self.methods:
             iprot.skip(TType.STRUCT)
             iprot.readMessageEnd()
-            self._send_exception(oprot, name, seqid, TApplicationException.UNKNOWN_METHOD, f"Unknown function {name}")
+            raise self._exception(oprot, name, seqid, TApplicationException.UNKNOWN_METHOD, f"Unknown function {name}")
         args = getattr(self.service, f"{name}_args")()
-        args.read(iprot)
-        iprot.readMessageEnd()
         try:
+            args.read(iprot)
+            iprot.readMessageEnd()
             _check_required(args)
-        except MissingRequiredField as error:
-            self._send_exception(oprot, name, seqid, TApplicationException.PROTOCOL_ERROR, str(error))
+        except (TProtocolException, MissingRequiredField) as error:
+            raise self._exception(oprot, name, seqid, TApplicationException.PROTOCOL_ERROR, str(error)) from None
         result = getattr(self.service, f"{name}_result")()
         arguments = [getattr(args, spec[2]) for spec in args.thrift_spec[1:] if spec is not None]
         try:
             result.success = getattr(self.handler, name)(*arguments)
         except TApplicationException as error:
-            self._send_exception(oprot, name, seqid, error.type, error.message)
-        except TException as error:
-            field = self._exception_field(result, error)
-            if field is None:
-                raise
-            setattr(result, field, error)
+            raise self._exception(oprot, name, seqid, error.type, error.message) from None
         oprot.writeMessageBegin(name, TMessageType.REPLY, seqid)
         result.write(oprot)
         oprot.writeMessageEnd()
         oprot.trans.flush()
 
     @staticmethod
-    def _exception_field(result, error):
-        for spec in result.thrift_spec[1:]:
-            if spec is not None and spec[1] == TType.STRUCT and type(error) is spec[3][0]:
-                return spec[2]
-        return None
-
-    @staticmethod
-    def _send_exception(oprot, name, seqid, kind, message):
+    def _exception(oprot, name, seqid, kind, message):
+        """Sends TApplicationException(kind, message); returns the signal to close the connection."""
         oprot.writeMessageBegin(name, TMessageType.EXCEPTION, seqid)
         TApplicationException(kind, message).write(oprot)
         oprot.writeMessageEnd()
         oprot.trans.flush()
-        raise _CloseConnection()
+        return _CloseConnection()
 
 
 class ThriftServer:
@@ -207,8 +195,6 @@ class ThriftServer:
                 client = self.listener.accept()
             except (OSError, TTransport.TTransportException):
                 return
-            if client is None:
-                return
             with self._lock:
                 if self._closed:
                     client.close()
@@ -222,8 +208,8 @@ class ThriftServer:
         try:
             while True:
                 self.processor.process(protocol, protocol)
-        except (_CloseConnection, TTransport.TTransportException, OSError):
-            pass
+        except (_CloseConnection, TTransport.TTransportException, TProtocolException, OSError):
+            pass  # done, the client went away, or its message header did not decode
         except Exception:  # noqa: BLE001 - a handler crash: drop the connection, like a Go panic
             traceback.print_exc()
         finally:
@@ -314,11 +300,13 @@ def start_http_server(handler_class, host, port):
     return server
 
 
-def serve_until_terminated(*closables):
-    """Blocks until SIGTERM or SIGINT, then closes `closables` in order."""
+def serve_until_terminated(announcement, *closables):
+    """Prints `announcement` (once SIGTERM and SIGINT are handled, so that a caller may signal as
+    soon as it has read it), blocks until one of them arrives, then closes `closables` in order."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    print(announcement, flush=True)
     while not stop.wait(0.5):
         pass
     for closable in closables:

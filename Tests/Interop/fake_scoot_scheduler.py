@@ -26,8 +26,8 @@ What it reproduces of Scoot's scheduler (in its default configuration):
     workers count as lostNodes. Offlined workers finish what they run but get nothing new.
   * Running a task: Run on an idle worker (preferring one that last ran the task's snapshot, then
     a fresh one), with the task's timeout (the job's default, else 30 min); transport errors are
-    retried every second for 10 s. The run is then polled with QueryWorker, 250 ms after the
-    call and then at doubling intervals up to 10 s (--poll-max), like Scoot's polling runner.
+    retried every second for 10 s. The run is then polled with QueryWorker at once, then after
+    250 ms and at doubling intervals up to 10 s (--poll-max), like Scoot's polling runner.
     The first RUNNING report becomes the task's taskData; the final report completes the task.
     A run that gives no final status by timeout + 15 s is TIMEDOUT and aborted. Tasks are not
     retried: a failed, timed-out or unreachable run completes the task with its error followed
@@ -523,7 +523,7 @@ class FakeScheduler:
         job.killed = True
         for task in job.tasks:
             if task.state == "waiting":
-                self._complete(task, WorkerRunStatus(status=RunState.ABORTED, runId="", error=USER_REQUESTED, exitCode=0))
+                self._complete(task, _killed())
                 self.registry.count("completedTaskCounter")
             elif task.state == "running":
                 task.attempt.abort_requested.set()
@@ -542,7 +542,7 @@ class FakeScheduler:
         """`final` is the run's last status, or None when the attempt was aborted by a kill."""
         task, node = attempt.task, attempt.node
         if final is None:
-            final = WorkerRunStatus(status=RunState.ABORTED, runId="", error=USER_REQUESTED, exitCode=0)
+            final = _killed()
             succeeded = False
         else:
             succeeded = final.status == RunState.COMPLETE
@@ -550,12 +550,15 @@ class FakeScheduler:
                 error = final.error or ""
                 if final.status == RunState.UNKNOWN:
                     final = WorkerRunStatus(status=RunState.FAILED, runId=final.runId, exitCode=final.exitCode,
-                                      error=f"Empty run status, jobId: {task.job.id}, taskId: {task.id}, err: {error}")
+                                            error=f"Empty run status, jobId: {task.job.id}, taskId: {task.id}, err: {error}")
                 final.error = (final.error or "") + DEAD_LETTER
-        ready, _ = self._readiness(node.id)
         with self.lock:
             self._complete(task, final)
             self.registry.count("completedTaskCounter" if succeeded else "failedTaskCounter")
+            recheck = node.state == "healthy"
+        # Like Scoot, check the worker again before it gets more work; one that is no longer ready is lost.
+        ready = self._readiness(node.id)[0] if recheck else True
+        with self.lock:
             node.attempt = None
             if node.state == "healthy" and not ready:
                 node.state, node.lost_at = "lost", time.monotonic()
@@ -760,6 +763,11 @@ class FakeScheduler:
         return Handler
 
 
+def _killed():
+    """The final status of a killed task, as a client of real Scoot sees it."""
+    return WorkerRunStatus(status=RunState.ABORTED, runId="", error=USER_REQUESTED, exitCode=0)
+
+
 def _task_data(status):
     """A run status (a worker's RunStatus, as Scoot's saga log keeps it) as GetStatus reports it:
     jobId, taskId and tag dropped, empty strings unset."""
@@ -779,9 +787,7 @@ def main():
     workers = [address.strip() for address in options.workers.split(",") if address.strip()]
     scheduler = FakeScheduler(workers, options.host, options.port, options.http_port, options.metrics_latch,
                               options.poll_max).start()
-    print(f"PORT {scheduler.port}", flush=True)
-    print(f"HTTP {scheduler.http_port}", flush=True)
-    serve_until_terminated(scheduler)
+    serve_until_terminated(f"PORT {scheduler.port}\nHTTP {scheduler.http_port}", scheduler)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,6 @@ DEFAULT_S = 1.0  # how long any other unrecognised command takes
 LINE_EVERY_S = 1.0
 BANNER = "###########################################\n###########################################\n"
 HELP = "Common paths: '/admin/metrics.json', '/debug/pprof'"
-DONE = {Status.COMPLETE, Status.FAILED, Status.ABORTED, Status.TIMEDOUT, Status.UNKNOWN}
 
 
 def simulated(argv):
@@ -120,7 +119,7 @@ class _Run:
         self.run_id = run_id
         self.cmd = cmd
         self.status = Status.PENDING
-        self.out_uri = self.err_uri = self.error = ""
+        self.out_uri = self.err_uri = ""
         self.exit_code = 0
         self.job_id = self.task_id = self.tag = ""
         self.stdout = self.stderr = None  # file paths, once RUNNING
@@ -129,8 +128,7 @@ class _Run:
 
     def thrift(self):
         return RunStatus(status=self.status, runId=self.run_id, outUri=self.out_uri or None, errUri=self.err_uri or None,
-                         error=self.error or None, exitCode=self.exit_code, jobId=self.job_id or None,
-                         taskId=self.task_id or None, tag=self.tag or None)
+                         exitCode=self.exit_code, jobId=self.job_id or None, taskId=self.task_id or None, tag=self.tag or None)
 
 
 class FakeWorker:
@@ -362,9 +360,7 @@ def main():
     options = parser.parse_args()
     worker = FakeWorker(options.host, options.port, options.http_port, not options.unhealthy, options.slow_query,
                         max(1, options.history))
-    print(f"PORT {worker.port}", flush=True)
-    print(f"HTTP {worker.http_port}", flush=True)
-    serve_until_terminated(worker)
+    serve_until_terminated(f"PORT {worker.port}\nHTTP {worker.http_port}", worker)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,23 @@ struct SessionTests {
         }
     }
 
+    @Test func watchJobSaysAJobIsWaitingForAWorkerInsteadOfLookingHung() async throws {
+        let cluster = InProcessCluster()
+        defer { try? FileManager.default.removeItem(atPath: cluster.auditPath) }
+        let session = cluster.session()
+        // Both workers busy for 40 s: the watched job waits that long before a task starts.
+        try await session.runJob(try JobDefinitionInput(argv: ["sleep", "40"]).jobDefinition())
+        try await session.runJob(try JobDefinitionInput(argv: ["sleep", "40"]).jobDefinition())
+        await cluster.scheduler.step()
+        try await session.runJob(try JobDefinitionInput(argv: ["sleep", "1"]).jobDefinition())
+        let id = try #require(cluster.output.standardOutput.last)
+        #expect(try await session.watchJob(jobID: id, interval: .seconds(1), format: .text) == .ok)
+        let lines = cluster.output.standardError.filter { $0.hasPrefix("job \(id)") }
+        #expect(lines.contains("job \(id): waiting for a worker: none of its 1 task has started (every worker busy, offline or not ready)"))
+        #expect(lines.contains("job \(id): still waiting for a worker after 30s"))
+        #expect(lines.filter { $0.contains("waiting for a worker") }.count == 2, "said once, reminded every 30 s")
+    }
+
     @Test func killIsAuditedWithTheStatusBeforeAndTheAnswerAfter() async throws {
         let cluster = InProcessCluster()
         defer { try? FileManager.default.removeItem(atPath: cluster.auditPath) }
