@@ -135,7 +135,8 @@ let package = Package(
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore"]),
         .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "Thrift"]),
-        .testTarget(name: "ScootAPITests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ScootAPITests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift", "ConsoleApp", "ClusterObservation"], exclude: ["Fixtures"]),
         .testTarget(name: "ClusterObservationTests", dependencies: ["ClusterObservation", "ScootWorkerAPI", "ScootAPI", "Thrift"]),
         .testTarget(
             name: "ScootGatewayTests",

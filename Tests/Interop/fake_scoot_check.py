@@ -291,6 +291,17 @@ def check_metrics(checks, cluster):
         latched.close()
 
 
+def wait_or_kill(process):
+    """The exit status within 10 s; otherwise the process is killed (it must not outlive the
+    check and hold its caller's output pipe) and "did not exit" is returned."""
+    try:
+        return process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return "did not exit"
+
+
 def check_launchers(checks):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])))
     process = subprocess.Popen([sys.executable, str(HERE / "fake_scoot_cluster.py"), "--workers", "2"], stdout=subprocess.PIPE,
@@ -307,7 +318,7 @@ def check_launchers(checks):
             transport.close()
     finally:
         process.send_signal(signal.SIGTERM)
-        checks.equal("fake_scoot_cluster.py exits 0 on SIGTERM", process.wait(10), 0)
+        checks.equal("fake_scoot_cluster.py exits 0 on SIGTERM", wait_or_kill(process), 0)
     for script, extra in (("fake_scoot_worker.py", []), ("fake_scoot_scheduler.py", ["--workers", "127.0.0.1:1"])):
         process = subprocess.Popen([sys.executable, str(HERE / script), *extra], stdout=subprocess.PIPE, text=True, env=env)
         try:
@@ -315,7 +326,7 @@ def check_launchers(checks):
             checks.check(f"{script} prints PORT and HTTP", [line[0] for line in lines if line] == ["PORT", "HTTP"], lines)
         finally:
             process.send_signal(signal.SIGINT)
-            checks.equal(f"{script} exits 0 on SIGINT", process.wait(10), 0)
+            checks.equal(f"{script} exits 0 on SIGINT", wait_or_kill(process), 0)
 
 
 def main():

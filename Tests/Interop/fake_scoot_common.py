@@ -304,6 +304,8 @@ def serve_until_terminated(announcement, *closables):
     """Prints `announcement` (once SIGTERM and SIGINT are handled, so that a caller may signal as
     soon as it has read it), blocks until one of them arrives, then closes `closables` in order."""
     stop = threading.Event()
+    # A parent (a test runner) may have left these signals blocked; the mask is inherited.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     print(announcement, flush=True)
