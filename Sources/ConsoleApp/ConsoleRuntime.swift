@@ -107,7 +107,7 @@ public final class ConsoleRuntime {
                 }
             }
         case .readOutput(let title, let uris):
-            Task.detached { inbox.post(.outputLoaded(title: title, lines: TaskOutput.lastLines(of: uris))) }
+            Task.detached { inbox.post(.outputLoaded(title: title, lines: await TaskOutput.lastLines(of: uris))) }
         case .track(let ids):
             Task.detached { inbox.post(.trackingChanged(await dataSource.track(jobs: ids))) }
         case .untrack(let ids):

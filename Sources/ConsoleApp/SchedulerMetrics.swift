@@ -50,12 +50,12 @@ public struct SchedulerMetrics: Sendable, Hashable {
     }
 
     /// Parses a body; values that are not numbers are skipped.
-    public init(json: [UInt8]) throws(MetricsHTTPClient.Failure) {
+    public init(json: [UInt8]) throws(BoundedHTTPClient.Failure) {
         let object: [String: LenientNumber]
         do {
             object = try JSONDecoder().decode([String: LenientNumber].self, from: Data(json))
         } catch {
-            throw MetricsHTTPClient.Failure("the answer is not a JSON object of numbers")
+            throw BoundedHTTPClient.Failure("the answer is not a JSON object of numbers")
         }
         var stats: [String: Double] = [:]
         for (key, number) in object {

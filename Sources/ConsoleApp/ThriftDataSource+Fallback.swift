@@ -18,7 +18,7 @@ struct FallbackPanes {
 /// The last `/admin/metrics.json` fetch: when it started and what it brought.
 struct MetricsFetch {
     var at: ContinuousClock.Instant
-    var result: Result<SchedulerMetrics, MetricsHTTPClient.Failure>
+    var result: Result<SchedulerMetrics, BoundedHTTPClient.Failure>
 }
 
 extension ThriftDataSource {
@@ -124,9 +124,9 @@ extension ThriftDataSource {
     private func metrics(from address: HostAndPort) async -> MetricsFetch {
         let now = ContinuousClock.now
         if let lastMetrics, now - lastMetrics.at < Self.metricsEvery { return lastMetrics }
-        let result: Result<SchedulerMetrics, MetricsHTTPClient.Failure>
-        do throws(MetricsHTTPClient.Failure) {
-            result = .success(try SchedulerMetrics(json: try await MetricsHTTPClient.get(host: address.host, port: address.port, path: Self.metricsPath)))
+        let result: Result<SchedulerMetrics, BoundedHTTPClient.Failure>
+        do throws(BoundedHTTPClient.Failure) {
+            result = .success(try SchedulerMetrics(json: try await BoundedHTTPClient.get(host: address.host, port: address.port, path: Self.metricsPath, headers: [("Accept", "application/json")])))
         } catch {
             result = .failure(error)
         }

@@ -192,17 +192,17 @@ struct TaskOutputTests {
         #expect(state.overlay == nil)
     }
 
-    @Test func readsTheEndOfLargeFilesOnly() throws {
+    @Test func readsTheEndOfLargeFilesOnly() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("task-output-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: path) }
         let big = (0..<20_000).map { "line \($0)" }.joined(separator: "\n") + "\n"
         try big.write(to: path, atomically: true, encoding: .utf8)
-        let lines = TaskOutput.lastLines(of: ["file://\(path.path)", "http://elsewhere/log", "file:///nonexistent/x"])
+        let lines = await TaskOutput.lastLines(of: ["file://\(path.path)", "s3://elsewhere/log", "file:///nonexistent/x"])
         #expect(lines.contains("line 19999"))
         #expect(!lines.contains("line 0"))
         #expect(lines.contains("(…earlier output cut)"))
         #expect(lines.count < 8000)
-        #expect(lines.contains("(not a local file; open it where the worker runs)"))
+        #expect(lines.contains("(neither a local file nor an http:// URL; open it where the worker runs)"))
         #expect(lines.contains("(cannot read: no such file or not readable)"))
     }
 }

@@ -101,13 +101,13 @@ struct PlainScootTests {
         let scoot = try await PlainScoot.start()
         let port = scoot.metrics.port
         // Generous timeouts: this test is about status and size, and the full run loads the machine.
-        let body = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/admin/metrics.json", timeout: .seconds(20))
+        let body = try await BoundedHTTPClient.get(host: "127.0.0.1", port: port, path: "/admin/metrics.json", timeout: .seconds(20))
         #expect(try SchedulerMetrics(json: body).stats["availableNodes"] == 5)
-        await #expect(throws: MetricsHTTPClient.Failure("the answer is larger than 16 bytes")) {
-            _ = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/admin/metrics.json", timeout: .seconds(20), maxBodyBytes: 16)
+        await #expect(throws: BoundedHTTPClient.Failure("the answer is larger than 16 bytes")) {
+            _ = try await BoundedHTTPClient.get(host: "127.0.0.1", port: port, path: "/admin/metrics.json", timeout: .seconds(20), maxBodyBytes: 16)
         }
-        await #expect(throws: MetricsHTTPClient.Failure("HTTP 404 Not Found")) {
-            _ = try await MetricsHTTPClient.get(host: "127.0.0.1", port: port, path: "/nope", timeout: .seconds(20))
+        await #expect(throws: BoundedHTTPClient.Failure("HTTP 404 Not Found")) {
+            _ = try await BoundedHTTPClient.get(host: "127.0.0.1", port: port, path: "/nope", timeout: .seconds(20))
         }
         await scoot.shutdown()
     }
@@ -130,7 +130,7 @@ struct SchedulerMetricsTests {
         #expect(metrics.perClass("schedRunningTasks") == ["land": 3, "diff": 2])
         #expect(metrics.stats["note"] == nil)
         #expect(metrics.workerCounts?.available == 4)
-        #expect(throws: MetricsHTTPClient.Failure.self) { try SchedulerMetrics(json: Array("[1, 2]".utf8)) }
+        #expect(throws: BoundedHTTPClient.Failure.self) { try SchedulerMetrics(json: Array("[1, 2]".utf8)) }
     }
 
     @Test func percentsFallBackToTheSettingsAndHugeValuesDoNotTrap() throws {

@@ -81,4 +81,58 @@ struct ConsoleTmuxTests {
         _ = await tmux(["kill-session", "-t", session])
         await server.stop()
     }
+
+    /// The screen of `session` once it contains every one of `texts` (or after 15 s).
+    private func screen(_ session: String, showing texts: [String]) async throws -> String {
+        var screen = ""
+        for _ in 0..<150 {
+            screen = await tmux(["capture-pane", "-p", "-t", session])
+            if texts.allSatisfy(screen.contains) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return screen
+    }
+
+    /// The production path end to end: the console binary → `scoot-console gateway` → a plain
+    /// Scoot scheduler (the Python fake) → 4 Scoot workers (fakes), with every pane filled.
+    @Test func throughTheGatewayEveryPaneOfAPlainScootClusterIsFilled() async throws {
+        let cluster = try await FakeScootClusterProcess()
+        defer { cluster.stop() }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-tmux-gateway-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let gateway = try await GatewayProcess(upstream: cluster.scheduler, workers: cluster.workers, dataDirectory: data)
+        defer { gateway.stop() }
+        let client = CloudScootClient(host: "127.0.0.1", port: gateway.port, connectTimeout: .seconds(5), callTimeout: .seconds(10))
+        func job(_ requestor: String, _ tasks: Int) -> JobDefinition {
+            JobDefinition(tasks: (1...tasks).map { TaskDefinition(command: Command(argv: ["sleep", "60"]), taskId: "task\($0)") }, requestor: requestor)
+        }
+        let land = try await client.runJob(job: job("land-alice", 2)).id
+        let diff = try await client.runJob(job: job("diff-bob", 1)).id
+        let ci = try await client.runJob(job: job("CI-carol", 1)).id
+
+        let session = "scoot-e2e-gateway-\(getpid())"
+        let auditLog = data.appendingPathComponent("audit.jsonl").path
+        let command = "env TERM=tmux-256color LANG=C.UTF-8 SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(gateway.port); sleep 30"
+        _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command])
+        defer { Task { _ = await tmux(["kill-session", "-t", session]) } }
+
+        let jobs = try await screen(session, showing: [String(land.prefix(8)), String(diff.prefix(8)), String(ci.prefix(8)), "land-alice", "regression"])
+        #expect(jobs.contains(String(land.prefix(8))) && jobs.contains("land-alice") && jobs.contains("diff-bob") && jobs.contains("CI-carol"),
+                "the Jobs pane lists the three jobs with their requestors:\n\(jobs)")
+        #expect(jobs.contains("regression") && !jobs.contains("cannot list"), "classes known, no limitation:\n\(jobs)")
+
+        _ = await tmux(["send-keys", "-t", session, "3"])
+        let workers = try await screen(session, showing: cluster.workers.map(\.description) + ["▶ busy"])
+        #expect(cluster.workers.allSatisfy { workers.contains($0.description) }, "the 4 workers:\n\(workers)")
+        #expect(workers.components(separatedBy: "▶ busy").count - 1 == 4, "each runs a task:\n\(workers)")
+
+        _ = await tmux(["send-keys", "-t", session, "4"])
+        let classes = try await screen(session, showing: ["land", "diff", "regression"])
+        #expect(classes.contains("land") && classes.contains("regression") && !classes.contains("not available"), "class loads:\n\(classes)")
+
+        _ = await tmux(["send-keys", "-t", session, "1", "/", "land-alice", "Enter", "Enter"])
+        let tasks = try await screen(session, showing: ["task1", "task2", "127.0.0.1:"])
+        #expect(tasks.contains("task1") && tasks.contains("task2") && tasks.contains("127.0.0.1:"), "the tasks with their workers:\n\(tasks)")
+        _ = await tmux(["send-keys", "-t", session, "q"])
+    }
 }

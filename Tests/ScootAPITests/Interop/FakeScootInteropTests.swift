@@ -178,6 +178,16 @@ struct FakeScootInteropTests {
         #expect(snapshot.workerCounts?.running == 3 && snapshot.workerCounts?.free == 1)
         #expect(snapshot.selectedJobTasks.map(\.taskId) == ["task1", "task2"])
         #expect(snapshot.selectedJobTasks.allSatisfy { task in cluster.workers.map(\.description).contains(task.workerId ?? "") })
+        // The output of a running task, read from its worker's HTTP port.
+        var outUri: String?
+        _ = try await eventually {
+            outUri = try await source.fetch(selectedJob: ids[1]).selectedJobStatus?.taskData?["task1"]?.outUri
+            return outUri != nil
+        }
+        let uri = try #require(outUri, "Scoot reports a running task's output URL once its worker said RUNNING")
+        #expect(uri.hasPrefix("http://"))
+        let output = await TaskOutput.lastLines(of: [uri])
+        #expect(output.contains { $0.hasPrefix("line ") && $0.hasSuffix(" of task task1") }, "\(output)")
         let said = try await source.perform(.killJobs([ids[1]]))
         #expect(said.hasPrefix("kill of \(ids[1]) accepted: the scheduler is aborting its 2 running tasks"), "\(said)")
         #expect(try await eventually {

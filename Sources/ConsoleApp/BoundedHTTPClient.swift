@@ -3,19 +3,21 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A minimal HTTP/1.1 GET for the scheduler's `/admin/metrics.json`: one request per connection,
-/// one deadline for connecting and reading, and a cap on the body size.
-public enum MetricsHTTPClient {
+/// A minimal HTTP/1.1 GET, for the scheduler's `/admin/metrics.json` and for task output on a
+/// Scoot worker's HTTP port: one request per connection, one deadline for connecting and
+/// reading, and a cap on the body size.
+public enum BoundedHTTPClient {
     /// Why a GET failed, in words for the UI.
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String
         public init(_ description: String) { self.description = description }
     }
 
-    /// The body of `GET path` on `host:port`. Fails when there is no complete `200 OK` answer
-    /// within `timeout` (connecting included) or when the body exceeds `maxBodyBytes`.
+    /// The body of `GET path` on `host:port`, with `headers` added (a `Range`, say). Fails when
+    /// there is no complete `200 OK` (or `206 Partial Content`) answer within `timeout`
+    /// (connecting included) or when the body exceeds `maxBodyBytes`.
     public static func get(
-        host: String, port: Int, path: String, timeout: TimeAmount = .seconds(2), maxBodyBytes: Int = 8 << 20,
+        host: String, port: Int, path: String, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(2), maxBodyBytes: Int = 8 << 20,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws(Failure) -> [UInt8] {
         let eventLoop = group.next()
@@ -29,7 +31,7 @@ public enum MetricsHTTPClient {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(
-                        ResponseCollector(host: host, path: path, maxBodyBytes: maxBodyBytes, promise: promise))
+                        ResponseCollector(host: host, path: path, headers: headers, maxBodyBytes: maxBodyBytes, promise: promise))
                 }
             }
             .connect(host: host, port: port)
@@ -68,14 +70,16 @@ private final class ResponseCollector: ChannelInboundHandler {
 
     private let host: String
     private let path: String
+    private let extraHeaders: [(String, String)]
     private let maxBodyBytes: Int
     private let promise: EventLoopPromise<[UInt8]>
     private var body: [UInt8] = []
     private var finished = false
 
-    init(host: String, path: String, maxBodyBytes: Int, promise: EventLoopPromise<[UInt8]>) {
+    init(host: String, path: String, headers: [(String, String)], maxBodyBytes: Int, promise: EventLoopPromise<[UInt8]>) {
         self.host = host
         self.path = path
+        extraHeaders = headers
         self.maxBodyBytes = maxBodyBytes
         self.promise = promise
     }
@@ -83,8 +87,8 @@ private final class ResponseCollector: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: host)
-        headers.add(name: "Accept", value: "application/json")
         headers.add(name: "Connection", value: "close")
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         context.fireChannelActive()
@@ -94,7 +98,7 @@ private final class ResponseCollector: ChannelInboundHandler {
         guard !finished else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
-            guard head.status == .ok else { return finish(context, .failure(MetricsHTTPClient.Failure("HTTP \(head.status.code) \(head.status.reasonPhrase)"))) }
+            guard head.status == .ok || head.status == .partialContent else { return finish(context, .failure(BoundedHTTPClient.Failure("HTTP \(head.status.code) \(head.status.reasonPhrase)"))) }
             if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBodyBytes {
                 finish(context, .failure(tooLarge))
             }
@@ -107,7 +111,7 @@ private final class ResponseCollector: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if !finished { promise.fail(MetricsHTTPClient.Failure("the connection closed before the answer was complete")) }
+        if !finished { promise.fail(BoundedHTTPClient.Failure("the connection closed before the answer was complete")) }
         finished = true
         context.fireChannelInactive()
     }
@@ -116,7 +120,7 @@ private final class ResponseCollector: ChannelInboundHandler {
         finish(context, .failure(error))
     }
 
-    private var tooLarge: MetricsHTTPClient.Failure { MetricsHTTPClient.Failure("the answer is larger than \(maxBodyBytes) bytes") }
+    private var tooLarge: BoundedHTTPClient.Failure { BoundedHTTPClient.Failure("the answer is larger than \(maxBodyBytes) bytes") }
 
     private func finish(_ context: ChannelHandlerContext, _ result: Result<[UInt8], any Error>) {
         guard !finished else { return }
