@@ -89,11 +89,21 @@ enum OverlayView {
         case .percents: classes = (try? CommandParser.percents(text)).flatMap { WhatIf.preview(snapshot, percents: $0) }
         case .requestorMap: classes = (try? CommandParser.requestorMap(text)).flatMap { WhatIf.preview(snapshot, requestorMap: $0) }
         case .threshold:
-            let spread = snapshot.load?.spread ?? 0
             guard let value = Int32(text) else { return [] }
-            return [value <= 0 ? "Rebalancing would be off." : spread > value
-                ? "Spread is \(spread)pp > \(value): a rebalance fires after \(snapshot.settings.rebalanceMinimumDuration) min above it."
-                : "Spread is \(spread)pp ≤ \(value): no rebalance now."]
+            guard value > 0 else { return ["Rebalancing would be off."] }
+            let minutes = snapshot.settings.rebalanceMinimumDuration
+            guard let spread = snapshot.load?.spread else {
+                // A plain Scoot scheduler without class stats yet (it publishes them after its
+                // first minute): say what is known and what is not.
+                return [
+                    "The spread is not known here (\(snapshot.limitation(of: .classes) ?? "no class loads from this server")).",
+                    "With \(value): a rebalance fires once the spread stays above \(value)pp for \(minutes) min.",
+                ]
+            }
+            let age = snapshot.limitation(of: .classes).map { _ in " (from the scheduler's metrics, up to a minute old)" } ?? ""
+            return [spread > value
+                ? "Spread is \(spread)pp\(age) > \(value): a rebalance fires after \(minutes) min above it."
+                : "Spread is \(spread)pp\(age) ≤ \(value): no rebalance now."]
         case .duration, .maxTasks: return []
         }
         guard let classes else { return [] }
@@ -101,6 +111,7 @@ enum OverlayView {
         for item in classes {
             lines.append("  \(item.name.padding(to: 12)) \(String(item.percent).leftPadding(to: 4))%  \(String(item.target).leftPadding(to: 6))  \(String(item.running).leftPadding(to: 7))  \(String(item.start).leftPadding(to: 5))  \(String(item.stop).leftPadding(to: 4))")
         }
+        for caveat in WhatIf.caveats(snapshot) { lines.append("Not known here: \(caveat)") }
         return lines
     }
 }

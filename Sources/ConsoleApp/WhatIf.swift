@@ -24,9 +24,7 @@ public enum WhatIf {
               let classifier = try? RequestorClassifier(requestorMap ?? snapshot.settings.requestorToClassMap)
         else { return nil }
         let normalized = ClassLoadPercents.normalized(rawPercents)
-        let healthy = snapshot.workers.isEmpty
-            ? Int(snapshot.schedulerStatus.currentTasks)
-            : snapshot.workers.filter { $0.state == .idle || $0.state == .busy }.count
+        let healthy = healthyWorkers(snapshot)
         let jobs = snapshot.jobs.filter { $0.status != .completed }.map { job in
             JobLoad(
                 id: job.id, requestor: job.requestor, priority: Int(job.priority),
@@ -48,5 +46,32 @@ public enum WhatIf {
                 name: name, percent: load.percent, target: load.target, running: load.running, start: load.start,
                 stop: rebalance.rebalanced ? rebalance.classes[name]?.stop ?? 0 : 0)
         }
+    }
+
+    /// Workers the scheduler would count: the listed ones that are idle or busy; without a list
+    /// (a plain Scoot without worker polling), the metrics' count; else the tasks in progress.
+    static func healthyWorkers(_ snapshot: ClusterSnapshot) -> Int {
+        if !snapshot.workers.isEmpty { return snapshot.workers.filter { $0.state == .idle || $0.state == .busy }.count }
+        if let counts = snapshot.workerCounts { return counts.available }
+        return Int(snapshot.schedulerStatus.currentTasks)
+    }
+
+    /// What a preview on `snapshot` could not know, in words for the dialog (empty when the
+    /// server told everything, as `serve` and the gateway do).
+    public static func caveats(_ snapshot: ClusterSnapshot) -> [String] {
+        var caveats: [String] = []
+        if snapshot.workers.isEmpty {
+            caveats.append(snapshot.workerCounts == nil
+                ? "the workers are unknown: targets assume \(snapshot.schedulerStatus.currentTasks) (the tasks in progress); pass --scoot-workers"
+                : "workers counted from the scheduler's metrics, up to a minute old")
+        }
+        let anonymous = snapshot.jobs.filter { $0.status != .completed && ($0.unknownFields ?? []).contains("requestor") }.count
+        if anonymous > 0 {
+            caveats.append("\(anonymous) unfinished job(s) have no known requestor (found on workers): counted in the smallest class; the gateway knows them")
+        }
+        if snapshot.limitation(of: .jobs) != nil, snapshot.jobs.isEmpty {
+            caveats.append("no job is known: a plain Scoot scheduler cannot list them")
+        }
+        return caveats
     }
 }

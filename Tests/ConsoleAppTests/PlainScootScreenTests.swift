@@ -85,4 +85,19 @@ struct PlainScootScreenTests {
         #expect(lines.count == 2 && lines.allSatisfy { $0.contains("⊘ killed") })
         #expect(lines.contains { $0.contains("localhost:10101") })
     }
+
+    @Test func whatIfPreviewsSayWhatAPlainScootCannotTell() {
+        var state = Self.state(pane: .settings)
+        state.snapshot?.load = nil
+        state.snapshot?.limitations = ["Classes: /admin/metrics.json at 127.0.0.1:9091 has no class stats yet (Scoot publishes them after its first minute); the gateway computes them live"]
+        let threshold = OverlayView.preview(.threshold, text: "30", state: state)
+        #expect(threshold.first?.hasPrefix("The spread is not known here (Classes: /admin/metrics.json") == true)
+        #expect(threshold.last == "With 30: a rebalance fires once the spread stays above 30pp for 4 min.")
+        let percents = OverlayView.preview(.percents, text: "land=50,diff=50", state: state)
+        #expect(percents.contains { $0.hasPrefix("  land") }, "the preview is computed from the polled workers")
+        #expect(percents.contains("Not known here: 1 unfinished job(s) have no known requestor (found on workers): counted in the smallest class; the gateway knows them"))
+        // The targets add up to the polled workers that take work (busy + idle), not to the tasks.
+        let targets = WhatIf.preview(state.snapshot!, percents: ["land": 50, "diff": 50])?.map(\.target) ?? []
+        #expect(targets.reduce(0, +) == 2)
+    }
 }
