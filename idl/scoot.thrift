@@ -303,7 +303,8 @@ struct JobSummary {
   10: required i32 runningTasks
   /// Finished with COMPLETE and exit code 0.
   11: required i32 completedTasks
-  /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT.
+  /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT. A gateway in front of
+  /// a plain Scoot leaves out tasks a user killed (ABORTED, UserRequested): `killed` says so.
   12: required i32 failedTasks
   13: required i64 submittedAtMs
   14: optional i64 startedAtMs
@@ -312,9 +313,9 @@ struct JobSummary {
   /// When the scheduler last reported this job's status, if that is not "now" (a gateway in
   /// front of a plain Scoot scheduler reads statuses within a budget).
   17: optional i64 statusAtMs
-  /// Fields the server could not learn and sent as placeholders ("requestor", "tag", "basis",
-  /// "priority", "submittedAt", "jobType"): a job found running on a worker, not submitted
-  /// through the server.
+  /// Fields the server could not learn and sent as placeholders ("requestor", "className",
+  /// "tag", "basis", "priority", "submittedAt", "jobType"): a job found running on a worker,
+  /// not submitted through the server.
   18: optional list<string> unknownFields
 }
 

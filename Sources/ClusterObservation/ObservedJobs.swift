@@ -139,12 +139,15 @@ public struct ObservedJobs: Sendable {
         let status = job.status?.status ?? (running.isEmpty ? .notStarted : .inProgress)
         let started = traces[job.id]?.values.map(\.firstSeenAtMs).min()
         var unknown: [String]?
-        if job.origin == .discovered { unknown = ["requestor", "basis", "priority", "submittedAt", "jobType"] + (job.tag.isEmpty ? ["tag"] : []) }
+        if job.origin == .discovered {
+            unknown = ["requestor", "className", "basis", "priority", "submittedAt", "jobType"] + (job.tag.isEmpty ? ["tag"] : [])
+        }
         return JobSummary(
             id: job.id, requestor: job.requestor, className: className, tag: job.tag, basis: job.basis, priority: job.priority,
             status: status, killed: job.killRequested || (digest?.wasKilled ?? false),
             waitingTasks: Int32(clamping: waiting), runningTasks: Int32(clamping: max(running.count, digest?.running ?? 0)),
-            completedTasks: Int32(clamping: digest?.succeeded ?? 0), failedTasks: Int32(clamping: digest?.failed ?? 0),
+            // Tasks a user killed are not failures: the job reads killed.
+            completedTasks: Int32(clamping: digest?.succeeded ?? 0), failedTasks: Int32(clamping: (digest?.failed ?? 0) - (digest?.killed ?? 0)),
             submittedAtMs: job.submittedAtMs, startedAtMs: started, endedAtMs: job.endedAtMs,
             jobType: job.jobType.isEmpty ? nil : job.jobType, statusAtMs: job.statusAtMs, unknownFields: unknown)
     }

@@ -29,10 +29,22 @@ public struct PollFailure: Error, Sendable, Hashable {
     public init(_ message: String) { self.message = message }
 
     /// `error` in words: a transport failure briefly (`connection refused`, not NIO's internals),
-    /// anything else — the server's own errors above all — verbatim.
+    /// a gateway whose Scoot scheduler is down as just that, anything else — the server's own
+    /// errors above all — verbatim.
     public init(describing error: any Error) {
+        if let exception = error as? TApplicationException, let text = exception.message,
+           let range = text.range(of: Self.upstreamDown) {
+            message = String(text[range.lowerBound...])
+            return
+        }
         message = (error as? ThriftTransportError)?.briefReason ?? "\(error)"
     }
+
+    /// How a gateway says its upstream scheduler is unreachable.
+    static let upstreamDown = "the gateway cannot reach the Scoot scheduler"
+
+    /// Whether the server answered but its own upstream is down (the console is connected).
+    var isUpstreamDown: Bool { message.hasPrefix(Self.upstreamDown) }
 }
 
 /// Work for the runtime to do; results come back as messages.

@@ -104,7 +104,10 @@ public enum ConsoleView {
         } else if case .disconnected(let error, _) = state.connection {
             // Before any data: say what to check; after: say the screen is the last good poll.
             let tail = state.snapshot == nil ? "; is the scheduler running there? (--connect HOST:PORT)" : " — showing the last data"
-            FlashLine("cannot reach \(state.endpoint): \(error)\(tail)", kind: .error).render(into: &buffer, area: area)
+            let text = PollFailure(error).isUpstreamDown
+                ? "\(state.endpoint): \(error) — showing the last data"
+                : "cannot reach \(state.endpoint): \(error)\(tail)"
+            FlashLine(text, kind: .error).render(into: &buffer, area: area)
         } else if let limitation = state.snapshot?.limitations.first {
             FlashLine(limitation, kind: .info).render(into: &buffer, area: area)
         }

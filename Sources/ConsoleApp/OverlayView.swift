@@ -66,7 +66,8 @@ enum OverlayView {
             let jobs = Dictionary((state.snapshot?.jobs ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for id in ids.prefix(8) {
                 if let job = jobs[id] {
-                    lines.append("\(id)  \(job.requestor) · \(job.className) · \(job.runningTasks) running, \(job.waitingTasks) waiting")
+                    let who = [job.requestor, job.className].map { $0.isEmpty ? "?" : $0 }.joined(separator: " · ")
+                    lines.append("\(id)  \(who) · \(job.runningTasks) running, \(job.waitingTasks) waiting")
                 } else {
                     lines.append(id)
                 }

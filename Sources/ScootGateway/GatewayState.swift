@@ -164,14 +164,18 @@ public actor GatewayState {
                 runningByJob[jobID, default: []].append(RunningTask(taskID: run.taskId ?? run.runId, startedAt: .zero))
             }
         }
-        let loads = observed.newestFirst.reversed().filter { !$0.isFinished }.map { job in
+        // A job found on a worker has an unknown requestor, so no class: its tasks occupy
+        // workers (they count as running) but no class's numbers.
+        let anonymousRunning = observed.newestFirst.filter { $0.origin == .discovered && !$0.isFinished }
+            .reduce(0) { $0 + (runningByJob[$1.id]?.count ?? 0) }
+        let loads = observed.newestFirst.reversed().filter { !$0.isFinished && $0.origin == .forwarded }.map { job in
             let running = runningByJob[job.id] ?? []
             let runningIDs = Set(running.map(\.taskID))
             let waiting = (job.status?.taskStatus ?? [:]).filter { $0.value == .notStarted && !runningIDs.contains($0.key) }.keys.sorted()
             return JobLoad(id: job.id, requestor: job.requestor, priority: Int(job.priority), running: running, waiting: waiting)
         }
         let input = SchedulingInput(
-            healthyWorkers: ready.count, runningTasks: loads.reduce(0) { $0 + $1.running.count }, classLoadPercents: percents,
+            healthyWorkers: ready.count, runningTasks: loads.reduce(anonymousRunning) { $0 + $1.running.count }, classLoadPercents: percents,
             requestorToClass: classifier, rebalanceThreshold: settings.rebalanceThreshold,
             rebalanceMinimumDuration: .seconds(60 * settings.rebalanceMinimumDuration), jobs: loads)
         let decision = LoadBasedScheduler.step(input)
@@ -197,7 +201,7 @@ public actor GatewayState {
     // MARK: Helpers
 
     private func summary(_ job: ObservedJob) -> ScootAPI.JobSummary {
-        let className = classifier.classify(job.requestor, percents: settings.classLoadPercents)?.className ?? ""
+        let className = job.origin == .discovered ? "" : classifier.classify(job.requestor, percents: settings.classLoadPercents)?.className ?? ""
         return observed.summary(job, className: className)
     }
 

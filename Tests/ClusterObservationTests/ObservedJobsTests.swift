@@ -37,6 +37,7 @@ import Testing
             atMs: 10)
         let summary = jobs.summary(jobs.jobs["k"]!, className: "land")
         #expect(summary.killed && summary.status == .completed && summary.unknownFields == nil)
+        #expect(summary.failedTasks == 0, "a task a user killed is not a failure")
     }
 
     @Test func theOldestFinishedJobsAreForgottenPastTheBound() {

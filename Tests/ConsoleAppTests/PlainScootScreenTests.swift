@@ -1,6 +1,7 @@
 import Foundation
 import ScootAPI
 import TUIKit
+import Thrift
 import Testing
 @testable import ConsoleApp
 
@@ -99,5 +100,18 @@ struct PlainScootScreenTests {
         // The targets add up to the polled workers that take work (busy + idle), not to the tasks.
         let targets = WhatIf.preview(state.snapshot!, percents: ["land": 50, "diff": 50])?.map(\.target) ?? []
         #expect(targets.reduce(0, +) == 2)
+    }
+
+    @Test func aGatewayWhoseSchedulerIsDownSaysSoRatherThanThatItCannotBeReached() {
+        let failure = PollFailure(describing: TApplicationException(
+            .internalError, message: "Internal error processing GetClusterLoad: the gateway cannot reach the Scoot scheduler at 10.0.0.5:9090: connection refused"))
+        #expect(failure.message == "the gateway cannot reach the Scoot scheduler at 10.0.0.5:9090: connection refused")
+        var state = Self.state(pane: .jobs)
+        state.connection = .disconnected(error: failure.message, retryAt: .seconds(5))
+        var buffer = Buffer(area: Rect(width: 140, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines().contains {
+            $0.contains("127.0.0.1:9090: the gateway cannot reach the Scoot scheduler at 10.0.0.5:9090: connection refused — showing the last data")
+        })
     }
 }

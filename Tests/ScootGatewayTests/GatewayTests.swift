@@ -110,7 +110,7 @@ private struct GatewayRig {
         let diff = try await rig.client.runJob(job: Self.job("diff-bob", tasks: 1)).id
         await rig.workers[0].set([.init(status: .running, runId: "0", snapshotId: "s1", jobId: land, taskId: "task1", tag: "t-land")])
         await rig.workers[1].set([.init(status: .running, runId: "3", jobId: diff, taskId: "task1", tag: "t-diff")])
-        try await rig.eventually("both workers busy") { try await rig.client.listWorkers().allSatisfy { $0.state == .busy } }
+        try await rig.eventually("both workers busy") { try await rig.client.listWorkers().filter { $0.state == .busy }.count == 2 }
         let workers = try await rig.client.listWorkers()
         #expect(workers.map(\.id) == rig.workerIDs)
         #expect(workers[0].currentJobId == land && workers[0].currentTaskId == "task1" && workers[0].lastSnapshotId == "s1" && workers[0].reachable == true)
@@ -132,6 +132,10 @@ private struct GatewayRig {
         try await rig.eventually("the job is found") { try await rig.client.listJobs(filter: JobFilter()).contains { $0.id == other } }
         let job = try #require(try await rig.client.listJobs(filter: JobFilter()).first { $0.id == other })
         #expect(job.tag == "nightly" && job.unknownFields?.contains("requestor") == true)
+        // Its requestor is unknown, so it has no class: it occupies a worker but no class's numbers.
+        #expect(job.className == "")
+        let load = try await rig.client.getClusterLoad()
+        #expect(load.classes.map(\.running).reduce(0, +) == 0 && load.workers?.busy == 1)
         await rig.stop()
     }
 

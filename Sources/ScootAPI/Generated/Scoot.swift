@@ -2781,7 +2781,8 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
     public var runningTasks: Int32
     /// Finished with COMPLETE and exit code 0.
     public var completedTasks: Int32
-    /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT.
+    /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT. A gateway in front of
+    /// a plain Scoot leaves out tasks a user killed (ABORTED, UserRequested): `killed` says so.
     public var failedTasks: Int32
     /// The `submittedAtMs` field (id 13).
     public var submittedAtMs: Int64
@@ -2794,9 +2795,9 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
     /// When the scheduler last reported this job's status, if that is not "now" (a gateway in
     /// front of a plain Scoot scheduler reads statuses within a budget).
     public var statusAtMs: Int64?
-    /// Fields the server could not learn and sent as placeholders ("requestor", "tag", "basis",
-    /// "priority", "submittedAt", "jobType"): a job found running on a worker, not submitted
-    /// through the server.
+    /// Fields the server could not learn and sent as placeholders ("requestor", "className",
+    /// "tag", "basis", "priority", "submittedAt", "jobType"): a job found running on a worker,
+    /// not submitted through the server.
     public var unknownFields: [String]?
 
     /// Creates a value from its fields.
