@@ -37,19 +37,12 @@ struct DemoServerCommand: AsyncParsableCommand {
             throw ValidationError("--addr: \(error)")
         }
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more, got \(workers)") }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
-        }
+        try ServerLogging.validate(logLevel)
     }
 
     func run() async throws {
         let endpoint = try HostAndPort(parsing: addr)
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        ServerLogging.bootstrap(logLevel)
         let server = try await CloudScootServer.start(
             handler: InMemoryCloudScoot(workerCount: workers),
             configuration: .init(host: endpoint.host, port: endpoint.port, framing: framed ? .framed : .automatic))

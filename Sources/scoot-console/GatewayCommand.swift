@@ -57,9 +57,7 @@ struct GatewayCommand: AsyncParsableCommand {
         _ = try workerAddresses()
         guard statusReads >= 1 else { throw ValidationError("--status-reads must be 1 or more, got \(statusReads)") }
         guard statusInterval >= 0.1, statusInterval.isFinite else { throw ValidationError("--status-interval must be at least 0.1 s, got \(statusInterval)") }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
-        }
+        try ServerLogging.validate(logLevel)
     }
 
     /// The workers to poll, from whichever option was given.
@@ -74,12 +72,7 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        ServerLogging.bootstrap(logLevel)
         let logger = Logger(label: "scoot-console.gateway")
         let thrift = try HostAndPort(parsing: addr)
         let http = try HostAndPort(parsing: httpAddr)

@@ -66,18 +66,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let admins {
             do { _ = try ServeAccess.parseAdmins(admins) } catch { throw ValidationError(error.description) }
         }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
-        }
+        try ServerLogging.validate(logLevel)
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        ServerLogging.bootstrap(logLevel)
         let logger = Logger(label: "scoot-console.serve")
         let thrift = try HostAndPort(parsing: addr)
         let http = try HostAndPort(parsing: httpAddr)

@@ -96,12 +96,13 @@ struct ConsoleTmuxTests {
     /// The production path end to end: the console binary → `scoot-console gateway` → a plain
     /// Scoot scheduler (the Python fake) → 4 Scoot workers (fakes), with every pane filled.
     @Test func throughTheGatewayEveryPaneOfAPlainScootClusterIsFilled() async throws {
-        let cluster = try await FakeScootClusterProcess()
-        defer { cluster.stop() }
+        try await GatewayProcess.inFrontOfAFakeCluster { cluster, gateway in try await everyPaneIsFilled(cluster, gateway) }
+    }
+
+    private func everyPaneIsFilled(_ cluster: FakeScootClusterProcess, _ gateway: GatewayProcess) async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-tmux-gateway-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: data) }
-        let gateway = try await GatewayProcess(upstream: cluster.scheduler, workers: cluster.workers, dataDirectory: data)
-        defer { gateway.stop() }
         let client = CloudScootClient(host: "127.0.0.1", port: gateway.port, connectTimeout: .seconds(5), callTimeout: .seconds(10))
         func job(_ requestor: String, _ tasks: Int) -> JobDefinition {
             JobDefinition(tasks: (1...tasks).map { TaskDefinition(command: Command(argv: ["sleep", "60"]), taskId: "task\($0)") }, requestor: requestor)

@@ -29,7 +29,7 @@ final class FakeScootClusterProcess: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = FileHandle.standardError
         try process.run()
-        let line = await readLine(pipe.fileHandleForReading)
+        let line = await PythonInterop.firstLine(of: pipe.fileHandleForReading)
         struct Description: Decodable { var scheduler: String; var http: String; var workers: [String] }
         guard line.hasPrefix("CLUSTER "), let description = try? JSONDecoder().decode(Description.self, from: Data(line.dropFirst(8).utf8)) else {
             process.terminate()
@@ -62,7 +62,7 @@ final class GatewayProcess: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = FileHandle.standardError
         try process.run()
-        let banner = await readLine(pipe.fileHandleForReading)
+        let banner = await PythonInterop.firstLine(of: pipe.fileHandleForReading)
         guard let range = banner.range(of: "CloudScoot on 127.0.0.1:"), let port = Int(banner[range.upperBound...].prefix { $0.isNumber }) else {
             process.terminate()
             throw PythonInterop.InteropError("gateway did not print its address; it printed: \(banner)")
@@ -74,20 +74,16 @@ final class GatewayProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
-}
 
-/// The first line a process writes, read on a thread of its own.
-private func readLine(_ handle: FileHandle) async -> String {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread {
-            var collected = Data()
-            while !collected.contains(UInt8(ascii: "\n")) {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                collected.append(chunk)
-            }
-            continuation.resume(returning: String(decoding: collected, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
+    /// Runs `body` with a fake Scoot cluster and a gateway in front of it, then stops both.
+    static func inFrontOfAFakeCluster(_ body: (FakeScootClusterProcess, GatewayProcess) async throws -> Void) async throws {
+        let cluster = try await FakeScootClusterProcess()
+        defer { cluster.stop() }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-interop-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let gateway = try await GatewayProcess(upstream: cluster.scheduler, workers: cluster.workers, dataDirectory: data)
+        defer { gateway.stop() }
+        try await body(cluster, gateway)
     }
 }
 
@@ -113,24 +109,18 @@ struct FakeScootInteropTests {
     }
 
     @Test func theGatewayPassesEveryAnswerAndRefusalBackUnchanged() async throws {
-        let cluster = try await FakeScootClusterProcess()
-        defer { cluster.stop() }
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-interop-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
-        let gateway = try await GatewayProcess(upstream: cluster.scheduler, workers: cluster.workers, dataDirectory: data)
-        defer { gateway.stop() }
-        let result = try await PythonInterop.runScript("gateway_check.py", [cluster.scheduler.description, "127.0.0.1:\(gateway.port)"])
-        #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains(" passed, 0 failed"))
+        try await GatewayProcess.inFrontOfAFakeCluster { cluster, gateway in
+            let result = try await PythonInterop.runScript("gateway_check.py", [cluster.scheduler.description, "127.0.0.1:\(gateway.port)"])
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains(" passed, 0 failed"))
+        }
     }
 
     @Test func throughTheGatewayEveryPaneIsFilled() async throws {
-        let cluster = try await FakeScootClusterProcess()
-        defer { cluster.stop() }
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-interop-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
-        let gateway = try await GatewayProcess(upstream: cluster.scheduler, workers: cluster.workers, dataDirectory: data)
-        defer { gateway.stop() }
+        try await GatewayProcess.inFrontOfAFakeCluster { cluster, gateway in try await Self.everyPaneIsFilled(cluster, gateway) }
+    }
+
+    private static func everyPaneIsFilled(_ cluster: FakeScootClusterProcess, _ gateway: GatewayProcess) async throws {
         let client = ScootConsoleClient(caller: ThriftClient(configuration: .init(host: "127.0.0.1", port: gateway.port, callTimeout: .seconds(10))))
         let land = try await client.runJob(job: Self.job("land-alice", tasks: 2)).id
         let diff = try await client.runJob(job: Self.job("diff-bob", tasks: 1)).id

@@ -62,6 +62,21 @@ enum PythonInterop {
         return environment
     }
 
+    /// The first line a process writes (without its newline), read on a thread of its own.
+    static func firstLine(of handle: FileHandle) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var collected = Data()
+                while !collected.contains(UInt8(ascii: "\n")) {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    collected.append(chunk)
+                }
+                continuation.resume(returning: String(decoding: collected, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+    }
+
     static func runBlocking(_ command: [String], environment: [String: String]? = nil) -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -97,19 +112,8 @@ final class PythonServerProcess: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = FileHandle.standardError
         try process.run()
-        let handle = pipe.fileHandleForReading
-        let line: String = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var collected = Data()
-                while !collected.contains(UInt8(ascii: "\n")) {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    collected.append(chunk)
-                }
-                continuation.resume(returning: String(decoding: collected, as: UTF8.self))
-            }
-        }
-        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let line = await PythonInterop.firstLine(of: pipe.fileHandleForReading)
+        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
             process.terminate()
             throw PythonInterop.InteropError("python_server.py did not report its port; it printed: \(line)")
         }
