@@ -13,8 +13,10 @@ struct ConsoleProfileTests {
         theme        = high-contrast
         refresh      = 2
         metrics-addr = scheduler.prod:9091
+        scoot-workers = w1.prod:9092,w2.prod:9092
 
         [staging]
+        scoot-workers-file = /etc/scoot/staging-workers.txt
         connect = scheduler.staging:9090
         """
 
@@ -28,6 +30,8 @@ struct ConsoleProfileTests {
         #expect(prod.theme == "high-contrast")
         #expect(prod.refreshSeconds == 2)
         #expect(prod.metricsAddress == "scheduler.prod:9091")
+        #expect(prod.scootWorkers == "w1.prod:9092,w2.prod:9092")
+        #expect(profiles[1].scootWorkersFile == "/etc/scoot/staging-workers.txt")
         #expect(profiles[1].label == nil && !profiles[1].readOnly)
     }
 
