@@ -34,7 +34,7 @@ bench: test-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-bench
 	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path); \
 	  $$bin/scoot-bench wire && LD_PRELOAD=$$bin/libMallocInterposerSwift.so $$bin/scoot-bench scheduler && \
-	  $$bin/scoot-bench serve && $$bin/scoot-bench console
+	  $$bin/scoot-bench serve && $$bin/scoot-bench gateway && $$bin/scoot-bench console
 
 ## Idle CPU of the console watching 1,000 jobs (30 s measurement; needs tmux).
 bench-idle:

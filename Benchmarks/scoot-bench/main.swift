@@ -1,9 +1,10 @@
 // `make bench`: the project's benchmarks, each printing a table of figures measured in this run.
-// `scoot-bench wire`, `scheduler`, `serve` and `console` run one entry; no
+// `scoot-bench wire`, `scheduler`, `serve`, `gateway` and `console` run one entry; no
 // argument runs all. `make bench` runs the scheduler entry with the malloc counter preloaded and
 // the others without it, so that counting costs nothing in the timings.
 let entries = CommandLine.arguments.dropFirst()
 if entries.isEmpty || entries.contains("wire") { try runWireBenchmark() }
 if entries.isEmpty || entries.contains("scheduler") { runSchedulerBenchmark() }
 if entries.isEmpty || entries.contains("serve") { try await runServeBenchmark() }
+if entries.isEmpty || entries.contains("gateway") { try await runGatewayBenchmark() }
 if entries.isEmpty || entries.contains("console") { runConsoleBenchmark() }

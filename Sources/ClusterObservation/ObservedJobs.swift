@@ -18,7 +18,11 @@ public struct ObservedJobs: Sendable {
 
     /// The most jobs kept.
     public let maximumJobs: Int
-    private(set) public var jobs: [String: ObservedJob] = [:]
+    /// Every job known, by id; every change to it bumps `revision`.
+    private(set) public var jobs: [String: ObservedJob] = [:] { didSet { revision &+= 1 } }
+    /// Changes whenever anything a job summary shows changes: a job, a status, the runs the
+    /// workers report. Compare for equality only.
+    private(set) public var revision = 0
     private var traces: [String: [String: TaskTrace]] = [:]
     private var workers: [WorkerObservation] = []
     private var urgent: Set<String> = []
@@ -70,6 +74,7 @@ public struct ObservedJobs: Sendable {
     /// The workers' answers: jobs found running on them are added (as `discovered`), and where
     /// each task runs is remembered. Returns the jobs discovered.
     public mutating func observed(workers observations: [WorkerObservation], atMs: Int64) -> [ObservedJob] {
+        if observations.map(Self.activeRunKeys) != workers.map(Self.activeRunKeys) { revision &+= 1 }
         workers = observations
         var discovered: [ObservedJob] = []
         for worker in observations where worker.reachable {
@@ -113,6 +118,11 @@ public struct ObservedJobs: Sendable {
                 jobID: job.id, lastReadAtMs: job.statusAtMs, runningOnWorker: running.contains(job.id), urgent: urgent.contains(job.id))
         }
         return schedule.due(candidates, nowMs: nowMs)
+    }
+
+    /// What of a worker's answer a job summary depends on.
+    private static func activeRunKeys(_ worker: WorkerObservation) -> [String] {
+        worker.activeRuns.map { "\($0.jobId ?? "")/\($0.taskId ?? "")/\($0.runId)" }
     }
 
     /// Jobs with a task a worker reports running.

@@ -166,9 +166,11 @@ public actor GatewayState {
         }
         // A job found on a worker has an unknown requestor, so no class: its tasks occupy
         // workers (they count as running) but no class's numbers.
-        let anonymousRunning = observed.newestFirst.filter { $0.origin == .discovered && !$0.isFinished }
-            .reduce(0) { $0 + (runningByJob[$1.id]?.count ?? 0) }
-        let loads = observed.newestFirst.reversed().filter { !$0.isFinished && $0.origin == .forwarded }.map { job in
+        let unfinished = observed.jobs.values.filter { !$0.isFinished }
+        let anonymousRunning = unfinished.filter { $0.origin == .discovered }.reduce(0) { $0 + (runningByJob[$1.id]?.count ?? 0) }
+        let forwarded = unfinished.filter { $0.origin == .forwarded }
+            .sorted { $0.submittedAtMs != $1.submittedAtMs ? $0.submittedAtMs < $1.submittedAtMs : $0.id < $1.id }
+        let loads = forwarded.map { job in
             let running = runningByJob[job.id] ?? []
             let runningIDs = Set(running.map(\.taskID))
             let waiting = (job.status?.taskStatus ?? [:]).filter { $0.value == .notStarted && !runningIDs.contains($0.key) }.keys.sorted()
@@ -205,10 +207,13 @@ public actor GatewayState {
         return observed.summary(job, className: className)
     }
 
+    /// Changes whenever ListJobs would answer differently: the jobs' revision, the settings (a
+    /// job's class depends on them) and this process (a restart changes it).
     private func jobsFingerprint() -> Int64 {
-        var sum = Int64(observed.jobs.count)
-        for job in observed.jobs.values { sum &+= Int64(truncatingIfNeeded: summary(job).hashValue) }
-        return sum
+        var hasher = Hasher()
+        hasher.combine(observed.revision)
+        hasher.combine(settingsFingerprint())
+        return Int64(truncatingIfNeeded: hasher.finalize())
     }
 
     private func settingsFingerprint() -> Int64 {

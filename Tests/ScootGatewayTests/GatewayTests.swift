@@ -177,6 +177,14 @@ private struct GatewayRig {
             #expect(error.message?.contains("the gateway cannot reach the Scoot scheduler at 127.0.0.1:\(rig.upstream.port)") == true)
         }
         #expect(try await rig.client.listJobs(filter: JobFilter()).map(\.id) == [id])
+
+        // The scheduler comes back on the same port: the gateway reconnects by itself.
+        let restarted = try await ThriftServer.start(
+            configuration: .init(host: "127.0.0.1", port: rig.upstream.port), processor: CloudScootProcessor(handler: rig.scheduler),
+            logger: Logger(label: "gateway-test"))
+        try await rig.eventually("calls work again") { (try? await rig.client.getClusterLoad()) != nil }
+        #expect(try await rig.client.getStatus(jobId: id).status == .inProgress)
+        await restarted.shutdown()
         await rig.stop()
     }
 }

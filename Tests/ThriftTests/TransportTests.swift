@@ -160,9 +160,11 @@ struct TransportTests {
 
     @Test func callTimeoutFiresAndTheClientRecovers() async throws {
         try await withServer { (server: ThriftServer) async throws in
-            let client = client(server, callTimeout: .milliseconds(100))
-            await #expect(throws: ThriftTransportError.callTimedOut(method: "Slow", seconds: 0.1)) {
-                try await client.call(method: "Slow", arguments: Sample(id: 1000, name: ""), resultType: SampleResult.self)
+            // A 1 s timeout against a 2.5 s call: long enough for the recovery call to answer in
+            // time on a loaded machine (it failed once with 0.1 s in a full run).
+            let client = client(server, callTimeout: .seconds(1))
+            await #expect(throws: ThriftTransportError.callTimedOut(method: "Slow", seconds: 1)) {
+                try await client.call(method: "Slow", arguments: Sample(id: 2500, name: ""), resultType: SampleResult.self)
             }
             #expect(try await client.call(method: "Echo", arguments: Sample(name: "after"), resultType: SampleResult.self).success?.name == "after")
         }
