@@ -1,3 +1,4 @@
+import SchedulerCore
 /// The `:` command line: every action by name, parsed with messages that say what is wrong and
 /// what is expected. Nothing is sent for input that does not parse.
 public enum CommandParser {
@@ -107,7 +108,13 @@ public enum CommandParser {
             guard let separator = entry.lastIndex(of: "=") else { throw ParseError(description: "'\(entry)' is not REGEX=CLASS") }
             let pattern = String(entry[..<separator]), className = String(entry[entry.index(after: separator)...])
             guard !pattern.isEmpty, !className.isEmpty else { throw ParseError(description: "'\(entry)' is not REGEX=CLASS") }
-            guard (try? Regex(pattern)) != nil else { throw ParseError(description: "'\(pattern)' is not a valid regular expression") }
+            // The scheduler's own syntax check (RE2, as Scoot's Go regexp), so the console refuses
+            // exactly what the scheduler would.
+            do {
+                _ = try LinearRegex(pattern)
+            } catch {
+                throw ParseError(description: "'\(pattern)' is not a valid regular expression: \(error)")
+            }
             result[pattern] = className
         }
         guard !result.isEmpty else { throw ParseError(description: "no mapping given; e.g. :map ^ci-.*=land") }

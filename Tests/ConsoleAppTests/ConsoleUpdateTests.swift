@@ -110,6 +110,8 @@ struct ConsoleUpdateTests {
         #expect(try CommandParser.parse("map ^ci-.*=land") == .action(.setRequestorToClassMap(["^ci-.*": "land"])))
         #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("threshold abc") }
         #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("map (=land") }
+        // Swift's Regex takes a lookahead; the scheduler (RE2 syntax, as Scoot's Go regexp) does not.
+        #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("map (?=ci)=land") }
         #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("percents land=0") }
         #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("frobnicate") }
     }

@@ -61,4 +61,22 @@ struct SchedulerSettingsTests {
         classes = Dictionary(uniqueKeysWithValues: await cluster.scheduler.jobs().map { ($0.id, $0.className) })
         #expect(classes == [id: "unknown", unmatched: "sandbox"])
     }
+
+    /// Before the linear-time classifier, this map and this requestor stalled the scheduler actor
+    /// for good (Swift's backtracking `Regex`: about 2.7× longer per extra `a`).
+    @Test func aCatastrophicPatternCannotStallTheScheduler() async throws {
+        let cluster = SimulatedCluster()
+        try await cluster.scheduler.setClassLoadPercents(["x": 50, "land": 50])
+        try await cluster.scheduler.setRequestorToClassMap(["(a+)+$": "x"])
+        let id = try await cluster.scheduler.runJob(
+            JobDefinition(tasks: [TaskDefinition(taskID: "t", argv: ["true"])], requestor: String(repeating: "a", count: 22) + "!"))
+        // It does not match (the text ends in `!`): the job goes to the smallest class, at once.
+        #expect(await cluster.scheduler.jobs().first { $0.id == id }?.className == "land")
+        let matching = try await cluster.scheduler.runJob(
+            JobDefinition(tasks: [TaskDefinition(taskID: "t", argv: ["true"])], requestor: String(repeating: "a", count: 22)))
+        #expect(await cluster.scheduler.jobs().first { $0.id == matching }?.className == "x")
+        await cluster.advance(by: .seconds(2))
+        await cluster.advance(by: .seconds(2))
+        #expect(await cluster.scheduler.status(of: id).status == .completed)
+    }
 }
