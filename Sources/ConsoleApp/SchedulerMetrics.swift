@@ -98,12 +98,16 @@ public struct SchedulerMetrics: Sendable, Hashable {
 
     /// Class rows from the class stats: running and waiting tasks from the stats, percents from
     /// `schedClassTargetPct` (when there is none, from `settings`, normalized), targets from percents × available
-    /// workers as the scheduler computes them. Nil when there is no class stat and no setting.
+    /// workers as the scheduler computes them. Nil when there is no class stat (Scoot publishes
+    /// none until the end of its first minute).
     public func clusterLoad(settings: ClusterSnapshot.Settings, computedAtMs: Int64) -> ClusterLoad? {
         let running = perClass("schedRunningTasks"), waiting = perClass("schedWaitingTasks")
         let starting = perClass("schedStartingTasks"), stopping = perClass("schedStoppingTasks")
         // The stats' percents and counts are from the same moment; the settings only stand in.
         let statPercents = perClass("schedClassTargetPct")
+        // Before its first latch Scoot publishes no class stat at all: zero rows would read as
+        // an idle cluster, so there is no load rather than a made-up one.
+        guard !(running.isEmpty && waiting.isEmpty && statPercents.isEmpty) else { return nil }
         let percents = statPercents.isEmpty ? ClassLoadPercents.normalized(settings.classLoadPercents.mapValues(Int.init)) : statPercents
         let names = Set(percents.keys).union(running.keys).union(waiting.keys)
         guard !names.isEmpty else { return nil }

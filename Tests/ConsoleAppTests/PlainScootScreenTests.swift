@@ -114,4 +114,12 @@ struct PlainScootScreenTests {
             $0.contains("127.0.0.1:9090: the gateway cannot reach the Scoot scheduler at 10.0.0.5:9090: connection refused — showing the last data")
         })
     }
+
+    /// Scoot's metrics in its first minute are `{}`: that is no class load, not eight idle classes.
+    @Test func metricsWithoutClassStatsAreNoLoadRatherThanZeroRows() throws {
+        let settings = ClusterSnapshot.Settings(classLoadPercents: ["land": 60, "diff": 40], requestorToClassMap: [:], rebalanceThreshold: 0, rebalanceMinimumDuration: 4)
+        #expect(try SchedulerMetrics(json: Array("{}".utf8)).clusterLoad(settings: settings, computedAtMs: 0) == nil)
+        let latched = try SchedulerMetrics(json: Array(#"{"scheduler/availableNodes": 4, "scheduler/schedRunningTasks__land": 3}"#.utf8))
+        #expect(latched.clusterLoad(settings: settings, computedAtMs: 0)?.classes.first { $0.name == "land" }?.running == 3)
+    }
 }

@@ -13,7 +13,8 @@ enum PythonInterop {
 
     static let interopScripts = repositoryRoot.appendingPathComponent("Tests/Interop")
 
-    /// Where `thrift --gen py` wrote the code for `idl/scoot.thrift` and the all-types fixture IDL.
+    /// Where `thrift --gen py` wrote the code for `idl/scoot.thrift`, `idl/worker.thrift` and the
+    /// all-types fixture IDL.
     static let generatedPython: Result<URL, InteropError> = {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-interop-\(getpid())")
         try? FileManager.default.removeItem(at: directory)
@@ -22,7 +23,7 @@ enum PythonInterop {
         } catch {
             return .failure(InteropError("cannot create \(directory.path): \(error)"))
         }
-        for idl in ["idl/scoot.thrift", "Tests/ScootAPITests/Fixtures/alltypes.thrift"] {
+        for idl in ["idl/scoot.thrift", "idl/worker.thrift", "Tests/ScootAPITests/Fixtures/alltypes.thrift"] {
             let result = runBlocking(["thrift", "--gen", "py", "-out", directory.path, repositoryRoot.appendingPathComponent(idl).path])
             guard result.status == 0 else {
                 return .failure(InteropError("thrift --gen py \(idl) failed (\(result.status)); is thrift-compiler installed? (make test-deps)\n\(result.output)"))
