@@ -71,7 +71,7 @@ public final class GatewayRuntime: Sendable {
     public static func start(_ configuration: Configuration, logger: Logger) async throws -> GatewayRuntime {
         let store: GatewayStore
         do {
-            store = try GatewayStore(dataDirectory: configuration.dataDirectory)
+            store = try await GatewayStore.open(dataDirectory: configuration.dataDirectory)
         } catch {
             throw StartError(description: error.description)
         }

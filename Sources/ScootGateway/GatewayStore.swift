@@ -78,6 +78,21 @@ public final class GatewayStore: Sendable {
         }
     }
 
+    /// Opens the store on a thread of its own (creating the directory and the file and
+    /// migrating them is blocking I/O, kept off Swift's cooperative pool).
+    public static func open(dataDirectory: URL) async throws(OpenError) -> GatewayStore {
+        let result: Result<GatewayStore, OpenError> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                do throws(OpenError) {
+                    continuation.resume(returning: .success(try GatewayStore(dataDirectory: dataDirectory)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: jobs and actions") { db in
