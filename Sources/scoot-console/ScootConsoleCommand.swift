@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import ScootCLI
 
-/// The `scoot-console` command: the console (default), `serve`, `plan`, the in-memory demo
-/// server and scootcl's commands (`run-job`, `get-job-status` …).
+/// The `scoot-console` command: the console (default), `serve`, `gateway`, `plan`, the in-memory
+/// demo server and scootcl's commands (`run-job`, `get-job-status` …).
 @main
 struct ScootConsoleCommand: AsyncParsableCommand {
     static let version = "0.1.0"
@@ -13,11 +13,13 @@ struct ScootConsoleCommand: AsyncParsableCommand {
         abstract: "Operations console for Scoot clusters, and a scootcl-compatible CLI.",
         discussion: """
             With no command: the interactive console on an embedded demo cluster (or --connect HOST:PORT). \
-            `serve` runs a CloudScoot scheduler with process workers, a durable job log and metrics; `plan` \
+            `serve` runs a CloudScoot scheduler with process workers, a durable job log and metrics; `gateway` \
+            runs a CloudScoot proxy in front of a real Scoot scheduler that records every job and action and \
+            lets the console see the whole cluster (docs/production.md); `plan` \
             runs Scoot's load-based scheduling algorithm on a cluster state given as JSON. run-job, get-job-status, \
             watch-job, kill-job, offline-worker, reinstate-worker, get/set-scheduler-status, \
             get/set-scheduling-alg-params do what scootcl's commands of the same name do (scootcl's underscore \
-            spellings work too); list-jobs and list-workers need `serve`. See docs/cli.md.
+            spellings work too); list-jobs and list-workers need `serve` or the gateway. See docs/cli.md.
 
             \(CLIExitCode.summary) Other usage errors also exit 2.
             """,
