@@ -19,6 +19,11 @@ public enum CommandParser {
         case track([String])
         /// Stop following job ids.
         case untrack([String])
+        /// Change some class load percents, or replace them all; resolved against the current
+        /// settings before it becomes an action.
+        case editPercents(SettingsEdit<Int32>)
+        /// Change some requestor patterns, or replace the map; resolved like `editPercents`.
+        case editRequestorMap(SettingsEdit<String>)
     }
 
     /// The commands, for help and completion.
@@ -27,8 +32,11 @@ public enum CommandParser {
         (":offline WORKER", "take a worker out of rotation"),
         (":reinstate WORKER", "put an offlined worker back"),
         (":maxtasks N", "task throttle (-1 = unlimited)"),
-        (":percents land=40,diff=25,…", "class load percents"),
-        (":map REGEX=CLASS,…", "requestor → class map"),
+        (":percents land=45,diff=20", "change these classes' load percents (the others keep theirs)"),
+        (":percents +new=5,-ktf", "add a class, remove a class"),
+        (":percents =land=60,diff=40", "replace the whole table (a leading =)"),
+        (":map ^ci-.*=land,-^old-", "add or change requestor patterns, remove one"),
+        (":map =REGEX=CLASS,…", "replace the whole requestor map (a leading =)"),
         (":threshold N", "rebalance threshold in percentage points (0 = off)"),
         (":duration N", "rebalance minimum duration in minutes"),
         (":filter TEXT", "filter jobs (same as /)"),
@@ -76,25 +84,78 @@ public enum CommandParser {
         case "duration":
             return .action(.setRebalanceMinimumDuration(try integer(rest, command: name, minimum: 0, example: "4")))
         case "percents":
-            return .action(.setClassLoadPercents(try percents(rest.joined())))
+            return .editPercents(try percentsEdit(rest.joined()))
         case "map":
-            return .action(.setRequestorToClassMap(try requestorMap(rest.joined(separator: " "))))
+            return .editRequestorMap(try requestorMapEdit(rest.joined(separator: " ")))
         default:
             throw ParseError(description: "unknown command :\(name); try :help")
         }
+    }
+
+    /// `land=45,diff=20` (change these), `+new=5` (add), `-ktf` (remove), or `=land=60,diff=40`
+    /// (a leading `=`: the whole table).
+    public static func percentsEdit(_ text: String) throws(ParseError) -> SettingsEdit<Int32> {
+        let trimmed = text.trimmingSpaces()
+        if trimmed.hasPrefix("=") { return SettingsEdit(mode: .replace, set: try percents(String(trimmed.dropFirst()))) }
+        var edit = SettingsEdit<Int32>(mode: .merge)
+        for entry in trimmed.split(separator: ",").map({ String($0).trimmingSpaces() }) where !entry.isEmpty {
+            if entry.hasPrefix("-") {
+                let name = String(entry.dropFirst())
+                guard !name.isEmpty, !name.contains("=") else { throw ParseError(description: "'\(entry)' is not -CLASS; e.g. -ktf removes class ktf") }
+                guard edit.removed.insert(name).inserted, edit.set[name] == nil else { throw ParseError(description: "class \(name) is given twice") }
+                continue
+            }
+            let isNew = entry.hasPrefix("+")
+            let (name, value) = try percentEntry(isNew ? String(entry.dropFirst()) : entry)
+            guard edit.set.updateValue(value, forKey: name) == nil, !edit.removed.contains(name) else {
+                throw ParseError(description: "class \(name) is given twice")
+            }
+            if isNew { edit.added.insert(name) }
+        }
+        guard !edit.set.isEmpty || !edit.removed.isEmpty else {
+            throw ParseError(description: "no percents given; e.g. :percents land=45,diff=20 (or =land=60,diff=40 for the whole table)")
+        }
+        return edit
+    }
+
+    /// `name=N` with N a whole number of 0 or more.
+    private static func percentEntry(_ entry: String) throws(ParseError) -> (String, Int32) {
+        let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw ParseError(description: "'\(entry)' is not CLASS=PERCENT; e.g. land=40,diff=25")
+        }
+        guard let value = Int32(parts[1]) else { throw ParseError(description: "\(parts[0]): '\(parts[1])' is not a whole number") }
+        guard value >= 0 else { throw ParseError(description: "\(parts[0]): percent \(value) is negative") }
+        return (parts[0], value)
+    }
+
+    /// `^ci-.*=land` (add or change these patterns), `-^old-` (remove), or `=REGEX=CLASS,…` (a
+    /// leading `=`: the whole map).
+    public static func requestorMapEdit(_ text: String) throws(ParseError) -> SettingsEdit<String> {
+        let trimmed = text.trimmingSpaces()
+        if trimmed.hasPrefix("=") { return SettingsEdit(mode: .replace, set: try requestorMap(String(trimmed.dropFirst()))) }
+        var edit = SettingsEdit<String>(mode: .merge)
+        var additions: [String] = []
+        for entry in trimmed.split(separator: ",").map({ String($0).trimmingSpaces() }) where !entry.isEmpty {
+            if entry.hasPrefix("-"), !entry.contains("=") {
+                edit.removed.insert(String(entry.dropFirst()))
+            } else {
+                additions.append(entry)
+            }
+        }
+        if !additions.isEmpty { edit.set = try requestorMap(additions.joined(separator: ",")) }
+        guard !edit.set.isEmpty || !edit.removed.isEmpty else {
+            throw ParseError(description: "no mapping given; e.g. :map ^ci-.*=land (or =REGEX=CLASS,… for the whole map)")
+        }
+        return edit
     }
 
     /// `land=40,diff=25` → percents; rejects empty, negative, all-zero and malformed entries.
     public static func percents(_ text: String) throws(ParseError) -> [String: Int32] {
         var result: [String: Int32] = [:]
         for entry in text.split(separator: ",").map({ String($0).trimmingSpaces() }) where !entry.isEmpty {
-            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw ParseError(description: "'\(entry)' is not CLASS=PERCENT; e.g. land=40,diff=25")
-            }
-            guard let value = Int32(parts[1]) else { throw ParseError(description: "\(parts[0]): '\(parts[1])' is not a whole number") }
-            guard value >= 0 else { throw ParseError(description: "\(parts[0]): percent \(value) is negative") }
-            guard result.updateValue(value, forKey: parts[0]) == nil else { throw ParseError(description: "class \(parts[0]) is given twice") }
+            let (name, value) = try percentEntry(entry)
+            guard result.updateValue(value, forKey: name) == nil else { throw ParseError(description: "class \(name) is given twice") }
         }
         guard !result.isEmpty else { throw ParseError(description: "no percents given; e.g. :percents land=40,diff=25") }
         guard result.values.contains(where: { $0 > 0 }) else { throw ParseError(description: "all percents are zero; at least one class needs a share") }

@@ -1,4 +1,5 @@
 import AuditLog
+import SchedulerCore
 import ScootAPI
 import Thrift
 import TUIKit
@@ -339,14 +340,14 @@ public enum ConsoleUpdate {
             switch key {
             case .escape: state.overlay = nil
             case .enter:
-                switch validate(form, text) {
+                switch validate(form, text, snapshot: state.snapshot) {
                 case .success(let action): state.overlay = .confirm(action, confirmFocused: false)
                 case .failure(let error): state.overlay = .form(form, text: text, error: error.description)
                 }
             default:
                 let edited = edit(text, key)
                 // Validate as you type.
-                let error: String? = if case .failure(let failure) = validate(form, edited) { failure.description } else { nil }
+                let error: String? = if case .failure(let failure) = validate(form, edited, snapshot: state.snapshot) { failure.description } else { nil }
                 state.overlay = .form(form, text: edited, error: error)
             }
             return []
@@ -355,14 +356,16 @@ public enum ConsoleUpdate {
             case .escape: state.overlay = nil
             case .enter:
                 do {
-                    switch try CommandParser.parse(text) {
+                    let command = try CommandParser.parse(text)
+                    switch command {
                     case .quit: state.overlay = nil; state.wantsQuit = true; return [.quit]
                     case .help: state.overlay = .help
                     case .filter(let filter): state.overlay = nil; state.jobFilter = filter; state.pane = .jobs
                     case .audit: state.overlay = nil; state.pane = .audit; return [.readAudit]
                     case .track(let ids): state.overlay = nil; return [.track(ids)]
                     case .untrack(let ids): state.overlay = nil; return [.untrack(ids)]
-                    case .action(let action):
+                    case .action, .editPercents, .editRequestorMap:
+                        guard let action = try resolve(command, snapshot: state.snapshot) else { return [] }
                         guard !state.readOnly else {
                             state.overlay = .commandLine(text: text, error: "read-only: \(action) is not available")
                             return [.audit(refusal(state, action, before: action.currentValue(in: state.snapshot)))]
@@ -414,8 +417,38 @@ public enum ConsoleUpdate {
         }
     }
 
-    /// A form's text as the action it asks for, or why it cannot be sent.
-    static func validate(_ form: ConsoleState.Form, _ text: String) -> Result<ConsoleAction, CommandParser.ParseError> {
+    /// A parsed command as the action to confirm, nil for a command that is not one. Settings
+    /// edits are applied to the settings the console last read: a merge keeps every entry it does
+    /// not name, and names a class or pattern that does not exist only to say which ones do.
+    static func resolve(_ command: CommandParser.Command, snapshot: ClusterSnapshot?) throws(CommandParser.ParseError) -> ConsoleAction? {
+        switch command {
+        case .action(let action): return action
+        case .editPercents(let edit):
+            guard let settings = snapshot?.settings else { throw .init(description: "the settings are not read yet; wait for the first poll") }
+            let percents: [String: Int32]
+            do {
+                percents = try edit.applied(to: settings.classLoadPercents, noun: "class", plural: "classes")
+                try ClassLoadPercents.validate(percents.mapValues(Int.init))
+            } catch let refusal as SettingsEdit<Int32>.Refusal {
+                throw .init(description: refusal.description)
+            } catch {
+                throw .init(description: "\(error)")
+            }
+            return .setClassLoadPercents(percents)
+        case .editRequestorMap(let edit):
+            guard let settings = snapshot?.settings else { throw .init(description: "the settings are not read yet; wait for the first poll") }
+            do throws(SettingsEdit<String>.Refusal) {
+                return .setRequestorToClassMap(try edit.appliedMap(to: settings.requestorToClassMap, classes: Set(settings.classLoadPercents.keys)))
+            } catch {
+                throw .init(description: error.description)
+            }
+        default: return nil
+        }
+    }
+
+    /// A form's text as the action it asks for, or why it cannot be sent. The percents and map
+    /// forms hold the whole table, so their text replaces it.
+    static func validate(_ form: ConsoleState.Form, _ text: String, snapshot: ClusterSnapshot?) -> Result<ConsoleAction, CommandParser.ParseError> {
         let command: String = switch form {
         case .maxTasks: "maxtasks"
         case .threshold: "threshold"
@@ -423,8 +456,9 @@ public enum ConsoleUpdate {
         case .percents: "percents"
         case .requestorMap: "map"
         }
+        let argumentText = form == .percents || form == .requestorMap ? "=" + text : text
         do {
-            guard case .action(let action) = try CommandParser.parse(command: command, argumentText: text) else {
+            guard let action = try resolve(try CommandParser.parse(command: command, argumentText: argumentText), snapshot: snapshot) else {
                 return .failure(.init(description: "not an action"))
             }
             return .success(action)

@@ -1,4 +1,5 @@
 import Foundation
+import struct SchedulerCore.SettingsEdit
 import ScootAPI
 import TUIKit
 import Testing
@@ -103,16 +104,16 @@ struct ConsoleUpdateTests {
         #expect(try CommandParser.parse("kill a b") == .action(.killJobs(["a", "b"])))
         #expect(try CommandParser.parse("threshold 30") == .action(.setRebalanceThreshold(30)))
         #expect(try CommandParser.parse("duration 4") == .action(.setRebalanceMinimumDuration(4)))
-        #expect(try CommandParser.parse("percents land=40,diff=25") == .action(.setClassLoadPercents(["land": 40, "diff": 25])))
+        #expect(try CommandParser.parse("percents =land=40,diff=25") == .editPercents(SettingsEdit(mode: .replace, set: ["land": 40, "diff": 25])))
         #expect(try CommandParser.parse("maxtasks 500") == .action(.setMaxTasks(500)))
         #expect(try CommandParser.parse("offline local-0") == .action(.offlineWorker("local-0")))
         #expect(try CommandParser.parse("reinstate local-0") == .action(.reinstateWorker("local-0")))
-        #expect(try CommandParser.parse("map ^ci-.*=land") == .action(.setRequestorToClassMap(["^ci-.*": "land"])))
+        #expect(try CommandParser.parse("map ^ci-.*=land") == .editRequestorMap(SettingsEdit(mode: .merge, set: ["^ci-.*": "land"])))
         #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("threshold abc") }
         #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("map (=land") }
         // Swift's Regex takes a lookahead; the scheduler (RE2 syntax, as Scoot's Go regexp) does not.
         #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("map (?=ci)=land") }
-        #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("percents land=0") }
+        #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("percents =land=0") }
         #expect(throws: CommandParser.ParseError.self) { try CommandParser.parse("frobnicate") }
     }
 

@@ -81,13 +81,22 @@ struct ConsoleBadInputTests {
         ]
         inputs += badIntegers(minimum: 0).prefix(60).filter { !$0.isEmpty }.map { "threshold \($0)" }
         inputs += badIntegers(minimum: -1).prefix(60).filter { !$0.isEmpty }.map { "maxtasks \($0)" }
-        inputs += badPercents.prefix(30).map { "percents \($0)" }
-        inputs += badRequestorMaps.prefix(20).map { "map \($0)" }
+        // The whole-table forms (a leading `=`) refuse what the forms refuse.
+        inputs += badPercents.prefix(30).map { "percents =\($0)" }
+        inputs += badRequestorMaps.prefix(20).map { "map =\($0)" }
+        // Changes to some entries refuse names that do not exist, naming the ones that do.
+        inputs += [
+            "percents nosuchclass=10", "percents -nosuch", "percents +land=5", "percents land=1,-land", "percents -", "percents land=x",
+            "map ci-.*=nosuchclass", "map -", "percents land=0,diff=0",
+        ]
         return inputs
     }()
 
     /// Words the refusal may use: each says what is wrong or what is expected.
-    static let explanatoryWords = ["e.g.", "below", "is not", "negative", "twice", "zero", "no percents", "no mapping", "REGEX=CLASS", "try :help", "needs"]
+    static let explanatoryWords = [
+        "e.g.", "below", "is not", "negative", "twice", "zero", "no percents", "no mapping", "REGEX=CLASS", "try :help", "needs",
+        "unknown", "to remove", "exists already",
+    ]
 
     static func keys(typing text: String) -> [Key] { text.map { .character($0) } }
 
