@@ -390,6 +390,9 @@ struct ClusterLoad {
   /// Changes whenever the class load percents, the requestor map, the rebalance threshold or
   /// the minimum duration change; compare for equality only. Lets a poller skip re-reading them.
   11: optional i64 settingsFingerprint
+  /// Classes the requestor map names that have no load percent (sorted): requestors their
+  /// patterns match are treated as unmatched and go to the smallest class.
+  12: optional list<string> danglingClasses
 }
 
 /// One task of a job as the console lists it, with where and how long its latest attempt ran.

@@ -77,7 +77,10 @@ enum OverlayView {
         case .offlineWorker(let id): lines.append("\(id) gets no new work; a task running on it finishes.")
         case .reinstateWorker(let id): lines.append("\(id) gets work again.")
         case .setClassLoadPercents(let percents):
-            if let settings = state.snapshot?.settings { lines += SettingsDiff.percents(from: settings.classLoadPercents, to: percents) }
+            if let settings = state.snapshot?.settings {
+                lines += SettingsDiff.percents(from: settings.classLoadPercents, to: percents)
+                lines += SettingsDiff.orphanedPatterns(settings.requestorToClassMap, percents: percents)
+            }
         case .setRequestorToClassMap(let map):
             if let snapshot = state.snapshot { lines += SettingsDiff.requestorMap(from: snapshot.settings, to: map, jobs: snapshot.jobs) }
         default: break

@@ -282,11 +282,16 @@ enum SettingsPane {
         let settings = snapshot.settings
         var lines = ["Class load percents (p to edit):"]
         lines += settings.classLoadPercents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "  \($0.key) \($0.value)%" }
-        lines += ["", "Requestor map (M to edit):"] + settings.requestorToClassMap.sorted { $0.key < $1.key }.map { "  \($0.key) → \($0.value)" }
+        // A pattern whose class has no percent is kept (as Scoot keeps it) but matches no one.
+        lines += ["", "Requestor map (M to edit):"] + settings.requestorToClassMap.sorted { $0.key < $1.key }.map { pattern, className in
+            settings.classLoadPercents[className] == nil
+                ? "  \(pattern) → \(className)   ⚠ no class \(className): its requestors go to the smallest class"
+                : "  \(pattern) → \(className)"
+        }
         lines += ["", "Rebalance threshold: \(settings.rebalanceThreshold) (t)   minimum duration: \(settings.rebalanceMinimumDuration) min (d)",
                   "Max tasks: \(snapshot.schedulerStatus.maxTasks < 0 ? "unlimited" : String(snapshot.schedulerStatus.maxTasks)) (m)"]
         for (offset, line) in lines.enumerated() where area.y + offset < area.maxY {
-            buffer.write(line, x: area.x, y: area.y + offset, role: line.hasSuffix(":") ? .header : .normal)
+            buffer.write(line, x: area.x, y: area.y + offset, role: line.hasSuffix(":") ? .header : line.contains("⚠") ? .stateFailed : .normal)
         }
     }
 }

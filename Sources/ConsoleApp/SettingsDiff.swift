@@ -31,6 +31,15 @@ enum SettingsDiff {
         return lines
     }
 
+    /// Warnings for patterns whose class `percents` leaves out: kept, but matching no one.
+    static func orphanedPatterns(_ map: [String: String], percents: [String: Int32]) -> [String] {
+        let orphaned = map.filter { percents[$0.value] == nil }
+        guard !orphaned.isEmpty else { return [] }
+        let classes = Set(orphaned.values).sorted().joined(separator: ", ")
+        let patterns = orphaned.keys.sorted().joined(separator: ", ")
+        return ["  ⚠ the requestor map still sends \(patterns) to \(classes): those requestors will go to the smallest class"]
+    }
+
     /// Requestor map `settings.requestorToClassMap` → `new`, with the requestors of `jobs`
     /// that would change class.
     static func requestorMap(from settings: ClusterSnapshot.Settings, to new: [String: String], jobs: [ScootAPI.JobSummary]) -> [String] {

@@ -101,14 +101,11 @@ public actor InMemoryCloudScoot: CloudScootHandler {
     public func getRequestorToClassMap() async throws -> [String: String] { requestorToClassMap }
 
     public func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {
-        for (pattern, className) in requestorToClassMap.sorted(by: { $0.key < $1.key }) {
+        for pattern in requestorToClassMap.keys.sorted() {
             do {
                 _ = try Regex(pattern)
             } catch {
                 throw InvalidRequest(message: "requestor pattern \(pattern) is not a valid regular expression: \(error)")
-            }
-            guard classLoadPercents[className] != nil else {
-                throw InvalidRequest(message: "requestor pattern \(pattern) maps to class \(className), which has no load percent")
             }
         }
         self.requestorToClassMap = requestorToClassMap

@@ -197,7 +197,8 @@ public actor GatewayState {
             workers: WorkerStateCounts(
                 idle: count { $0 == .idle }, busy: count { $0 == .busy }, suspended: count { $0 == .suspended || $0 == .unreachable },
                 offline: count { $0 == .offline }),
-            jobsFingerprint: jobsFingerprint(), settingsFingerprint: settingsFingerprint())
+            jobsFingerprint: jobsFingerprint(), settingsFingerprint: settingsFingerprint(),
+            danglingClasses: classifier.danglingClasses(against: settings.classLoadPercents))
     }
 
     // MARK: Helpers

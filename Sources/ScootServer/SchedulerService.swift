@@ -129,7 +129,8 @@ public struct SchedulerService: ScootConsoleHandler {
             jobsFingerprint: Self.fingerprint(of: await scheduler.jobs()),
             settingsFingerprint: Self.settingsFingerprint(
                 percents: await scheduler.getClassLoadPercents(), map: await scheduler.getRequestorToClassMap(),
-                threshold: await scheduler.getRebalanceThreshold(), minimumDuration: await scheduler.getRebalanceMinimumDuration()))
+                threshold: await scheduler.getRebalanceThreshold(), minimumDuration: await scheduler.getRebalanceMinimumDuration()),
+            danglingClasses: await scheduler.danglingRequestorClasses())
     }
 
     /// A hash of the four load-based settings, in a stable order.

@@ -79,6 +79,21 @@ struct SettingsEditTests {
         #expect(removalLines.contains("    diff-x: diff → unknown"))
     }
 
+    @Test func removingAClassTheMapStillUsesWarnsAndTheSettingsPaneMarksIt() throws {
+        var state = Self.state()
+        Self.command("percents -diff", in: &state)
+        let (_, lines) = try #require(Self.confirmation(state))
+        #expect(lines.contains("  ⚠ the requestor map still sends diff.* to diff: those requestors will go to the smallest class"))
+
+        state = Self.state()
+        state.snapshot?.settings.requestorToClassMap["^gpu-"] = "gpu"
+        state.pane = .settings
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        let line = try #require(buffer.lines().first { $0.contains("^gpu- → gpu") })
+        #expect(line.contains("⚠ no class gpu: its requestors go to the smallest class"))
+    }
+
     @Test func theFormsHoldTheWholeTable() throws {
         var state = Self.state()
         let result = ConsoleUpdate.validate(.percents, "land=50,diff=50", snapshot: state.snapshot)

@@ -136,8 +136,9 @@ client.SetRequestorToClassMap({"^ci-.*": "land", "dev": "diff"})
 check_equal("SetRequestorToClassMap then get", client.GetRequestorToClassMap(), {"^ci-.*": "land", "dev": "diff"})
 check_raises("SetRequestorToClassMap with a bad regex is InvalidRequest", InvalidRequest,
              lambda: client.SetRequestorToClassMap({"(": "land"}))
-check_raises("SetRequestorToClassMap with an unknown class is InvalidRequest", InvalidRequest,
-             lambda: client.SetRequestorToClassMap({"x": "nosuchclass"}))
+# A class without a percent is accepted, as Scoot accepts it (its requestors are unmatched).
+client.SetRequestorToClassMap({"x": "nosuchclass"})
+check_equal("SetRequestorToClassMap with a class without a percent is kept", client.GetRequestorToClassMap(), {"x": "nosuchclass"})
 
 # 12-15: rebalance settings
 check_equal("GetRebalanceMinimumDuration default", client.GetRebalanceMinimumDuration(), 4)

@@ -65,7 +65,7 @@ struct ClusterPlanTests {
         (#"{"workers": 5, "jobs": [{"id": "a"}, {"id": "a"}]}"#, "jobs[1].id: duplicate job id 'a'"),
         (#"{"workers": 5, "jobs": [], "classLoadPercents": {"a": -3}}"#, "classLoadPercents: class a has a negative load percent -3"),
         (#"{"workers": 5, "jobs": [], "classLoadPercents": {"a": 0}}"#, "classLoadPercents: class load percents are all zero"),
-        (#"{"workers": 5, "jobs": [], "requestorToClassMap": {"x": "nope"}}"#, "requestorToClassMap: requestor pattern 'x' maps to class 'nope'"),
+        (#"{"workers": 5, "jobs": [], "requestorToClassMap": {"(": "land"}}"#, "requestorToClassMap: requestor pattern '(' is not a valid regular expression"),
         ("[1, 2]", "expected a JSON object at the top level"),
         ("{", "not valid JSON"),
     ])

@@ -70,7 +70,7 @@ struct LoadBasedSchedulerTests {
         #expect(fallback.className == "zero" && !fallback.matched, "unmatched → smallest percent class")
         #expect(classifier.classify("nowhere", percents: ["land": 99, "unknown": 1])?.className == "unknown", "class without percent → smallest")
         #expect(throws: RequestorClassifier.InvalidMap.self) { try RequestorClassifier(["(": "land"]) }
-        #expect(throws: RequestorClassifier.InvalidMap.self) { try classifier.validate(against: percents) }
+        #expect(classifier.danglingClasses(against: percents) == ["missing"])
     }
 
     @Test func aZeroPercentClassNeverRunsAndItsRunningTasksCountNowhere() throws {

@@ -38,8 +38,8 @@ import Testing
         #expect(classifier.classify("team-jenkins", percents: percents)! == ("ktf", true))
         #expect(classifier.classify("xland", percents: percents)! == ("land", true), "unanchored")
         #expect(classifier.classify("ci-nightly", percents: percents)! == ("unknown", false), "case-sensitive")
-        #expect(throws: Never.self) { try classifier.validate(against: percents) }
-        #expect(throws: RequestorClassifier.InvalidMap.self) { try classifier.validate(against: ["land": 100]) }
+        #expect(classifier.danglingClasses(against: percents).isEmpty)
+        #expect(classifier.danglingClasses(against: ["land": 100]) == ["coverage", "diff", "ktf", "regression", "sandbox", "tryout"])
     }
 
     @Test func invalidPatternsAreRefusedByName() {

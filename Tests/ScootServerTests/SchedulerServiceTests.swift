@@ -103,6 +103,14 @@ struct SchedulerServiceTests {
         await #expect(throws: InvalidRequest(message: "limit must be positive, got 0")) { try await harness.client.consoleJobs(JobFilter(limit: 0)) }
     }
 
+    @Test func aMapNamingAClassWithoutAPercentIsAcceptedAndReported() async throws {
+        let harness = ServiceHarness(workers: 1)
+        #expect(try await harness.client.consoleClusterLoad().danglingClasses == [])
+        try await harness.client.setRequestorToClassMap(requestorToClassMap: ["^ci-": "gpu", "land.*": "land"])
+        #expect(try await harness.client.getRequestorToClassMap() == ["^ci-": "gpu", "land.*": "land"])
+        #expect(try await harness.client.consoleClusterLoad().danglingClasses == ["gpu"])
+    }
+
     @Test func workersAndClusterLoad() async throws {
         let harness = ServiceHarness(workers: 3)
         _ = try await harness.client.runJob(job: harness.job("land-a", tasks: 5))

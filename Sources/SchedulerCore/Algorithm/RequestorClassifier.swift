@@ -50,11 +50,10 @@ public struct RequestorClassifier: Sendable {
     /// Scoot's default map.
     public static let scootDefault: RequestorClassifier = try! RequestorClassifier(scootDefaults)
 
-    /// Checks that every pattern's class has a percent entry.
-    public func validate(against percents: [String: Int]) throws(InvalidMap) {
-        for rule in rules where percents[rule.className] == nil {
-            throw InvalidMap(description: "requestor pattern '\(rule.pattern)' maps to class '\(rule.className)', which has no load percent; add the class first")
-        }
+    /// The classes patterns map to that have no percent entry, sorted. Scoot accepts such a map;
+    /// requestors those patterns match are unmatched (they go to the smallest class).
+    public func danglingClasses(against percents: [String: Int]) -> [String] {
+        Set(rules.map(\.className).filter { percents[$0] == nil }).sorted()
     }
 
     /// The class of `requestor`'s jobs: the longest matching pattern's class if that class has a

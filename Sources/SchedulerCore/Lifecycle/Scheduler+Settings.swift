@@ -32,13 +32,16 @@ extension Scheduler {
     /// The requestor regex → class map.
     public func getRequestorToClassMap() -> [String: String] { requestorClassifier.patterns }
 
-    /// Replaces the requestor regex → class map; an invalid regex or a class without a percent
-    /// entry is refused.
+    /// Classes the requestor map names that have no load percent.
+    public func danglingRequestorClasses() -> [String] { requestorClassifier.danglingClasses(against: classLoadPercents) }
+
+    /// Replaces the requestor regex → class map; an invalid regex is refused. A class without a
+    /// percent is accepted, as Scoot does (a client restoring the map before the percents must not
+    /// lose it): requestors its patterns match are unmatched, and GetClusterLoad names it.
     public func setRequestorToClassMap(_ map: [String: String]) throws(SchedulerError) {
         let classifier: RequestorClassifier
         do {
             classifier = try RequestorClassifier(map)
-            try classifier.validate(against: classLoadPercents)
         } catch {
             throw .invalidRequest(error.description)
         }

@@ -54,7 +54,6 @@ public enum ClusterPlan {
             let patterns = try stringMap(value, field: "requestorToClassMap")
             do {
                 classifier = try RequestorClassifier(patterns)
-                try classifier.validate(against: percents)
             } catch {
                 throw InputError(field: "requestorToClassMap", problem: error.description)
             }

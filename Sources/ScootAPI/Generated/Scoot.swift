@@ -3437,6 +3437,9 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     /// Changes whenever the class load percents, the requestor map, the rebalance threshold or
     /// the minimum duration change; compare for equality only. Lets a poller skip re-reading them.
     public var settingsFingerprint: Int64?
+    /// Classes the requestor map names that have no load percent (sorted): requestors their
+    /// patterns match are treated as unmatched and go to the smallest class.
+    public var danglingClasses: [String]?
 
     /// Creates a value from its fields.
     public init(
@@ -3450,7 +3453,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         schedulerStatus: SchedulerStatus? = nil,
         workers: WorkerStateCounts? = nil,
         jobsFingerprint: Int64? = nil,
-        settingsFingerprint: Int64? = nil
+        settingsFingerprint: Int64? = nil,
+        danglingClasses: [String]? = nil
     ) {
         self.classes = classes
         self.spread = spread
@@ -3463,6 +3467,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.workers = workers
         self.jobsFingerprint = jobsFingerprint
         self.settingsFingerprint = settingsFingerprint
+        self.danglingClasses = danglingClasses
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3477,6 +3482,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         var workers: WorkerStateCounts?
         var jobsFingerprint: Int64?
         var settingsFingerprint: Int64?
+        var danglingClasses: [String]?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .list):
@@ -3515,6 +3521,22 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
                 jobsFingerprint = try reader.readI64()
             case (11, .i64):
                 settingsFingerprint = try reader.readI64()
+            case (12, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .string {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [String] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readString())
+                    }
+                    danglingClasses = list
+                }
+                reader.leaveNesting()
             default:
                 try reader.skip(field.type)
             }
@@ -3545,6 +3567,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.workers = workers
         self.jobsFingerprint = jobsFingerprint
         self.settingsFingerprint = settingsFingerprint
+        self.danglingClasses = danglingClasses
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3584,6 +3607,13 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         if let settingsFingerprint {
             writer.writeFieldHeader(.i64, id: 11)
             writer.writeI64(settingsFingerprint)
+        }
+        if let danglingClasses {
+            writer.writeFieldHeader(.list, id: 12)
+            writer.writeListHeader(.string, count: danglingClasses.count)
+            for element in danglingClasses {
+                writer.writeString(element)
+            }
         }
         writer.writeFieldStop()
     }
