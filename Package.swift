@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "AuditLog"),
         .target(
             name: "ScootCLI",
-            dependencies: ["ScootAPI", "Thrift", "AuditLog", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["ScootAPI", "Thrift", "AuditLog", "SchedulerCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "ConsoleApp",

@@ -1,6 +1,8 @@
 import AuditLog
 import ScootAPI
 
+import struct SchedulerCore.SettingsEdit
+
 /// What `set-scheduling-alg-params` changes; `nil` leaves a setting as it is.
 public struct SchedulingSettingsChange: Sendable, Hashable {
     /// `--rebalance-min` minutes.
@@ -11,16 +13,20 @@ public struct SchedulingSettingsChange: Sendable, Hashable {
     public var classLoadPercents: [String: Int32]?
     /// `--requestor-map-file` contents.
     public var requestorMap: [String: String]?
+    /// `--merge`: the files' entries change or add to the current percents and map, the others
+    /// stay (scootcl replaces both tables).
+    public var merges = false
 
     /// A change of the given settings.
     public init(
         rebalanceMinimumDuration: Int32? = nil, rebalanceThreshold: Int32? = nil, classLoadPercents: [String: Int32]? = nil,
-        requestorMap: [String: String]? = nil
+        requestorMap: [String: String]? = nil, merges: Bool = false
     ) {
         self.rebalanceMinimumDuration = rebalanceMinimumDuration
         self.rebalanceThreshold = rebalanceThreshold
         self.classLoadPercents = classLoadPercents
         self.requestorMap = requestorMap
+        self.merges = merges
     }
 
     /// The settings given, by flag name, for the audit log.
@@ -30,6 +36,7 @@ public struct SchedulingSettingsChange: Sendable, Hashable {
         if let rebalanceThreshold { arguments["rebalance-threshold"] = String(rebalanceThreshold) }
         if let classLoadPercents { arguments["class-pcts"] = JSONValue.sortedObject(classLoadPercents.mapValues { .integer($0) }).rendered }
         if let requestorMap { arguments["requestor-map"] = JSONValue.sortedObject(requestorMap.mapValues { .string($0) }).rendered }
+        if merges { arguments["merge"] = "true" }
         return arguments
     }
 }
@@ -94,7 +101,8 @@ extension CLISession {
     /// included (scootcl ignores that one). The audit entry's `after` is re-read even after an
     /// error, so it shows what did change.
     public func setSchedulingAlgorithmParameters(_ change: SchedulingSettingsChange) async throws(CLIFailure) {
-        guard change != SchedulingSettingsChange() else {
+        guard change.classLoadPercents != nil || change.requestorMap != nil || change.rebalanceThreshold != nil
+            || change.rebalanceMinimumDuration != nil else {
             throw .usage(
                 "nothing to set: give at least one of --rebalance-min N, --rebalance-threshold N, --class-pcts-file FILE, --requestor-map-file FILE")
         }
@@ -102,13 +110,39 @@ extension CLISession {
             "set-scheduling-alg-params", arguments: change.auditArguments,
             readBefore: { JSONRendering.json(try await SchedulingAlgorithmParameters.read(from: client)).rendered },
             change: {
+                // A merge that cannot apply is refused before anything is sent.
+                let (percents, map) = try await merged(change)
                 if let minutes = change.rebalanceMinimumDuration { try await client.setRebalanceMinimumDuration(durationMin: minutes) }
                 if let threshold = change.rebalanceThreshold { try await client.setRebalanceThreshold(threshold: threshold) }
-                if let percents = change.classLoadPercents { try await client.setClassLoadPercents(loadPercents: percents) }
-                if let map = change.requestorMap { try await client.setRequestorToClassMap(requestorToClassMap: map) }
+                if let percents { try await client.setClassLoadPercents(loadPercents: percents) }
+                if let map { try await client.setRequestorToClassMap(requestorToClassMap: map) }
                 return JSONRendering.json(try await SchedulingAlgorithmParameters.read(from: client)).rendered
             },
             afterFailure: { try? JSONRendering.json(await SchedulingAlgorithmParameters.read(from: client)).rendered })
+    }
+
+    /// The percents and map to send: the files' as they are, or with `--merge` laid over the
+    /// scheduler's current ones (a map target must be a class the percents have).
+    private func merged(_ change: SchedulingSettingsChange) async throws -> ([String: Int32]?, [String: String]?) {
+        guard change.merges else { return (change.classLoadPercents, change.requestorMap) }
+        var percents = change.classLoadPercents
+        if let given = percents {
+            let current = try await client.getClassLoadPercents()
+            percents = try SettingsEdit(mode: .merge, set: given, added: Set(given.keys).subtracting(current.keys))
+                .applied(to: current, noun: "class", plural: "classes")
+        }
+        var map = change.requestorMap
+        if let given = map {
+            let classes: Set<String>
+            if let percents { classes = Set(percents.keys) } else { classes = Set(try await client.getClassLoadPercents().keys) }
+            let current = try await client.getRequestorToClassMap()
+            do throws(SettingsEdit<String>.Refusal) {
+                map = try SettingsEdit(mode: .merge, set: given).appliedMap(to: current, classes: classes)
+            } catch {
+                throw CLIFailure.usage("--merge: \(error.description)")
+            }
+        }
+        return (percents, map)
     }
 
     /// `IN_PROGRESS (3 tasks: 1 COMPLETED, 2 IN_PROGRESS)`: a job status in one line for the audit log.

@@ -230,7 +230,8 @@ struct SetSchedulingAlgParamsCommand: AsyncParsableCommand {
         commandName: "set-scheduling-alg-params",
         abstract: "Change class load percents, the requestor map and the rebalance settings.",
         discussion: CLIHelp.discussion("""
-            Files are read and checked before anything is sent. Applied in scootcl's order (minimum duration, threshold, \
+            Files are read and checked before anything is sent. The files replace the whole tables, as scootcl's do; \
+            with --merge they change or add only the classes and patterns they name. Applied in scootcl's order (minimum duration, threshold, \
             percents, requestor map), stopping at the first error, the requestor map's included. Audited with all four \
             settings before and after; refused in read-only mode.
             """),
@@ -245,6 +246,8 @@ struct SetSchedulingAlgParamsCommand: AsyncParsableCommand {
     var rebalanceMin: Int?
     @Option(name: [.customLong("rebalance-threshold"), .customLong("rebalance_threshold")], parsing: .unconditional, help: "Spread in percentage points that triggers rebalancing; 0 = off; -1 = unchanged (scootcl).")
     var rebalanceThreshold: Int?
+    @Flag(help: "Change or add only the classes and patterns the files name; the others keep theirs (scootcl replaces both tables).")
+    var merge = false
 
     func validate() throws {
         for (flag, value) in [("--rebalance-min", rebalanceMin), ("--rebalance-threshold", rebalanceThreshold)] {
@@ -254,7 +257,7 @@ struct SetSchedulingAlgParamsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await scheduler.run("set-scheduling-alg-params") { session throws(CLIFailure) in
-            var change = SchedulingSettingsChange()
+            var change = SchedulingSettingsChange(merges: merge)
             change.rebalanceMinimumDuration = rebalanceMin.flatMap { $0 == -1 ? nil : Int32($0) }
             change.rebalanceThreshold = rebalanceThreshold.flatMap { $0 == -1 ? nil : Int32($0) }
             if let classPctsFile {

@@ -102,6 +102,27 @@ struct SessionTests {
         #expect(lines.filter { $0.contains("waiting for a worker") }.count == 2, "said once, reminded every 30 s")
     }
 
+    @Test func setSchedulingAlgParamsReplacesByDefaultAndMergesWhenAsked() async throws {
+        let cluster = InProcessCluster()
+        defer { try? FileManager.default.removeItem(atPath: cluster.auditPath) }
+        let session = cluster.session()
+        try await session.setSchedulingAlgorithmParameters(SchedulingSettingsChange(classLoadPercents: ["ktf": 10], merges: true))
+        var percents = await cluster.scheduler.getClassLoadPercents()
+        #expect(percents.count == 8 && percents["land"] != nil, "a merge keeps the other classes: \(percents)")
+        try await session.setSchedulingAlgorithmParameters(SchedulingSettingsChange(requestorMap: ["^gpu-": "ktf"], merges: true))
+        #expect(await cluster.scheduler.getRequestorToClassMap()["land.*"] == "land")
+        #expect(await cluster.scheduler.getRequestorToClassMap()["^gpu-"] == "ktf")
+        await #expect(throws: CLIFailure.self) {
+            try await session.setSchedulingAlgorithmParameters(
+                SchedulingSettingsChange(rebalanceThreshold: 30, requestorMap: ["x": "nosuchclass"], merges: true))
+        }
+        let map = await cluster.scheduler.getRequestorToClassMap(), threshold = await cluster.scheduler.getRebalanceThreshold()
+        #expect(map["x"] == nil && threshold == 0, "refused before anything is sent")
+        try await session.setSchedulingAlgorithmParameters(SchedulingSettingsChange(classLoadPercents: ["land": 60, "diff": 40]))
+        percents = await cluster.scheduler.getClassLoadPercents()
+        #expect(percents == ["land": 60, "diff": 40], "scootcl's default: the file is the whole table")
+    }
+
     @Test func killIsAuditedWithTheStatusBeforeAndTheAnswerAfter() async throws {
         let cluster = InProcessCluster()
         defer { try? FileManager.default.removeItem(atPath: cluster.auditPath) }
