@@ -92,6 +92,8 @@ public struct ConsoleState: Sendable {
     /// The job whose tasks the Tasks pane shows.
     public var tasksOfJob: String?
     public var overlay: Overlay?
+    /// Whether the open confirmation's warnings were shown once (the next enter sends it).
+    public var warningsAcknowledged = false
     /// The operating-system user, written to the audit log as the operator.
     public var operatorName: String
     /// Actions sent and not answered yet, with the values they change as confirmed.

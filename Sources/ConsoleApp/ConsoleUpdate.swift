@@ -145,7 +145,13 @@ public enum ConsoleUpdate {
             return []
         case .key(let key):
             if state.overlay != nil { return handleOverlayKey(&state, key) }
-            guard let command = KeyTable.command(for: key, in: state.pane, readOnly: state.readOnly) else { return [] }
+            guard let command = KeyTable.command(for: key, in: state.pane, readOnly: state.readOnly) else {
+                // A dangerous key in read-only mode says why it does nothing.
+                if state.readOnly, let binding = KeyTable.bindings(in: state.pane, readOnly: false).first(where: { $0.keys.contains(key) && $0.dangerous }) {
+                    flash(&state, "read-only: \(binding.description) is not available (the console was started with --read-only)", error: true)
+                }
+                return []
+            }
             return handle(&state, command)
         }
     }
@@ -235,9 +241,25 @@ public enum ConsoleUpdate {
         case .killJob:
             let targets = state.marks.isEmpty ? state.selectedJob.map { [$0.id] } ?? [] : state.marks.sorted()
             guard !targets.isEmpty else { flash(&state, "no job selected", error: true); return [] }
-            state.overlay = .confirm(.killJobs(targets), confirmFocused: false)
+            // The scheduler refuses to kill a finished job: say so instead of asking.
+            let jobs = Dictionary((state.snapshot?.jobs ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let live = targets.filter { jobs[$0]?.status != .completed && jobs[$0]?.status != .rolledBack }
+            guard !live.isEmpty else {
+                flash(&state, targets.count == 1 ? "job \(targets[0]) has finished: nothing to kill" : "the \(targets.count) marked jobs have finished: nothing to kill", error: true)
+                return []
+            }
+            if live.count < targets.count { flash(&state, "\(targets.count - live.count) finished job(s) left out: nothing to kill there", error: false) }
+            state.overlay = .confirm(.killJobs(live), confirmFocused: false)
         case .offlineWorker, .reinstateWorker:
             guard let worker = state.selectedWorker else { flash(&state, "no worker selected", error: true); return [] }
+            if command == .offlineWorker, worker.state == .offline {
+                flash(&state, "worker \(worker.id) is already offline (r reinstates it)", error: true)
+                return []
+            }
+            if command == .reinstateWorker, worker.state != .offline {
+                flash(&state, "worker \(worker.id) is not offline (\(worker.state.name.lowercased())): nothing to reinstate", error: true)
+                return []
+            }
             state.overlay = .confirm(command == .offlineWorker ? .offlineWorker(worker.id) : .reinstateWorker(worker.id), confirmFocused: false)
         case .editMaxTasks: state.overlay = .form(.maxTasks, text: state.snapshot.map { String($0.schedulerStatus.maxTasks) } ?? "", error: nil)
         case .editThreshold: state.overlay = .form(.threshold, text: state.snapshot.map { String($0.settings.rebalanceThreshold) } ?? "", error: nil)
@@ -319,11 +341,24 @@ public enum ConsoleUpdate {
             return []
         case .confirm(let action, let confirmFocused):
             switch key {
-            case .escape, .character("n"): state.overlay = nil; flash(&state, "cancelled: \(action)", error: false)
-            case .left, .right, .tab, .backTab: state.overlay = .confirm(action, confirmFocused: !confirmFocused)
+            case .escape, .character("n"):
+                state.overlay = nil
+                state.warningsAcknowledged = false
+                flash(&state, "cancelled: \(action)", error: false)
+            case .left, .right, .tab, .backTab:
+                state.warningsAcknowledged = false
+                state.overlay = .confirm(action, confirmFocused: !confirmFocused)
             case .enter:
                 state.overlay = nil
                 guard confirmFocused else { flash(&state, "cancelled: \(action)", error: false); return [] }
+                // Legal but suspicious: a second enter, after reading the warnings, sends it.
+                if !ConfirmWarnings.of(action, state: state).isEmpty, !state.warningsAcknowledged {
+                    state.warningsAcknowledged = true
+                    state.overlay = .confirm(action, confirmFocused: true)
+                    flash(&state, "check the warnings: enter again sends it, esc cancels", error: true)
+                    return []
+                }
+                state.warningsAcknowledged = false
                 let before = action.currentValue(in: state.snapshot)
                 guard !state.readOnly else {
                     flash(&state, "read-only: \(action) not sent", error: true)

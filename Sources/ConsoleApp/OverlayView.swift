@@ -53,9 +53,14 @@ enum OverlayView {
         if let error { buffer.write("  \(error)", x: row.x + used, y: row.y, role: .inputError) }
     }
 
+    /// The confirm button names the action.
     static func confirmLabel(_ action: ConsoleAction) -> String {
-        if case .killJobs = action { return "Kill" }
-        return "Apply"
+        switch action {
+        case .killJobs: "Kill"
+        case .offlineWorker: "Offline"
+        case .reinstateWorker: "Reinstate"
+        default: "Set"
+        }
     }
 
     /// Names the target: job ids with their task counts, the worker, the setting, and the endpoint.
@@ -83,7 +88,27 @@ enum OverlayView {
             }
         case .setRequestorToClassMap(let map):
             if let snapshot = state.snapshot { lines += SettingsDiff.requestorMap(from: snapshot.settings, to: map, jobs: snapshot.jobs) }
-        default: break
+        case .setRebalanceThreshold(let value):
+            if let old = state.snapshot?.settings.rebalanceThreshold {
+                func text(_ threshold: Int32) -> String { threshold <= 0 ? "\(threshold) (off)" : "\(threshold) pp" }
+                lines.append("  rebalance threshold: \(text(old)) → \(text(value))")
+            }
+        case .setRebalanceMinimumDuration(let value):
+            if let old = state.snapshot?.settings.rebalanceMinimumDuration {
+                func text(_ minutes: Int32) -> String { minutes <= 0 ? "\(minutes) min (rebalancing off)" : "\(minutes) min" }
+                lines.append("  rebalance minimum duration: \(text(old)) → \(text(value))")
+            }
+        case .setMaxTasks(let value):
+            if let old = state.snapshot?.schedulerStatus.maxTasks {
+                func text(_ limit: Int32) -> String { limit < 0 ? "unlimited" : String(limit) }
+                lines.append("  max tasks: \(text(old)) → \(text(value))")
+            }
+        }
+        let warnings = ConfirmWarnings.of(action, state: state)
+        if !warnings.isEmpty {
+            lines.append("")
+            lines += warnings.map { "⚠ " + $0 }
+            lines.append(state.warningsAcknowledged ? "Enter again sends it anyway." : "Asks once more before it is sent.")
         }
         lines += ["", "on \(state.endpoint)\(state.label.map { " [\($0)]" } ?? "")"]
         return lines

@@ -104,3 +104,59 @@ struct SettingsEditTests {
         #expect(error.contains("not read yet"))
     }
 }
+
+/// Confirmations that know what the console knows.
+@Suite("Confirmations")
+struct ConfirmationTests {
+    @Test func aSuspiciousValueAsksTwiceAndSaysWhy() throws {
+        var state = SettingsEditTests.state()
+        SettingsEditTests.command("threshold 150", in: &state)
+        let (_, lines) = try #require(SettingsEditTests.confirmation(state))
+        #expect(lines.contains("  rebalance threshold: 0 (off) → 150 pp"))
+        #expect(lines.contains { $0.hasPrefix("⚠ a threshold of 150 pp") })
+        #expect(press(&state, .tab, .enter).isEmpty, "the first enter only shows the warnings")
+        guard case .confirm(.setRebalanceThreshold(150), true) = state.overlay else { Issue.record("\(String(describing: state.overlay))"); return }
+        #expect(press(&state, .enter) == [.perform(.setRebalanceThreshold(150))])
+    }
+
+    @Test func aPlainValueIsSentAfterOneConfirmAndShowsBeforeAndAfter() throws {
+        var state = SettingsEditTests.state()
+        SettingsEditTests.command("maxtasks 500", in: &state)
+        let (_, lines) = try #require(SettingsEditTests.confirmation(state))
+        #expect(lines.contains("  max tasks: unlimited → 500") && !lines.contains { $0.hasPrefix("⚠") })
+        #expect(press(&state, .tab, .enter) == [.perform(.setMaxTasks(500))])
+    }
+
+    @Test func aClassGoingToZeroWhileItRunsIsWarned() throws {
+        var state = SettingsEditTests.state()
+        state.snapshot?.load = ScreenSnapshotTests.load()
+        SettingsEditTests.command("percents diff=0", in: &state)
+        let (_, lines) = try #require(SettingsEditTests.confirmation(state))
+        #expect(lines.contains("⚠ diff goes to 0% with 6 running task(s): a 0% class gets no new work at all"))
+    }
+
+    @Test func killsOfFinishedJobsAndPointlessWorkerActionsAreRefusedBeforeTheDialog() {
+        var state = SettingsEditTests.state()
+        state.snapshot?.jobs[0].status = .completed
+        state.snapshot?.jobs[1].status = .completed
+        press(&state, .character("x"))
+        #expect(state.overlay == nil && state.flash?.text.hasSuffix("has finished: nothing to kill") == true)
+
+        state.pane = .workers
+        state.snapshot?.workers = [WorkerInfo(id: "w1", state: .offline, lastSnapshotId: "", tasksRun: 0)]
+        press(&state, .character("o"))
+        #expect(state.overlay == nil && state.flash?.text == "worker w1 is already offline (r reinstates it)")
+        state.snapshot?.workers = [WorkerInfo(id: "w1", state: .busy, lastSnapshotId: "", tasksRun: 0)]
+        press(&state, .character("r"))
+        #expect(state.overlay == nil && state.flash?.text == "worker w1 is not offline (busy): nothing to reinstate")
+        press(&state, .character("o"))
+        guard case .confirm(.offlineWorker("w1"), _) = state.overlay else { Issue.record("\(String(describing: state.overlay))"); return }
+        #expect(OverlayView.confirmLabel(.offlineWorker("w1")) == "Offline")
+    }
+
+    @Test func dangerousKeysInReadOnlyModeSayWhy() {
+        var state = connectedState(readOnly: true)
+        press(&state, .character("x"))
+        #expect(state.overlay == nil && state.flash?.text.hasPrefix("read-only: ") == true && state.flash?.isError == true)
+    }
+}

@@ -170,8 +170,9 @@ struct ConsoleBadInputTests {
     @Test(arguments: ["no-such-job", "0f0e0d0c-aaaa-4bbb-8ccc-123456789abc", "jöb-ünïcode-🙂", String(repeating: "k", count: 1000)])
     func killOfAnUnknownJobShowsTheServersAnswerVerbatim(id: String) async {
         let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
-        // :kill ID, enter, move to Confirm, enter: the runtime sends it and shows the answer.
-        let keys: [Key] = [.character(":")] + Self.keys(typing: "kill \(id)") + [.enter, .tab, .enter]
+        // :kill ID, enter, move to Kill, enter; the job is not in the list, so the dialog warns
+        // and enter once more sends it: the runtime shows the answer.
+        let keys: [Key] = [.character(":")] + Self.keys(typing: "kill \(id)") + [.enter, .tab, .enter, .enter]
         let console = ConsoleHarness(source: source, state: ConsoleState(endpoint: "test"), keys: keys)
         let answer = "Internal error processing KillJob: cannot kill Job Id \(id), not found."
         #expect(await console.waitFor(20) { $0.flash?.text.contains(answer) == true }, "flash: \(String(describing: console.state.flash))")
