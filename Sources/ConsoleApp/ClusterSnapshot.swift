@@ -1,3 +1,4 @@
+import Foundation
 import ScootAPI
 
 /// Everything one poll brought back from the scheduler: the data every pane shows.
@@ -24,6 +25,8 @@ public struct ClusterSnapshot: Sendable {
     public var workerCounts: WorkerCounts?
     /// Tracked job ids the scheduler does not know (GetStatus: NOT_STARTED with no tasks).
     public var unknownJobIDs: Set<String> = []
+    /// When the poll that brought it was answered (wall clock), for the Events pane.
+    public var observedAt = Date()
 
     /// The scheduler's settings.
     public struct Settings: Sendable, Hashable {

@@ -15,6 +15,8 @@ public enum CommandParser {
         case filter(String)
         /// Open the Audit pane.
         case audit
+        /// Open the Events pane.
+        case events
         /// Follow job ids on a plain Scoot scheduler (which cannot list jobs).
         case track([String])
         /// Stop following job ids.
@@ -41,6 +43,7 @@ public enum CommandParser {
         (":duration N", "rebalance minimum duration in minutes"),
         (":filter TEXT", "filter jobs (same as /)"),
         (":audit", "the audit log: actions from this console and the CLI, newest first (same as 6)"),
+        (":events", "what the console saw happen: settings changes by anyone, workers, actions, rebalances (same as 7)"),
         (":track ID [ID …]", "follow jobs on a plain Scoot scheduler"),
         (":untrack ID [ID …]", "stop following jobs"),
         (":help", "keys and commands"),
@@ -67,6 +70,7 @@ public enum CommandParser {
         case "help", "h": return .help
         case "filter": return .filter(rest.joined(separator: " "))
         case "audit": return .audit
+        case "events": return .events
         case "track", "untrack":
             guard !rest.isEmpty else { throw ParseError(description: ":\(name) needs a job id, e.g. :\(name) 4b0f8f1e-…") }
             return name == "track" ? .track(rest) : .untrack(rest)

@@ -95,6 +95,7 @@ public final class ConsoleRuntime {
         let inbox = self.inbox
         let dataSource = self.dataSource
         let auditLog = self.auditLog
+        let eventJournal = EventJournal(besideAuditLog: auditLog.path)
         switch effect {
         case .quit:
             return
@@ -120,6 +121,11 @@ public final class ConsoleRuntime {
                 } catch {
                     inbox.post(.auditWritten(error: error.description))
                 }
+            }
+        case .recordEvents(let events):
+            Task.detached {
+                // A journal that cannot be written leaves the events on screen only.
+                if let error = await eventJournal.append(events) { inbox.post(.auditWritten(error: "events not saved: \(error)")) }
             }
         case .readAudit:
             Task.detached {

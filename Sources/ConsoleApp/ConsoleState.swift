@@ -100,6 +100,10 @@ public struct ConsoleState: Sendable {
     public var actionsInFlight: [SentAction] = []
     /// The audit log as last read, for the Audit pane.
     public var audit = AuditListing()
+    /// What the console saw happen, for the Events pane (bounded by `EventLog.capacity`).
+    public var events = EventLog()
+    /// The zone the Events pane shows times in (the operator's own).
+    public var timeZone = TimeZone.current
     public var flash: Flash?
     public var wantsQuit = false
 
@@ -192,6 +196,10 @@ public struct ConsoleState: Sendable {
         case .audit:
             guard audit.entries.indices.contains(row) else { return "" }
             return AuditPane.searchableText(audit.entries[row])
+        case .events:
+            guard events.events.indices.contains(row) else { return "" }
+            let event = events.events[row]
+            return event.kind.rawValue + " " + event.text
         case .settings: return ""
         }
     }
@@ -210,6 +218,7 @@ public struct ConsoleState: Sendable {
         case .workers: snapshot?.workers.count ?? 0
         case .classes: snapshot?.load?.classes.count ?? 0
         case .audit: audit.entries.count
+        case .events: events.events.count
         case .settings: 0
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import AuditLog
 import SchedulerCore
 import ScootAPI
@@ -61,6 +62,8 @@ public enum ConsoleEffect: Sendable, Hashable {
     case untrack([String])
     /// Append an entry to the audit log.
     case audit(AuditEntry)
+    /// Append events to `events.jsonl`.
+    case recordEvents([ConsoleEvent])
     /// Read the audit log for the Audit pane.
     case readAudit
     case quit
@@ -84,6 +87,10 @@ public enum ConsoleUpdate {
             case .success(let snapshot):
                 // Rows never move under the cursor: the selection follows its job.
                 let selectedID = state.selectedJob?.id
+                var events = ClusterEvents.changes(from: state.snapshot, to: snapshot, at: snapshot.observedAt)
+                if case .disconnected(let error, _) = state.connection {
+                    events.insert(ConsoleEvent(time: snapshot.observedAt, kind: .connection, text: "reconnected to \(state.endpoint) (it was: \(error))"), at: 0)
+                }
                 state.snapshot = snapshot
                 state.loadHistory.record(snapshot)
                 if let selectedID, let row = state.visibleJobs.firstIndex(where: { $0.id == selectedID }) {
@@ -93,13 +100,21 @@ public enum ConsoleUpdate {
                 state.connection = .connected
                 state.consecutiveFailures = 0
                 state.nextPollAt = state.now + state.refreshInterval
+                state.events.append(events)
+                return events.isEmpty ? [] : [.recordEvents(events)]
             case .failure(let failure):
                 // Stale data stays visible; retry with exponential back-off.
                 state.consecutiveFailures += 1
                 let exponent = min(state.consecutiveFailures - 1, 5)
                 let wait = min(maxBackoff, state.refreshInterval * (1 << exponent))
                 state.nextPollAt = state.now + wait
+                let wasConnected = state.connection == .connected
                 state.connection = .disconnected(error: failure.message, retryAt: state.nextPollAt)
+                if wasConnected {
+                    let event = ConsoleEvent(time: Date(), kind: .connection, text: "lost \(state.endpoint): \(failure.message)")
+                    state.events.append([event])
+                    return [.recordEvents([event])]
+                }
             }
             return []
         case .actionFinished(let action, let result):
@@ -114,7 +129,10 @@ public enum ConsoleUpdate {
                 entry = auditEntry(state, action, before: sent?.before, after: action.requestedValue, outcome: .error, error: failure.message)
             }
             state.nextPollAt = state.now
-            return [.audit(entry)] + pollIfDue(&state)
+            let outcome = entry.outcome == .ok ? "done" : "failed: \(entry.error ?? "")"
+            let event = ConsoleEvent(time: Date(), kind: .action, text: "\(action) — \(outcome)")
+            state.events.append([event])
+            return [.audit(entry), .recordEvents([event])] + pollIfDue(&state)
         case .auditWritten(let error):
             // A failed write is shown, next to the action's own result, but blocks nothing.
             if let error {
@@ -186,6 +204,7 @@ public enum ConsoleUpdate {
         case .showClasses: state.pane = .classes
         case .showSettings: state.pane = .settings
         case .showAudit: state.pane = .audit
+        case .showEvents: state.pane = .events
         case .drillIn:
             if pane == .audit, !state.audit.entries.isEmpty {
                 let entry = state.audit.entries[state.selection(in: .audit, count: state.audit.entries.count)]
@@ -208,7 +227,7 @@ public enum ConsoleUpdate {
             if pane == .tasks { state.pane = .jobs } else { state.marks.removeAll() }
         case .search:
             switch pane {
-            case .tasks, .workers, .audit: state.overlay = .search(text: state.rowSearch)
+            case .tasks, .workers, .audit, .events: state.overlay = .search(text: state.rowSearch)
             case .jobs, .classes, .settings:
                 // Only jobs are filtered; elsewhere `/` goes to the Jobs pane's filter.
                 state.pane = .jobs
@@ -397,6 +416,7 @@ public enum ConsoleUpdate {
                     case .help: state.overlay = .help
                     case .filter(let filter): state.overlay = nil; state.jobFilter = filter; state.pane = .jobs
                     case .audit: state.overlay = nil; state.pane = .audit; return [.readAudit]
+                    case .events: state.overlay = nil; state.pane = .events
                     case .track(let ids): state.overlay = nil; return [.track(ids)]
                     case .untrack(let ids): state.overlay = nil; return [.untrack(ids)]
                     case .action, .editPercents, .editRequestorMap:

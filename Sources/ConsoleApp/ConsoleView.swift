@@ -35,6 +35,7 @@ public enum ConsoleView {
         case .classes: ClassesPane.render(state, into: &buffer, area: inner, characters: characters)
         case .settings: SettingsPane.render(state, into: &buffer, area: inner)
         case .audit: AuditPane.render(state, into: &buffer, area: inner, characters: characters)
+        case .events: EventsPane.render(state, into: &buffer, area: inner, characters: characters)
         }
         if isStale(state) { buffer.setRole(.stale, in: inner) }
         renderFlash(state, into: &buffer, area: rows[index + 1])

@@ -1,8 +1,8 @@
 import TUIKit
 
-/// The console's panes, in tab order; `1`…`6` jump to them.
+/// The console's panes, in tab order; `1`…`7` jump to them.
 public enum Pane: Int, Sendable, Hashable, CaseIterable {
-    case jobs = 1, tasks, workers, classes, settings, audit
+    case jobs = 1, tasks, workers, classes, settings, audit, events
 
     /// The tab title.
     public var title: String {
@@ -13,6 +13,7 @@ public enum Pane: Int, Sendable, Hashable, CaseIterable {
         case .classes: "Classes"
         case .settings: "Settings"
         case .audit: "Audit"
+        case .events: "Events"
         }
     }
 }
@@ -20,7 +21,7 @@ public enum Pane: Int, Sendable, Hashable, CaseIterable {
 /// What a key does.
 public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
-    case nextPane, previousPane, showJobs, showTasks, showWorkers, showClasses, showSettings, showAudit
+    case nextPane, previousPane, showJobs, showTasks, showWorkers, showClasses, showSettings, showAudit, showEvents
     case drillIn, back, search, nextMatch, previousMatch, commandLine, help, mark, pause, quit
     case sortNext, sortReverse, refreshFaster, refreshSlower
     case killJob, offlineWorker, reinstateWorker
@@ -62,6 +63,7 @@ public enum KeyTable {
         binding([.character("4")], "classes pane", .showClasses),
         binding([.character("5")], "settings pane", .showSettings),
         binding([.character("6")], "audit log pane (actions from this console and the CLI)", .showAudit),
+        binding([.character("7")], "events pane (settings changes by anyone, workers, actions, rebalances, connection)", .showEvents),
         binding([.enter], "open (job → tasks, task → output, audit entry → all its fields)", .drillIn, hinted: true),
         binding([.escape], "back / close", .back),
         binding([.character("/")], "filter or search (jobs: text, class:X status:running requestor:Y; tasks, workers: text)", .search, hinted: true),

@@ -48,6 +48,15 @@ struct ScreenSnapshotTests {
             state.loadHistory.record(sample)
         }
         state.audit = sampleAudit()
+        state.timeZone = TimeZone(identifier: "UTC")!
+        let time = Date(timeIntervalSince1970: 1_796_000_000)
+        state.events.append([
+            ConsoleEvent(time: time, kind: .connection, text: "lost 127.0.0.1:9090: connection refused"),
+            ConsoleEvent(time: time + 12, kind: .connection, text: "reconnected to 127.0.0.1:9090 (it was: connection refused)"),
+            ConsoleEvent(time: time + 60, kind: .settings, text: "rebalance threshold changed: 0 → 30"),
+            ConsoleEvent(time: time + 90, kind: .worker, text: "worker sim-worker-3: busy → offline"),
+            ConsoleEvent(time: time + 95, kind: .action, text: "offline worker sim-worker-3 — done"),
+        ])
         state.pane = pane
         return state
     }

@@ -1,0 +1,143 @@
+import Foundation
+import ScootAPI
+
+/// Something that happened to the cluster or to the console, for the Events pane and
+/// `events.jsonl`: a settings change by anyone, a worker going offline, unreachable or back, an
+/// action's outcome, a rebalance, the connection lost or regained.
+public struct ConsoleEvent: Sendable, Hashable, Codable {
+    /// What kind of thing happened.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case settings, worker, action, rebalance, connection
+    }
+
+    /// When the console saw it.
+    public var time: Date
+    /// Its kind.
+    public var kind: Kind
+    /// What happened, in words.
+    public var text: String
+
+    /// Creates an event.
+    public init(time: Date, kind: Kind, text: String) {
+        self.time = time
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// The events the console saw, newest first, at most `capacity` (the oldest go first).
+public struct EventLog: Sendable, Hashable {
+    /// The most events kept in memory.
+    public static let capacity = 1000
+    /// Newest first.
+    public private(set) var events: [ConsoleEvent] = []
+
+    /// An empty log.
+    public init() {}
+
+    /// Adds events (in the order they happened).
+    public mutating func append(_ new: [ConsoleEvent]) {
+        events.insert(contentsOf: new.reversed(), at: 0)
+        if events.count > Self.capacity { events.removeLast(events.count - Self.capacity) }
+    }
+}
+
+/// What changed between two polls, as events.
+enum ClusterEvents {
+    /// The events between `old` and `new` seen at `time` (none for the first poll).
+    static func changes(from old: ClusterSnapshot?, to new: ClusterSnapshot, at time: Date) -> [ConsoleEvent] {
+        guard let old else { return [] }
+        var events: [ConsoleEvent] = []
+        func add(_ kind: ConsoleEvent.Kind, _ text: String) { events.append(ConsoleEvent(time: time, kind: kind, text: text)) }
+        // Settings: whoever changed them (this console, the CLI or another operator).
+        let before = old.settings, after = new.settings
+        if before.classLoadPercents != after.classLoadPercents {
+            let lines = SettingsDiff.percents(from: before.classLoadPercents, to: after.classLoadPercents)
+                .filter { $0.contains("→") || $0.contains("(new class)") || $0.contains("(removed)") }
+            add(.settings, "class load percents changed: " + lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))
+        }
+        if before.requestorToClassMap != after.requestorToClassMap {
+            let lines = SettingsDiff.requestorMap(from: before, to: after.requestorToClassMap, jobs: [])
+                .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") && !$0.contains("no listed requestor") }
+            add(.settings, "requestor map changed: " + lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))
+        }
+        if before.rebalanceThreshold != after.rebalanceThreshold {
+            add(.settings, "rebalance threshold changed: \(before.rebalanceThreshold) → \(after.rebalanceThreshold)")
+        }
+        if before.rebalanceMinimumDuration != after.rebalanceMinimumDuration {
+            add(.settings, "rebalance minimum duration changed: \(before.rebalanceMinimumDuration) → \(after.rebalanceMinimumDuration) min")
+        }
+        if old.schedulerStatus.maxTasks != new.schedulerStatus.maxTasks {
+            func text(_ limit: Int32) -> String { limit < 0 ? "unlimited" : String(limit) }
+            add(.settings, "max tasks changed: \(text(old.schedulerStatus.maxTasks)) → \(text(new.schedulerStatus.maxTasks))")
+        }
+        // Workers: into or out of service (offline, unreachable, suspended), when both polls listed them.
+        let previous = Dictionary(old.workers.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+        let outOfService: Set<WorkerState> = [.offline, .unreachable, .suspended]
+        for worker in new.workers {
+            guard let was = previous[worker.id], was != worker.state else { continue }
+            if outOfService.contains(was) || outOfService.contains(worker.state) {
+                let why = worker.state == .unreachable ? worker.error.map { " (\($0))" } ?? "" : ""
+                add(.worker, "worker \(worker.id): \(was.name.lowercased()) → \(worker.state.name.lowercased())\(why)")
+            }
+        }
+        return events
+    }
+}
+
+/// `events.jsonl`, next to the audit log: one JSON line per event, so the events outlive the
+/// console. Bounded: past `maximumBytes` the file moves to `events.jsonl.1` (replacing the older
+/// one) and starts again. Writes run on a thread of their own.
+public struct EventJournal: Sendable {
+    /// The file.
+    public let path: String
+    /// The size past which the file is rotated (4 MiB by default).
+    public let maximumBytes: Int
+
+    /// A journal at `path`.
+    public init(path: String, maximumBytes: Int = 4 << 20) {
+        self.path = path
+        self.maximumBytes = maximumBytes
+    }
+
+    /// The journal beside the audit log at `auditLogPath`.
+    public init(besideAuditLog auditLogPath: String) {
+        self.init(path: URL(fileURLWithPath: auditLogPath).deletingLastPathComponent().appendingPathComponent("events.jsonl").path)
+    }
+
+    /// Appends `events`; returns why it could not, if it could not.
+    public func append(_ events: [ConsoleEvent]) async -> String? {
+        let path = self.path, maximumBytes = self.maximumBytes
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Self.write(events, to: path, maximumBytes: maximumBytes)) }
+        }
+    }
+
+    private static func write(_ events: [ConsoleEvent], to path: String, maximumBytes: Int) -> String? {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        var data = Data()
+        for event in events {
+            guard let line = try? encoder.encode(event) else { continue }
+            data.append(line)
+            data.append(UInt8(ascii: "\n"))
+        }
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if let size = (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? nil, size > maximumBytes {
+                try? manager.removeItem(atPath: path + ".1")
+                try manager.moveItem(atPath: path, toPath: path + ".1")
+            }
+            if !manager.fileExists(atPath: path) { _ = manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) }
+            guard let handle = FileHandle(forWritingAtPath: path) else { return "cannot open \(path)" }
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: data)
+            return nil
+        } catch {
+            return "cannot write \(path): \(error.localizedDescription)"
+        }
+    }
+}

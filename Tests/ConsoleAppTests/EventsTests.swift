@@ -1,0 +1,58 @@
+import Foundation
+import ScootAPI
+import Testing
+@testable import ConsoleApp
+
+@Suite("Events")
+struct EventsTests {
+    static let time = Date(timeIntervalSince1970: 1_796_000_000)
+
+    @Test func anotherOperatorsSettingsChangeAndAWorkerLeavingServiceAreEvents() {
+        let old = sampleSnapshot()
+        var new = old
+        new.settings.rebalanceThreshold = 30
+        new.settings.classLoadPercents["diff"] = 20
+        new.schedulerStatus.maxTasks = 500
+        new.workers[0].state = .offline
+        new.workers[1].state = .busy  // idle → busy is ordinary work, not an event
+        let events = ClusterEvents.changes(from: old, to: new, at: Self.time)
+        #expect(events.map(\.text) == [
+            "class load percents changed: diff: 40% → 20%",
+            "rebalance threshold changed: 0 → 30",
+            "max tasks changed: unlimited → 500",
+            "worker local-0: busy → offline",
+        ])
+        #expect(events.map(\.kind) == [.settings, .settings, .settings, .worker])
+        #expect(ClusterEvents.changes(from: nil, to: new, at: Self.time).isEmpty, "the first poll is no change")
+    }
+
+    @Test func losingAndRegainingTheSchedulerAreEventsAndAreRecorded() {
+        var state = connectedState()
+        guard case .poll(let id, _, _) = ConsoleUpdate.update(&state, .tick(now: .seconds(5))).first else { Issue.record("no poll"); return }
+        let lost = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .failure(PollFailure("connection refused"))))
+        guard case .recordEvents(let events) = lost.first else { Issue.record("\(lost)"); return }
+        #expect(events.map(\.text) == ["lost 127.0.0.1:9090: connection refused"])
+        guard case .poll(let retry, _, _) = ConsoleUpdate.update(&state, .tick(now: .seconds(60))).first else { Issue.record("no retry"); return }
+        let back = ConsoleUpdate.update(&state, .pollFinished(id: retry, result: .success(sampleSnapshot())))
+        guard case .recordEvents(let regained) = back.first else { Issue.record("\(back)"); return }
+        #expect(regained.map(\.text) == ["reconnected to 127.0.0.1:9090 (it was: connection refused)"])
+        #expect(state.events.events.map(\.kind) == [.connection, .connection], "newest first")
+        state.pane = .events
+        #expect(state.rowCount(in: .events) == 2 && state.searchableText(row: 1, in: .events).contains("lost"))
+    }
+
+    @Test func theLogIsBoundedAndTheJournalRotates() async throws {
+        var log = EventLog()
+        log.append((0..<(EventLog.capacity + 10)).map { ConsoleEvent(time: Self.time, kind: .action, text: "e\($0)") })
+        #expect(log.events.count == EventLog.capacity && log.events.first?.text == "e\(EventLog.capacity + 9)")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let journal = EventJournal(path: directory.appendingPathComponent("events.jsonl").path, maximumBytes: 200)
+        for index in 0..<6 { #expect(await journal.append([ConsoleEvent(time: Self.time, kind: .settings, text: "change \(index)")]) == nil) }
+        let current = try String(contentsOfFile: journal.path, encoding: .utf8)
+        let rotated = try String(contentsOfFile: journal.path + ".1", encoding: .utf8)
+        #expect(current.contains(#""text":"change 5""#) && current.split(separator: "\n").count < 6)
+        #expect(rotated.contains(#""kind":"settings""#) && rotated.contains(#""time":"2026-11-30T00:53:20Z""#))
+    }
+}
