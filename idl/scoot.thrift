@@ -317,6 +317,8 @@ struct JobSummary {
   /// "tag", "basis", "priority", "submittedAt", "jobType"): a job found running on a worker,
   /// not submitted through the server.
   18: optional list<string> unknownFields
+  /// Of failedTasks, the tasks a rebalance stopped (ABORTED, RebalanceRequested).
+  19: optional i32 preemptedTasks
 }
 
 /// One worker as the console lists it.
@@ -366,6 +368,24 @@ struct WorkerStateCounts {
   4: required i32 offline
 }
 
+/// A task a rebalance stopped.
+struct StoppedTask {
+  1: required string jobId
+  2: required string taskId
+  /// The class of its job then.
+  3: required string className
+}
+
+/// A rebalance the scheduler did.
+struct Rebalance {
+  1: required i64 atMs
+  /// The spread that set it off, in percentage points.
+  2: required i32 spread
+  /// The threshold it was over.
+  3: required i32 threshold
+  4: required list<StoppedTask> stopped
+}
+
 /// Class loads, the spread and the rebalance timer, in one answer.
 struct ClusterLoad {
   /// By descending percent.
@@ -393,6 +413,8 @@ struct ClusterLoad {
   /// Classes the requestor map names that have no load percent (sorted): requestors their
   /// patterns match are treated as unmatched and go to the smallest class.
   12: optional list<string> danglingClasses
+  /// The last rebalances, oldest first (the server keeps a few, 20 for serve).
+  13: optional list<Rebalance> recentRebalances
 }
 
 /// One task of a job as the console lists it, with where and how long its latest attempt ran.

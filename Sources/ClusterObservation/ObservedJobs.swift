@@ -159,7 +159,8 @@ public struct ObservedJobs: Sendable {
             // Tasks a user killed are not failures: the job reads killed.
             completedTasks: Int32(clamping: digest?.succeeded ?? 0), failedTasks: Int32(clamping: (digest?.failed ?? 0) - (digest?.killed ?? 0)),
             submittedAtMs: job.submittedAtMs, startedAtMs: started, endedAtMs: job.endedAtMs,
-            jobType: job.jobType.isEmpty ? nil : job.jobType, statusAtMs: job.statusAtMs, unknownFields: unknown)
+            jobType: job.jobType.isEmpty ? nil : job.jobType, statusAtMs: job.statusAtMs, unknownFields: unknown,
+            preemptedTasks: (digest?.preempted ?? 0) > 0 ? Int32(clamping: digest?.preempted ?? 0) : nil)
     }
 
     /// Every job, newest first.

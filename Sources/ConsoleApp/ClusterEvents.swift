@@ -71,6 +71,31 @@ enum ClusterEvents {
             func text(_ limit: Int32) -> String { limit < 0 ? "unlimited" : String(limit) }
             add(.settings, "max tasks changed: \(text(old.schedulerStatus.maxTasks)) → \(text(new.schedulerStatus.maxTasks))")
         }
+        // Rebalances: reported by the server, or inferred from tasks stopped with
+        // RebalanceRequested where it reports none (a plain Scoot scheduler).
+        let seen = old.load?.recentRebalances?.map(\.atMs).max() ?? .min
+        let reported = new.load?.recentRebalances?.filter { $0.atMs > seen } ?? []
+        for rebalance in reported {
+            var perClass: [String: Int] = [:]
+            for task in rebalance.stopped { perClass[task.className, default: 0] += 1 }
+            let ordered: [(String, Int)] = perClass.sorted { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }
+            let byClass = ordered.map { name, count in "\(name) \(count)" }.joined(separator: ", ")
+            let jobs: [String] = Set(rebalance.stopped.map(\.jobId)).sorted().map { String($0.prefix(8)) }
+            let count = rebalance.stopped.count
+            let tasks = count == 1 ? "1 task" : "\(count) tasks"
+            let jobWord = jobs.count == 1 ? "job" : "jobs"
+            add(.rebalance, "rebalance: spread \(rebalance.spread)pp over the threshold \(rebalance.threshold); stopped \(tasks) (\(byClass)) of \(jobWord) \(jobs.joined(separator: ", ")); they are not retried")
+        }
+        if new.load?.recentRebalances == nil {
+            func preempted(_ jobs: [JobSummary]) -> Int { jobs.reduce(0) { total, job in total + Int(job.preemptedTasks ?? 0) } }
+            let before = preempted(old.jobs), after = preempted(new.jobs)
+            if after > before {
+                add(.rebalance, "rebalance inferred: \(after - before) more task(s) stopped with RebalanceRequested (this scheduler does not report rebalances)")
+            }
+        }
+        if reported.isEmpty, let firesAt = old.load?.rebalanceFiresAtMs, new.load?.rebalanceFiresAtMs == nil, let load = new.load, load.rebalanceThreshold > 0 {
+            add(.rebalance, "rebalance timer reset before it fired (it was due \(ageText(fromMs: load.computedAtMs, nowMs: max(load.computedAtMs, firesAt))) later): the spread is \(load.spread)pp, not over the threshold \(load.rebalanceThreshold)")
+        }
         // Workers: into or out of service (offline, unreachable, suspended), when both polls listed them.
         let previous = Dictionary(old.workers.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
         let outOfService: Set<WorkerState> = [.offline, .unreachable, .suspended]

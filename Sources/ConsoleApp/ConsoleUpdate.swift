@@ -101,6 +101,8 @@ public enum ConsoleUpdate {
                 state.consecutiveFailures = 0
                 state.nextPollAt = state.now + state.refreshInterval
                 state.events.append(events)
+                // A rebalance is news: it stopped someone's work.
+                if let rebalance = events.last(where: { $0.kind == .rebalance }) { flash(&state, rebalance.text + " (7: events)", error: true) }
                 return events.isEmpty ? [] : [.recordEvents(events)]
             case .failure(let failure):
                 // Stale data stays visible; retry with exponential back-off.

@@ -14,6 +14,9 @@ struct StateBadge {
 
     static func job(_ job: ScootAPI.JobSummary) -> StateBadge {
         if job.killed { return StateBadge(text: "⊘ killed", role: .stateKilled) }
+        // A job whose only failures are tasks a rebalance stopped was preempted, not failed.
+        let preempted = Int(job.preemptedTasks ?? 0)
+        if job.status == .completed, preempted > 0, Int(job.failedTasks) == preempted { return StateBadge(text: "⊘ preempted", role: .stateKilled) }
         if job.status == .completed { return job.failedTasks > 0 ? StateBadge(text: "✗ failed", role: .stateFailed) : StateBadge(text: "✓ done", role: .stateDone) }
         if job.runningTasks > 0 { return StateBadge(text: "▶ running", role: .stateRunning) }
         return StateBadge(text: "… waiting", role: .stateWaiting)

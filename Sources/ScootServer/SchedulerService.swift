@@ -130,7 +130,8 @@ public struct SchedulerService: ScootConsoleHandler {
             settingsFingerprint: Self.settingsFingerprint(
                 percents: await scheduler.getClassLoadPercents(), map: await scheduler.getRequestorToClassMap(),
                 threshold: await scheduler.getRebalanceThreshold(), minimumDuration: await scheduler.getRebalanceMinimumDuration()),
-            danglingClasses: await scheduler.danglingRequestorClasses())
+            danglingClasses: await scheduler.danglingRequestorClasses(),
+            recentRebalances: await scheduler.recentRebalances().map(WireConversions.rebalance))
     }
 
     /// A hash of the four load-based settings, in a stable order.

@@ -72,7 +72,14 @@ enum WireConversions {
             waitingTasks: Int32(clamping: job.taskCounts.waiting), runningTasks: Int32(clamping: job.taskCounts.running),
             completedTasks: Int32(clamping: job.taskCounts.completed), failedTasks: Int32(clamping: job.taskCounts.failed),
             submittedAtMs: epochMilliseconds(job.submittedAt), startedAtMs: job.startedAt.map(epochMilliseconds),
-            endedAtMs: job.endedAt.map(epochMilliseconds), jobType: job.jobType.nonEmpty)
+            endedAtMs: job.endedAt.map(epochMilliseconds), jobType: job.jobType.nonEmpty,
+            preemptedTasks: job.taskCounts.preempted > 0 ? Int32(clamping: job.taskCounts.preempted) : nil)
+    }
+
+    static func rebalance(_ record: RebalanceRecord) -> ScootAPI.Rebalance {
+        ScootAPI.Rebalance(
+            atMs: epochMilliseconds(record.at), spread: Int32(clamping: record.spread), threshold: Int32(clamping: record.threshold),
+            stopped: record.stopped.map { StoppedTask(jobId: $0.task.jobID, taskId: $0.task.taskID, className: $0.className) })
     }
 
     static func workerInfo(_ worker: WorkerSummary) -> WorkerInfo {

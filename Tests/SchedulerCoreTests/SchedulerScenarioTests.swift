@@ -80,7 +80,8 @@ struct SchedulerScenarioTests {
         #expect(stopped.count == 5)
         #expect(stopped.allSatisfy { $0.error == "RebalanceRequested -> Error(s) encountered, canceling task." })
         let counts = Dictionary(uniqueKeysWithValues: await cluster.scheduler.jobs().map { ($0.id, $0.taskCounts) })
-        #expect(counts[greedy] == JobSummary.TaskCounts(waiting: 10, running: 5, failed: 5), "stopped tasks are not retried")
+        #expect(counts[greedy] == JobSummary.TaskCounts(waiting: 10, running: 5, failed: 5, preempted: 5), "stopped tasks are not retried")
+        #expect(await cluster.scheduler.recentRebalances().map(\.stopped.count) == [5])
         #expect(counts[late]?.running == 5)
     }
 

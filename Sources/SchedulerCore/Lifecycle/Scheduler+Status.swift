@@ -52,6 +52,7 @@ extension Scheduler {
                         counts.completed += 1
                     } else {
                         counts.failed += 1
+                        if task.finalStatus?.error.hasPrefix(RunStatus.rebalanceRequested) == true { counts.preempted += 1 }
                     }
                 }
             }
@@ -79,6 +80,9 @@ extension Scheduler {
                 id: id, state: state, currentTask: worker.current?.task, lastSnapshotID: worker.lastSnapshotID, tasksRun: worker.tasksRun)
         }
     }
+
+    /// The last rebalances (at most `rebalancesKept`), oldest first.
+    public func recentRebalances() -> [RebalanceRecord] { rebalances }
 
     /// Per class load now: the algorithm's pure step run on the current state without acting on
     /// it. Running, waiting, targets and the spread are live; starting, stopping and the rebalance

@@ -49,6 +49,10 @@ public actor Scheduler {
     // The rebalance timer and the last algorithm result.
     var thresholdExceededSince: SchedulerInstant?
     var lastDecision: (at: SchedulerInstant, decision: SchedulingDecision)?
+    /// The last rebalances, oldest first, at most `rebalancesKept`.
+    var rebalances: [RebalanceRecord] = []
+    /// How many rebalances `recentRebalances()` remembers.
+    public static let rebalancesKept = 20
 
     var stopRequested = false
     /// Cuts `run()`'s sleep short: set by `wake()` and by the backend's event observer.
@@ -140,6 +144,15 @@ public actor Scheduler {
         lastDecision = (now, decision)
         // Scoot ignores a stop list that comes without starts (§3.4 step 3).
         guard !decision.tasksToStart.isEmpty else { return }
+        if !decision.tasksToStop.isEmpty {
+            let stopped = decision.tasksToStop.map { task in
+                RebalanceRecord.StoppedTask(
+                    task: task,
+                    className: requestorClassifier.classify(jobRecords[task.jobID]?.definition.requestor ?? "", percents: classLoadPercents)?.className ?? "")
+            }
+            rebalances.append(RebalanceRecord(at: now, spread: decision.spread, threshold: rebalanceThreshold, stopped: stopped))
+            if rebalances.count > Self.rebalancesKept { rebalances.removeFirst(rebalances.count - Self.rebalancesKept) }
+        }
         for task in decision.tasksToStop {
             abortAttempt(of: task, error: RunStatus.rebalanceRequested + RunStatus.deadLetterTrailer, now: now)
         }

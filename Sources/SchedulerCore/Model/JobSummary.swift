@@ -10,13 +10,16 @@ public struct JobSummary: Sendable, Hashable {
         public var completed: Int
         /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT or UNKNOWN.
         public var failed: Int
+        /// Of `failed`, the tasks a rebalance stopped (ABORTED, `RebalanceRequested`).
+        public var preempted: Int
 
         /// Creates counts.
-        public init(waiting: Int = 0, running: Int = 0, completed: Int = 0, failed: Int = 0) {
+        public init(waiting: Int = 0, running: Int = 0, completed: Int = 0, failed: Int = 0, preempted: Int = 0) {
             self.waiting = waiting
             self.running = running
             self.completed = completed
             self.failed = failed
+            self.preempted = preempted
         }
     }
 

@@ -2799,6 +2799,8 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
     /// "tag", "basis", "priority", "submittedAt", "jobType"): a job found running on a worker,
     /// not submitted through the server.
     public var unknownFields: [String]?
+    /// Of failedTasks, the tasks a rebalance stopped (ABORTED, RebalanceRequested).
+    public var preemptedTasks: Int32?
 
     /// Creates a value from its fields.
     public init(
@@ -2819,7 +2821,8 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         endedAtMs: Int64? = nil,
         jobType: String? = nil,
         statusAtMs: Int64? = nil,
-        unknownFields: [String]? = nil
+        unknownFields: [String]? = nil,
+        preemptedTasks: Int32? = nil
     ) {
         self.id = id
         self.requestor = requestor
@@ -2839,6 +2842,7 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         self.jobType = jobType
         self.statusAtMs = statusAtMs
         self.unknownFields = unknownFields
+        self.preemptedTasks = preemptedTasks
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -2860,6 +2864,7 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         var jobType: String?
         var statusAtMs: Int64?
         var unknownFields: [String]?
+        var preemptedTasks: Int32?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -2912,6 +2917,8 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
                     unknownFields = list
                 }
                 reader.leaveNesting()
+            case (19, .i32):
+                preemptedTasks = try reader.readI32()
             default:
                 try reader.skip(field.type)
             }
@@ -2973,6 +2980,7 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         self.jobType = jobType
         self.statusAtMs = statusAtMs
         self.unknownFields = unknownFields
+        self.preemptedTasks = preemptedTasks
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3024,6 +3032,10 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
             for element in unknownFields {
                 writer.writeString(element)
             }
+        }
+        if let preemptedTasks {
+            writer.writeFieldHeader(.i32, id: 19)
+            writer.writeI32(preemptedTasks)
         }
         writer.writeFieldStop()
     }
@@ -3411,6 +3423,149 @@ public struct WorkerStateCounts: ThriftStruct, Hashable, Sendable {
     }
 }
 
+/// A task a rebalance stopped.
+public struct StoppedTask: ThriftStruct, Hashable, Sendable {
+    /// The `jobId` field (id 1).
+    public var jobId: String
+    /// The `taskId` field (id 2).
+    public var taskId: String
+    /// The class of its job then.
+    public var className: String
+
+    /// Creates a value from its fields.
+    public init(jobId: String, taskId: String, className: String) {
+        self.jobId = jobId
+        self.taskId = taskId
+        self.className = className
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var jobId: String?
+        var taskId: String?
+        var className: String?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                jobId = try reader.readString()
+            case (2, .string):
+                taskId = try reader.readString()
+            case (3, .string):
+                className = try reader.readString()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let jobId else {
+            throw ThriftProtocolError.missingRequiredField(structName: "StoppedTask", fieldName: "jobId")
+        }
+        guard let taskId else {
+            throw ThriftProtocolError.missingRequiredField(structName: "StoppedTask", fieldName: "taskId")
+        }
+        guard let className else {
+            throw ThriftProtocolError.missingRequiredField(structName: "StoppedTask", fieldName: "className")
+        }
+        self.jobId = jobId
+        self.taskId = taskId
+        self.className = className
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(jobId)
+        writer.writeFieldHeader(.string, id: 2)
+        writer.writeString(taskId)
+        writer.writeFieldHeader(.string, id: 3)
+        writer.writeString(className)
+        writer.writeFieldStop()
+    }
+}
+
+/// A rebalance the scheduler did.
+public struct Rebalance: ThriftStruct, Hashable, Sendable {
+    /// The `atMs` field (id 1).
+    public var atMs: Int64
+    /// The spread that set it off, in percentage points.
+    public var spread: Int32
+    /// The threshold it was over.
+    public var threshold: Int32
+    /// The `stopped` field (id 4).
+    public var stopped: [StoppedTask]
+
+    /// Creates a value from its fields.
+    public init(atMs: Int64, spread: Int32, threshold: Int32, stopped: [StoppedTask]) {
+        self.atMs = atMs
+        self.spread = spread
+        self.threshold = threshold
+        self.stopped = stopped
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var atMs: Int64?
+        var spread: Int32?
+        var threshold: Int32?
+        var stopped: [StoppedTask]?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i64):
+                atMs = try reader.readI64()
+            case (2, .i32):
+                spread = try reader.readI32()
+            case (3, .i32):
+                threshold = try reader.readI32()
+            case (4, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .struct {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [StoppedTask] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readStruct(StoppedTask.self))
+                    }
+                    stopped = list
+                }
+                reader.leaveNesting()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let atMs else {
+            throw ThriftProtocolError.missingRequiredField(structName: "Rebalance", fieldName: "atMs")
+        }
+        guard let spread else {
+            throw ThriftProtocolError.missingRequiredField(structName: "Rebalance", fieldName: "spread")
+        }
+        guard let threshold else {
+            throw ThriftProtocolError.missingRequiredField(structName: "Rebalance", fieldName: "threshold")
+        }
+        guard let stopped else {
+            throw ThriftProtocolError.missingRequiredField(structName: "Rebalance", fieldName: "stopped")
+        }
+        self.atMs = atMs
+        self.spread = spread
+        self.threshold = threshold
+        self.stopped = stopped
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.i64, id: 1)
+        writer.writeI64(atMs)
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(spread)
+        writer.writeFieldHeader(.i32, id: 3)
+        writer.writeI32(threshold)
+        writer.writeFieldHeader(.list, id: 4)
+        writer.writeListHeader(.struct, count: stopped.count)
+        for element in stopped {
+            writer.writeStruct(element)
+        }
+        writer.writeFieldStop()
+    }
+}
+
 /// Class loads, the spread and the rebalance timer, in one answer.
 public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     /// By descending percent.
@@ -3440,6 +3595,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     /// Classes the requestor map names that have no load percent (sorted): requestors their
     /// patterns match are treated as unmatched and go to the smallest class.
     public var danglingClasses: [String]?
+    /// The last rebalances, oldest first (the server keeps a few, 20 for serve).
+    public var recentRebalances: [Rebalance]?
 
     /// Creates a value from its fields.
     public init(
@@ -3454,7 +3611,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         workers: WorkerStateCounts? = nil,
         jobsFingerprint: Int64? = nil,
         settingsFingerprint: Int64? = nil,
-        danglingClasses: [String]? = nil
+        danglingClasses: [String]? = nil,
+        recentRebalances: [Rebalance]? = nil
     ) {
         self.classes = classes
         self.spread = spread
@@ -3468,6 +3626,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.jobsFingerprint = jobsFingerprint
         self.settingsFingerprint = settingsFingerprint
         self.danglingClasses = danglingClasses
+        self.recentRebalances = recentRebalances
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3483,6 +3642,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         var jobsFingerprint: Int64?
         var settingsFingerprint: Int64?
         var danglingClasses: [String]?
+        var recentRebalances: [Rebalance]?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .list):
@@ -3537,6 +3697,22 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
                     danglingClasses = list
                 }
                 reader.leaveNesting()
+            case (13, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .struct {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [Rebalance] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readStruct(Rebalance.self))
+                    }
+                    recentRebalances = list
+                }
+                reader.leaveNesting()
             default:
                 try reader.skip(field.type)
             }
@@ -3568,6 +3744,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.jobsFingerprint = jobsFingerprint
         self.settingsFingerprint = settingsFingerprint
         self.danglingClasses = danglingClasses
+        self.recentRebalances = recentRebalances
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3613,6 +3790,13 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
             writer.writeListHeader(.string, count: danglingClasses.count)
             for element in danglingClasses {
                 writer.writeString(element)
+            }
+        }
+        if let recentRebalances {
+            writer.writeFieldHeader(.list, id: 13)
+            writer.writeListHeader(.struct, count: recentRebalances.count)
+            for element in recentRebalances {
+                writer.writeStruct(element)
             }
         }
         writer.writeFieldStop()
