@@ -101,9 +101,15 @@ public enum ConsoleUpdate {
                 state.consecutiveFailures = 0
                 state.nextPollAt = state.now + state.refreshInterval
                 state.events.append(events)
-                // A rebalance is news: it stopped someone's work.
+                // A rebalance is news: it stopped someone's work. The scheduler's own action goes
+                // in the audit log too, beside the operators'.
                 if let rebalance = events.last(where: { $0.kind == .rebalance }) { flash(&state, rebalance.text + " (7: events)", error: true) }
-                return events.isEmpty ? [] : [.recordEvents(events)]
+                let audits: [ConsoleEffect] = events.filter { $0.kind == .rebalance }.map { event in
+                    .audit(AuditEntry(
+                        time: event.time, operatorName: "scheduler", endpoint: state.endpoint, source: "scheduler", action: "rebalance",
+                        after: event.text, outcome: .ok))
+                }
+                return events.isEmpty ? [] : [.recordEvents(events)] + audits
             case .failure(let failure):
                 // Stale data stays visible; retry with exponential back-off.
                 state.consecutiveFailures += 1

@@ -1,3 +1,4 @@
+import AuditLog
 import Foundation
 import SchedulerCore
 import ScootAPI
@@ -28,9 +29,10 @@ struct RebalanceVisibilityTests {
         let processor = ScootConsoleProcessor(handler: SchedulerService(scheduler: scheduler, metrics: ServerMetrics()))
         let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: processor))
         var state = connectedState()
+        var effects: [ConsoleEffect] = []
         func poll() async throws {
             guard case .poll(let id, _, _) = ConsoleUpdate.update(&state, .tick(now: state.now + .seconds(2))).first else { return }
-            _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(try await source.fetch(selectedJob: nil, workers: true))))
+            effects = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(try await source.fetch(selectedJob: nil, workers: true))))
         }
         try await poll()
         #expect(state.snapshot?.load?.rebalanceFiresAtMs != nil, "the countdown runs")
@@ -42,6 +44,8 @@ struct RebalanceVisibilityTests {
         let event = try #require(state.events.events.first { $0.kind == .rebalance })
         #expect(event.text.hasPrefix("rebalance: spread 100pp over the threshold 10; stopped 5 tasks (land 5) of job \(land.prefix(8))"), "\(event.text)")
         #expect(state.flash?.text.hasPrefix("rebalance: spread 100pp") == true)
+        let audited = effects.compactMap { effect -> AuditEntry? in if case .audit(let entry) = effect { entry } else { nil } }
+        #expect(audited.map(\.action) == ["rebalance"] && audited.first?.source == "scheduler" && audited.first?.after == event.text)
         let job = try #require(state.snapshot?.jobs.first { $0.id == land })
         #expect(job.preemptedTasks == 5 && job.failedTasks == 5)
     }

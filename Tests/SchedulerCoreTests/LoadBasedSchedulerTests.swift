@@ -139,13 +139,16 @@ struct LoadBasedSchedulerTests {
         #expect(fired.classes["b"]?.start == 5)
     }
 
-    @Test func rebalanceTimerResetsWhenTheSpreadFallsBack() throws {
+    @Test func rebalanceTimerResetsWhenTheSpreadStaysBack() throws {
         var input = try rebalanceInput(exceededSince: .seconds(100), now: .seconds(200))
         input.jobs[1].waiting = []      // b has nothing waiting: a is the only class considered
         input.jobs[0].waiting = []
-        let decision = LoadBasedScheduler.step(input)
-        #expect(decision.spread == 0)
-        #expect(decision.thresholdExceededSince == nil)
+        let dip = LoadBasedScheduler.step(input)
+        #expect(dip.spread == 0)
+        #expect(dip.thresholdExceededSince == .seconds(100) && dip.spreadBackUnderSince == .seconds(200), "a dip keeps the timer")
+        input.spreadBackUnderSince = .seconds(200)
+        input.now = .seconds(200) + LoadBasedScheduler.timerResetGrace
+        #expect(LoadBasedScheduler.step(input).thresholdExceededSince == nil, "reset after the grace")
     }
 
     @Test func rebalanceIsOffByDefault() throws {

@@ -6,11 +6,14 @@ import HeapModule
 public enum LoadBasedScheduler {
     /// How far back rebalance stop lists look for running tasks (Scoot's `MaxTaskDuration`).
     public static let stopListLookBack: Duration = .seconds(4 * 3600)
+    /// How long the spread must stay at or under the threshold before a running timer is reset:
+    /// a dip while tasks start and finish must not restart the countdown.
+    public static let timerResetGrace: Duration = .seconds(30)
 
     /// Runs one step of the algorithm.
     public static func step(_ input: SchedulingInput) -> SchedulingDecision {
         var state = ClassState(input)
-        let (spread, rebalance, exceededSince, firesAt) = rebalanceCheck(input, state)
+        let (spread, rebalance, exceededSince, backUnderSince, firesAt) = rebalanceCheck(input, state)
         if rebalance {
             state.planRebalance(workers: input.healthyWorkers)
         } else {
@@ -41,7 +44,7 @@ public enum LoadBasedScheduler {
         }
         return SchedulingDecision(
             classes: classes, spread: spread, rebalanced: rebalance && !tasksToStart.isEmpty,
-            thresholdExceededSince: exceededSince, rebalanceFiresAt: firesAt,
+            thresholdExceededSince: exceededSince, spreadBackUnderSince: backUnderSince, rebalanceFiresAt: firesAt,
             tasksToStart: tasksToStart, tasksToStop: tasksToStop,
             unknownClassJobs: state.unknownClassJobs, ignoredJobs: state.ignoredJobs)
     }
@@ -49,20 +52,26 @@ public enum LoadBasedScheduler {
     // MARK: Rebalance check (step 1)
 
     /// The spread, whether to rebalance now, and the new timer state. The spread is always
-    /// computed (the console shows it); the timer only runs while rebalancing is enabled, and it
-    /// is cleared as soon as the spread is back under the threshold (Scoot keeps it).
+    /// computed (the console shows it); the timer only runs while rebalancing is enabled. It is
+    /// reset once the spread has stayed at or under the threshold for `timerResetGrace` (Scoot
+    /// never resets it; resetting at the first dip restarted the countdown every few seconds on a
+    /// busy cluster). A timer that ran out during a dip fires as soon as the spread is over again.
     static func rebalanceCheck(_ input: SchedulingInput, _ state: ClassState)
-        -> (spread: Int, rebalance: Bool, exceededSince: SchedulerInstant?, firesAt: SchedulerInstant?)
+        -> (spread: Int, rebalance: Bool, exceededSince: SchedulerInstant?, backUnderSince: SchedulerInstant?, firesAt: SchedulerInstant?)
     {
         let spread = state.spread(workers: input.healthyWorkers)
-        guard input.rebalanceThreshold > 0, input.rebalanceMinimumDuration > .zero, spread > input.rebalanceThreshold else {
-            return (spread, false, nil, nil)
+        guard input.rebalanceThreshold > 0, input.rebalanceMinimumDuration > .zero else { return (spread, false, nil, nil, nil) }
+        guard spread > input.rebalanceThreshold else {
+            guard let since = input.thresholdExceededSince else { return (spread, false, nil, nil, nil) }
+            let under = input.spreadBackUnderSince ?? input.now
+            if input.now - under >= timerResetGrace { return (spread, false, nil, nil, nil) }
+            return (spread, false, since, under, since + input.rebalanceMinimumDuration)
         }
         guard let since = input.thresholdExceededSince else {
-            return (spread, false, input.now, input.now + input.rebalanceMinimumDuration)
+            return (spread, false, input.now, nil, input.now + input.rebalanceMinimumDuration)
         }
-        if input.now - since > input.rebalanceMinimumDuration { return (spread, true, nil, nil) }
-        return (spread, false, since, since + input.rebalanceMinimumDuration)
+        if input.now - since > input.rebalanceMinimumDuration { return (spread, true, nil, nil, nil) }
+        return (spread, false, since, nil, since + input.rebalanceMinimumDuration)
     }
 
     // MARK: Picking tasks (step 4)

@@ -77,6 +77,8 @@ public struct SchedulingInput: Sendable {
     public var rebalanceMinimumDuration: Duration
     /// Since when the spread has been above the threshold, if it is.
     public var thresholdExceededSince: SchedulerInstant?
+    /// Since when the spread has been back at or under the threshold while the timer runs.
+    public var spreadBackUnderSince: SchedulerInstant?
     /// The current time on the scheduler's clock.
     public var now: SchedulerInstant
     /// The in-memory jobs, in arrival order.
@@ -86,7 +88,8 @@ public struct SchedulingInput: Sendable {
     public init(
         healthyWorkers: Int, runningTasks: Int, classLoadPercents: [String: Int], requestorToClass: RequestorClassifier,
         rebalanceThreshold: Int = 0, rebalanceMinimumDuration: Duration = .seconds(240),
-        thresholdExceededSince: SchedulerInstant? = nil, now: SchedulerInstant = .zero, jobs: [JobLoad]
+        thresholdExceededSince: SchedulerInstant? = nil, spreadBackUnderSince: SchedulerInstant? = nil, now: SchedulerInstant = .zero,
+        jobs: [JobLoad]
     ) {
         self.healthyWorkers = healthyWorkers
         self.runningTasks = runningTasks
@@ -95,6 +98,7 @@ public struct SchedulingInput: Sendable {
         self.rebalanceThreshold = rebalanceThreshold
         self.rebalanceMinimumDuration = rebalanceMinimumDuration
         self.thresholdExceededSince = thresholdExceededSince
+        self.spreadBackUnderSince = spreadBackUnderSince
         self.now = now
         self.jobs = jobs
     }
@@ -129,6 +133,8 @@ public struct SchedulingDecision: Sendable, Hashable {
     public var rebalanced: Bool
     /// The new "exceeded since" state of the rebalance timer.
     public var thresholdExceededSince: SchedulerInstant?
+    /// The new "back under since" state of the timer (a short dip keeps it running).
+    public var spreadBackUnderSince: SchedulerInstant?
     /// When the pending rebalance will fire, if the spread stays above the threshold.
     public var rebalanceFiresAt: SchedulerInstant?
     /// Tasks to start, in order; assignment places as many as there are idle workers.

@@ -48,6 +48,7 @@ public actor Scheduler {
 
     // The rebalance timer and the last algorithm result.
     var thresholdExceededSince: SchedulerInstant?
+    var spreadBackUnderSince: SchedulerInstant?
     var lastDecision: (at: SchedulerInstant, decision: SchedulingDecision)?
     /// The last rebalances, oldest first, at most `rebalancesKept`.
     var rebalances: [RebalanceRecord] = []
@@ -141,6 +142,7 @@ public actor Scheduler {
         guard activeJobIDs.contains(where: { jobRecords[$0]!.hasWaitingTask }) else { return }
         let decision = LoadBasedScheduler.step(schedulingInput(now: now))
         thresholdExceededSince = decision.thresholdExceededSince
+        spreadBackUnderSince = decision.spreadBackUnderSince
         lastDecision = (now, decision)
         // Scoot ignores a stop list that comes without starts (§3.4 step 3).
         guard !decision.tasksToStart.isEmpty else { return }
@@ -184,7 +186,7 @@ public actor Scheduler {
             healthyWorkers: healthy.count, runningTasks: healthy.count { $0.current != nil }, classLoadPercents: classLoadPercents,
             requestorToClass: requestorClassifier, rebalanceThreshold: rebalanceThreshold,
             rebalanceMinimumDuration: .seconds(rebalanceMinimumDurationMinutes * 60), thresholdExceededSince: thresholdExceededSince,
-            now: now, jobs: loads)
+            spreadBackUnderSince: spreadBackUnderSince, now: now, jobs: loads)
     }
 
     private func launch(_ reference: TaskReference, on workerID: String, now: SchedulerInstant) {
