@@ -142,7 +142,7 @@ enum OverlayView {
         guard let classes else { return [] }
         var lines = ["What if: class  percent  target  running  start  stop (if rebalanced)"]
         for item in classes {
-            lines.append("  \(item.name.padding(to: 12)) \(String(item.percent).leftPadding(to: 4))%  \(String(item.target).leftPadding(to: 6))  \(String(item.running).leftPadding(to: 7))  \(String(item.start).leftPadding(to: 5))  \(String(item.stop).leftPadding(to: 4))")
+            lines.append("  \(item.name.padding(to: 12)) \(String(item.percent).leftPadding(to: 4))%  \(String(item.target).leftPadding(to: 6))  \(String(item.running).leftPadding(to: 7))  \((item.startRange.map { "\($0.lowerBound)–\($0.upperBound)" } ?? String(item.start)).leftPadding(to: 5))  \(String(item.stop).leftPadding(to: 4))")
         }
         for caveat in WhatIf.caveats(snapshot) { lines.append("Not known here: \(caveat)") }
         return lines

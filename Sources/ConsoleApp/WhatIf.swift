@@ -14,6 +14,10 @@ public enum WhatIf {
         public var start: Int
         /// Tasks a rebalance would stop.
         public var stop: Int
+        /// Where jobs with an unknown requestor (found on a plain Scoot's workers) make `start`
+        /// uncertain: the least and the most it could be, counting them in the smallest class or
+        /// in none.
+        public var startRange: ClosedRange<Int>?
     }
 
     /// The preview of new percents and/or requestor map on `snapshot`, or nil when the settings do
@@ -40,11 +44,24 @@ public enum WhatIf {
         input.thresholdExceededSince = .zero
         input.now = .seconds(3600)
         let rebalance = LoadBasedScheduler.step(input)
+        // Jobs whose requestor is unknown: the scheduler puts them in their real class, which may
+        // not be the smallest one; without them (their tasks still occupy workers) is the other end.
+        let anonymous = Set(snapshot.jobs.filter { ($0.unknownFields ?? []).contains("requestor") }.map(\.id))
+        var alternative: SchedulingDecision?
+        if !anonymous.isEmpty {
+            var known = input
+            known.rebalanceThreshold = 0
+            known.thresholdExceededSince = nil
+            known.jobs = jobs.filter { !anonymous.contains($0.id) }
+            alternative = LoadBasedScheduler.step(known)
+        }
         return ClassLoadPercents.descendingOrder(normalized).map { name in
             let load = normal.classes[name]!
+            let other = alternative?.classes[name]?.start ?? load.start
             return ClassPreview(
                 name: name, percent: load.percent, target: load.target, running: load.running, start: load.start,
-                stop: rebalance.rebalanced ? rebalance.classes[name]?.stop ?? 0 : 0)
+                stop: rebalance.rebalanced ? rebalance.classes[name]?.stop ?? 0 : 0,
+                startRange: other == load.start ? nil : min(other, load.start)...max(other, load.start))
         }
     }
 

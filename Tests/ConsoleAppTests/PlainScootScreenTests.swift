@@ -97,6 +97,11 @@ struct PlainScootScreenTests {
         let percents = OverlayView.preview(.percents, text: "land=50,diff=50", state: state)
         #expect(percents.contains { $0.hasPrefix("  land") }, "the preview is computed from the polled workers")
         #expect(percents.contains("Not known here: 1 unfinished job(s) have no known requestor (found on workers): counted in the smallest class; the gateway knows them"))
+        // A job with an unknown requestor makes the starts a range.
+        state.snapshot?.jobs[0].waitingTasks = 3
+        let ranged = WhatIf.preview(state.snapshot!, percents: ["land": 50, "diff": 50]) ?? []
+        #expect(ranged.contains { $0.startRange != nil }, "\(ranged)")
+        #expect(OverlayView.preview(.percents, text: "land=50,diff=50", state: state).contains { $0.contains("–") })
         // The targets add up to the polled workers that take work (busy + idle), not to the tasks.
         let targets = WhatIf.preview(state.snapshot!, percents: ["land": 50, "diff": 50])?.map(\.target) ?? []
         #expect(targets.reduce(0, +) == 2)
