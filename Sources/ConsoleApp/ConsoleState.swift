@@ -136,8 +136,15 @@ public struct ConsoleState: Sendable {
         guard let snapshotAt else { return nil }
         let age = now - snapshotAt
         let paused = paused ? " (paused)" : ""
-        if age < refreshInterval * 2 { return "data < \((refreshInterval * 2).compactText) old, every \(refreshInterval.compactText)\(paused)" }
+        if !isDataLate { return "data < \((refreshInterval * 2).compactText) old, every \(refreshInterval.compactText)\(paused)" }
         return "data \(Int((age / .seconds(1)).rounded(.down)))s old\(paused)"
+    }
+
+    /// Whether the data is older than two refresh intervals (polls are late): the header's age
+    /// is then drawn as a warning.
+    public var isDataLate: Bool {
+        guard let snapshotAt else { return false }
+        return now - snapshotAt >= refreshInterval * 2
     }
 
     /// Whether a tick changed anything drawn: the data age text, the retry countdown, or the

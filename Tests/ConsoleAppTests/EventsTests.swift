@@ -1,5 +1,6 @@
 import Foundation
 import ScootAPI
+import TUIKit
 import Testing
 @testable import ConsoleApp
 
@@ -54,5 +55,26 @@ struct EventsTests {
         let rotated = try String(contentsOfFile: journal.path + ".1", encoding: .utf8)
         #expect(current.contains(#""text":"change 5""#) && current.split(separator: "\n").count < 6)
         #expect(rotated.contains(#""kind":"settings""#) && rotated.contains(#""time":"2026-11-30T00:53:20Z""#))
+    }
+}
+
+/// Colours a text snapshot cannot see.
+@Suite("Header roles")
+struct HeaderRoleTests {
+    /// The role of the first cell of `text` in the header's first line.
+    static func role(of text: String, in state: ConsoleState) -> StyleRole? {
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        guard let line = buffer.lines().first, let range = line.range(of: text) else { return nil }
+        return buffer[line.distance(from: line.startIndex, to: range.lowerBound), 0]?.role
+    }
+
+    /// Both the on-time and the late text start with "data": only late data is a warning (the
+    /// header drew both in the error colour).
+    @Test func onTimeDataIsDimAndLateDataIsAWarning() {
+        var state = connectedState()
+        #expect(Self.role(of: "data <", in: state) == .dim)
+        state.now = state.now + .seconds(7)
+        #expect(Self.role(of: "data 7s old", in: state) == .flashError)
     }
 }
