@@ -303,8 +303,8 @@ struct JobSummary {
   10: required i32 runningTasks
   /// Finished with COMPLETE and exit code 0.
   11: required i32 completedTasks
-  /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT. A gateway in front of
-  /// a plain Scoot leaves out tasks a user killed (ABORTED, UserRequested): `killed` says so.
+  /// Finished any other way: non-zero exit, FAILED, ABORTED by a rebalance, TIMEDOUT. Tasks a
+  /// user killed (ABORTED, UserRequested) are left out: `killed` says the job was killed.
   12: required i32 failedTasks
   13: required i64 submittedAtMs
   14: optional i64 startedAtMs

@@ -28,6 +28,9 @@ struct StateBadge {
         if taskStatus == .completed, let reason = JobStatusDigest.abortReason(run) {
             return reason == .user ? StateBadge(text: "⊘ killed", role: .stateKilled) : StateBadge(text: "⊘ preempted", role: .stateKilled)
         }
+        if taskStatus == .completed, run?.status == .complete, let code = run?.exitCode, code != 0 {
+            return StateBadge(text: "✗ exit \(code)", role: .stateFailed)
+        }
         return Self.run(run?.status, taskStatus: taskStatus)
     }
 
@@ -154,7 +157,8 @@ enum TasksPane {
             let duration = summary?.startedAtMs.map { durationText(milliseconds: (summary?.endedAtMs ?? nowMs) - $0) } ?? ""
             var cells = [
                 TableCell(id), TableCell(badge.text, role: badge.role), TableCell(summary?.workerId ?? ""), TableCell(data?.runId ?? ""),
-                TableCell(duration), TableCell(data?.exitCode.map(String.init) ?? ""),
+                // An exit code exists only for a run that ended with one (COMPLETE).
+                TableCell(duration), TableCell(status.taskStatus?[id] == .completed && data?.status == .complete ? data?.exitCode.map(String.init) ?? "" : ""),
                 TableCell(data?.error ?? "", role: (data?.error ?? "").isEmpty ? .normal : .stateFailed),
             ]
             if showsOutput { cells.insert(TableCell(data?.outUri ?? ""), at: 6) }

@@ -78,3 +78,22 @@ struct HeaderRoleTests {
         #expect(Self.role(of: "data 7s old", in: state) == .flashError)
     }
 }
+
+/// Task states as they are.
+@Suite("Task states")
+struct TaskStateTests {
+    @Test func aNonZeroExitIsNotCompleteAndOnlyEndedRunsHaveAnExitCode() throws {
+        #expect(StateBadge.run(RunStatus(status: .complete, runId: "1", exitCode: 3), taskStatus: .completed).text == "✗ exit 3")
+        #expect(StateBadge.run(RunStatus(status: .complete, runId: "1", exitCode: 0), taskStatus: .completed).text == "✓ complete")
+        var state = PlainScootScreenTests.state(pane: .tasks)
+        state.snapshot?.selectedJobStatus = JobStatus(
+            id: "7e9a1c2d-killed", status: .inProgress, taskStatus: ["task1": .inProgress, "task2": .completed],
+            taskData: ["task1": RunStatus(status: .running, runId: "1", exitCode: 0), "task2": RunStatus(status: .complete, runId: "2", exitCode: 3)])
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        let running = try #require(buffer.lines().first { $0.contains("task1") })
+        let failed = try #require(buffer.lines().first { $0.contains("task2") })
+        #expect(!running.contains(" 0 "), "a running task has no exit code: \(running)")
+        #expect(failed.contains("✗ exit 3") && failed.contains(" 3 "))
+    }
+}

@@ -164,6 +164,9 @@ struct TaskLifecycleTests {
         await cluster.advance(by: .seconds(30))
         #expect(await cluster.scheduler.workers().first?.tasksRun == 1, "never retried")
         #expect(await cluster.scheduler.status(of: id) == status)
+        // Killed tasks, the never-started one too, are kills, not failures.
+        let counts = try #require(await cluster.scheduler.jobs().first { $0.id == id }?.taskCounts)
+        #expect(counts.failed == 0 && counts.killed == 2)
     }
 
     @Test func killErrorsAreScoots() async throws {

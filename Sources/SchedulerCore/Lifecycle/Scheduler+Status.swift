@@ -50,6 +50,9 @@ extension Scheduler {
                 case .completed:
                     if task.finalStatus?.state == .complete, task.finalStatus?.exitCode == 0 {
                         counts.completed += 1
+                    } else if task.finalStatus?.state == .aborted, task.finalStatus?.error.hasPrefix(RunStatus.userRequested) == true {
+                        // A task a user killed (running or never started) is not a failure.
+                        counts.killed += 1
                     } else {
                         counts.failed += 1
                         if task.finalStatus?.error.hasPrefix(RunStatus.rebalanceRequested) == true { counts.preempted += 1 }

@@ -8,18 +8,22 @@ public struct JobSummary: Sendable, Hashable {
         public var running: Int
         /// Finished with COMPLETE and exit code 0.
         public var completed: Int
-        /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT or UNKNOWN.
+        /// Finished any other way but a kill: non-zero exit, FAILED, ABORTED by a rebalance,
+        /// TIMEDOUT or UNKNOWN.
         public var failed: Int
         /// Of `failed`, the tasks a rebalance stopped (ABORTED, `RebalanceRequested`).
         public var preempted: Int
+        /// Killed by a user (ABORTED, `UserRequested`), whether they had started or not.
+        public var killed: Int
 
         /// Creates counts.
-        public init(waiting: Int = 0, running: Int = 0, completed: Int = 0, failed: Int = 0, preempted: Int = 0) {
+        public init(waiting: Int = 0, running: Int = 0, completed: Int = 0, failed: Int = 0, preempted: Int = 0, killed: Int = 0) {
             self.waiting = waiting
             self.running = running
             self.completed = completed
             self.failed = failed
             self.preempted = preempted
+            self.killed = killed
         }
     }
 

@@ -2781,8 +2781,8 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
     public var runningTasks: Int32
     /// Finished with COMPLETE and exit code 0.
     public var completedTasks: Int32
-    /// Finished any other way: non-zero exit, FAILED, ABORTED, TIMEDOUT. A gateway in front of
-    /// a plain Scoot leaves out tasks a user killed (ABORTED, UserRequested): `killed` says so.
+    /// Finished any other way: non-zero exit, FAILED, ABORTED by a rebalance, TIMEDOUT. Tasks a
+    /// user killed (ABORTED, UserRequested) are left out: `killed` says the job was killed.
     public var failedTasks: Int32
     /// The `submittedAtMs` field (id 13).
     public var submittedAtMs: Int64
