@@ -73,6 +73,12 @@ struct RunJobCommand: AsyncParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "The command to run, e.g. echo hello.")
     var command: [String] = []
 
+    /// `--help` or `-h` before any `--` asks for help (the command is captured as it is typed, so
+    /// ArgumentParser does not see them); after `--` they are the command's own.
+    func validate() throws {
+        if let first = command.first, ["--help", "-h", "-help"].contains(first) { throw CleanExit.helpRequest(self) }
+    }
+
     func run() async throws {
         try await scheduler.run("run-job") { session throws(CLIFailure) in
             var argv = command

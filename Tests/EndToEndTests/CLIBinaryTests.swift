@@ -151,4 +151,17 @@ struct CLIBinaryTests {
         #expect(help.status == 0)
         #expect(help.output.contains("Exit codes: 0 ok"), "\(help.output)")
     }
+
+    /// `run-job --help` answered "unknown option '--help'": its command line is captured as typed.
+    @Test func everySubcommandAnswersHelpAndAnArgvAfterDashDashStaysAnArgv() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for command in ["run-job", "kill-job", "gateway", "serve", "set-scheduling-alg-params"] {
+            for flag in ["--help", "-h"] {
+                let help = await run([command, flag])
+                #expect(help.status == 0 && help.output.hasPrefix("OVERVIEW:"), "\(command) \(flag): \(help.errors)")
+            }
+        }
+        let argv = await run(["run-job", "--addr", "127.0.0.1:1", "--timeout", "5", "--", "--help"])
+        #expect(argv.status == 3, "after --, --help is the command to run: \(argv.output)")
+    }
 }
