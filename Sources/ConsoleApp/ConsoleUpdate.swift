@@ -232,14 +232,25 @@ public enum ConsoleUpdate {
                 return pollIfDue(&state)
             }
         case .back:
-            if pane == .tasks { state.pane = .jobs } else { state.marks.removeAll() }
+            if pane == .tasks {
+                state.pane = .jobs
+            } else if pane == .jobs, !state.jobFilter.isEmpty {
+                state.jobFilter = ""
+                flash(&state, "filter cleared", error: false)
+            } else {
+                state.marks.removeAll()
+            }
         case .search:
+            // A search starts empty: a new query, not the last one with more typed onto it.
             switch pane {
-            case .tasks, .workers, .audit, .events: state.overlay = .search(text: state.rowSearch)
+            case .tasks, .workers, .audit, .events:
+                state.rowSearch = ""
+                state.overlay = .search(text: "")
             case .jobs, .classes, .settings:
                 // Only jobs are filtered; elsewhere `/` goes to the Jobs pane's filter.
                 state.pane = .jobs
-                state.overlay = .search(text: state.jobFilter)
+                state.jobFilter = ""
+                state.overlay = .search(text: "")
             }
         case .nextMatch, .previousMatch: jumpToMatch(&state, forward: command == .nextMatch, fromCurrent: false)
         case .commandLine: state.overlay = .commandLine(text: "", error: nil)
@@ -461,7 +472,7 @@ public enum ConsoleUpdate {
                 return []
             }
             switch key {
-            case .escape: state.overlay = nil
+            case .escape: state.overlay = nil; state.jobFilter = ""  // Esc clears the filter
             case .enter: state.overlay = nil; state.jobFilter = text; state.selectedRow[.jobs] = 0
             default:
                 state.overlay = .search(text: edit(text, key))

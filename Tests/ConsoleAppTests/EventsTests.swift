@@ -97,3 +97,24 @@ struct TaskStateTests {
         #expect(failed.contains("✗ exit 3") && failed.contains(" 3 "))
     }
 }
+
+/// `/` starts a new query; Esc clears the Jobs filter.
+@Suite("Search and filter")
+struct FilterClearingTests {
+    @Test func aSearchStartsEmptyAndEscapeClearsTheFilter() {
+        var state = connectedState()
+        press(&state, .character("/"), .character("d"), .character("i"), .enter)
+        #expect(state.jobFilter == "di" && state.visibleJobs.map(\.id) == ["j2"])
+        press(&state, .character("/"))
+        guard case .search("") = state.overlay else { Issue.record("\(String(describing: state.overlay))"); return }
+        press(&state, .character("j"), .character("1"), .escape)
+        #expect(state.jobFilter.isEmpty && state.visibleJobs.count == 2, "Esc in the prompt clears the filter")
+        press(&state, .character("/"), .character("j"), .character("2"), .enter, .escape)
+        #expect(state.jobFilter.isEmpty && state.flash?.text == "filter cleared", "Esc on the pane clears it too")
+
+        state.pane = .workers
+        state.rowSearch = "local-0"
+        press(&state, .character("/"))
+        #expect(state.rowSearch.isEmpty, "the last query is not kept to be appended to")
+    }
+}
