@@ -65,7 +65,7 @@ public enum KeyTable {
         binding([.character("6")], "audit log pane (actions from this console and the CLI)", .showAudit),
         binding([.character("7")], "events pane (settings changes by anyone, workers, actions, rebalances, connection)", .showEvents),
         binding([.enter], "open (job → tasks, task → output, audit entry → all its fields)", .drillIn, hinted: true),
-        binding([.escape], "back / close", .back),
+        binding([.escape], "back / close (on the Jobs pane: clear the filter)", .back),
         binding([.character("/")], "filter or search (jobs: text, class:X status:running requestor:Y; tasks, workers: text)", .search, hinted: true),
         binding([.character("n")], "next match (wraps around)", .nextMatch),
         binding([.character("N")], "previous match (wraps around)", .previousMatch),
