@@ -11,6 +11,11 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         case error
         /// It was never sent: read-only mode, bad input or not permitted; `error` says why.
         case refused
+        /// Sent to the scheduler, no answer yet: written when the action is confirmed, so that
+        /// an action is on record even if no answer ever comes (a later entry completes it).
+        case sent
+        /// The console quit before the scheduler answered: whether it took effect is not known.
+        case unknown
     }
 
     /// When it ended, ISO 8601 in UTC with milliseconds.

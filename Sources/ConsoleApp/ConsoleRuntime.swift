@@ -1,3 +1,4 @@
+import Foundation
 import AuditLog
 import Dispatch
 import Synchronization
@@ -79,6 +80,26 @@ public final class ConsoleRuntime {
             if state.differsOnScreen(from: before) || needsDraw { draw() }
             needsDraw = false
         }
+        if state.wantsQuit { finishActionsInFlight() }
+    }
+
+    /// The longest a quit waits for the answers of actions in flight.
+    public static let quitWaitForAnswers: Duration = .seconds(2)
+
+    /// On quit: waits up to `quitWaitForAnswers` for actions still in flight, writing their
+    /// audit entries here (this thread is the console's own, not the cooperative pool), then
+    /// records the rest as `unknown`.
+    private func finishActionsInFlight() {
+        let deadline = ContinuousClock.now + Self.quitWaitForAnswers
+        while !state.actionsInFlight.isEmpty, ContinuousClock.now < deadline {
+            for message in inbox.drain() {
+                for effect in ConsoleUpdate.update(&state, message) {
+                    if case .audit(let entry) = effect { try? auditLog.append(entry) }
+                }
+            }
+            if !state.actionsInFlight.isEmpty { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        for entry in ConsoleUpdate.unanswered(state) { try? auditLog.append(entry) }
     }
 
     private func apply(_ message: ConsoleMessage) {
@@ -113,6 +134,14 @@ public final class ConsoleRuntime {
             Task.detached { inbox.post(.trackingChanged(await dataSource.track(jobs: ids))) }
         case .untrack(let ids):
             Task.detached { inbox.post(.trackingChanged(await dataSource.untrack(jobs: ids))) }
+        case .audit(let entry) where entry.outcome == .sent:
+            // Written here, before the action goes out: on disk first, so that no answer (or a
+            // quit, or a crash) can come before it. This is the console's own thread.
+            do throws(AuditLog.Failure) {
+                try auditLog.append(entry)
+            } catch {
+                apply(.auditWritten(error: error.description))
+            }
         case .audit(let entry):
             Task.detached {
                 do throws(AuditLog.Failure) {

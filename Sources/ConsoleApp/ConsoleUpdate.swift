@@ -347,6 +347,14 @@ public enum ConsoleUpdate {
     // MARK: Audit
 
     /// The audit log's entry for `action`, ended now with `outcome`.
+    /// The entries for actions still unanswered when the console quits: their outcome is unknown.
+    public static func unanswered(_ state: ConsoleState) -> [AuditEntry] {
+        state.actionsInFlight.map { sent in
+            auditEntry(state, sent.action, before: sent.before, after: sent.action.requestedValue, outcome: .unknown,
+                       error: "the console quit before the scheduler answered; check whether it took effect")
+        }
+    }
+
     static func auditEntry(
         _ state: ConsoleState, _ action: ConsoleAction, before: String?, after: String?, outcome: AuditEntry.Outcome, error: String? = nil
     ) -> AuditEntry {
@@ -405,7 +413,8 @@ public enum ConsoleUpdate {
                 if case .killJobs = action { state.marks.removeAll() }
                 flash(&state, "sending: \(action)…", error: false)
                 state.actionsInFlight.append(SentAction(action: action, before: before))
-                return [.perform(action)]
+                // On record before it is sent: a quit or a crash cannot lose it.
+                return [.audit(auditEntry(state, action, before: before, after: action.requestedValue, outcome: .sent)), .perform(action)]
             default: break
             }
             return []

@@ -50,6 +50,8 @@ struct StateBadge {
         case .ok: StateBadge(text: "✓ ok", role: .stateDone)
         case .error: StateBadge(text: "✗ error", role: .stateFailed)
         case .refused: StateBadge(text: "⊘ refused", role: .stateKilled)
+        case .sent: StateBadge(text: "… sent", role: .stateWaiting)
+        case .unknown: StateBadge(text: "? unknown", role: .stateFailed)
         }
     }
 

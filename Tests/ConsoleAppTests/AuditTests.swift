@@ -28,7 +28,9 @@ struct AuditUpdateTests {
         press(&state, .character(":"))
         type(&state, "percents diff=60,land=40")
         press(&state, .enter, .tab)
-        #expect(press(&state, .enter) == [.perform(.setClassLoadPercents(["diff": 60, "land": 40]))], "confirming sends the action, nothing is written yet")
+        let confirmed = press(&state, .enter)
+        #expect(performed(confirmed) == [.setClassLoadPercents(["diff": 60, "land": 40])], "confirming records it as sent, then sends it")
+        #expect(auditEntry(in: confirmed)?.outcome == .sent && auditEntry(in: confirmed)?.before == "diff=40,land=60")
         // The snapshot changing before the answer does not change `before`: it is the value confirmed.
         state.snapshot?.settings.classLoadPercents = ["land": 1]
         let effects = ConsoleUpdate.update(&state, .actionFinished(.setClassLoadPercents(["diff": 60, "land": 40]), result: .success("done")))
@@ -166,15 +168,49 @@ struct AuditRuntimeTests {
             let runtime = ConsoleRuntime(
                 backend: QuietTerminal(events: keys), dataSource: source, state: ConsoleState(endpoint: "test", operatorName: "alice"), auditLog: log)
             let deadline = ContinuousClock.now + .seconds(20)
-            runtime.run(tickMs: 20) { $0.audit.entries.count == 1 || ContinuousClock.now > deadline }
+            runtime.run(tickMs: 20) { $0.audit.entries.count == 2 || ContinuousClock.now > deadline }
             return runtime.state
         }
         let contents = try log.read()
         #expect(contents.unreadableLines == 0)
-        let entry = try #require(contents.entries.first)
-        #expect(contents.entries.count == 1)
+        // In the file: the record written when it was confirmed, then the answer.
+        #expect(contents.entries.map(\.outcome) == [.sent, .ok])
+        let entry = try #require(contents.entries.last)
         #expect(entry.action == "set-rebalance-threshold" && entry.operatorName == "alice" && entry.endpoint == "test")
         #expect(entry.outcome == .ok && entry.after == "30")
-        #expect(state.audit.entries == [entry], "the log is read back after the action")
+        #expect(state.audit.entries == contents.entries.reversed(), "the log is read back after the action, newest first")
+    }
+}
+
+/// A scheduler that never answers.
+private struct SilentScheduler: ThriftCaller {
+    func call<Arguments: ThriftStruct, Result: ThriftStruct>(method: String, arguments: Arguments, resultType: Result.Type) async throws -> Result {
+        try await Task.sleep(for: .seconds(3600))
+        throw ThriftTransportError.connectionClosed
+    }
+}
+
+@Suite("Audit log: quitting")
+struct AuditOnQuitTests {
+    /// `x`, Tab, Enter, `q` used to leave no line when the answer had not come: the action is now
+    /// on record as sent, and completed as unknown when the console quits without an answer.
+    @Test func anActionUnansweredAtQuitIsRecordedAsSentThenUnknown() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-quit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = AuditLog(path: directory.appendingPathComponent("audit.jsonl").path)
+        let keys: [TerminalEvent] = [":", "t", "h", "r", "e", "s", "h", "o", "l", "d", " ", "3", "0"].map { .key(.character(Character($0))) }
+            + [.key(.enter), .key(.tab), .key(.enter), .key(.character("q"))]
+        let started = ContinuousClock.now
+        await offCooperativePool {
+            let runtime = ConsoleRuntime(
+                backend: QuietTerminal(events: keys), dataSource: ThriftDataSource(caller: SilentScheduler()),
+                state: ConsoleState(endpoint: "test", operatorName: "alice"), auditLog: log)
+            runtime.run(tickMs: 20)
+        }
+        let entries = try log.read().entries
+        #expect(entries.map(\.outcome) == [.sent, .unknown], "\(entries)")
+        #expect(entries.allSatisfy { $0.action == "set-rebalance-threshold" && $0.after == "30" })
+        #expect(ContinuousClock.now - started >= ConsoleRuntime.quitWaitForAnswers, "the quit waited for the answer first")
     }
 }

@@ -116,7 +116,7 @@ struct ConfirmationTests {
         #expect(lines.contains { $0.hasPrefix("⚠ a threshold of 150 pp") })
         #expect(press(&state, .tab, .enter).isEmpty, "the first enter only shows the warnings")
         guard case .confirm(.setRebalanceThreshold(150), true) = state.overlay else { Issue.record("\(String(describing: state.overlay))"); return }
-        #expect(press(&state, .enter) == [.perform(.setRebalanceThreshold(150))])
+        #expect(performed(press(&state, .enter)) == [.setRebalanceThreshold(150)])
     }
 
     @Test func aPlainValueIsSentAfterOneConfirmAndShowsBeforeAndAfter() throws {
@@ -124,7 +124,7 @@ struct ConfirmationTests {
         SettingsEditTests.command("maxtasks 500", in: &state)
         let (_, lines) = try #require(SettingsEditTests.confirmation(state))
         #expect(lines.contains("  max tasks: unlimited → 500") && !lines.contains { $0.hasPrefix("⚠") })
-        #expect(press(&state, .tab, .enter) == [.perform(.setMaxTasks(500))])
+        #expect(performed(press(&state, .tab, .enter)) == [.setMaxTasks(500)])
     }
 
     @Test func aClassGoingToZeroWhileItRunsIsWarned() throws {

@@ -71,7 +71,7 @@ struct ConsoleTmuxTests {
         #expect(status.status == .completed)
         #expect(status.taskData?.values.allSatisfy { $0.status == .aborted && ($0.error ?? "").hasPrefix("UserRequested") } == true)
         var audit = ""
-        for _ in 0..<50 where !audit.contains("kill-job") {
+        for _ in 0..<50 where !audit.contains("\"outcome\":\"ok\"") {
             try await Task.sleep(for: .milliseconds(100))
             audit = (try? String(contentsOfFile: auditLog, encoding: .utf8)) ?? ""
         }
