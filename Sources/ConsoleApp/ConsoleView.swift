@@ -11,6 +11,8 @@ public enum ConsoleView {
 
     /// Draws `state` into `buffer`; `characters` selects UTF-8 or ASCII box drawing.
     public static func render(_ state: ConsoleState, into buffer: inout Buffer, characters: BoxCharacters = .unicode) {
+        // `--ascii`: whatever was drawn (state glyphs, header marks, server text), in ASCII.
+        defer { if characters == .ascii { buffer.transliterateToASCII() } }
         let area = buffer.area
         guard area.width >= minimumSize.width, area.height >= minimumSize.height else {
             let text = "terminal too small: need \(minimumSize.width)×\(minimumSize.height), have \(area.width)×\(area.height)"

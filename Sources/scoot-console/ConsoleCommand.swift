@@ -38,7 +38,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Theme name (default-dark, light, high-contrast, mono) or a theme file path; default default-dark.")
     var theme: String?
 
-    @Flag(help: "ASCII box drawing instead of UTF-8.")
+    @Flag(help: "Nothing but ASCII on screen: box drawing, state glyphs, meters; any other character as ?.")
     var ascii = false
 
     @Option(name: .customLong("demo-workers"), help: "Simulated workers of the embedded demo cluster.")

@@ -118,3 +118,36 @@ struct FilterClearingTests {
         #expect(state.rowSearch.isEmpty, "the last query is not kept to be appended to")
     }
 }
+
+/// `--ascii` draws nothing but ASCII, whatever the pane, the overlay or the server's text.
+@Suite("ASCII only")
+struct ASCIIOnlyTests {
+    static func isASCII(_ buffer: Buffer) -> Bool {
+        buffer.cells.allSatisfy { $0.grapheme.unicodeScalars.allSatisfy { $0.value <= 0x7E } }
+    }
+
+    @Test(arguments: Pane.allCases)
+    func everyPaneIsASCII(pane: Pane) {
+        for state in [ScreenSnapshotTests.state(pane: pane, width: 120), PlainScootScreenTests.state(pane: pane)] {
+            var withOverlay = state
+            withOverlay.overlay = .help
+            for variant in [state, withOverlay] {
+                var buffer = Buffer(area: Rect(width: 120, height: 40))
+                ConsoleView.render(variant, into: &buffer, characters: .ascii)
+                #expect(Self.isASCII(buffer), "\(pane): \(buffer.lines().joined(separator: "\n"))")
+            }
+        }
+    }
+
+    @Test func aConfirmationAServerTextAndATooSmallTerminalAreASCII() {
+        var state = ScreenSnapshotTests.state(pane: .jobs, width: 120)
+        state.snapshot?.jobs[0].requestor = "jöb-ünïcode-🙂"
+        state.overlay = .confirm(.killJobs([state.snapshot!.jobs[0].id]), confirmFocused: true)
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer, characters: .ascii)
+        #expect(Self.isASCII(buffer))
+        var small = Buffer(area: Rect(width: 40, height: 10))
+        ConsoleView.render(state, into: &small, characters: .ascii)
+        #expect(Self.isASCII(small) && small.lines().joined().contains("terminal too small"))
+    }
+}
