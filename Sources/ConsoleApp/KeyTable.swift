@@ -23,7 +23,7 @@ public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case nextPane, previousPane, showJobs, showTasks, showWorkers, showClasses, showSettings, showAudit, showEvents
     case drillIn, back, search, nextMatch, previousMatch, commandLine, help, mark, pause, quit
-    case sortNext, sortReverse, refreshFaster, refreshSlower
+    case sortNext, sortReverse, refreshFaster, refreshSlower, retryNow
     case killJob, offlineWorker, reinstateWorker
     case editMaxTasks, editPercents, editRequestorMap, editThreshold, editDuration
 }
@@ -72,8 +72,9 @@ public enum KeyTable {
         binding([.character(":")], "command line", .commandLine, hinted: true),
         binding([.character("?")], "help", .help, hinted: true),
         binding([.character(" ")], "mark / unmark", .mark, scope: .jobs),
-        binding([.character("s")], "sort by next column", .sortNext),
-        binding([.character("S")], "reverse sort", .sortReverse),
+        binding([.character("s")], "sort by next column", .sortNext, scope: .jobs),
+        binding([.character("S")], "reverse sort", .sortReverse, scope: .jobs),
+        binding([.control("r")], "retry now (while disconnected) / poll now", .retryNow),
         binding([.character("Z")], "pause / resume refresh", .pause),
         binding([.character("+")], "refresh faster", .refreshFaster),
         binding([.character("-")], "refresh slower", .refreshSlower),

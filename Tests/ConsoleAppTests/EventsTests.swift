@@ -151,3 +151,28 @@ struct ASCIIOnlyTests {
         #expect(Self.isASCII(small) && small.lines().joined().contains("terminal too small"))
     }
 }
+
+@Suite("Reconnecting")
+struct ReconnectTests {
+    @Test func theBackOffIsAtMost5sAndCtrlRRetriesAtOnce() {
+        var state = connectedState()
+        for round in 0..<8 {
+            guard case .poll(let id, _, _) = ConsoleUpdate.update(&state, .tick(now: state.nextPollAt)).first else {
+                Issue.record("no poll in round \(round)")
+                return
+            }
+            _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .failure(PollFailure("connection refused"))))
+            #expect(state.nextPollAt - state.now <= .seconds(5), "round \(round)")
+        }
+        let effects = press(&state, .control("r"))
+        guard case .poll = effects.first else { Issue.record("ctrl-r must poll at once: \(effects)"); return }
+    }
+
+    @Test func sortKeysBelongToTheJobsPane() {
+        var state = connectedState()
+        state.pane = .workers
+        let column = state.sortColumn
+        press(&state, .character("s"))
+        #expect(state.sortColumn == column, "s on the Workers pane does not sort the hidden Jobs table")
+    }
+}
