@@ -55,6 +55,12 @@ struct StateBadge {
         }
     }
 
+    /// A worker's state; an offline worker still finishing a task is draining, not idle.
+    static func worker(_ worker: WorkerInfo) -> StateBadge {
+        if worker.state == .offline, worker.currentJobId != nil { return StateBadge(text: "⊘ draining", role: .stateKilled) }
+        return Self.worker(worker.state)
+    }
+
     static func worker(_ state: WorkerState) -> StateBadge {
         switch state {
         case .idle: StateBadge(text: "○ idle", role: .stateWaiting)
@@ -201,7 +207,7 @@ enum WorkersPane {
         var table = TableState(selected: state.selection(in: .workers, count: workers.count))
         Table(columns: columns, rowCount: workers.count, showsMarks: false, characters: characters) { index in
             let worker = workers[index]
-            let badge = StateBadge.worker(worker.state)
+            let badge = StateBadge.worker(worker)
             var cells = [
                 TableCell(worker.id), TableCell(badge.text, role: badge.role), TableCell(worker.currentJobId ?? ""),
                 TableCell(worker.currentTaskId ?? ""), TableCell(worker.lastSnapshotId), TableCell(String(worker.tasksRun)),

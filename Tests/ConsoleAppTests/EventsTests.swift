@@ -176,3 +176,11 @@ struct ReconnectTests {
         #expect(state.sortColumn == column, "s on the Workers pane does not sort the hidden Jobs table")
     }
 }
+
+@Suite("Worker states")
+struct WorkerStateTests {
+    @Test func anOfflineWorkerStillRunningATaskIsDraining() {
+        #expect(StateBadge.worker(WorkerInfo(id: "w", state: .offline, currentJobId: "j", currentTaskId: "t", lastSnapshotId: "", tasksRun: 1)).text == "⊘ draining")
+        #expect(StateBadge.worker(WorkerInfo(id: "w", state: .offline, lastSnapshotId: "", tasksRun: 1)).text == "⊘ offline")
+    }
+}
