@@ -52,13 +52,16 @@ public enum ConsoleView {
     }
 
     private static func paneSubtitle(_ state: ConsoleState) -> String {
+        // Where the cursor is in a list, as htop and k9s say it.
+        let rows = state.rowCount(in: state.pane)
+        let position = rows > 1 && state.pane != .classes ? " · row \(state.selection(in: state.pane, count: rows) + 1)/\(rows)" : ""
         switch state.pane {
         case .jobs:
             let filter = state.jobFilter.isEmpty ? "" : " /\(state.jobFilter)"
             let marks = state.marks.isEmpty ? "" : " · \(state.marks.count) marked"
-            return " (\(state.visibleJobs.count))\(filter)\(marks)"
-        case .tasks: return state.tasksOfJob.map { " of \($0)" } ?? ""
-        default: return ""
+            return " (\(state.visibleJobs.count))\(filter)\(marks)\(position)"
+        case .tasks: return (state.tasksOfJob.map { " of \($0)" } ?? "") + position
+        default: return position
         }
     }
 

@@ -184,3 +184,14 @@ struct WorkerStateTests {
         #expect(StateBadge.worker(WorkerInfo(id: "w", state: .offline, lastSnapshotId: "", tasksRun: 1)).text == "⊘ offline")
     }
 }
+
+@Suite("Position")
+struct PositionTests {
+    @Test func thePaneTitleSaysWhichRowTheCursorIsOn() {
+        var state = connectedState()
+        press(&state, .character("j"))
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines().contains { $0.contains("1 Jobs (2) · row 2/2") })
+    }
+}
