@@ -24,7 +24,10 @@ public struct ObservedJobs: Sendable {
     /// workers report. Compare for equality only.
     private(set) public var revision = 0
     private var traces: [String: [String: TaskTrace]] = [:]
-    private var workers: [WorkerObservation] = []
+    private var workers: [WorkerObservation] = [] { didSet { runningTasks = Self.runningTasks(on: workers) } }
+    /// The task ids the workers report running, by job: derived from `workers` once per answer,
+    /// not per job summary.
+    private var runningTasks: [String: Set<String>] = [:]
     private var urgent: Set<String> = []
     private var schedule: StatusRefreshSchedule
 
@@ -126,16 +129,21 @@ public struct ObservedJobs: Sendable {
     }
 
     /// Jobs with a task a worker reports running.
-    public var runningJobIDs: Set<String> {
-        Set(workers.flatMap { $0.activeRuns.compactMap(\.jobId) })
-    }
+    public var runningJobIDs: Set<String> { Set(runningTasks.keys) }
 
     /// The workers' last answers.
     public var workerObservations: [WorkerObservation] { workers }
 
     /// The task ids a worker reports running for `jobID`.
-    public func runningTaskIDs(ofJob jobID: String) -> Set<String> {
-        Set(workers.flatMap { $0.activeRuns.filter { $0.jobId == jobID }.compactMap(\.taskId) })
+    public func runningTaskIDs(ofJob jobID: String) -> Set<String> { runningTasks[jobID] ?? [] }
+
+    private static func runningTasks(on workers: [WorkerObservation]) -> [String: Set<String>] {
+        var result: [String: Set<String>] = [:]
+        for run in workers.flatMap(\.activeRuns) {
+            guard let jobID = run.jobId else { continue }
+            result[jobID, default: []].insert(run.taskId ?? run.runId)
+        }
+        return result
     }
 
     /// A job as the Jobs pane lists it; `className` classifies its requestor.

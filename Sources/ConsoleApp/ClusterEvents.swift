@@ -52,14 +52,10 @@ enum ClusterEvents {
         // Settings: whoever changed them (this console, the CLI or another operator).
         let before = old.settings, after = new.settings
         if before.classLoadPercents != after.classLoadPercents {
-            let lines = SettingsDiff.percents(from: before.classLoadPercents, to: after.classLoadPercents)
-                .filter { $0.contains("→") || $0.contains("(new class)") || $0.contains("(removed)") }
-            add(.settings, "class load percents changed: " + lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))
+            add(.settings, "class load percents changed: " + SettingsDiff.percentChanges(from: before.classLoadPercents, to: after.classLoadPercents).joined(separator: "; "))
         }
         if before.requestorToClassMap != after.requestorToClassMap {
-            let lines = SettingsDiff.requestorMap(from: before, to: after.requestorToClassMap, jobs: [])
-                .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") && !$0.contains("no listed requestor") }
-            add(.settings, "requestor map changed: " + lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))
+            add(.settings, "requestor map changed: " + SettingsDiff.mapChanges(from: before.requestorToClassMap, to: after.requestorToClassMap).joined(separator: "; "))
         }
         if before.rebalanceThreshold != after.rebalanceThreshold {
             add(.settings, "rebalance threshold changed: \(before.rebalanceThreshold) → \(after.rebalanceThreshold)")

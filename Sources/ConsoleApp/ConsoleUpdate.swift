@@ -45,8 +45,8 @@ public struct PollFailure: Error, Sendable, Hashable {
     /// How a gateway says its upstream scheduler is unreachable.
     static let upstreamDown = "the gateway cannot reach the Scoot scheduler"
 
-    /// Whether the server answered but its own upstream is down (the console is connected).
-    var isUpstreamDown: Bool { message.hasPrefix(Self.upstreamDown) }
+    /// Whether `message` says the server answered but its own upstream is down.
+    static func isUpstreamDown(_ message: String) -> Bool { message.hasPrefix(upstreamDown) }
 }
 
 /// Work for the runtime to do; results come back as messages.

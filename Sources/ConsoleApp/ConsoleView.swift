@@ -110,7 +110,7 @@ public enum ConsoleView {
         } else if case .disconnected(let error, _) = state.connection {
             // Before any data: say what to check; after: say the screen is the last good poll.
             let tail = state.snapshot == nil ? "; is the scheduler running there? (--connect HOST:PORT)" : " — showing the last data"
-            let text = PollFailure(error).isUpstreamDown
+            let text = PollFailure.isUpstreamDown(error)
                 ? "\(state.endpoint): \(error) — showing the last data"
                 : "cannot reach \(state.endpoint): \(error)\(tail)"
             FlashLine(text, kind: .error).render(into: &buffer, area: area)

@@ -24,12 +24,13 @@ public struct WorkerCounts: Sendable, Hashable {
         self.offline = offline
     }
 
-    /// The counts of a worker list.
+    /// The counts of a worker list; a polled worker that does not answer counts as suspended
+    /// (it takes no work, and it is not gone).
     public init(workers: [WorkerInfo]) {
         func count(_ state: WorkerState) -> Int { workers.filter { $0.state == state }.count }
         self.init(
-            available: count(.idle) + count(.busy), free: count(.idle), running: count(.busy), suspended: count(.suspended),
-            offline: count(.offline))
+            available: count(.idle) + count(.busy), free: count(.idle), running: count(.busy),
+            suspended: count(.suspended) + count(.unreachable), offline: count(.offline))
     }
 
     /// `avail 2 (free 1, busy 1) susp 0 off 0`, as the header shows them: each label before its number.

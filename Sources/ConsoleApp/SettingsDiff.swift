@@ -8,17 +8,34 @@ enum SettingsDiff {
     /// The most requestors listed as moving class; the rest are counted.
     static let requestorsShown = 8
 
-    /// Class percents `old` → `new`.
-    static func percents(from old: [String: Int32], to new: [String: Int32]) -> [String] {
-        var lines: [String] = []
-        for name in Set(old.keys).union(new.keys).sorted() {
+    /// The classes whose percent changes, one entry each (`ktf: 3% → 10%`); the Events pane
+    /// lists them too.
+    static func percentChanges(from old: [String: Int32], to new: [String: Int32]) -> [String] {
+        Set(old.keys).union(new.keys).sorted().compactMap { name in
             switch (old[name], new[name]) {
-            case let (before?, after?) where before != after: lines.append("  \(name): \(before)% → \(after)%")
-            case (nil, let after?): lines.append("  + \(name): \(after)% (new class)")
-            case (let before?, nil): lines.append("  − \(name): \(before)% (removed)")
-            default: break
+            case let (before?, after?) where before != after: "\(name): \(before)% → \(after)%"
+            case (nil, let after?): "+ \(name): \(after)% (new class)"
+            case (let before?, nil): "− \(name): \(before)% (removed)"
+            default: nil
             }
         }
+    }
+
+    /// The patterns whose class changes, one entry each (`+ ^ci- → land`).
+    static func mapChanges(from old: [String: String], to new: [String: String]) -> [String] {
+        Set(old.keys).union(new.keys).sorted().compactMap { pattern in
+            switch (old[pattern], new[pattern]) {
+            case let (before?, after?) where before != after: "\(pattern): \(before) → \(after)"
+            case (nil, let after?): "+ \(pattern) → \(after)"
+            case (let before?, nil): "− \(pattern) (was → \(before))"
+            default: nil
+            }
+        }
+    }
+
+    /// Class percents `old` → `new`, for a confirmation.
+    static func percents(from old: [String: Int32], to new: [String: Int32]) -> [String] {
+        var lines = percentChanges(from: old, to: new).map { "  " + $0 }
         if lines.isEmpty { lines.append("  no change") }
         let unchanged = old.keys.filter { new[$0] == old[$0] }.count
         if unchanged > 0 { lines.append("  \(unchanged) other class\(unchanged == 1 ? "" : "es") unchanged") }
@@ -44,15 +61,7 @@ enum SettingsDiff {
     /// that would change class.
     static func requestorMap(from settings: ClusterSnapshot.Settings, to new: [String: String], jobs: [ScootAPI.JobSummary]) -> [String] {
         let old = settings.requestorToClassMap
-        var lines: [String] = []
-        for pattern in Set(old.keys).union(new.keys).sorted() {
-            switch (old[pattern], new[pattern]) {
-            case let (before?, after?) where before != after: lines.append("  \(pattern): \(before) → \(after)")
-            case (nil, let after?): lines.append("  + \(pattern) → \(after)")
-            case (let before?, nil): lines.append("  − \(pattern) (was → \(before))")
-            default: break
-            }
-        }
+        var lines = mapChanges(from: old, to: new).map { "  " + $0 }
         if lines.isEmpty { lines.append("  no change") }
         let percents = settings.classLoadPercents.mapValues(Int.init)
         guard let before = try? RequestorClassifier(old), let after = try? RequestorClassifier(new) else { return lines }

@@ -62,7 +62,7 @@ extension ThriftDataSource {
             observations = await workerPoller.poll()
             knownJobs += observed.observed(workers: observations, atMs: now).map(\.id)
             panes.workers = observations.map { $0.workerInfo(offline: offlinedWorkers.contains($0.id)) }
-            panes.workerCounts = Self.counts(panes.workers)
+            panes.workerCounts = WorkerCounts(workers: panes.workers)
         }
         for id in observed.statusReadsDue(nowMs: now) where id != selectedJob {
             let status: JobStatus
@@ -133,15 +133,6 @@ extension ThriftDataSource {
         let fetch = MetricsFetch(at: now, result: result)
         lastMetrics = fetch
         return fetch
-    }
-
-    /// Worker counts for the header from the polled workers.
-    static func counts(_ workers: [WorkerInfo]) -> WorkerCounts {
-        let idle = workers.count { $0.state == .idle }
-        let busy = workers.count { $0.state == .busy }
-        return WorkerCounts(
-            available: idle + busy, free: idle, running: busy, suspended: workers.count { $0.state == .suspended || $0.state == .unreachable },
-            offline: workers.count { $0.state == .offline })
     }
 
     /// Wall-clock milliseconds since 1970, as the scheduler stamps its loads.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SchedulerCore
 import ScootAPI
+import ScootServer
 import ScootWorkerAPI
 
 
@@ -217,13 +218,11 @@ public actor GatewayState {
         return Int64(truncatingIfNeeded: hasher.finalize())
     }
 
+    /// The same fingerprint `serve` gives its settings.
     private func settingsFingerprint() -> Int64 {
-        var hasher = Hasher()
-        for (name, percent) in settings.classLoadPercents.sorted(by: { $0.key < $1.key }) { hasher.combine(name); hasher.combine(percent) }
-        for (pattern, name) in settings.requestorToClassMap.sorted(by: { $0.key < $1.key }) { hasher.combine(pattern); hasher.combine(name) }
-        hasher.combine(settings.rebalanceThreshold)
-        hasher.combine(settings.rebalanceMinimumDuration)
-        return Int64(truncatingIfNeeded: hasher.finalize())
+        SchedulerService.settingsFingerprint(
+            percents: settings.classLoadPercents, map: settings.requestorToClassMap, threshold: settings.rebalanceThreshold,
+            minimumDuration: settings.rebalanceMinimumDuration)
     }
 
     private func persist(_ write: @Sendable (GatewayStore) async throws -> Void) async {

@@ -135,7 +135,7 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     /// A hash of the four load-based settings, in a stable order.
-    static func settingsFingerprint(percents: [String: Int], map: [String: String], threshold: Int, minimumDuration: Int) -> Int64 {
+    public static func settingsFingerprint(percents: [String: Int], map: [String: String], threshold: Int, minimumDuration: Int) -> Int64 {
         var hasher = Hasher()
         hasher.combine(percents.count)
         for (name, percent) in percents.sorted(by: { $0.key < $1.key }) { hasher.combine(name); hasher.combine(percent) }

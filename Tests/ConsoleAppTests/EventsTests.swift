@@ -195,3 +195,18 @@ struct PositionTests {
         #expect(buffer.lines().contains { $0.contains("1 Jobs (2) · row 2/2") })
     }
 }
+
+@Suite("Worker counts")
+struct WorkerCountTests {
+    /// The header counted a polled worker that does not answer nowhere (neither available nor
+    /// suspended); the plain-Scoot path had its own copy of the rule that did count it.
+    @Test func anUnreachableWorkerCountsAsSuspended() {
+        let counts = WorkerCounts(workers: [
+            WorkerInfo(id: "a", state: .busy, lastSnapshotId: "", tasksRun: 0), WorkerInfo(id: "b", state: .unreachable, lastSnapshotId: "", tasksRun: 0),
+        ])
+        #expect(counts.available == 1 && counts.suspended == 1 && counts.offline == 0)
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(PlainScootScreenTests.state(pane: .jobs), into: &buffer)
+        #expect(buffer.lines()[1].contains("susp 2"), "unhealthy and unreachable: \(buffer.lines()[1])")
+    }
+}
