@@ -21,7 +21,8 @@ func runConsoleBenchmark() {
         jobs: jobs, workers: [], load: nil, schedulerStatus: SchedulerStatus(currentTasks: 0, maxTasks: -1),
         settings: .init(classLoadPercents: ["land": 100], requestorToClassMap: [:], rebalanceThreshold: 0, rebalanceMinimumDuration: 4))
     state.connection = .connected
-    state.selectedRow[.jobs] = 50_000
+    state.screen = (200, 50)
+    state.tables[.jobs] = TableState(selected: 50_000)
     let backend = TestBackend(width: 200, height: 50)
     let terminal = Terminal(backend: backend)
     var tick = 0

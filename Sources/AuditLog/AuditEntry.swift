@@ -65,6 +65,13 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         return environment["USER"] ?? environment["LOGNAME"] ?? "uid-\(getuid())"
     }
 
+    /// The instant an entry's `time` names, nil for text that is not one of its timestamps.
+    public static func date(_ time: String) -> Date? {
+        var format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        format.timeZone = TimeZone(identifier: "UTC")!
+        return try? format.parse(time)
+    }
+
     static func timestamp(_ date: Date) -> String {
         var format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         format.timeZone = TimeZone(identifier: "UTC")!

@@ -10,7 +10,7 @@ enum AuditPane {
             Paragraph("reading the audit log…", role: .dim).render(into: &buffer, area: area)
             return
         }
-        var summary = "\(audit.entries.count) \(audit.entries.count == 1 ? "entry" : "entries"), newest first"
+        var summary = "\(audit.entries.count) \(audit.entries.count == 1 ? "entry" : "entries"), times in \(LocalTime.zoneName(state.timeZone))"
         if let path = audit.path { summary += ", from \(path)" }
         if audit.unreadableLines > 0 {
             summary += " · \(audit.unreadableLines) unreadable \(audit.unreadableLines == 1 ? "line" : "lines") skipped"
@@ -25,27 +25,8 @@ enum AuditPane {
             Paragraph("no actions recorded yet", role: .dim).render(into: &buffer, area: table)
             return
         }
-        let columns = [
-            TableColumn("TIME (UTC)", width: .length(14)), TableColumn("OPERATOR", width: .length(10)), TableColumn("SOURCE", width: .length(7)),
-            TableColumn("ACTION", width: .length(30)), TableColumn("ARGUMENTS", width: .fill(2)), TableColumn("BEFORE → AFTER", width: .fill(3)),
-            TableColumn("OUTCOME", width: .length(9)), TableColumn("ERROR", width: .fill(2)),
-        ]
-        var tableState = TableState(selected: state.selection(in: .audit, count: audit.entries.count))
-        Table(columns: columns, rowCount: audit.entries.count, showsMarks: false, characters: characters) { index in
-            let entry = audit.entries[index]
-            let badge = StateBadge.audit(entry.outcome)
-            return TableRow(id: "\(index)", cells: [
-                TableCell(timeText(entry.time)), TableCell(entry.operatorName), TableCell(entry.source), TableCell(entry.action),
-                TableCell(argumentsText(entry.arguments)), TableCell(changeText(entry)), TableCell(badge.text, role: badge.role),
-                TableCell(entry.error ?? "", role: entry.error == nil ? .normal : .stateFailed),
-            ])
-        }.render(into: &buffer, area: table, state: &tableState)
-    }
-
-    /// `2026-11-29T04:41:31.123Z` → `11-29 04:41:31` (the year and milliseconds are in the
-    /// details that enter shows).
-    static func timeText(_ time: String) -> String {
-        String(time.dropFirst(5).prefix(14).map { $0 == "T" ? " " : $0 })
+        PaneTable.render(state.rows.audit, columns: AuditRow.columns, sort: state.sort(of: .audit), table: state.tables[.audit],
+                         into: &buffer, area: table, characters: characters)
     }
 
     /// `job=j1 worker=w2`: the arguments sorted by name.

@@ -31,6 +31,9 @@ public struct EventLog: Sendable, Hashable {
     public static let capacity = 1000
     /// Newest first.
     public private(set) var events: [ConsoleEvent] = []
+    /// How many events were ever appended: `events[i]` was the `appended - i`-th, an id that
+    /// stays with the event as newer ones arrive.
+    public private(set) var appended = 0
 
     /// An empty log.
     public init() {}
@@ -38,6 +41,7 @@ public struct EventLog: Sendable, Hashable {
     /// Adds events (in the order they happened).
     public mutating func append(_ new: [ConsoleEvent]) {
         events.insert(contentsOf: new.reversed(), at: 0)
+        appended += new.count
         if events.count > Self.capacity { events.removeLast(events.count - Self.capacity) }
     }
 }

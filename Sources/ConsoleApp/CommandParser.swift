@@ -17,6 +17,11 @@ public enum CommandParser {
         case audit
         /// Open the Events pane.
         case events
+        /// Show the flash line's last messages.
+        case messages
+        /// Sort the pane by the column whose title starts with the text; nil keeps or picks the
+        /// column's own direction.
+        case sort(column: String, ascending: Bool?)
         /// Follow job ids on a plain Scoot scheduler (which cannot list jobs).
         case track([String])
         /// Stop following job ids.
@@ -44,6 +49,8 @@ public enum CommandParser {
         (":filter TEXT", "filter jobs (same as /)"),
         (":audit", "the audit log: actions from this console and the CLI, newest first (same as 6)"),
         (":events", "what the console saw happen: settings changes by anyone, workers, actions, rebalances (same as 7)"),
+        (":sort COLUMN [asc|desc]", "sort this pane by a column (its title or the start of it)"),
+        (":messages", "the flash line's last messages in full (same as L)"),
         (":track ID [ID …]", "follow jobs on a plain Scoot scheduler"),
         (":untrack ID [ID …]", "stop following jobs"),
         (":help", "keys and commands"),
@@ -71,6 +78,15 @@ public enum CommandParser {
         case "filter": return .filter(rest.joined(separator: " "))
         case "audit": return .audit
         case "events": return .events
+        case "messages", "msgs": return .messages
+        case "sort":
+            guard let column = rest.first, rest.count <= 2 else { throw ParseError(description: ":sort needs a column, e.g. :sort age or :sort run desc") }
+            switch rest.dropFirst().first?.lowercased() {
+            case nil: return .sort(column: column, ascending: nil)
+            case "asc", "ascending", "up": return .sort(column: column, ascending: true)
+            case "desc", "descending", "down": return .sort(column: column, ascending: false)
+            case let other?: throw ParseError(description: ":sort \(column) takes asc or desc, not \(other)")
+            }
         case "track", "untrack":
             guard !rest.isEmpty else { throw ParseError(description: ":\(name) needs a job id, e.g. :\(name) 4b0f8f1e-…") }
             return name == "track" ? .track(rest) : .untrack(rest)

@@ -53,7 +53,7 @@ extension ConsoleAction {
         case .killJobs(let ids):
             return ids.map { id in
                 guard let job = snapshot.jobs.first(where: { $0.id == id }) else { return "\(id): not in the job list" }
-                return "\(id): \(StateBadge.job(job).word), \(job.completedTasks) done, \(job.runningTasks) running, "
+                return "\(id): \(JobState(job).rawValue), \(job.completedTasks) done, \(job.runningTasks) running, "
                     + "\(job.waitingTasks) waiting, \(job.failedTasks) failed"
             }.joined(separator: "; ")
         case .offlineWorker(let id), .reinstateWorker(let id):

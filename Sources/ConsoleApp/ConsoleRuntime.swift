@@ -46,6 +46,8 @@ public final class ConsoleRuntime {
     /// `tickMs` is the longest wait for a key before the state is ticked (posted results are
     /// picked up then too).
     public func run(tickMs: Int = 250, until shouldStop: (ConsoleState) -> Bool = { _ in false }) {
+        // The state learns the screen's size first: paging and scrolling depend on it.
+        apply(.resize(width: backend.size.width, height: backend.size.height))
         draw()
         var instantEmptyWaits = 0
         while !state.wantsQuit, !shouldStop(state) {
@@ -120,6 +122,8 @@ public final class ConsoleRuntime {
         switch effect {
         case .quit:
             return
+        case .copyToClipboard(let text):
+            backend.copyToClipboard(text)
         case .poll(let id, let job, let workers):
             Task.detached {
                 do {

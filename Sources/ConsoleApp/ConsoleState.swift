@@ -31,15 +31,31 @@ public struct ConsoleState: Sendable {
 
     /// What sits on top of the panes and takes the keys.
     public enum Overlay: Sendable, Hashable {
-        case help
+        /// Scrollable text: help, a task's output, an audit entry, the message history, a row's
+        /// fields in full.
+        case viewer(Viewer)
         /// A dangerous action waiting for confirmation; `confirmFocused` is false at first (Cancel).
         case confirm(ConsoleAction, confirmFocused: Bool)
         /// A settings form: the text typed so far and the validation error, if any.
-        case form(Form, text: String, error: String?)
-        case commandLine(text: String, error: String?)
-        /// A task's stdout and stderr (the last lines, bounded).
-        case output(title: String, lines: [String])
-        case search(text: String)
+        case form(Form, text: TextInput, error: String?)
+        case commandLine(text: TextInput, error: String?)
+        case search(text: TextInput)
+        /// The sort menu: the pane's columns, `selected` under the cursor.
+        case sortMenu(selected: Int)
+    }
+
+    /// Text shown in a scrollable overlay, where it is scrolled to, and the search being typed.
+    public struct Viewer: Sendable, Hashable {
+        public var title: String
+        public var lines: [ViewportLine]
+        public var scroll = ViewportState()
+        /// The `/` search being typed; nil when not typing.
+        public var search: TextInput?
+
+        public init(title: String, lines: [ViewportLine]) {
+            self.title = title
+            self.lines = lines
+        }
     }
 
     /// A one-line message under the panes.
@@ -56,13 +72,16 @@ public struct ConsoleState: Sendable {
     /// Whether dangerous actions are removed.
     public var readOnly: Bool
     public var pane: Pane = .jobs
-    /// The jobs and the shown job's tasks are re-sorted only when they changed: most polls of a
-    /// quiet cluster bring the same lists.
+    /// The rows are rebuilt only for the parts that changed: most polls of a quiet cluster bring
+    /// the same lists.
     public var snapshot: ClusterSnapshot? {
         didSet {
-            if snapshot?.jobs != oldValue?.jobs { refreshVisibleJobs() }
-            let tasks = snapshot?.selectedJobStatus?.taskStatus
-            if tasks != oldValue?.selectedJobStatus?.taskStatus { taskIDs = Self.taskOrder(tasks.map { Array($0.keys) } ?? []) }
+            var changed: Set<Pane> = []
+            if snapshot?.jobs != oldValue?.jobs || snapshot?.unknownJobIDs != oldValue?.unknownJobIDs { changed.insert(.jobs) }
+            if snapshot?.selectedJobStatus != oldValue?.selectedJobStatus || snapshot?.selectedJobTasks != oldValue?.selectedJobTasks { changed.insert(.tasks) }
+            if snapshot?.workers != oldValue?.workers { changed.insert(.workers) }
+            if snapshot?.load?.classes != oldValue?.load?.classes { changed.insert(.classes) }
+            rebuild(changed)
         }
     }
     /// When the snapshot was taken.
@@ -76,19 +95,28 @@ public struct ConsoleState: Sendable {
     public var nextPollAt: Duration = .zero
     public var consecutiveFailures = 0
     public var paused = false
-    /// Selected row per pane.
-    public var selectedRow: [Pane: Int] = [:]
+    /// Each pane's cursor and scroll position, kept across frames.
+    public var tables: [Pane: TableState] = [:]
+    /// The terminal's size, for the visible height of tables and overlays.
+    public var screen = (width: 120, height: 40) {
+        didSet { for pane in Pane.allCases { scrollToSelection(in: pane) } }
+    }
+    /// When the cursor last moved: rows do not re-sort for `orderFrozenFor` after (htop's rule).
+    public var cursorMovedAt: Duration?
+    /// Whether some pane kept its old row order because the cursor was moving.
+    public private(set) var orderFrozen = false
+    /// The sort of each pane (absent: the pane's default).
+    public var sorts: [Pane: SortOrder] = [:] { didSet { rebuild(Set(Pane.allCases.filter { sorts[$0] != oldValue[$0] })) } }
+    /// The `:` lines entered, for ↑/↓ on the command line.
+    public var commandHistory = InputHistory()
     /// Marked job ids.
     public var marks: Set<String> = []
     /// The job filter (`/` in the Jobs pane).
-    public var jobFilter = "" { didSet { refreshVisibleJobs() } }
+    public var jobFilter = "" { didSet { if jobFilter != oldValue { rebuild([.jobs]) } } }
     /// The search text of the Tasks and Workers panes (`/`), which `n`/`N` jump between.
     public var rowSearch = ""
     /// The load over the last polls, for the Classes pane's sparklines.
     public var loadHistory = LoadHistory()
-    /// The jobs table's sort column index (default AGE: newest first) and direction.
-    public var sortColumn = JobColumns.titles.count - 1 { didSet { refreshVisibleJobs() } }
-    public var sortDescending = false { didSet { refreshVisibleJobs() } }
     /// The job whose tasks the Tasks pane shows.
     public var tasksOfJob: String?
     public var overlay: Overlay?
@@ -99,12 +127,16 @@ public struct ConsoleState: Sendable {
     /// Actions sent and not answered yet, with the values they change as confirmed.
     public var actionsInFlight: [SentAction] = []
     /// The audit log as last read, for the Audit pane.
-    public var audit = AuditListing()
+    public var audit = AuditListing() { didSet { if audit.entries != oldValue.entries { rebuild([.audit]) } } }
     /// What the console saw happen, for the Events pane (bounded by `EventLog.capacity`).
-    public var events = EventLog()
+    public var events = EventLog() { didSet { if events != oldValue { rebuild([.events]) } } }
     /// The zone the Events pane shows times in (the operator's own).
-    public var timeZone = TimeZone.current
-    public var flash: Flash?
+    public var timeZone = TimeZone.current { didSet { rebuild([.audit, .events]) } }
+    public var flash: Flash? {
+        didSet { if let flash, flash != oldValue { flashHistory.record(flash.text, isError: flash.isError, at: Date()) } }
+    }
+    /// The last messages of the flash line, in full (`L` shows them).
+    public var flashHistory = FlashHistory()
     public var wantsQuit = false
 
     /// Creates the state for a console connected to `endpoint`.
@@ -115,19 +147,62 @@ public struct ConsoleState: Sendable {
         self.operatorName = operatorName
     }
 
-    /// The jobs the Jobs pane lists: filtered (`/`) and sorted. Kept up to date when the
-    /// snapshot, the filter or the sort change, so that drawing a frame never re-sorts.
-    public private(set) var visibleJobs: [JobSummary] = []
+    /// Every pane's rows, filtered and sorted; rebuilt when their data, the filter or the sort
+    /// change, so that drawing a frame never re-sorts.
+    public private(set) var rows = PaneRows()
 
-    private mutating func refreshVisibleJobs() {
-        let filter = JobFilterQuery(jobFilter)
-        let jobs = (snapshot?.jobs ?? []).filter(filter.matches)
-        visibleJobs = JobColumns.sorted(jobs, column: sortColumn, descending: sortDescending)
+    /// How long after a cursor move rows keep their order.
+    public static let orderFrozenFor: Duration = .seconds(2)
+
+    /// Whether the cursor moved within `orderFrozenFor`.
+    var isCursorMoving: Bool { cursorMovedAt.map { now - $0 < Self.orderFrozenFor } ?? false }
+
+    /// The sort `pane` uses.
+    public func sort(of pane: Pane) -> SortOrder? { sorts[pane] ?? PaneRows.sortColumns(of: pane)?.defaultSort }
+
+    /// Rebuilds the rows of `panes`; the cursor stays on the row it was on (by id), and while the
+    /// cursor is moving the rows keep their order (new rows go to the end).
+    mutating func rebuild(_ panes: Set<Pane>) {
+        for pane in panes {
+            let previousIDs = rows.ids(in: pane)
+            let selectedID = tables[pane].flatMap { $0.selected }.flatMap { previousIDs.indices.contains($0) ? previousIDs[$0] : nil }
+            let freeze = isCursorMoving && !previousIDs.isEmpty
+            guard let sort = sort(of: pane) else { continue }
+            switch pane {
+            case .jobs: rows.jobs = PaneRows.jobs(snapshot, filter: jobFilter, sort: sort).frozen(freeze, previousIDs)
+            case .tasks: rows.tasks = PaneRows.tasks(snapshot, sort: sort).frozen(freeze, previousIDs)
+            case .workers: rows.workers = PaneRows.workers(snapshot, sort: sort).frozen(freeze, previousIDs)
+            case .classes: rows.classes = PaneRows.classes(snapshot, sort: sort).frozen(freeze, previousIDs)
+            case .audit: rows.audit = PaneRows.audit(audit.entries, timeZone: timeZone, sort: sort).frozen(freeze, previousIDs)
+            case .events: rows.events = PaneRows.events(events, timeZone: timeZone, sort: sort).frozen(freeze, previousIDs)
+            case .settings: continue
+            }
+            if freeze { orderFrozen = true }
+            if let selectedID, let row = rows.ids(in: pane).firstIndex(of: selectedID) {
+                tables[pane, default: TableState()].selected = row
+            }
+            scrollToSelection(in: pane)
+        }
     }
 
-    /// The Tasks pane's task ids in order, kept with the snapshot so that drawing a frame or
-    /// searching never re-sorts.
-    public private(set) var taskIDs: [String] = []
+    /// Re-sorts every pane once the cursor has stopped (after a frozen rebuild).
+    mutating func thawOrderIfDue() {
+        guard orderFrozen, !isCursorMoving else { return }
+        orderFrozen = false
+        rebuild(Set(Pane.allCases))
+    }
+
+    /// Keeps `pane`'s cursor inside its rows and on screen.
+    mutating func scrollToSelection(in pane: Pane) {
+        guard pane != .settings else { return }
+        tables[pane, default: TableState()].scrollToSelection(visibleHeight: ConsoleLayout.visibleRows(of: pane, screen: screen), rowCount: rows.count(in: pane))
+    }
+
+    /// The jobs the Jobs pane lists, filtered and sorted.
+    public var visibleJobs: [JobSummary] { rows.jobs.map(\.job) }
+
+    /// The Tasks pane's task ids in order.
+    public var taskIDs: [String] { rows.tasks.map(\.id) }
 
     /// How fresh the data is, as the header says it: a bound while polls arrive on time
     /// (`data < 2s old, every 1s`: nothing to redraw between them), then the age in whole seconds
@@ -156,60 +231,29 @@ public struct ConsoleState: Sendable {
     /// The selected row of `pane`, clamped to `count` rows.
     public func selection(in pane: Pane, count: Int) -> Int {
         guard count > 0 else { return 0 }
-        return min(max(0, selectedRow[pane] ?? 0), count - 1)
+        return min(max(0, tables[pane]?.selected ?? 0), count - 1)
     }
 
     /// The job under the cursor in the Jobs pane.
     public var selectedJob: JobSummary? {
-        let jobs = visibleJobs
-        return jobs.isEmpty ? nil : jobs[selection(in: .jobs, count: jobs.count)]
+        rows.jobs.isEmpty ? nil : rows.jobs[selection(in: .jobs, count: rows.jobs.count)].job
     }
 
     /// The worker under the cursor in the Workers pane.
     public var selectedWorker: WorkerInfo? {
-        let workers = snapshot?.workers ?? []
-        return workers.isEmpty ? nil : workers[selection(in: .workers, count: workers.count)]
+        rows.workers.isEmpty ? nil : rows.workers[selection(in: .workers, count: rows.workers.count)].worker
     }
 
     /// The task under the cursor in the Tasks pane: its id and latest run.
     public var selectedTask: (id: String, run: RunStatus?)? {
-        guard let status = snapshot?.selectedJobStatus, !taskIDs.isEmpty else { return nil }
-        let id = taskIDs[selection(in: .tasks, count: taskIDs.count)]
-        return (id, status.taskData?[id])
+        guard !rows.tasks.isEmpty else { return nil }
+        let row = rows.tasks[selection(in: .tasks, count: rows.tasks.count)]
+        return (row.id, row.run)
     }
 
     /// The words of row `row` in `pane` that `/` searches (case-insensitively): ids, states,
     /// workers, jobs and errors as the pane shows them.
-    public func searchableText(row: Int, in pane: Pane) -> String {
-        switch pane {
-        case .tasks:
-            guard let status = snapshot?.selectedJobStatus, taskIDs.indices.contains(row) else { return "" }
-            let id = taskIDs[row], run = status.taskData?[id]
-            let badge = StateBadge.run(run?.status, taskStatus: status.taskStatus?[id] ?? .notStarted)
-            let worker = snapshot?.selectedJobTasks.first { $0.taskId == id }?.workerId ?? ""
-            return [id, badge.text, worker, run?.error ?? "", run?.exitCode.map { "exit \($0)" } ?? ""].joined(separator: " ")
-        case .workers:
-            guard let workers = snapshot?.workers, workers.indices.contains(row) else { return "" }
-            let worker = workers[row]
-            return [worker.id, StateBadge.worker(worker.state).text, worker.currentJobId ?? "", worker.currentTaskId ?? "", worker.lastSnapshotId]
-                .joined(separator: " ")
-        case .jobs:
-            guard visibleJobs.indices.contains(row) else { return "" }
-            let job = visibleJobs[row]
-            return [job.id, job.requestor, job.className, job.tag, StateBadge.job(job).text].joined(separator: " ")
-        case .classes:
-            guard let classes = snapshot?.load?.classes, classes.indices.contains(row) else { return "" }
-            return classes[row].name
-        case .audit:
-            guard audit.entries.indices.contains(row) else { return "" }
-            return AuditPane.searchableText(audit.entries[row])
-        case .events:
-            guard events.events.indices.contains(row) else { return "" }
-            let event = events.events[row]
-            return event.kind.rawValue + " " + event.text
-        case .settings: return ""
-        }
-    }
+    public func searchableText(row: Int, in pane: Pane) -> String { rows.searchableText(row: row, in: pane) }
 
     /// Task ids in the Tasks pane's order: numbers inside ids compare as numbers, so `task-2`
     /// comes before `task-10`.
@@ -218,15 +262,10 @@ public struct ConsoleState: Sendable {
     }
 
     /// Rows in `pane`, for cursor movement.
-    public func rowCount(in pane: Pane) -> Int {
-        switch pane {
-        case .jobs: visibleJobs.count
-        case .tasks: taskIDs.count
-        case .workers: snapshot?.workers.count ?? 0
-        case .classes: snapshot?.load?.classes.count ?? 0
-        case .audit: audit.entries.count
-        case .events: events.events.count
-        case .settings: 0
-        }
-    }
+    public func rowCount(in pane: Pane) -> Int { rows.count(in: pane) }
+}
+
+extension Array where Element: Identified {
+    /// These rows, or with `freeze` in the order of `previous`.
+    fileprivate func frozen(_ freeze: Bool, _ previous: [String]) -> [Element] { freeze ? keepingOrder(of: previous) : self }
 }

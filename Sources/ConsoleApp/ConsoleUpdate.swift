@@ -64,6 +64,8 @@ public enum ConsoleEffect: Sendable, Hashable {
     case audit(AuditEntry)
     /// Append events to `events.jsonl`.
     case recordEvents([ConsoleEvent])
+    /// Put text on the terminal's clipboard (OSC 52).
+    case copyToClipboard(String)
     /// Read the audit log for the Audit pane.
     case readAudit
     case quit
@@ -81,23 +83,20 @@ public enum ConsoleUpdate {
         case .tick(let now):
             state.now = now
             if let flash = state.flash, flash.until <= now { state.flash = nil }
+            state.thawOrderIfDue()
             return pollIfDue(&state)
         case .pollFinished(let id, let result):
             guard id == state.pollRequestID else { return [] }
             state.pollInFlight = false
             switch result {
             case .success(let snapshot):
-                // Rows never move under the cursor: the selection follows its job.
-                let selectedID = state.selectedJob?.id
+                // Rows never move under the cursor: the selection follows its row (`rebuild`).
                 var events = ClusterEvents.changes(from: state.snapshot, to: snapshot, at: snapshot.observedAt)
                 if case .disconnected(let error, _) = state.connection {
                     events.insert(ConsoleEvent(time: snapshot.observedAt, kind: .connection, text: "reconnected to \(state.endpoint) (it was: \(error))"), at: 0)
                 }
                 state.snapshot = snapshot
                 state.loadHistory.record(snapshot)
-                if let selectedID, let row = state.visibleJobs.firstIndex(where: { $0.id == selectedID }) {
-                    state.selectedRow[.jobs] = row
-                }
                 state.snapshotAt = state.now
                 state.connection = .connected
                 state.consecutiveFailures = 0
@@ -162,14 +161,21 @@ public enum ConsoleUpdate {
                 state.audit.error = failure.message
             }
             return []
-        case .resize:
+        case .resize(let width, let height):
+            state.screen = (width, height)
+            if case .viewer(var viewer) = state.overlay {
+                let (rows, visible) = ConsoleLayout.viewerRows(viewer, screen: state.screen)
+                viewer.scroll.clamp(rowCount: rows.count, height: visible)
+                state.overlay = .viewer(viewer)
+            }
             return []
         case .trackingChanged(let text):
             flash(&state, text, error: false)
             state.nextPollAt = state.now
             return pollIfDue(&state)
         case .outputLoaded(let title, let lines):
-            state.overlay = .output(title: title, lines: lines)
+            // Output opens at its end, as `tail` shows it.
+            openViewer(&state, title: title, lines: lines.map { ViewportLine($0, role: $0.hasPrefix("── ") ? .header : .normal) }, atEnd: true)
             return []
         case .key(let key):
             if state.overlay != nil { return handleOverlayKey(&state, key) }
@@ -202,10 +208,18 @@ public enum ConsoleUpdate {
         switch command {
         case .moveUp: move(&state, by: -1)
         case .moveDown: move(&state, by: 1)
-        case .pageUp: move(&state, by: -20)
-        case .pageDown: move(&state, by: 20)
-        case .top: state.selectedRow[pane] = 0
-        case .bottom: state.selectedRow[pane] = max(0, state.rowCount(in: pane) - 1)
+        case .pageUp, .pageDown:
+            // A page is what the table shows at this size; the rows keep their place on screen.
+            let height = ConsoleLayout.visibleRows(of: pane, screen: state.screen)
+            var table = state.tables[pane] ?? TableState()
+            if command == .pageUp { table.pageUp(visibleHeight: height, rowCount: state.rowCount(in: pane)) } else {
+                table.pageDown(visibleHeight: height, rowCount: state.rowCount(in: pane))
+            }
+            state.tables[pane] = table
+            state.cursorMovedAt = state.now
+            state.scrollToSelection(in: pane)
+        case .top: moveTo(&state, row: 0)
+        case .bottom: moveTo(&state, row: state.rowCount(in: pane) - 1)
         case .nextPane: state.pane = Pane(rawValue: pane.rawValue % Pane.allCases.count + 1)!
         case .previousPane: state.pane = Pane(rawValue: (pane.rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)!
         case .showJobs: state.pane = .jobs
@@ -217,8 +231,8 @@ public enum ConsoleUpdate {
         case .showEvents: state.pane = .events
         case .drillIn:
             if pane == .audit, !state.audit.entries.isEmpty {
-                let entry = state.audit.entries[state.selection(in: .audit, count: state.audit.entries.count)]
-                state.overlay = .output(title: "audit entry", lines: AuditPane.detailLines(entry))
+                let entry = state.rows.audit[state.selection(in: .audit, count: state.rows.audit.count)].entry
+                openViewer(&state, title: "audit entry", lines: AuditPane.detailLines(entry).map { ViewportLine($0) })
                 return []
             }
             if pane == .tasks, let task = state.selectedTask {
@@ -229,7 +243,7 @@ public enum ConsoleUpdate {
             if pane == .jobs, let job = state.selectedJob {
                 state.tasksOfJob = job.id
                 state.pane = .tasks
-                state.selectedRow[.tasks] = 0
+                state.tables[.tasks] = TableState()
                 state.nextPollAt = state.now
                 return pollIfDue(&state)
             }
@@ -247,16 +261,28 @@ public enum ConsoleUpdate {
             switch pane {
             case .tasks, .workers, .audit, .events:
                 state.rowSearch = ""
-                state.overlay = .search(text: "")
+                state.overlay = .search(text: TextInput())
             case .jobs, .classes, .settings:
                 // Only jobs are filtered; elsewhere `/` goes to the Jobs pane's filter.
                 state.pane = .jobs
                 state.jobFilter = ""
-                state.overlay = .search(text: "")
+                state.overlay = .search(text: TextInput())
             }
         case .nextMatch, .previousMatch: jumpToMatch(&state, forward: command == .nextMatch, fromCurrent: false)
-        case .commandLine: state.overlay = .commandLine(text: "", error: nil)
-        case .help: state.overlay = .help
+        case .commandLine: state.overlay = .commandLine(text: TextInput(), error: nil)
+        case .help: openViewer(&state, title: "Help — \(pane.title) (/ searches, esc closes)", lines: helpLines(pane: pane, readOnly: state.readOnly))
+        case .messages:
+            let lines = state.flashHistory.messages.reversed().map {
+                ViewportLine(LocalTime.text($0.time, in: state.timeZone) + "  " + $0.text, role: $0.isError ? .stateFailed : .normal)
+            }
+            openViewer(&state, title: "Messages, newest first (at most \(FlashHistory.capacity))", lines: lines.isEmpty ? [ViewportLine("no messages yet", role: .dim)] : lines)
+        case .inspect:
+            guard let details = RowDetails.lines(of: state, in: pane) else { flash(&state, "nothing selected to show", error: true); return [] }
+            openViewer(&state, title: details.title, lines: details.lines.map { ViewportLine($0) })
+        case .copyID:
+            guard let id = RowDetails.id(of: state, in: pane) else { flash(&state, "nothing selected to copy", error: true); return [] }
+            flash(&state, "copied \(id.noun) \(id.value) (to the terminal's clipboard, OSC 52)", error: false)
+            return [.copyToClipboard(id.value)]
         case .mark:
             if let job = state.selectedJob {
                 if state.marks.remove(job.id) == nil { state.marks.insert(job.id) }
@@ -266,10 +292,19 @@ public enum ConsoleUpdate {
             state.paused.toggle()
             flash(&state, state.paused ? "refresh paused (Z to resume)" : "refresh resumed", error: false)
             if !state.paused { state.nextPollAt = state.now; return pollIfDue(&state) }
-        case .sortNext:
-            state.sortColumn = (state.sortColumn + 1) % JobColumns.titles.count
-            flash(&state, "sorted by \(JobColumns.titles[state.sortColumn])", error: false)
-        case .sortReverse: state.sortDescending.toggle()
+        case .sortMenu:
+            guard let columns = PaneRows.sortColumns(of: pane), let sort = state.sort(of: pane) else { flash(&state, "nothing to sort here", error: true); return [] }
+            state.overlay = .sortMenu(selected: columns.titles.firstIndex { $0.title == sort.column } ?? 0)
+        case .sortReverse, .sortNext, .sortPrevious:
+            guard let columns = PaneRows.sortColumns(of: pane), var sort = state.sort(of: pane) else { flash(&state, "nothing to sort here", error: true); return [] }
+            if command == .sortReverse {
+                sort.ascending.toggle()
+            } else {
+                let index = columns.titles.firstIndex { $0.title == sort.column } ?? 0
+                let next = columns.titles[(index + (command == .sortNext ? 1 : columns.titles.count - 1)) % columns.titles.count].title
+                sort = PaneRows.picking(next, in: pane, current: sort)
+            }
+            setSort(&state, sort, in: pane)
         case .retryNow:
             state.nextPollAt = state.now
             flash(&state, "polling now", error: false)
@@ -305,15 +340,15 @@ public enum ConsoleUpdate {
                 return []
             }
             state.overlay = .confirm(command == .offlineWorker ? .offlineWorker(worker.id) : .reinstateWorker(worker.id), confirmFocused: false)
-        case .editMaxTasks: state.overlay = .form(.maxTasks, text: state.snapshot.map { String($0.schedulerStatus.maxTasks) } ?? "", error: nil)
-        case .editThreshold: state.overlay = .form(.threshold, text: state.snapshot.map { String($0.settings.rebalanceThreshold) } ?? "", error: nil)
-        case .editDuration: state.overlay = .form(.duration, text: state.snapshot.map { String($0.settings.rebalanceMinimumDuration) } ?? "", error: nil)
+        case .editMaxTasks: state.overlay = .form(.maxTasks, text: TextInput(state.snapshot.map { String($0.schedulerStatus.maxTasks) } ?? ""), error: nil)
+        case .editThreshold: state.overlay = .form(.threshold, text: TextInput(state.snapshot.map { String($0.settings.rebalanceThreshold) } ?? ""), error: nil)
+        case .editDuration: state.overlay = .form(.duration, text: TextInput(state.snapshot.map { String($0.settings.rebalanceMinimumDuration) } ?? ""), error: nil)
         case .editPercents:
             let current = state.snapshot?.settings.classLoadPercents.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            state.overlay = .form(.percents, text: current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? "", error: nil)
+            state.overlay = .form(.percents, text: TextInput(current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? ""), error: nil)
         case .editRequestorMap:
             let current = state.snapshot?.settings.requestorToClassMap.sorted { $0.key < $1.key }
-            state.overlay = .form(.requestorMap, text: current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? "", error: nil)
+            state.overlay = .form(.requestorMap, text: TextInput(current?.map { "\($0.key)=\($0.value)" }.joined(separator: ",") ?? ""), error: nil)
         }
         // The audit log is read again whenever its pane opens.
         if state.pane != pane, state.pane == .audit { return [.readAudit] }
@@ -341,7 +376,7 @@ public enum ConsoleUpdate {
         for step in (fromCurrent ? 0 : 1)...count {
             let row = ((forward ? start + step : start - step) % count + count) % count
             guard query.isEmpty || state.searchableText(row: row, in: pane).lowercased().contains(query) else { continue }
-            state.selectedRow[pane] = row
+            moveTo(&state, row: row)
             if !fromCurrent, forward ? row <= start : row >= start {
                 flash(&state, "search wrapped to the \(forward ? "top" : "bottom")", error: false)
             }
@@ -374,9 +409,45 @@ public enum ConsoleUpdate {
         auditEntry(state, action, before: before, after: action.requestedValue, outcome: .refused, error: "read-only mode: the console was started with --read-only")
     }
 
+    /// Moves the cursor by `rows`; the viewport follows it only once it reaches an edge.
     static func move(_ state: inout ConsoleState, by rows: Int) {
         let count = state.rowCount(in: state.pane)
-        state.selectedRow[state.pane] = max(0, min(count - 1, state.selection(in: state.pane, count: count) + rows))
+        moveTo(&state, row: state.selection(in: state.pane, count: count) + rows)
+    }
+
+    static func moveTo(_ state: inout ConsoleState, row: Int) {
+        let pane = state.pane
+        let count = state.rowCount(in: pane)
+        state.tables[pane, default: TableState()].selected = count == 0 ? nil : max(0, min(count - 1, row))
+        state.cursorMovedAt = state.now
+        state.scrollToSelection(in: pane)
+    }
+
+    static func setSort(_ state: inout ConsoleState, _ sort: SortOrder, in pane: Pane) {
+        state.cursorMovedAt = nil  // a sort asked for is applied at once
+        state.sorts[pane] = sort
+        flash(&state, "sorted by \(sort.column) \(sort.ascending ? "▲ ascending" : "▼ descending") (s picks a column, S reverses)", error: false)
+    }
+
+    /// Opens scrollable text, at its top (or its end).
+    static func openViewer(_ state: inout ConsoleState, title: String, lines: [ViewportLine], atEnd: Bool = false) {
+        var viewer = ConsoleState.Viewer(title: title, lines: lines)
+        if atEnd {
+            let (rows, height) = ConsoleLayout.viewerRows(viewer, screen: state.screen)
+            viewer.scroll.toBottom(rowCount: rows.count, height: height)
+        }
+        state.overlay = .viewer(viewer)
+    }
+
+    /// The help screen's lines: the pane's keys, then the `:` commands.
+    static func helpLines(pane: Pane, readOnly: Bool) -> [ViewportLine] {
+        var lines = KeyTable.bindings(in: pane, readOnly: readOnly).map { binding in
+            let keys = binding.keys.map(\.description).joined(separator: " ")
+            return ViewportLine(keys.padding(to: 14) + binding.description + (binding.dangerous ? "  (asks to confirm)" : ""))
+        }
+        lines += [ViewportLine(""), ViewportLine("Commands (:)", role: .header)] + CommandParser.usage.map { ViewportLine($0.0.padding(to: 30) + $0.1) }
+        lines += [ViewportLine(""), ViewportLine("In this viewer: j/k ↑/↓ scroll, PgUp/PgDn page, g/G top/bottom, / search, n/N next/previous match", role: .dim)]
+        return lines
     }
 
     static func flash(_ state: inout ConsoleState, _ text: String, error: Bool) {
@@ -388,8 +459,27 @@ public enum ConsoleUpdate {
     static func handleOverlayKey(_ state: inout ConsoleState, _ key: Key) -> [ConsoleEffect] {
         switch state.overlay {
         case .none: return []
-        case .help, .output:
-            if key == .escape || key == .character("?") || key == .character("q") || key == .enter { state.overlay = nil }
+        case .viewer(let viewer):
+            handleViewerKey(&state, viewer, key)
+            return []
+        case .sortMenu(let selected):
+            guard let columns = PaneRows.sortColumns(of: state.pane)?.titles, let current = state.sort(of: state.pane) else { state.overlay = nil; return [] }
+            switch key {
+            case .escape, .character("q"): state.overlay = nil
+            case .up, .character("k"): state.overlay = .sortMenu(selected: max(0, selected - 1))
+            case .down, .character("j"): state.overlay = .sortMenu(selected: min(columns.count - 1, selected + 1))
+            case .enter:
+                state.overlay = nil
+                setSort(&state, PaneRows.picking(columns[selected].title, in: state.pane, current: current), in: state.pane)
+            case .character(let letter):
+                guard let column = columns.first(where: { $0.key == letter }) else {
+                    flash(&state, "no column on key \(letter): pick one of \(columns.map { String($0.key) }.joined(separator: " "))", error: true)
+                    return []
+                }
+                state.overlay = nil
+                setSort(&state, PaneRows.picking(column.title, in: state.pane, current: current), in: state.pane)
+            default: break
+            }
             return []
         case .confirm(let action, let confirmFocused):
             switch key {
@@ -424,55 +514,46 @@ public enum ConsoleUpdate {
             default: break
             }
             return []
-        case .form(let form, let text, _):
+        case .form(let form, var input, _):
             switch key {
             case .escape: state.overlay = nil
             case .enter:
-                switch validate(form, text, snapshot: state.snapshot) {
+                switch validate(form, input.text, snapshot: state.snapshot) {
                 case .success(let action): state.overlay = .confirm(action, confirmFocused: false)
-                case .failure(let error): state.overlay = .form(form, text: text, error: error.description)
+                case .failure(let error): state.overlay = .form(form, text: input, error: error.description)
                 }
             default:
-                let edited = edit(text, key)
+                guard input.handle(key) else { return [] }
                 // Validate as you type.
-                let error: String? = if case .failure(let failure) = validate(form, edited, snapshot: state.snapshot) { failure.description } else { nil }
-                state.overlay = .form(form, text: edited, error: error)
+                let error: String? = if case .failure(let failure) = validate(form, input.text, snapshot: state.snapshot) { failure.description } else { nil }
+                state.overlay = .form(form, text: input, error: error)
             }
             return []
-        case .commandLine(let text, _):
+        case .commandLine(var input, _):
             switch key {
-            case .escape: state.overlay = nil
+            case .escape:
+                state.commandHistory.reset()
+                state.overlay = nil
+            case .up, .down:
+                // The shell's history: ↑ older, ↓ newer, and past the newest what was being typed.
+                let recalled = key == .up ? state.commandHistory.older(than: input.text) : state.commandHistory.newer()
+                if let recalled { input.replace(with: recalled) }
+                state.overlay = .commandLine(text: input, error: nil)
             case .enter:
-                do {
-                    let command = try CommandParser.parse(text)
-                    switch command {
-                    case .quit: state.overlay = nil; state.wantsQuit = true; return [.quit]
-                    case .help: state.overlay = .help
-                    case .filter(let filter): state.overlay = nil; state.jobFilter = filter; state.pane = .jobs
-                    case .audit: state.overlay = nil; state.pane = .audit; return [.readAudit]
-                    case .events: state.overlay = nil; state.pane = .events
-                    case .track(let ids): state.overlay = nil; return [.track(ids)]
-                    case .untrack(let ids): state.overlay = nil; return [.untrack(ids)]
-                    case .action, .editPercents, .editRequestorMap:
-                        guard let action = try resolve(command, snapshot: state.snapshot) else { return [] }
-                        guard !state.readOnly else {
-                            state.overlay = .commandLine(text: text, error: "read-only: \(action) is not available")
-                            return [.audit(refusal(state, action, before: action.currentValue(in: state.snapshot)))]
-                        }
-                        state.overlay = .confirm(action, confirmFocused: false)
-                    }
-                } catch {
-                    state.overlay = .commandLine(text: text, error: error.description)
-                }
-            default: state.overlay = .commandLine(text: edit(text, key), error: nil)
+                state.commandHistory.record(input.text)
+                return runCommandLine(&state, input)
+            default:
+                guard input.handle(key) else { return [] }
+                state.overlay = .commandLine(text: input, error: nil)
             }
             return []
-        case .search(let text):
+        case .search(var input):
             guard state.pane == .jobs else {
                 switch key {
                 case .escape: state.overlay = nil
                 case .enter:
                     state.overlay = nil
+                    let text = input.text
                     if !text.isEmpty, !(0..<state.rowCount(in: state.pane)).contains(where: {
                         state.searchableText(row: $0, in: state.pane).lowercased().contains(text.lowercased())
                     }) {
@@ -480,30 +561,108 @@ public enum ConsoleUpdate {
                     }
                 default:
                     // Search as you type: the cursor goes to the first match from where it is.
-                    state.overlay = .search(text: edit(text, key))
-                    state.rowSearch = edit(text, key)
+                    guard input.handle(key) else { return [] }
+                    state.overlay = .search(text: input)
+                    state.rowSearch = input.text
                     jumpToMatch(&state, forward: true, fromCurrent: true)
                 }
                 return []
             }
             switch key {
             case .escape: state.overlay = nil; state.jobFilter = ""  // Esc clears the filter
-            case .enter: state.overlay = nil; state.jobFilter = text; state.selectedRow[.jobs] = 0
+            case .enter: state.overlay = nil; state.jobFilter = input.text; moveTo(&state, row: 0)
             default:
-                state.overlay = .search(text: edit(text, key))
-                state.jobFilter = edit(text, key)
+                guard input.handle(key) else { return [] }
+                state.overlay = .search(text: input)
+                state.jobFilter = input.text
             }
             return []
         }
     }
 
-    static func edit(_ text: String, _ key: Key) -> String {
-        switch key {
-        case .character(let character): text + String(character)
-        case .backspace, .delete: String(text.dropLast())
-        case .control("u"): ""
-        default: text
+    /// Keys in a scrollable overlay: scrolling, `/` search with `n`/`N`, esc or q to close.
+    static func handleViewerKey(_ state: inout ConsoleState, _ viewer: ConsoleState.Viewer, _ key: Key) {
+        var viewer = viewer
+        let (rows, height) = ConsoleLayout.viewerRows(viewer, screen: state.screen)
+        if var search = viewer.search {
+            switch key {
+            case .escape:
+                viewer.search = nil
+                viewer.scroll.query = ""
+            case .enter:
+                viewer.search = nil
+                if !search.isEmpty, !viewer.scroll.jump(toMatchOf: search.text, in: rows, forward: true, includingCurrent: true, height: height) {
+                    flash(&state, "no line matches /\(search.text)", error: true)
+                }
+            default:
+                guard search.handle(key) else { return }
+                viewer.search = search
+                viewer.scroll.matchRow = nil
+                // Search as you type, from the top of the view.
+                _ = viewer.scroll.jump(toMatchOf: search.text, in: rows, forward: true, includingCurrent: true, height: height)
+            }
+            state.overlay = .viewer(viewer)
+            return
         }
+        switch key {
+        case .escape, .character("q"), .character("?"), .enter: state.overlay = nil; return
+        case .down, .character("j"): viewer.scroll.scroll(by: 1, rowCount: rows.count, height: height)
+        case .up, .character("k"): viewer.scroll.scroll(by: -1, rowCount: rows.count, height: height)
+        case .pageDown, .control("f"), .character(" "): viewer.scroll.scroll(by: height, rowCount: rows.count, height: height)
+        case .pageUp, .control("b"): viewer.scroll.scroll(by: -height, rowCount: rows.count, height: height)
+        case .home, .character("g"): viewer.scroll.offset = 0
+        case .end, .character("G"): viewer.scroll.toBottom(rowCount: rows.count, height: height)
+        case .character("/"):
+            viewer.search = TextInput()
+            viewer.scroll.matchRow = nil
+        case .character("n"), .character("N"):
+            guard !viewer.scroll.query.isEmpty else { flash(&state, "nothing to search for: press / and type a search first", error: true); return }
+            if !viewer.scroll.jump(toMatchOf: viewer.scroll.query, in: rows, forward: key == .character("n"), includingCurrent: false, height: height) {
+                flash(&state, "no line matches /\(viewer.scroll.query)", error: true)
+            }
+        default: return
+        }
+        state.overlay = .viewer(viewer)
+    }
+
+    /// Runs the command line's text: a command, or the text back with the parse error.
+    static func runCommandLine(_ state: inout ConsoleState, _ input: TextInput) -> [ConsoleEffect] {
+        do {
+            let command = try CommandParser.parse(input.text)
+            switch command {
+            case .quit: state.overlay = nil; state.wantsQuit = true; return [.quit]
+            case .help: _ = handle(&state, .help)
+            case .filter(let filter): state.overlay = nil; state.jobFilter = filter; state.pane = .jobs
+            case .audit: state.overlay = nil; state.pane = .audit; return [.readAudit]
+            case .events: state.overlay = nil; state.pane = .events
+            case .messages: state.overlay = nil; _ = handle(&state, .messages)
+            case .sort(let column, let ascending):
+                state.overlay = nil
+                guard let columns = PaneRows.sortColumns(of: state.pane)?.titles, let current = state.sort(of: state.pane) else {
+                    flash(&state, "nothing to sort on the \(state.pane.title) pane", error: true)
+                    return []
+                }
+                guard let title = columns.first(where: { $0.title.lowercased().hasPrefix(column.lowercased()) })?.title else {
+                    state.overlay = .commandLine(text: input, error: "no column \(column) here: \(columns.map(\.title).joined(separator: ", "))")
+                    return []
+                }
+                var sort = PaneRows.picking(title, in: state.pane, current: current)
+                if let ascending { sort = SortOrder(column: title, ascending: ascending) }
+                setSort(&state, sort, in: state.pane)
+            case .track(let ids): state.overlay = nil; return [.track(ids)]
+            case .untrack(let ids): state.overlay = nil; return [.untrack(ids)]
+            case .action, .editPercents, .editRequestorMap:
+                guard let action = try resolve(command, snapshot: state.snapshot) else { return [] }
+                guard !state.readOnly else {
+                    state.overlay = .commandLine(text: input, error: "read-only: \(action) is not available")
+                    return [.audit(refusal(state, action, before: action.currentValue(in: state.snapshot)))]
+                }
+                state.overlay = .confirm(action, confirmFocused: false)
+            }
+        } catch {
+            state.overlay = .commandLine(text: input, error: error.description)
+        }
+        return []
     }
 
     /// A parsed command as the action to confirm, nil for a command that is not one. Settings

@@ -4,23 +4,19 @@ import TUIKit
 /// Renders the whole console from its state into a buffer: header, tabs, the active pane,
 /// the flash line and the key hints, then any overlay. A pure function of the state.
 public enum ConsoleView {
-    /// Below this size the console asks for a larger terminal.
-    public static let minimumSize = (width: 60, height: 16)
-    /// Below this size the compact layout drops the tab bar and the key hints.
-    public static let compactBelow = (width: 100, height: 30)
-
     /// Draws `state` into `buffer`; `characters` selects UTF-8 or ASCII box drawing.
     public static func render(_ state: ConsoleState, into buffer: inout Buffer, characters: BoxCharacters = .unicode) {
         // `--ascii`: whatever was drawn (state glyphs, header marks, server text), in ASCII.
         defer { if characters == .ascii { buffer.transliterateToASCII() } }
         let area = buffer.area
-        guard area.width >= minimumSize.width, area.height >= minimumSize.height else {
-            let text = "terminal too small: need \(minimumSize.width)×\(minimumSize.height), have \(area.width)×\(area.height)"
+        let minimum = ConsoleLayout.minimumSize
+        guard area.width >= minimum.width, area.height >= minimum.height else {
+            let text = "terminal too small: need \(minimum.width)×\(minimum.height), have \(area.width)×\(area.height)"
             Paragraph(text, role: .flashError).render(into: &buffer, area: area)
             return
         }
-        let compact = area.width < compactBelow.width || area.height < compactBelow.height
-        let rows = Layout.vertical(compact ? [.length(2), .fill(1), .length(1)] : [.length(2), .length(1), .fill(1), .length(1), .length(1)]).split(area)
+        let compact = ConsoleLayout.isCompact(area)
+        let rows = ConsoleLayout.rows(area)
         renderHeader(state, into: &buffer, area: rows[0])
         var index = 1
         if !compact {
@@ -55,13 +51,14 @@ public enum ConsoleView {
         // Where the cursor is in a list, as htop and k9s say it.
         let rows = state.rowCount(in: state.pane)
         let position = rows > 1 && state.pane != .classes ? " · row \(state.selection(in: state.pane, count: rows) + 1)/\(rows)" : ""
+        let frozen = state.orderFrozen ? " · order held while moving" : ""
         switch state.pane {
         case .jobs:
             let filter = state.jobFilter.isEmpty ? "" : " /\(state.jobFilter)"
             let marks = state.marks.isEmpty ? "" : " · \(state.marks.count) marked"
-            return " (\(state.visibleJobs.count))\(filter)\(marks)\(position)"
-        case .tasks: return (state.tasksOfJob.map { " of \($0)" } ?? "") + position
-        default: return position
+            return " (\(state.rows.jobs.count))\(filter)\(marks)\(position)\(frozen)"
+        case .tasks: return (state.tasksOfJob.map { " of \($0)" } ?? "") + position + frozen
+        default: return position + frozen
         }
     }
 
@@ -83,7 +80,10 @@ public enum ConsoleView {
         // A plain Scoot scheduler lists no workers: its metrics still count them.
         let counts = snapshot.workers.isEmpty ? snapshot.workerCounts : WorkerCounts(workers: snapshot.workers)
         let threshold = snapshot.settings.rebalanceThreshold == 0 ? "off" : "\(snapshot.settings.rebalanceThreshold)pp"
-        let firesIn = snapshot.load.flatMap { load in load.rebalanceFiresAtMs.map { max(0, ($0 - load.computedAtMs) / 1000) } }
+        // One source for the rebalance settings (GetRebalanceThreshold and its duration): the
+        // countdown shows only while they say rebalancing is on.
+        let rebalancing = snapshot.settings.rebalanceThreshold > 0 && snapshot.settings.rebalanceMinimumDuration > 0
+        let firesIn = rebalancing ? snapshot.load.flatMap { load in load.rebalanceFiresAtMs.map { max(0, ($0 - load.computedAtMs) / 1000) } } : nil
         var line = "tasks \(snapshot.schedulerStatus.currentTasks)/\(maxTasks)"
         if let counts { line += "  workers \(counts.summary)" }
         line += "  rebalance \(threshold) / \(snapshot.settings.rebalanceMinimumDuration)m"

@@ -23,7 +23,8 @@ public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case nextPane, previousPane, showJobs, showTasks, showWorkers, showClasses, showSettings, showAudit, showEvents
     case drillIn, back, search, nextMatch, previousMatch, commandLine, help, mark, pause, quit
-    case sortNext, sortReverse, refreshFaster, refreshSlower, retryNow
+    case sortMenu, sortNext, sortPrevious, sortReverse, refreshFaster, refreshSlower, retryNow
+    case inspect, copyID, messages
     case killJob, offlineWorker, reinstateWorker
     case editMaxTasks, editPercents, editRequestorMap, editThreshold, editDuration
 }
@@ -72,8 +73,13 @@ public enum KeyTable {
         binding([.character(":")], "command line", .commandLine, hinted: true),
         binding([.character("?")], "help", .help, hinted: true),
         binding([.character(" ")], "mark / unmark", .mark, scope: .jobs),
-        binding([.character("s")], "sort by next column", .sortNext, scope: .jobs),
-        binding([.character("S")], "reverse sort", .sortReverse, scope: .jobs),
+        binding([.character("s")], "sort: pick a column (the current one reverses)", .sortMenu, hinted: true),
+        binding([.character("S")], "reverse the sort", .sortReverse),
+        binding([.character(">")], "sort by the next column", .sortNext),
+        binding([.character("<")], "sort by the previous column", .sortPrevious),
+        binding([.character("i")], "show the row in full (every field, ids untruncated)", .inspect),
+        binding([.character("y")], "copy the row's id to the clipboard (OSC 52)", .copyID),
+        binding([.character("L")], "the last messages in full", .messages),
         binding([.control("r")], "retry now (while disconnected) / poll now", .retryNow),
         binding([.character("Z")], "pause / resume refresh", .pause),
         binding([.character("+")], "refresh faster", .refreshFaster),

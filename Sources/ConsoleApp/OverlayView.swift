@@ -6,14 +6,26 @@ enum OverlayView {
     static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
         switch state.overlay {
         case .none: return
-        case .help:
-            var lines = KeyTable.bindings(in: state.pane, readOnly: state.readOnly).map { binding in
-                let keys = binding.keys.map(\.description).joined(separator: " ")
-                return keys.padding(to: 14) + binding.description + (binding.dangerous ? "  (asks to confirm)" : "")
+        case .viewer(let viewer):
+            let frame = ConsoleLayout.viewerFrame(area)
+            buffer.fill(frame)
+            let (rows, height) = ConsoleLayout.viewerRows(viewer, screen: (area.width, area.height))
+            let position = Viewport.positionText(rowCount: rows.count, height: height, offset: viewer.scroll.offset)
+            let title = viewer.title + (position.isEmpty ? "" : " · \(position)")
+            let inner = Block(title: title, borderRole: .borderFocused, characters: characters).render(into: &buffer, area: frame)
+            Viewport(lines: viewer.lines, characters: characters)
+                .render(into: &buffer, area: Rect(x: inner.x, y: inner.y, width: inner.width, height: height), state: viewer.scroll)
+            if let search = viewer.search {
+                TextField(label: "/", input: search).render(into: &buffer, area: Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1))
             }
-            lines += ["", "Commands (:)"] + CommandParser.usage.map { $0.0.padding(to: 30) + $0.1 }
-            let visible = Array(lines.prefix(max(1, area.height - 6)))
-            Dialog(title: "Help — \(state.pane.title)", message: visible, buttons: ["Close (esc)"], characters: characters)
+        case .sortMenu(let selected):
+            guard let sort = state.sort(of: state.pane), let columns = PaneRows.sortColumns(of: state.pane)?.titles else { return }
+            let lines = columns.enumerated().map { index, column in
+                let mark = column.title == sort.column ? " " + String(sort.ascending ? characters.ascending : characters.descending) : ""
+                return (index == selected ? "> " : "  ") + "[\(column.key)] \(column.title)\(mark)"
+            }
+            let message = lines + ["", "a letter or enter picks; the current column reverses"]
+            Dialog(title: "Sort \(state.pane.title) by", message: message, buttons: ["Close (esc)"], characters: characters)
                 .render(into: &buffer, area: area)
         case .confirm(let action, let confirmFocused):
             Dialog(
@@ -22,35 +34,35 @@ enum OverlayView {
             ).render(into: &buffer, area: area)
         case .form(let form, let text, let error):
             var message = ["Current text is checked as you type; enter asks to confirm, esc cancels.", ""]
-            message += preview(form, text: text, state: state)
+            message += preview(form, text: text.text, state: state)
             let width = min(area.width - 4, max(60, (message.map { DisplayWidth.width(of: $0) }.max() ?? 0) + 4))
             let height = min(area.height - 2, message.count + 7)
             let frame = area.centered(width: width, height: height)
             buffer.fill(frame)
             let inner = Block(title: form.title, borderRole: .borderFocused, characters: characters).render(into: &buffer, area: frame)
-            TextField(label: "> ", text: text, error: error).render(into: &buffer, area: Rect(x: inner.x, y: inner.y, width: inner.width, height: 2))
+            TextField(label: "> ", input: text, error: error).render(into: &buffer, area: Rect(x: inner.x, y: inner.y, width: inner.width, height: 2))
             for (offset, line) in message.enumerated() where inner.y + 3 + offset < inner.maxY {
                 buffer.write(line, x: inner.x, y: inner.y + 3 + offset, role: offset < 2 ? .dim : .normal)
             }
         case .commandLine(let text, let error):
-            prompt(":" + text, error: error, into: &buffer, area: area)
-        case .output(let title, let lines):
-            let frame = area.inset(by: 2)
-            buffer.fill(frame)
-            let inner = Block(title: "\(title) (esc closes)", borderRole: .borderFocused, characters: characters).render(into: &buffer, area: frame)
-            for (offset, line) in lines.suffix(inner.height).enumerated() {
-                buffer.write(line, x: inner.x, y: inner.y + offset, role: line.hasPrefix("── ") ? .header : .normal, maxWidth: inner.width)
-            }
+            prompt(":", text, error: error, into: &buffer, area: area)
         case .search(let text):
-            prompt("/" + text, error: nil, into: &buffer, area: area)
+            prompt("/", text, error: nil, into: &buffer, area: area)
         }
     }
 
-    private static func prompt(_ text: String, error: String?, into buffer: inout Buffer, area: Rect) {
+    /// The bottom line as an input: the prompt, the text with its cursor, then the error.
+    private static func prompt(_ label: String, _ input: TextInput, error: String?, into buffer: inout Buffer, area: Rect) {
         let row = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
         buffer.fill(row, role: .inputField)
-        let used = buffer.write(text, x: row.x, y: row.y, role: .inputField)
-        if let error { buffer.write("  \(error)", x: row.x + used, y: row.y, role: .inputError) }
+        let errorText = error.map { "  " + $0 } ?? ""
+        // The error takes the right part of the line, at most two thirds of it.
+        let errorWidth = min(DisplayWidth.width(of: errorText), row.width * 2 / 3)
+        let field = Rect(x: row.x, y: row.y, width: row.width - errorWidth, height: 1)
+        TextField(label: label, input: input, spacing: 0).render(into: &buffer, area: field)
+        if !errorText.isEmpty {
+            buffer.write(TextTruncation.truncate(errorText, toWidth: errorWidth), x: field.maxX, y: row.y, role: .inputError)
+        }
     }
 
     /// The confirm button names the action.

@@ -39,8 +39,9 @@ public struct WorkerCounts: Sendable, Hashable {
     }
 }
 
-/// The stats of a scheduler's `/admin/metrics.json` (SCOOT_SEMANTICS §5): one flat JSON object of
-/// numbers under `scheduler/`. Scoot latches them every 60 s, so they can be a minute old.
+/// The stats of a scheduler's `/admin/metrics.json` (docs/scoot.md, "The metrics endpoint"): one
+/// flat JSON object of numbers under `scheduler/`. Scoot latches them every 60 s, so they can be a
+/// minute old.
 public struct SchedulerMetrics: Sendable, Hashable {
     /// Stat name without the `scheduler/` scope → value.
     public var stats: [String: Double]

@@ -1,8 +1,8 @@
 import SchedulerCore
 
-/// The body of `GET /admin/metrics.json`: Scoot's stat names under `scheduler/` (SCOOT_SEMANTICS
-/// §5.2), computed from the scheduler's live state at each request — no 60-second latch, no
-/// double underscores in class stats, real values where Scoot publishes zeros
+/// The body of `GET /admin/metrics.json`: Scoot's stat names under `scheduler/` (docs/scoot.md,
+/// "The metrics endpoint"), computed from the scheduler's live state at each request — no 60-second
+/// latch, no double underscores in class stats, real values where Scoot publishes zeros
 /// (docs/deviations.md, docs/operations.md).
 public enum MetricsReport {
     /// Gathers every stat. `startedAt` is when the server started, for the uptime gauge.

@@ -3,7 +3,8 @@ import ScootAPI
 
 /// Conversions between the IDL's types (ScootAPI) and the scheduler core's domain types.
 enum WireConversions {
-    /// Stage A of RunJob validation (SCOOT_SEMANTICS §1.4): what the domain types cannot express.
+    /// Stage A of RunJob validation (docs/scoot.md, "RunJob validation and admission"): what the
+    /// domain types cannot express.
     static func jobDefinition(_ job: ScootAPI.JobDefinition) throws(SchedulerError) -> SchedulerCore.JobDefinition {
         var tasks: [SchedulerCore.TaskDefinition] = []
         for task in job.tasks {

@@ -203,6 +203,14 @@ public final class NcursesBackend: Backend {
         _ = doupdate()
     }
 
+    /// Writes the OSC 52 sequence straight to the terminal, beside what curses draws.
+    public func copyToClipboard(_ text: String) {
+        guard !isShutDown else { return }
+        let output = files.first ?? cn_stdout()
+        _ = fputs(Clipboard.osc52(text), output)
+        _ = fflush(output)
+    }
+
     public func clear() {
         guard !isShutDown else { return }
         _ = werase(window)

@@ -204,7 +204,8 @@ struct TaskOutputTests {
         state.pane = .tasks
         #expect(press(&state, .enter) == [.readOutput(title: "output of t1", uris: ["file:///tmp/out", "file:///tmp/err"])])
         _ = ConsoleUpdate.update(&state, .outputLoaded(title: "output of t1", lines: ["hello"]))
-        #expect(state.overlay == .output(title: "output of t1", lines: ["hello"]))
+        guard case .viewer(let viewer) = state.overlay else { Issue.record("no viewer: \(String(describing: state.overlay))"); return }
+        #expect(viewer.title == "output of t1" && viewer.lines.map(\.text) == ["hello"])
         press(&state, .escape)
         #expect(state.overlay == nil)
     }

@@ -83,8 +83,8 @@ struct HeaderRoleTests {
 @Suite("Task states")
 struct TaskStateTests {
     @Test func aNonZeroExitIsNotCompleteAndOnlyEndedRunsHaveAnExitCode() throws {
-        #expect(StateBadge.run(RunStatus(status: .complete, runId: "1", exitCode: 3), taskStatus: .completed).text == "✗ exit 3")
-        #expect(StateBadge.run(RunStatus(status: .complete, runId: "1", exitCode: 0), taskStatus: .completed).text == "✓ complete")
+        #expect(TaskState(RunStatus(status: .complete, runId: "1", exitCode: 3), taskStatus: .completed).badge.text == "✗ exit 3")
+        #expect(TaskState(RunStatus(status: .complete, runId: "1", exitCode: 0), taskStatus: .completed).badge.text == "✓ complete")
         var state = PlainScootScreenTests.state(pane: .tasks)
         state.snapshot?.selectedJobStatus = JobStatus(
             id: "7e9a1c2d-killed", status: .inProgress, taskStatus: ["task1": .inProgress, "task2": .completed],
@@ -130,7 +130,7 @@ struct ASCIIOnlyTests {
     func everyPaneIsASCII(pane: Pane) {
         for state in [ScreenSnapshotTests.state(pane: pane, width: 120), PlainScootScreenTests.state(pane: pane)] {
             var withOverlay = state
-            withOverlay.overlay = .help
+            _ = ConsoleUpdate.update(&withOverlay, .key(.character("?")))
             for variant in [state, withOverlay] {
                 var buffer = Buffer(area: Rect(width: 120, height: 40))
                 ConsoleView.render(variant, into: &buffer, characters: .ascii)
@@ -168,12 +168,13 @@ struct ReconnectTests {
         guard case .poll = effects.first else { Issue.record("ctrl-r must poll at once: \(effects)"); return }
     }
 
-    @Test func sortKeysBelongToTheJobsPane() {
+    @Test func sortKeysSortThePaneOnScreen() {
         var state = connectedState()
         state.pane = .workers
-        let column = state.sortColumn
-        press(&state, .character("s"))
-        #expect(state.sortColumn == column, "s on the Workers pane does not sort the hidden Jobs table")
+        let jobsSort = state.sort(of: .jobs)
+        press(&state, .character(">"))
+        #expect(state.sort(of: .jobs) == jobsSort, "a sort key on the Workers pane does not sort the hidden Jobs table")
+        #expect(state.sort(of: .workers) == SortOrder(column: "STATE", ascending: true))
     }
 }
 

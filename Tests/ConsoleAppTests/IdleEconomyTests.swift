@@ -55,7 +55,7 @@ struct IdleEconomyTests {
 
     @Test func anUnchangedJobListKeepsTheSortedRows() {
         var state = connectedState()
-        state.sortColumn = 0
+        state.sorts[.jobs] = SortOrder(column: "ID", ascending: true)
         let sorted = state.visibleJobs
         var same = sampleSnapshot()
         same.schedulerStatus.currentTasks = 9

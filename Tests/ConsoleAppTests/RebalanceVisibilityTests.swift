@@ -54,9 +54,9 @@ struct RebalanceVisibilityTests {
         var job = sampleJob("j", running: 0, waiting: 0, failed: 3)
         job.status = .completed
         job.preemptedTasks = 3
-        #expect(StateBadge.job(job).text == "⊘ preempted")
+        #expect(JobState(job).badge.text == "⊘ preempted")
         job.failedTasks = 4
-        #expect(StateBadge.job(job).text == "✗ failed", "a real failure besides")
+        #expect(JobState(job).badge.text == "✗ failed", "a real failure besides")
     }
 
     @Test func onPlainScootARebalanceIsInferredFromPreemptedTasks() {

@@ -24,6 +24,7 @@ struct ScreenSnapshotTests {
     static func state(pane: Pane, width: Int) -> ConsoleState {
         var state = connectedState()
         state.snapshot?.load = load()
+        state.snapshot?.settings.rebalanceThreshold = 20
         state.snapshot?.jobs = [
             sampleJob("4b0f8f1e-job-a", requestor: "land-bot", className: "land", running: 4, waiting: 10, submitted: 1_000),
             sampleJob("9c1d2e3f-job-b", requestor: "diff-alice", className: "diff", running: 6, waiting: 0, failed: 1, submitted: 30_000),
@@ -87,11 +88,7 @@ struct ScreenSnapshotTests {
     func check(_ name: String, _ state: ConsoleState, width: Int, height: Int) throws {
         var buffer = Buffer(area: Rect(width: width, height: height))
         ConsoleView.render(state, into: &buffer)
-        let text = buffer.lines().map { line in
-            var trimmed = Substring(line)
-            while trimmed.last == " " { trimmed = trimmed.dropLast() }
-            return String(trimmed)
-        }.joined(separator: "\n") + "\n"
+        let text = Self.snapshotText(buffer)
         let file = Self.directory.appendingPathComponent("\(name).txt")
         if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1" {
             try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
@@ -99,6 +96,38 @@ struct ScreenSnapshotTests {
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
         #expect(text == expected, "\(name) differs; run UPDATE_SNAPSHOTS=1 swift test --filter ScreenSnapshotTests and review the diff")
+    }
+
+    /// One letter per style role, for the snapshot's second layer.
+    static let roleLetters: [StyleRole: Character] = [
+        .normal: ".", .dim: "d", .border: "b", .borderFocused: "B", .title: "T", .header: "h", .selection: "S", .marked: "m",
+        .keyHint: "k", .keyName: "K", .flashInfo: "i", .flashError: "E", .danger: "!", .stale: "s", .prodFrame: "p",
+        .stateRunning: "r", .stateWaiting: "w", .stateDone: "o", .stateFailed: "f", .stateKilled: "x", .meterOK: "1",
+        .meterWarn: "2", .meterCrit: "3", .meterEmpty: "0", .targetMarker: "|", .inputField: "I", .inputError: "e",
+        .buttonFocused: "F", .button: "u",
+    ]
+
+    /// A snapshot file: the screen's text, then the same screen as role letters (a wrong colour
+    /// fails a test as surely as a wrong word), trailing blanks trimmed in both.
+    static func snapshotText(_ buffer: Buffer) -> String {
+        func trimmed(_ line: String, blank: Character) -> String {
+            var line = Substring(line)
+            while line.last == blank { line = line.dropLast() }
+            return String(line)
+        }
+        let text = buffer.lines().map { trimmed($0, blank: " ") }
+        let legend = roleLetters.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value)=\($0.key.rawValue)" }.joined(separator: " ")
+        var roles: [String] = []
+        for y in 0..<buffer.area.height {
+            var line = ""
+            for x in 0..<buffer.area.width {
+                guard let cell = buffer[x, y], cell.width > 0 else { continue }
+                // A blank in the normal role reads as a blank, so the layer stays legible.
+                line.append(cell.role == .normal && cell.grapheme == " " ? " " : roleLetters[cell.role] ?? "?")
+            }
+            roles.append(trimmed(line, blank: " "))
+        }
+        return (text + ["", "--- roles: " + legend] + roles).joined(separator: "\n") + "\n"
     }
 
     @Test(arguments: Pane.allCases)

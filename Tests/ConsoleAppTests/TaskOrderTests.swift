@@ -1,5 +1,6 @@
 import ScootAPI
 import Testing
+import TUIKit
 @testable import ConsoleApp
 
 @Suite("Task order")
@@ -18,7 +19,7 @@ struct TaskRowsTests {
         #expect(state.rowCount(in: .tasks) == 2)
         state.snapshot?.selectedJobStatus?.taskStatus?["task-1"] = .completed
         #expect(state.taskIDs == ["task-1", "task-2", "task-10"])
-        state.selectedRow[.tasks] = 2
+        state.tables[.tasks] = TableState(selected: 2)
         #expect(state.selectedTask?.id == "task-10")
         state.snapshot?.selectedJobStatus = nil
         #expect(state.taskIDs.isEmpty)

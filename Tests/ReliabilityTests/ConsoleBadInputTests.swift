@@ -128,7 +128,7 @@ struct ConsoleBadInputTests {
         for text in inputs {
             let (effects, overlay) = tryForm(formKey, form, text)
             #expect(effects.isEmpty, "\(form) '\(text.debugDescription)': nothing may be sent")
-            guard case .form(form, text, let error?) = overlay else {
+            guard case .form(form, TextInput(text), let error?) = overlay else {
                 Issue.record("\(form) '\(text.debugDescription)': expected the form with an error, got \(String(describing: overlay))")
                 continue
             }
@@ -144,7 +144,7 @@ struct ConsoleBadInputTests {
             var effects = ConsoleUpdate.update(&state, .key(.character(":")))
             for key in Self.keys(typing: text) + [.enter] { effects += ConsoleUpdate.update(&state, .key(key)) }
             #expect(effects.isEmpty, "':\(text.debugDescription)': nothing may be sent")
-            guard case .commandLine(text, let error?) = state.overlay else {
+            guard case .commandLine(TextInput(text), let error?) = state.overlay else {
                 Issue.record("':\(text.debugDescription)': expected the command line with an error, got \(String(describing: state.overlay))")
                 continue
             }

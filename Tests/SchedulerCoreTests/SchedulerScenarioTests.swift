@@ -38,7 +38,7 @@ struct SchedulerScenarioTests {
 
     @Test func classesShareTheClusterAsTheAlgorithmDecides() async throws {
         // 10 workers, Scoot's default percents: land's target is 6, diff's 2; land borrows the
-        // 2 workers no other class wants (SCOOT_SEMANTICS §3.4 loan phase).
+        // 2 workers no other class wants (docs/scoot.md, "Loan rounds").
         let cluster = SimulatedCluster(workers: 10)
         let land = try await cluster.scheduler.runJob(simpleJob(tasks: 20, argv: ["sleep", "100"], requestor: "land-bot"))
         let diff = try await cluster.scheduler.runJob(simpleJob(tasks: 20, argv: ["sleep", "100"], requestor: "diff-bot"))

@@ -1,8 +1,9 @@
 import HeapModule
 
-/// Scoot's load-based scheduling algorithm (`GetTasksToBeAssigned`, SCOOT_SEMANTICS §3.4) as a
-/// pure function of a `SchedulingInput`: which tasks to start, which to stop, and the numbers
-/// behind the decision. Deviations from Scoot are listed in docs/deviations.md.
+/// Scoot's load-based scheduling algorithm (`GetTasksToBeAssigned`; docs/scoot.md, "The load-based
+/// algorithm" and "Rebalancing") as a pure function of a `SchedulingInput`: which tasks to start,
+/// which to stop, and the numbers behind the decision. Deviations from Scoot are listed in
+/// docs/deviations.md.
 public enum LoadBasedScheduler {
     /// How far back rebalance stop lists look for running tasks (Scoot's `MaxTaskDuration`).
     public static let stopListLookBack: Duration = .seconds(4 * 3600)

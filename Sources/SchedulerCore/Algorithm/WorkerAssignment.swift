@@ -1,6 +1,7 @@
-/// Places tasks on idle workers with snapshot affinity (SCOOT_SEMANTICS §3.7): a worker that last
-/// ran the task's snapshot, else a fresh worker (snapshot ""), else any idle worker. Scoot picks
-/// "any" arbitrarily; we take the first by snapshot id, then worker id, so results repeat.
+/// Places tasks on idle workers with snapshot affinity (docs/scoot.md, "Worker selection and
+/// snapshot affinity"): a worker that last ran the task's snapshot, else a fresh worker (snapshot
+/// ""), else any idle worker. Scoot picks "any" arbitrarily; we take the first by snapshot id, then
+/// worker id, so results repeat.
 public enum WorkerAssignment {
     /// An idle worker and the snapshot of the last task it ran ("" when fresh).
     public struct IdleWorker: Sendable, Hashable {

@@ -1,7 +1,8 @@
 /// Why a scheduler operation was refused. The cases map one to one onto the IDL: `invalidRequest`
 /// → `InvalidRequest(message)`, `canNotScheduleNow` → `CanNotScheduleNow(retryAfterMs)`, `notFound`
 /// and `failed` → the plain errors Scoot reports as `TApplicationException(INTERNAL_ERROR)`.
-/// Every message is Scoot's text where Scoot has one (SCOOT_SEMANTICS §1.3, §1.4).
+/// Every message is Scoot's text where Scoot has one (docs/scoot.md, "The CloudScoot calls" and
+/// "RunJob validation and admission").
 public enum SchedulerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The request is invalid and will stay invalid if resent.
     case invalidRequest(String)

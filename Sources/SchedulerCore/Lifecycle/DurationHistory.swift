@@ -1,6 +1,6 @@
-/// Running mean of attempt durations per task id (SCOOT_SEMANTICS §3.6), used to order a new
-/// job's tasks longest first. Unlike Scoot, adding a job inserts no 0-duration sample for unseen
-/// task ids, so the first real sample is the mean (Scoot averages it with that 0).
+/// Running mean of attempt durations per task id (docs/scoot.md, "Historical durations"), used to
+/// order a new job's tasks longest first. Unlike Scoot, adding a job inserts no 0-duration sample
+/// for unseen task ids, so the first real sample is the mean (Scoot averages it with that 0).
 struct DurationHistory {
     private var means: [String: (mean: Double, count: Int)] = [:]
 

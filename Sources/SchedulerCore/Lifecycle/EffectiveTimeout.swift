@@ -1,5 +1,5 @@
 extension JobDefinition {
-    /// The timeout sent to the worker for `task` (SCOOT_SEMANTICS §1.4, §2.4): the task's own if
+    /// The timeout sent to the worker for `task` (docs/scoot.md, "Timeouts"): the task's own if
     /// positive, else the job's default if set (any value), else — and also when that is exactly
     /// zero — the scheduler's default.
     func effectiveTimeout(of task: TaskDefinition, schedulerDefault: Duration) -> Duration {

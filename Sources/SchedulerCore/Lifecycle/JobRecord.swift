@@ -1,4 +1,4 @@
-/// A task's place in the scheduler's state machine (SCOOT_SEMANTICS §2.2).
+/// A task's place in the scheduler's state machine (docs/scoot.md, "Job and task states").
 enum TaskState: Sendable, Hashable {
     case notStarted
     case inProgress

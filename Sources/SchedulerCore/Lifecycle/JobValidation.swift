@@ -1,6 +1,7 @@
-/// Stage B of RunJob validation (`domain.ValidateJob`, SCOOT_SEMANTICS §1.4 rules 5–7), with
-/// Scoot's texts. Stage A belongs to the IDL adapter (`SchedulerError.nilJobDefinition` …);
-/// stage C needs the scheduler's state and runs in `Scheduler.runJob`.
+/// Stage B of RunJob validation (`domain.ValidateJob`; docs/scoot.md, "RunJob validation and
+/// admission", rules 5–7), with Scoot's texts. Stage A belongs to the IDL adapter
+/// (`SchedulerError.nilJobDefinition` …); stage C needs the scheduler's state and runs in
+/// `Scheduler.runJob`.
 enum JobValidation {
     static func validate(_ job: JobDefinition) throws(SchedulerError) {
         guard !job.tasks.isEmpty else {

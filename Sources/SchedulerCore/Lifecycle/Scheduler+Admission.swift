@@ -1,6 +1,7 @@
 import Foundation
 
-/// RunJob: validation, admission, and adding the job (SCOOT_SEMANTICS §1.4, §2.8).
+/// RunJob: validation, admission, and adding the job (docs/scoot.md, "RunJob validation and
+/// admission" and "Tags, basis, priority and requestors").
 extension Scheduler {
     /// Validates and admits a job and returns its id, a lowercase UUID v4. Checks run in Scoot's
     /// order — stage B (`JobValidation`), then stage C: requestor limit, jobs-per-requestor limit,

@@ -1,4 +1,5 @@
-/// How attempts end: reports from workers, timeouts, aborts (SCOOT_SEMANTICS §2.2, §2.4).
+/// How attempts end: reports from workers, timeouts, aborts (docs/scoot.md, "Attempts and
+/// retries" and "Timeouts").
 extension Scheduler {
     /// Applies one backend event.
     func apply(_ event: WorkerEvent, now: SchedulerInstant) {

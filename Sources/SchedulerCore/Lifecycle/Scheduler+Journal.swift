@@ -1,6 +1,7 @@
 import Foundation
 
-/// What the scheduler writes to its journal as state changes (SCOOT_SEMANTICS §2.3, §4.2).
+/// What the scheduler writes to its journal as state changes (docs/scoot.md, "The saga log" and
+/// "Settings persistence").
 /// Writes that acknowledge something to a client (a job, a setting) fail the request; the others
 /// happen during a step, where a failure cannot be answered, so it is kept for `lastJournalFailure()`
 /// and the scheduler goes on (after a restart such a task runs again).

@@ -1,4 +1,4 @@
-/// KillJob (SCOOT_SEMANTICS §2.5). Takes effect at once: waiting tasks are Completed with
+/// KillJob (docs/scoot.md, "Killing a job"). Takes effect at once: waiting tasks are Completed with
 /// ABORTED/`UserRequested`, running attempts are aborted and Completed with
 /// `UserRequested -> Error(s) encountered, canceling task.`, never retried.
 extension Scheduler {

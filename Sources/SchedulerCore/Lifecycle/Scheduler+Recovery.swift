@@ -1,9 +1,10 @@
 import Foundation
 
-/// Start-up from a journal (SCOOT_SEMANTICS §4.3, with the fixes in docs/deviations.md): settings
-/// are restored; unfinished jobs come back with their ids, bypassing admission, their ended tasks
-/// ended and every other task (also one that was running) waiting with its attempt count at 0;
-/// finished jobs within the retention answer status queries; older ones are purged.
+/// Start-up from a journal (docs/scoot.md, "Restart and job recovery", with the fixes in
+/// docs/deviations.md): settings are restored; unfinished jobs come back with their ids, bypassing
+/// admission, their ended tasks ended and every other task (also one that was running) waiting with
+/// its attempt count at 0; finished jobs within the retention answer status queries; older ones are
+/// purged.
 extension Scheduler {
     /// Creates a scheduler that writes to `journal` and starts from what it holds.
     ///

@@ -1,6 +1,7 @@
-/// The settings operations of CloudScoot (SCOOT_SEMANTICS §1.3 #6–15), validated where Scoot
-/// accepts values that break it (docs/deviations.md). A valid new value is written to the
-/// journal, if any, before it takes effect; when that fails, the setter fails and nothing changes.
+/// The settings operations of CloudScoot (docs/scoot.md, "The CloudScoot calls", #6–15), validated
+/// where Scoot accepts values that break it (docs/deviations.md). A valid new value is written to
+/// the journal, if any, before it takes effect; when that fails, the setter fails and nothing
+/// changes.
 extension Scheduler {
     /// Sets the task throttle: −1 = unlimited, 0 = accept nothing, N = at most N running +
     /// waiting tasks (enforced at admission unless the throttle mode is advisory).

@@ -1,9 +1,10 @@
 /// GetStatus, GetSchedulerStatus and the console's read-only queries.
 extension Scheduler {
-    /// A job's status as Scoot derives it (SCOOT_SEMANTICS §2.6): an unknown id is NOT_STARTED
-    /// with empty maps; a known job is IN_PROGRESS until every task is Completed (also while
-    /// queued), then COMPLETED. A task is NOT_STARTED until tried, IN_PROGRESS while running or
-    /// waiting for a retry (with its latest RUNNING report), COMPLETED with its final status.
+    /// A job's status as Scoot derives it (docs/scoot.md, "How GetStatus is derived"): an unknown
+    /// id is NOT_STARTED with empty maps; a known job is IN_PROGRESS until every task is Completed
+    /// (also while queued), then COMPLETED. A task is NOT_STARTED until tried, IN_PROGRESS while
+    /// running or waiting for a retry (with its latest RUNNING report), COMPLETED with its final
+    /// status.
     public func status(of jobID: String) -> JobStatus {
         guard let job = jobRecords[jobID] else { return JobStatus(id: jobID, status: .notStarted) }
         var result = JobStatus(id: jobID, status: job.isFinished ? .completed : .inProgress)

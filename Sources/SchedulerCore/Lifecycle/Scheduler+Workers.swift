@@ -1,6 +1,7 @@
-/// Worker membership, offline and reinstate (SCOOT_SEMANTICS §2.7, §3.8), with Scoot's
-/// bookkeeping quirks fixed: a reinstated worker gets work again, an offlined worker that leaves
-/// the cluster is forgotten everywhere, a run on an offlined worker finishes normally.
+/// Worker membership, offline and reinstate (docs/scoot.md, "Worker membership and health" and
+/// "Offlining and reinstating workers"), with Scoot's bookkeeping quirks fixed: a reinstated worker
+/// gets work again, an offlined worker that leaves the cluster is forgotten everywhere, a run on an
+/// offlined worker finishes normally.
 extension Scheduler {
     /// Takes a healthy worker out of rotation; its current run, if any, finishes normally.
     public func offlineWorker(id: String, requestor: String) throws(SchedulerError) {

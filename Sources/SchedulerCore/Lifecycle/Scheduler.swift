@@ -4,7 +4,9 @@ import HeapModule
 /// The scheduler: the one owner of all mutable scheduling state. It admits jobs, runs the
 /// load-based algorithm every step, launches and tracks attempts on a `WorkerBackend`, and answers
 /// the CloudScoot operations and the console's queries, behaving like Scoot's scheduler
-/// (SCOOT_SEMANTICS §1.3, §1.4, §2, §3.7–3.9) except for the fixes listed in docs/deviations.md.
+/// (docs/scoot.md, from "The CloudScoot calls" to "Offlining and reinstating workers", "Worker
+/// selection and snapshot affinity" and "The task throttle") except for the fixes listed in
+/// docs/deviations.md.
 ///
 /// Time comes only from the injected clock. `run()` steps every `tickInterval`; tests call
 /// `step()` directly with a `ManualClock`.
@@ -39,7 +41,7 @@ public actor Scheduler {
     var wallClockOrigin = Date()
     var journalFailure: String?
 
-    // Settings changed by clients (SCOOT_SEMANTICS §4.2), at Scoot's defaults.
+    // Settings changed by clients (docs/scoot.md, "Settings persistence"), at Scoot's defaults.
     var classLoadPercents = ClassLoadPercents.scootDefaults
     var requestorClassifier = RequestorClassifier.scootDefault
     var rebalanceMinimumDurationMinutes = 4
@@ -114,10 +116,10 @@ public actor Scheduler {
         stopRequested = true
     }
 
-    /// One scheduling step (SCOOT_SEMANTICS §3.1): applies worker membership changes and run
-    /// reports, times out overdue attempts, forgets lost workers, retires finished jobs, then —
-    /// if any task is waiting — runs the load-based algorithm, aborts its stop list, and places
-    /// its start list on idle workers.
+    /// One scheduling step (docs/scoot.md, "The scheduling step"): applies worker membership
+    /// changes and run reports, times out overdue attempts, forgets lost workers, retires finished
+    /// jobs, then — if any task is waiting — runs the load-based algorithm, aborts its stop list,
+    /// and places its start list on idle workers.
     public func step() {
         let now = clock.now
         for event in backend.collectEvents() { apply(event, now: now) }

@@ -1,6 +1,6 @@
-/// Fixed settings of a `Scheduler`, with Scoot's defaults (SCOOT_SEMANTICS §7). Settings that
-/// clients change at run time (percents, requestor map, rebalance, throttle) live in the
-/// scheduler and start at Scoot's defaults.
+/// Fixed settings of a `Scheduler`, with Scoot's defaults (docs/scoot.md, "Configuration
+/// defaults"). Settings that clients change at run time (percents, requestor map, rebalance,
+/// throttle) live in the scheduler and start at Scoot's defaults.
 public struct SchedulerConfiguration: Sendable, Hashable {
     /// Whether the `maxTasks` throttle refuses jobs or is only reported.
     public enum ThrottleMode: String, Sendable, Hashable {

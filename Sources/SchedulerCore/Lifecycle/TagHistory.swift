@@ -1,6 +1,6 @@
-/// The tags seen per requestor+basis (SCOOT_SEMANTICS §2.8): a job whose tag was seen for its
-/// key but is not the newest is refused. Unlike Scoot, the first tag of a key is recorded too,
-/// so re-submitting it after a newer tag is refused as well.
+/// The tags seen per requestor+basis (docs/scoot.md, "Tags, basis, priority and requestors"): a job
+/// whose tag was seen for its key but is not the newest is refused. Unlike Scoot, the first tag of
+/// a key is recorded too, so re-submitting it after a newer tag is refused as well.
 struct TagHistory {
     /// Tags kept per key, oldest dropped first (Scoot's limit).
     static let tagsPerKey = 100

@@ -1,6 +1,7 @@
 /// A worker inside the scheduler.
 struct WorkerRecord: Sendable {
-    /// Which pool the worker is in (SCOOT_SEMANTICS §2.7, §3.8).
+    /// Which pool the worker is in (docs/scoot.md, "Worker membership and health" and
+    /// "Offlining and reinstating workers").
     enum Membership: Sendable, Hashable {
         /// Counted in W; gets work when idle.
         case healthy

@@ -26,7 +26,7 @@ public struct JobDefinition: Sendable, Hashable, Codable {
     /// The tasks; at least one.
     public var tasks: [TaskDefinition]
     /// Timeout for tasks without a positive timeout of their own (`defaultTaskTimeoutMs`); any
-    /// value, even zero or negative, is taken as given (SCOOT_SEMANTICS §1.4, §2.4).
+    /// value, even zero or negative, is taken as given (docs/scoot.md, "Timeouts").
     public var defaultTaskTimeout: Duration?
     /// 0, 1 or 2.
     public var priority: Int

@@ -1,4 +1,4 @@
-/// A job's status as `GetStatus` reports it (SCOOT_SEMANTICS §2.6).
+/// A job's status as `GetStatus` reports it (docs/scoot.md, "How GetStatus is derived").
 public struct JobStatus: Sendable, Hashable {
     /// The job id, echoed even when unknown.
     public var id: String

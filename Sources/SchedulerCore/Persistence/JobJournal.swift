@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where the scheduler writes what it must not lose, and what it reads back on start
-/// (SCOOT_SEMANTICS §2.3, §4; the fixes in docs/deviations.md).
+/// (docs/scoot.md, "The saga log", "Settings persistence" and "Restart and job recovery"; the
+/// fixes in docs/deviations.md).
 ///
 /// The `Scheduler` calls every method synchronously from inside its actor, so an implementation
 /// sees the calls in the order the scheduler made them and needs no ordering of its own. A

@@ -1,4 +1,5 @@
-/// The settings clients change at run time (SCOOT_SEMANTICS §4.2), persisted as one value.
+/// The settings clients change at run time (docs/scoot.md, "Settings persistence"), persisted as
+/// one value.
 public struct SchedulerSettings: Sendable, Hashable {
     /// Class → percent, normalized to a sum of 100.
     public var classLoadPercents: [String: Int]

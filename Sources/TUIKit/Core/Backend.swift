@@ -25,4 +25,6 @@ public protocol Backend: AnyObject {
     func clear()
     /// Waits up to `timeoutMs` for a key or resize; nil on timeout.
     func nextEvent(timeoutMs: Int) -> TerminalEvent?
+    /// Puts `text` on the terminal's clipboard (`Clipboard.osc52`).
+    func copyToClipboard(_ text: String)
 }

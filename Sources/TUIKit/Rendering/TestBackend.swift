@@ -30,6 +30,11 @@ public final class TestBackend: Backend {
 
     public func flush() { flushCount += 1 }
 
+    /// What `copyToClipboard` was given, first to last.
+    public private(set) var clipboard: [String] = []
+
+    public func copyToClipboard(_ text: String) { clipboard.append(text) }
+
     public func clear() {
         clearCount += 1
         screen = Buffer(area: screen.area)

@@ -21,6 +21,7 @@ final class ConsoleHarness: Sendable {
         var size: (width: Int, height: Int) { screen.size }
         func draw(_ changes: [CellChange]) { screen.draw(changes) }
         func clear() { screen.clear() }
+        func copyToClipboard(_ text: String) { screen.copyToClipboard(text) }
 
         func flush() {
             screen.flush()
