@@ -56,15 +56,16 @@ let package = Package(
         .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "ProcessWorkers", dependencies: ["SchedulerCore"]),
         .target(name: "TUIKit"),
-        .target(name: "AuditLog"),
+        .target(name: "HostEnvironment"),
+        .target(name: "AuditLog", dependencies: ["HostEnvironment"]),
         .target(
             name: "ScootCLI",
-            dependencies: ["ScootAPI", "Thrift", "AuditLog", "SchedulerCore", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["ScootAPI", "Thrift", "AuditLog", "HostEnvironment", "SchedulerCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "ConsoleApp",
             dependencies: [
-                "TUIKit", "ScootAPI", "Thrift", "SchedulerCore", "AuditLog", "ClusterObservation", "ScootWorkerAPI",
+                "TUIKit", "ScootAPI", "Thrift", "SchedulerCore", "AuditLog", "HostEnvironment", "ClusterObservation", "ScootWorkerAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -100,6 +101,7 @@ let package = Package(
             name: "scoot-console",
             dependencies: [
                 "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway", "ClusterObservation",
+                "HostEnvironment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -123,11 +125,11 @@ let package = Package(
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
-        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "HostEnvironment"]),
         .testTarget(name: "ScootCLITests", dependencies: ["ScootCLI", "ScootAPI", "ScootServer", "SchedulerCore", "AuditLog", "Thrift"]),
         .testTarget(
             name: "ConsoleAppTests",
-            dependencies: ["ConsoleApp", "AuditLog", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ConsoleApp", "AuditLog", "HostEnvironment", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift", .product(name: "Logging", package: "swift-log")],
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),

@@ -1,4 +1,5 @@
 import Foundation
+import HostEnvironment
 
 /// One state-changing action from the console or the CLI, as one line of the audit log:
 /// who did what to which scheduler, the value before and after, and how it ended.
@@ -44,7 +45,7 @@ public struct AuditEntry: Codable, Sendable, Hashable {
 
     /// An entry stamped with `time` (default: now).
     public init(
-        time: Date = Date(), operatorName: String = AuditEntry.currentOperator, endpoint: String, source: String, action: String,
+        time: Date = Date(), operatorName: String = HostEnvironment.userName, endpoint: String, source: String, action: String,
         arguments: [String: String] = [:], before: String? = nil, after: String? = nil, outcome: Outcome, error: String? = nil
     ) {
         self.time = AuditEntry.timestamp(time)
@@ -57,12 +58,6 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         self.after = after
         self.outcome = outcome
         self.error = error
-    }
-
-    /// The user running this process (`$USER`, `$LOGNAME`, else the uid).
-    public static var currentOperator: String {
-        let environment = ProcessInfo.processInfo.environment
-        return environment["USER"] ?? environment["LOGNAME"] ?? "uid-\(getuid())"
     }
 
     /// The instant an entry's `time` names, nil for text that is not one of its timestamps.

@@ -1,4 +1,5 @@
 import Foundation
+import HostEnvironment
 
 /// The audit log: one JSON object per line, appended by every state-changing action of the
 /// console and the CLI, at `$XDG_STATE_HOME/scoot-console/audit.jsonl`
@@ -29,9 +30,7 @@ public struct AuditLog: Sendable {
     /// `$HOME/.local/state/scoot-console/audit.jsonl`.
     public static func defaultPath(environment: [String: String]) -> String {
         if let path = environment["SCOOT_CONSOLE_AUDIT_LOG"], !path.isEmpty { return path }
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
-        return state + "/scoot-console/audit.jsonl"
+        return HostEnvironment.stateDirectory(environment: environment) + "/audit.jsonl"
     }
 
     /// Appends `entry` as one line; creates the directory (mode 0700) and file (0600) if needed.

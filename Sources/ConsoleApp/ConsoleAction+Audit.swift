@@ -3,31 +3,17 @@ import AuditLog
 /// How an action is written to the audit log: its name in the CLI's vocabulary, its arguments,
 /// and the value it changes before and after.
 extension ConsoleAction {
-    /// The action's name in the audit log, as the CLI's subcommands spell it (`kill-job`,
-    /// `set-scheduler-status` …). The one mapping from console actions to audit names.
-    public var auditName: String {
+    /// The action in the audit log's vocabulary, shared with the CLI.
+    public var auditAction: AuditAction {
         switch self {
-        case .killJobs: "kill-job"
-        case .offlineWorker: "offline-worker"
-        case .reinstateWorker: "reinstate-worker"
-        case .setMaxTasks: "set-scheduler-status"
-        case .setClassLoadPercents: "set-class-load-percents"
-        case .setRequestorToClassMap: "set-requestor-map"
-        case .setRebalanceThreshold: "set-rebalance-threshold"
-        case .setRebalanceMinimumDuration: "set-rebalance-minimum-duration"
-        }
-    }
-
-    /// The arguments by name, as text.
-    var auditArguments: [String: String] {
-        switch self {
-        case .killJobs(let ids): ["job": ids.joined(separator: ",")]
-        case .offlineWorker(let id), .reinstateWorker(let id): ["worker": id]
-        case .setMaxTasks(let value): ["maxTasks": String(value)]
-        case .setClassLoadPercents(let percents): ["percents": Self.pairsText(percents.mapValues(String.init))]
-        case .setRequestorToClassMap(let map): ["map": Self.pairsText(map)]
-        case .setRebalanceThreshold(let value): ["threshold": String(value)]
-        case .setRebalanceMinimumDuration(let value): ["minutes": String(value)]
+        case .killJobs(let ids): .killJob(ids: ids)
+        case .offlineWorker(let id): .offlineWorker(id: id, requestor: ThriftDataSource.operatorName)
+        case .reinstateWorker(let id): .reinstateWorker(id: id, requestor: ThriftDataSource.operatorName)
+        case .setMaxTasks(let value): .setMaxTasks(value)
+        case .setClassLoadPercents(let percents): .setClassLoadPercents(percents)
+        case .setRequestorToClassMap(let map): .setRequestorMap(map)
+        case .setRebalanceThreshold(let value): .setRebalanceThreshold(value)
+        case .setRebalanceMinimumDuration(let value): .setRebalanceMinimumDuration(value)
         }
     }
 

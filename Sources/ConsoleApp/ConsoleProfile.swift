@@ -1,3 +1,4 @@
+import HostEnvironment
 import Foundation
 
 /// A named set of console options for one cluster, from the profiles file
@@ -45,9 +46,7 @@ public struct ConsoleProfile: Sendable, Hashable {
     /// The profiles file for `environment`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let path = environment["SCOOT_CONSOLE_PROFILES"], !path.isEmpty { return path }
-        let config = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        return config + "/scoot-console/profiles"
+        return HostEnvironment.configDirectory(environment: environment) + "/profiles"
     }
 
     /// The profile `name` from the file at `path`.

@@ -1,3 +1,4 @@
+import HostEnvironment
 import Foundation
 import AuditLog
 import ScootAPI
@@ -140,7 +141,7 @@ public struct ConsoleState: Sendable {
     public var wantsQuit = false
 
     /// Creates the state for a console connected to `endpoint`.
-    public init(endpoint: String, label: String? = nil, readOnly: Bool = false, operatorName: String = AuditEntry.currentOperator) {
+    public init(endpoint: String, label: String? = nil, readOnly: Bool = false, operatorName: String = HostEnvironment.userName) {
         self.endpoint = endpoint
         self.label = label
         self.readOnly = readOnly

@@ -107,7 +107,7 @@ public enum ConsoleUpdate {
                 if let rebalance = events.last(where: { $0.kind == .rebalance }) { flash(&state, rebalance.text + " (7: events)", error: true) }
                 let audits: [ConsoleEffect] = events.filter { $0.kind == .rebalance }.map { event in
                     .audit(AuditEntry(
-                        time: event.time, operatorName: "scheduler", endpoint: state.endpoint, source: "scheduler", action: "rebalance",
+                        time: event.time, operatorName: "scheduler", endpoint: state.endpoint, source: .scheduler, action: .rebalance,
                         after: event.text, outcome: .ok))
                 }
                 return events.isEmpty ? [] : [.recordEvents(events)] + audits
@@ -400,8 +400,8 @@ public enum ConsoleUpdate {
         _ state: ConsoleState, _ action: ConsoleAction, before: String?, after: String?, outcome: AuditEntry.Outcome, error: String? = nil
     ) -> AuditEntry {
         AuditEntry(
-            operatorName: state.operatorName, endpoint: state.endpoint, source: "console", action: action.auditName,
-            arguments: action.auditArguments, before: before, after: after, outcome: outcome, error: error)
+            operatorName: state.operatorName, endpoint: state.endpoint, source: .console, action: action.auditAction,
+            before: before, after: after, outcome: outcome, error: error)
     }
 
     /// The audit log's entry for an action refused in read-only mode: it was never sent.

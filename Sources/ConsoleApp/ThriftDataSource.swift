@@ -1,3 +1,4 @@
+import HostEnvironment
 import ClusterObservation
 import ScootAPI
 import Thrift
@@ -170,7 +171,7 @@ public actor ThriftDataSource {
 
     /// The operator's name for offline/reinstate requests, as scootcl sends the OS user name.
     static var operatorName: String {
-        ProcessEnvironment.value("USER") ?? ProcessEnvironment.value("LOGNAME") ?? "scoot-console"
+        HostEnvironment.userName
     }
 
     /// What the flash line says of a kill: Scoot answers at once with the job still in progress

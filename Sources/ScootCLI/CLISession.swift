@@ -1,3 +1,4 @@
+import HostEnvironment
 import AuditLog
 import Foundation
 import NIOCore
@@ -26,7 +27,7 @@ public struct CLISession: Sendable {
 
     /// A session; output defaults to the process's stdout and stderr.
     public init(
-        client: ScootConsoleClient, endpoint: String, auditLog: AuditLog, readOnly: Bool, requestor: String = CLISession.osUserName,
+        client: ScootConsoleClient, endpoint: String, auditLog: AuditLog, readOnly: Bool, requestor: String = HostEnvironment.userName,
         standardOutput: @escaping @Sendable (String) -> Void = CLISession.writeToStandardOutput,
         standardError: @escaping @Sendable (String) -> Void = CLISession.writeToStandardError,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
@@ -51,12 +52,6 @@ public struct CLISession: Sendable {
             readOnly: environment["SCOOT_CONSOLE_READ_ONLY"] == "1")
     }
 
-    /// The user running this process, from the password database (as Go's `user.Current()`),
-    /// else `$USER`.
-    public static var osUserName: String {
-        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
-        return AuditEntry.currentOperator
-    }
 
     /// Writes `line` and a newline to stdout, unbuffered so pipes see it at once.
     @Sendable public static func writeToStandardOutput(_ line: String) {

@@ -29,22 +29,17 @@ public struct SchedulingSettingsChange: Sendable, Hashable {
         self.merges = merges
     }
 
-    /// The settings given, by flag name, for the audit log.
-    var auditArguments: [String: String] {
-        var arguments: [String: String] = [:]
-        if let rebalanceMinimumDuration { arguments["rebalance-min"] = String(rebalanceMinimumDuration) }
-        if let rebalanceThreshold { arguments["rebalance-threshold"] = String(rebalanceThreshold) }
-        if let classLoadPercents { arguments["class-pcts"] = JSONValue.sortedObject(classLoadPercents.mapValues { .integer($0) }).rendered }
-        if let requestorMap { arguments["requestor-map"] = JSONValue.sortedObject(requestorMap.mapValues { .string($0) }).rendered }
-        if merges { arguments["merge"] = "true" }
-        return arguments
+    /// The change in the audit log's vocabulary, shared with the console.
+    var auditAction: AuditAction {
+        .setSchedulingParameters(
+            minutes: rebalanceMinimumDuration, threshold: rebalanceThreshold, percents: classLoadPercents, map: requestorMap, merge: merges)
     }
 }
 
 extension CLISession {
     /// `run-job`: submits `job` and prints its id alone on stdout.
     public func runJob(_ job: JobDefinition) async throws(CLIFailure) {
-        try await audited("run-job", arguments: ["job": JSONRendering.json(job).rendered]) {
+        try await audited(.runJob(definition: JSONRendering.json(job).rendered)) {
             let id = try await client.runJob(job: job).id
             print(id)
             return id
@@ -55,7 +50,7 @@ extension CLISession {
     /// KillJob returns.
     public func killJob(jobID: String, format: OutputFormat) async throws(CLIFailure) {
         try await audited(
-            "kill-job", arguments: ["jobId": jobID],
+            .killJob(ids: [jobID]),
             readBefore: { Self.summary(try await client.getStatus(jobId: jobID)) },
             change: {
                 let status = try await client.killJob(jobId: jobID)
@@ -66,7 +61,7 @@ extension CLISession {
 
     /// `offline-worker ID`, as the OS user.
     public func offlineWorker(id: String) async throws(CLIFailure) {
-        try await audited("offline-worker", arguments: ["workerId": id, "requestor": requestor]) {
+        try await audited(.offlineWorker(id: id, requestor: requestor)) {
             try await client.offlineWorker(req: OfflineWorkerReq(id: id, requestor: requestor))
             standardError("Worker \(id) offlined")
             return "offlined"
@@ -75,7 +70,7 @@ extension CLISession {
 
     /// `reinstate-worker ID`, as the OS user.
     public func reinstateWorker(id: String) async throws(CLIFailure) {
-        try await audited("reinstate-worker", arguments: ["workerId": id, "requestor": requestor]) {
+        try await audited(.reinstateWorker(id: id, requestor: requestor)) {
             try await client.reinstateWorker(req: ReinstateWorkerReq(id: id, requestor: requestor))
             standardError("Worker \(id) reinstated")
             return "reinstated"
@@ -88,7 +83,7 @@ extension CLISession {
             throw .usage("invalid max tasks value: \(taskThrottle); --task-throttle must be -1 (unlimited) or more, up to \(Int32.max)")
         }
         try await audited(
-            "set-scheduler-status", arguments: ["task-throttle": String(taskThrottle)],
+            .setMaxTasks(Int32(taskThrottle)),
             readBefore: { String(try await client.getSchedulerStatus().maxTasks) },
             change: {
                 try await client.setSchedulerStatus(maxTasks: Int32(taskThrottle))
@@ -107,7 +102,7 @@ extension CLISession {
                 "nothing to set: give at least one of --rebalance-min N, --rebalance-threshold N, --class-pcts-file FILE, --requestor-map-file FILE")
         }
         try await audited(
-            "set-scheduling-alg-params", arguments: change.auditArguments,
+            change.auditAction,
             readBefore: { JSONRendering.json(try await SchedulingAlgorithmParameters.read(from: client)).rendered },
             change: {
                 // A merge that cannot apply is refused before anything is sent.
@@ -157,26 +152,26 @@ extension CLISession {
     /// in read-only mode (nothing sent, exit 2), else `readBefore`, then `change` (which returns
     /// the `after` value); on a failure `afterFailure` may still read what changed.
     func audited(
-        _ action: String, arguments: [String: String], readBefore: (() async throws -> String)? = nil,
+        _ action: AuditAction, readBefore: (() async throws -> String)? = nil,
         change: () async throws -> String, afterFailure: (() async -> String?)? = nil
     ) async throws(CLIFailure) {
         if readOnly {
             let failure = CLIFailure.usage(
-                "read-only mode (SCOOT_CONSOLE_READ_ONLY=1): \(action) changes the cluster and was not sent; unset SCOOT_CONSOLE_READ_ONLY to run it")
-            record(AuditEntry(endpoint: endpoint, source: "cli", action: action, arguments: arguments, outcome: .refused, error: failure.message))
+                "read-only mode (SCOOT_CONSOLE_READ_ONLY=1): \(action.name) changes the cluster and was not sent; unset SCOOT_CONSOLE_READ_ONLY to run it")
+            record(AuditEntry(endpoint: endpoint, source: .cli, action: action, outcome: .refused, error: failure.message))
             throw failure
         }
         var before: String?
         do {
             before = try await readBefore?()
             let after = try await change()
-            record(AuditEntry(endpoint: endpoint, source: "cli", action: action, arguments: arguments, before: before, after: after, outcome: .ok))
+            record(AuditEntry(endpoint: endpoint, source: .cli, action: action, before: before, after: after, outcome: .ok))
         } catch {
             let failure = CLIFailure(classifying: error, endpoint: endpoint)
             let after = await afterFailure?()
             record(
                 AuditEntry(
-                    endpoint: endpoint, source: "cli", action: action, arguments: arguments, before: before, after: after, outcome: .error,
+                    endpoint: endpoint, source: .cli, action: action, before: before, after: after, outcome: .error,
                     error: failure.message))
             throw failure
         }

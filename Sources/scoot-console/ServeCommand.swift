@@ -1,3 +1,4 @@
+import HostEnvironment
 import ArgumentParser
 import Foundation
 import Logging
@@ -103,9 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// `$XDG_STATE_HOME/scoot-console`, else `~/.local/state/scoot-console`.
     static func defaultDataDirectory() -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/scoot-console" }
-        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/scoot-console"
+        HostEnvironment.stateDirectory()
     }
 
     /// Seconds (`90`), or a number with `s`, `m` or `h`.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AuditLog
+import HostEnvironment
 
 @Suite("Audit log")
 struct AuditLogTests {
@@ -75,5 +76,23 @@ struct AuditLogTests {
     @Test func anUnwritablePlaceIsAClearError() {
         let log = AuditLog(path: "/proc/version/audit.jsonl")
         #expect(throws: AuditLog.Failure.self) { try log.append(AuditEntry(endpoint: "e", source: "cli", action: "kill-job", outcome: .ok)) }
+    }
+}
+
+@Suite("One user identity and one reading of the XDG rules")
+struct HostEnvironmentTests {
+    @Test func aRelativeXDGDirectoryIsIgnoredEverywhere() {
+        let relative = ["XDG_STATE_HOME": "state", "XDG_CONFIG_HOME": "config", "HOME": "/home/ops"]
+        #expect(HostEnvironment.stateDirectory(environment: relative) == "/home/ops/.local/state/scoot-console")
+        #expect(HostEnvironment.configDirectory(environment: relative) == "/home/ops/.config/scoot-console")
+        let absolute = ["XDG_STATE_HOME": "/var/state", "XDG_CONFIG_HOME": "/etc/ops", "HOME": "/home/ops"]
+        #expect(HostEnvironment.stateDirectory(environment: absolute) == "/var/state/scoot-console")
+        #expect(AuditLog.defaultPath(environment: absolute) == "/var/state/scoot-console/audit.jsonl", "the audit log follows the same rule")
+    }
+
+    @Test func everyEntryNamesTheSameUser() {
+        let entry = AuditEntry(endpoint: "e", source: .cli, action: .setMaxTasks(3), outcome: .ok)
+        #expect(entry.operatorName == HostEnvironment.userName && !entry.operatorName.isEmpty)
+        #expect(entry.action == "set-scheduler-status" && entry.arguments == ["maxTasks": "3"] && entry.source == "cli")
     }
 }

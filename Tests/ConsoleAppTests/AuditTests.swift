@@ -1,4 +1,5 @@
 @testable import AuditLog
+import HostEnvironment
 import Foundation
 import ScootAPI
 import TUIKit
@@ -37,7 +38,7 @@ struct AuditUpdateTests {
         let entry = try #require(auditEntry(in: effects))
         #expect(entry.action == "set-class-load-percents")
         #expect(entry.source == "console" && entry.operatorName == "alice" && entry.endpoint == "127.0.0.1:9090")
-        #expect(entry.arguments == ["percents": "diff=60,land=40"])
+        #expect(entry.arguments == ["percents": #"{"diff":60,"land":40}"#])
         #expect(entry.before == "diff=40,land=60")
         #expect(entry.after == "diff=60,land=40")
         #expect(entry.outcome == .ok && entry.error == nil)
@@ -66,10 +67,15 @@ struct AuditUpdateTests {
     }
 
     @Test func everyActionHasItsCLIName() {
-        let names = [
+        let actions = [
             ConsoleAction.killJobs(["j"]), .offlineWorker("w"), .reinstateWorker("w"), .setMaxTasks(1), .setClassLoadPercents(["a": 1]),
             .setRequestorToClassMap(["a": "b"]), .setRebalanceThreshold(1), .setRebalanceMinimumDuration(1),
-        ].map(\.auditName)
+        ].map(\.auditAction)
+        let names = actions.map(\.name)
+        // Every argument is one the shared schema names.
+        let schema = Set(AuditAction.argumentSchema.map(\.name))
+        #expect(actions.allSatisfy { Set($0.arguments.keys).isSubset(of: schema) })
+        #expect(ConsoleAction.setClassLoadPercents(["land": 60, "diff": 40]).auditAction.arguments == ["percents": #"{"diff":40,"land":60}"#])
         #expect(names == [
             "kill-job", "offline-worker", "reinstate-worker", "set-scheduler-status", "set-class-load-percents", "set-requestor-map",
             "set-rebalance-threshold", "set-rebalance-minimum-duration",
@@ -80,7 +86,7 @@ struct AuditUpdateTests {
         var state = connectedState()
         press(&state, .character("3"), .character("o"), .tab, .enter)
         let entry = try #require(auditEntry(in: ConsoleUpdate.update(&state, .actionFinished(.offlineWorker("local-0"), result: .success("")))))
-        #expect(entry.action == "offline-worker" && entry.arguments == ["worker": "local-0"])
+        #expect(entry.action == "offline-worker" && entry.arguments == ["worker": "local-0", "requestor": HostEnvironment.userName])
         #expect(entry.before == "busy" && entry.after == "offline")
     }
 

@@ -34,7 +34,7 @@ func performed(_ effects: [ConsoleEffect]) -> [ConsoleAction] {
     for effect in effects {
         switch effect {
         case .audit(let entry) where entry.outcome == .sent: recorded.append(entry.action)
-        case .perform(let action) where recorded.contains(action.auditName): actions.append(action)
+        case .perform(let action) where recorded.contains(action.auditAction.name): actions.append(action)
         default: break
         }
     }

@@ -70,7 +70,7 @@ struct SessionTests {
         #expect(cluster.output.standardError.contains { $0.hasPrefix("task task1: COMPLETED  run ") && $0.contains("COMPLETE, exit 0") })
         let entry = try #require(try cluster.auditEntries().first)
         #expect(entry.action == "run-job" && entry.source == "cli" && entry.after == id && entry.outcome == .ok)
-        #expect(entry.arguments["job"]?.contains(#""Args":["sleep","2"]"#) == true)
+        #expect(entry.arguments["definition"]?.contains(#""Args":["sleep","2"]"#) == true)
     }
 
     @Test func watchJobExits4OnAFailedTaskAnd1ForAnUnknownJob() async throws {
@@ -135,7 +135,7 @@ struct SessionTests {
         await #expect(throws: CLIFailure.self) { try await session.killJob(jobID: id, format: .json) }
         let kills = try cluster.auditEntries().filter { $0.action == "kill-job" }
         #expect(kills.count == 2)
-        #expect(kills[0].arguments == ["jobId": id])
+        #expect(kills[0].arguments == ["job": id], "the shared schema: the console writes the same")
         #expect(kills[0].before == "IN_PROGRESS (1 task: 1 IN_PROGRESS)")
         #expect(kills[0].after == "COMPLETED (1 task: 1 COMPLETED)")
         #expect(kills[0].outcome == .ok && kills[0].error == nil)
@@ -163,7 +163,7 @@ struct SessionTests {
         #expect(entries[0].before?.contains(#""RebalanceMinimumDuration":4,"RebalanceThreshold":0"#) == true)
         #expect(entries[0].after == expected)
         #expect(entries[0].arguments == [
-            "rebalance-min": "7", "rebalance-threshold": "20", "class-pcts": #"{"diff":40,"land":60}"#, "requestor-map": #"{".*":"diff","^land":"land"}"#,
+            "minutes": "7", "threshold": "20", "percents": #"{"diff":40,"land":60}"#, "map": #"{".*":"diff","^land":"land"}"#,
         ])
         #expect(entries[1].before == expected)
         #expect(entries[1].after == expected.replacingOccurrences(of: #""RebalanceThreshold":20"#, with: #""RebalanceThreshold":30"#),
