@@ -1,20 +1,33 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// scoot-console: a terminal operations console for Scoot clusters.
+/// scoot-console: a terminal operations console for Scoot clusters. Linux only (ncurses, Glibc,
+/// `/proc`); it claims no other platform.
 ///
-/// Modules, along the one-way flow of data:
+/// Modules, along the one-way flow of data (wire → client/core → snapshot → view model →
+/// widgets → cell buffer → backend):
 /// - `Thrift`: TBinaryProtocol codec, message framing and NIO transports (no Scoot knowledge).
-/// - `ScootAPI`: Swift types generated from `idl/scoot.thrift`, the CloudScoot client and server.
 /// - `ThriftCodegen`: the IDL parser and Swift emitter behind `thrift-swift-gen`.
+/// - `ScootAPI`: Swift types generated from `idl/scoot.thrift`, the CloudScoot client and server.
 /// - `ScootWorkerAPI`: Swift types generated from `idl/worker.thrift`, a Scoot worker's API.
+/// - `SchedulerCore`: the scheduler: jobs, tasks, workers, the load-based algorithm, settings.
+/// - `JobStore`: the durable SQLite job log behind `serve`.
+/// - `ProcessWorkers`: workers that run tasks as local processes.
+/// - `ScootServer`: `serve`, CloudScoot and the metrics endpoint over `SchedulerCore`.
 /// - `ClusterObservation`: polling Scoot workers and budgeted job-status refreshes, shared by the
 ///   console and the gateway.
 /// - `ScootGateway`: `gateway`, a CloudScoot proxy in front of a real Scoot scheduler that
 ///   records every job and action and serves the console extension.
+/// - `HostEnvironment`: the user's identity and the XDG directories.
+/// - `AuditLog`: the audit log and its shared action vocabulary.
+/// - `ScootCLI`: the scootcl-compatible commands, the JSON reader and `plan`'s files.
+/// - `TUIKit`: the widget toolkit: cells, buffers, layout, widgets, themes (no terminal I/O).
+/// - `CNcurses`, `TUINcurses`: the only code that touches ncurses (the backend).
+/// - `ConsoleApp`: the console: Model (state, view-model rows), Update, View, Effects, Config.
+/// - `scoot-console`, `thrift-swift-gen`: the executables; `scoot-bench`, `thrift-fuzz`:
+///   benchmarks and the fuzzer; `TestSupport`: fakes and process helpers for tests.
 let package = Package(
     name: "scoot-console",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "scoot-console", targets: ["scoot-console"]),
         .executable(name: "thrift-swift-gen", targets: ["thrift-swift-gen"]),
@@ -109,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "scoot-bench",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "ScootGateway",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "ScootGateway", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],
@@ -121,33 +134,37 @@ let package = Package(
             path: "Fuzz/thrift-fuzz",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // Fakes and process helpers for tests and benchmarks (not part of any product).
+        .target(name: "TestSupport", dependencies: ["ScootAPI"], path: "Tests/Support/TestSupport"),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "HostEnvironment"]),
-        .testTarget(name: "ScootCLITests", dependencies: ["ScootCLI", "ScootAPI", "ScootServer", "SchedulerCore", "AuditLog", "Thrift"]),
+        .testTarget(name: "ScootCLITests", dependencies: ["ScootCLI", "ScootAPI", "ScootServer", "SchedulerCore", "AuditLog", "Thrift", "TestSupport"]),
         .testTarget(
             name: "ConsoleAppTests",
-            dependencies: ["ConsoleApp", "AuditLog", "HostEnvironment", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ConsoleApp", "AuditLog", "HostEnvironment", "TUIKit", "ScootAPI", "SchedulerCore", "ScootServer", "Thrift", "TestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),
         .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore"]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore"]),
         .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "Thrift"]),
+        // Tests that drive the real binaries (tmux, serve, gateway) and other processes.
+        .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift", "ConsoleApp", "ClusterObservation", "TestSupport"]),
         .testTarget(
-            name: "ScootAPITests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift", "ConsoleApp", "ClusterObservation"], exclude: ["Fixtures"]),
+            name: "ScootAPITests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift", "ConsoleApp", "ClusterObservation", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ClusterObservationTests", dependencies: ["ClusterObservation", "ScootWorkerAPI", "ScootAPI", "Thrift"]),
         .testTarget(
             name: "ScootGatewayTests",
-            dependencies: ["ScootGateway", "ClusterObservation", "ScootAPI", "ScootWorkerAPI", "Thrift", "SchedulerCore"]
+            dependencies: ["ScootGateway", "ClusterObservation", "ScootAPI", "ScootWorkerAPI", "Thrift", "SchedulerCore", "TestSupport"]
         ),
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "ConsoleApp", "ScootAPI", "ScootServer", "SchedulerCore", "Thrift", "TUIKit",
+                "ConsoleApp", "ScootAPI", "ScootServer", "SchedulerCore", "Thrift", "TUIKit", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -2,6 +2,7 @@
 // one run with the same calls straight at the CloudScoot server it forwards to (the in-memory
 // handler of `demo-server`, a plain CloudScoot without admission limits, on loopback), and what
 // its console calls cost with many jobs recorded.
+import TestSupport
 import Foundation
 import Logging
 import ScootAPI

@@ -37,7 +37,9 @@ extension ScootConsoleClient {
         try await Self.extensionCall("ListTasks") { try await listTasks(jobId: jobID) }
     }
 
-    private static func extensionCall<T>(_ method: String, _ call: () async throws -> T) async throws -> T {
+    /// Runs an extension call; a server without it (`UNKNOWN_METHOD`) throws `NotSupportedByServer`.
+    /// A new extension RPC is called through this, with no wrapper of its own.
+    public static func extensionCall<T>(_ method: String, _ call: () async throws -> T) async throws -> T {
         do {
             return try await call()
         } catch let error as TApplicationException where error.kind == .unknownMethod {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SchedulerCore
+import ScootCLI
 
 /// `scoot-console plan`: what the load-based algorithm would do with a given cluster state.
 struct PlanCommand: ParsableCommand {
@@ -32,7 +33,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         do {
             let decision = LoadBasedScheduler.step(try readInput())
-            print(format == .json ? ClusterPlan.json(decision) : ClusterPlan.table(decision))
+            print(format == .json ? ClusterPlanFile.json(decision) : ClusterPlanFile.table(decision))
         } catch let problem as InputProblem {
             FileHandle.standardError.write(Data("scoot-console plan: \(problem.message)\n".utf8))
             throw ExitCode(2)
@@ -54,9 +55,10 @@ struct PlanCommand: ParsableCommand {
             }
             data = contents
         }
+        guard let text = String(validating: data, as: UTF8.self) else { throw InputProblem(message: "invalid cluster state: not UTF-8 text") }
         do {
-            return try ClusterPlan.parse(data)
-        } catch let error as ClusterPlan.InputError {
+            return try ClusterPlanFile.parse(text)
+        } catch {
             throw InputProblem(message: "invalid cluster state: \(error)")
         }
     }

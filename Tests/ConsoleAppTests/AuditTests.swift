@@ -1,4 +1,5 @@
 @testable import AuditLog
+import TestSupport
 import HostEnvironment
 import Foundation
 import ScootAPI

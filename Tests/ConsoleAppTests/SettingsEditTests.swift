@@ -24,7 +24,7 @@ struct SettingsEditTests {
 
     static func confirmation(_ state: ConsoleState) -> (ConsoleAction, [String])? {
         guard case .confirm(let action, _) = state.overlay else { return nil }
-        return (action, OverlayView.confirmMessage(action, state: state))
+        return (action, action.confirmationLines(in: state))
     }
 
     @Test func aPercentChangeLeavesTheOtherClassesAsTheyWereAndTheDialogListsOneChange() throws {
@@ -151,7 +151,7 @@ struct ConfirmationTests {
         #expect(state.overlay == nil && state.flash?.text == "worker w1 is not offline (busy): nothing to reinstate")
         press(&state, .character("o"))
         guard case .confirm(.offlineWorker("w1"), _) = state.overlay else { Issue.record("\(String(describing: state.overlay))"); return }
-        #expect(OverlayView.confirmLabel(.offlineWorker("w1")) == "Offline")
+        #expect(ConsoleAction.offlineWorker("w1").verb == "Offline")
     }
 
     @Test func dangerousKeysInReadOnlyModeSayWhy() {

@@ -1,3 +1,4 @@
+import TestSupport
 import SchedulerCore
 import ScootAPI
 import ScootServer

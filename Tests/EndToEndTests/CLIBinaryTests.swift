@@ -33,7 +33,7 @@ struct CLIBinaryTests {
         environment.removeValue(forKey: "SCOOT_CONSOLE_READ_ONLY")
         environment.merge(extra) { $1 }
         let process = Process()
-        process.executableURL = DemoServerBinaryTests.binary
+        process.executableURL = BinaryTests.binary
         process.arguments = arguments
         process.environment = environment
         return await withCheckedContinuation { continuation in
@@ -57,7 +57,7 @@ struct CLIBinaryTests {
     /// Starts `serve` with two process workers; returns it and its Thrift port.
     private func startServe() async throws -> (Process, Int) {
         let process = Process()
-        process.executableURL = DemoServerBinaryTests.binary
+        process.executableURL = BinaryTests.binary
         process.arguments = [
             "serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--workers", "2",
             "--data-dir", directory.appendingPathComponent("data").path, "--log-level", "warning",

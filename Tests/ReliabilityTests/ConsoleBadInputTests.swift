@@ -1,3 +1,4 @@
+import TestSupport
 import ConsoleApp
 import ScootAPI
 import TUIKit

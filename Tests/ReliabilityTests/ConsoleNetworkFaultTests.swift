@@ -1,3 +1,4 @@
+import TestSupport
 import ConsoleApp
 import NIOCore
 import ScootAPI

@@ -1,3 +1,4 @@
+import TestSupport
 import AuditLog
 import Foundation
 import SchedulerCore

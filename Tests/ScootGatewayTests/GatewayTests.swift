@@ -1,3 +1,4 @@
+import TestSupport
 import ClusterObservation
 import Foundation
 import Logging

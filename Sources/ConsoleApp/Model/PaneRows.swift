@@ -84,6 +84,24 @@ public struct PaneRows: Sendable, Hashable {
 
     // MARK: Building
 
+    /// Builds `pane`'s rows from their data, sorted by `sort`; with `previous` (ids), in that
+    /// order instead, new rows last (the cursor is moving).
+    mutating func rebuild(
+        _ pane: Pane, snapshot: ClusterSnapshot?, filter: String, audit entries: [AuditEntry], events log: EventLog, timeZone: TimeZone,
+        sort: SortOrder, keepingOrderOf previous: [String]?
+    ) {
+        func ordered<Row: Identified>(_ rows: [Row]) -> [Row] { previous.map { rows.keepingOrder(of: $0) } ?? rows }
+        switch pane {
+        case .jobs: jobs = ordered(Self.jobs(snapshot, filter: filter, sort: sort))
+        case .tasks: tasks = ordered(Self.tasks(snapshot, sort: sort))
+        case .workers: workers = ordered(Self.workers(snapshot, sort: sort))
+        case .classes: classes = ordered(Self.classes(snapshot, sort: sort))
+        case .audit: audit = ordered(Self.audit(entries, timeZone: timeZone, sort: sort))
+        case .events: events = ordered(Self.events(log, timeZone: timeZone, sort: sort))
+        case .settings: break
+        }
+    }
+
     /// The time rows are aged against: the scheduler's clock where it says it, else the newest
     /// time in the data.
     static func nowMs(_ snapshot: ClusterSnapshot) -> Int64 {

@@ -25,7 +25,7 @@ struct AttemptDeadline: Comparable, Sendable {
 /// A task inside the scheduler.
 struct TaskRecord: Sendable {
     let definition: TaskDefinition
-    /// The effective timeout (§2.4).
+    /// The effective timeout (docs/scoot.md, "Timeouts").
     let timeout: Duration
     var state: TaskState = .notStarted
     var timesTried = 0

@@ -79,7 +79,7 @@ extension Scheduler {
     }
 
     /// Frees the worker that ran `attemptID`, whatever pool it is in now: a worker offlined
-    /// meanwhile stays offlined but is no longer busy (Scoot loses that bookkeeping, §3.8).
+    /// meanwhile stays offlined but is no longer busy (Scoot loses that bookkeeping: docs/scoot.md, "Offlining and reinstating workers").
     private func releaseWorker(_ workerID: String, attemptID: Int) {
         guard workerRecords[workerID]?.current?.attemptID == attemptID else { return }
         workerRecords[workerID]!.current = nil

@@ -146,7 +146,7 @@ public actor Scheduler {
         thresholdExceededSince = decision.thresholdExceededSince
         spreadBackUnderSince = decision.spreadBackUnderSince
         lastDecision = (now, decision)
-        // Scoot ignores a stop list that comes without starts (§3.4 step 3).
+        // Scoot ignores a stop list that comes without starts (docs/scoot.md, "The scheduling step").
         guard !decision.tasksToStart.isEmpty else { return }
         if !decision.tasksToStop.isEmpty {
             let stopped = decision.tasksToStop.map { task in

@@ -1,3 +1,4 @@
+import TestSupport
 import ScootAPI
 import Testing
 import Thrift

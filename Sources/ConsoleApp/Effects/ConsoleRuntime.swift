@@ -12,6 +12,10 @@ public final class ConsoleRuntime {
     private let dataSource: ThriftDataSource
     private let auditLog: AuditLog
     private let inbox = Inbox()
+    /// Audit log appends and reads: file I/O on a Dispatch thread of their own, never on the
+    /// cooperative pool, in order. Its queue is bounded by the operator: one entry per confirmed
+    /// action and one read per Audit pane opening.
+    private let auditQueue = DispatchQueue(label: "scoot-console.audit")
     private let characters: BoxCharacters
     private let started = ContinuousClock.now
     private var needsDraw = true
@@ -147,7 +151,7 @@ public final class ConsoleRuntime {
                 apply(.auditWritten(error: error.description))
             }
         case .audit(let entry):
-            Task.detached {
+            auditQueue.async {
                 do throws(AuditLog.Failure) {
                     try auditLog.append(entry)
                     inbox.post(.auditWritten(error: nil))
@@ -161,7 +165,7 @@ public final class ConsoleRuntime {
                 if let error = await eventJournal.append(events) { inbox.post(.auditWritten(error: "events not saved: \(error)")) }
             }
         case .readAudit:
-            Task.detached {
+            auditQueue.async {
                 do throws(AuditLog.Failure) {
                     inbox.post(.auditLoaded(path: auditLog.path, result: .success(try auditLog.read(last: 1000))))
                 } catch {

@@ -1,18 +1,21 @@
+import ScootAPI
+
 /// A CloudScoot handler that keeps everything in memory and runs nothing: jobs are validated
-/// as Scoot validates them (§1.4 of the semantics, with the same texts) and then stay queued until
-/// killed; settings are stored and returned. It stands in for a scheduler in the demo server and
-/// in interop tests until the scheduler core exists.
+/// as Scoot validates them (docs/scoot.md, "RunJob validation and admission", with the same texts) and then stay queued until
+/// killed; settings are stored and returned. A fake for tests and benchmarks that need a plain
+/// CloudScoot peer without a scheduler (the scheduler itself is `SchedulerCore`, served by
+/// `serve`).
 ///
 /// Where Scoot answers a bad request with a generic application error, this handler throws the
 /// IDL's declared `InvalidRequest` (docs/deviations.md). Errors Scoot reports as
 /// `TApplicationException(INTERNAL_ERROR)` (kill of an unknown job, offline of an unknown node)
 /// are thrown as `CloudScootError`, which the processor turns into exactly that.
 public actor InMemoryCloudScoot: CloudScootHandler {
-    /// Scoot's default class load percents (§3.2).
+    /// Scoot's default class load percents (docs/scoot.md, "Classes and load percents").
     public static let defaultClassLoadPercents: [String: Int32] = [
         "land": 40, "diff": 25, "regression": 17, "sandbox": 10, "ktf": 3, "coverage": 2, "tryout": 2, "unknown": 1,
     ]
-    /// Scoot's default requestor regex → class map (§3.3).
+    /// Scoot's default requestor regex → class map (docs/scoot.md, "Requestor-to-class map").
     public static let defaultRequestorToClassMap: [String: String] = [
         "land.*": "land", "diff.*": "diff", "sandbox.*": "sandbox", "regression.*": "regression", "CI.*": "regression",
         "jenkins.*": "ktf", "ktf.*": "ktf", "coverage.*": "coverage", "tryout.*": "tryout",
@@ -149,18 +152,6 @@ public actor InMemoryCloudScoot: CloudScootHandler {
             guard seen.insert(id).inserted else { throw InvalidRequest(message: "invalid dup taskID \(id)") }
         }
     }
-}
-
-/// An error that reaches CloudScoot clients as `TApplicationException(INTERNAL_ERROR)` with the
-/// text `Internal error processing <Method>: <message>`, as Scoot's plain Go errors do.
-public struct CloudScootError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The text after `Internal error processing <Method>: `.
-    public var message: String
-
-    /// Creates an error with Scoot's wording.
-    public init(_ message: String) { self.message = message }
-
-    public var description: String { message }
 }
 
 /// Random (version 4) UUIDs in Scoot's lowercase 8-4-4-4-12 form.

@@ -186,7 +186,7 @@ public enum ConsoleUpdate {
                 }
                 return []
             }
-            return handle(&state, command)
+            return handle(&state, command, key: key)
         }
     }
 
@@ -203,7 +203,8 @@ public enum ConsoleUpdate {
 
     // MARK: Commands
 
-    static func handle(_ state: inout ConsoleState, _ command: KeyCommand) -> [ConsoleEffect] {
+    /// Runs `command`; `key` is the key that asked for it (a pane's number says which pane).
+    static func handle(_ state: inout ConsoleState, _ command: KeyCommand, key: Key? = nil) -> [ConsoleEffect] {
         let pane = state.pane
         switch command {
         case .moveUp: move(&state, by: -1)
@@ -222,13 +223,7 @@ public enum ConsoleUpdate {
         case .bottom: moveTo(&state, row: state.rowCount(in: pane) - 1)
         case .nextPane: state.pane = Pane(rawValue: pane.rawValue % Pane.allCases.count + 1)!
         case .previousPane: state.pane = Pane(rawValue: (pane.rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)!
-        case .showJobs: state.pane = .jobs
-        case .showTasks: state.pane = .tasks
-        case .showWorkers: state.pane = .workers
-        case .showClasses: state.pane = .classes
-        case .showSettings: state.pane = .settings
-        case .showAudit: state.pane = .audit
-        case .showEvents: state.pane = .events
+        case .showPane: if let target = key.flatMap(Pane.init(key:)) { state.pane = target }
         case .drillIn:
             if pane == .audit, !state.audit.entries.isEmpty {
                 let entry = state.rows.audit[state.selection(in: .audit, count: state.rows.audit.count)].entry

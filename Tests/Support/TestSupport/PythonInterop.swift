@@ -1,21 +1,22 @@
 import Dispatch
 import Foundation
-import Testing
 
+/// Test support, shared by the interop and end-to-end test targets (not a product).
+///
 /// Runs Apache Thrift's Python library and compiler for interop tests. The Python code is
 /// generated from the project's IDL files at test time into a temporary directory, never
 /// committed. Blocking waits run on Dispatch threads, not on the cooperative pool that the
 /// in-process server needs.
-enum PythonInterop {
+public enum PythonInterop {
     /// The repository root, found from this file's path.
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let interopScripts = repositoryRoot.appendingPathComponent("Tests/Interop")
+    public static let interopScripts = repositoryRoot.appendingPathComponent("Tests/Interop")
 
     /// Where `thrift --gen py` wrote the code for `idl/scoot.thrift`, `idl/worker.thrift` and the
     /// all-types fixture IDL.
-    static let generatedPython: Result<URL, InteropError> = {
+    public static let generatedPython: Result<URL, InteropError> = {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-interop-\(getpid())")
         try? FileManager.default.removeItem(at: directory)
         do {
@@ -32,18 +33,18 @@ enum PythonInterop {
         return .success(directory)
     }()
 
-    struct InteropError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+    public struct InteropError: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
     }
 
-    struct ProcessResult: Sendable {
-        var status: Int32
-        var output: String
+    public struct ProcessResult: Sendable {
+        public var status: Int32
+        public var output: String
     }
 
     /// Runs a Python interop script to completion.
-    static func runScript(_ script: String, _ arguments: [String]) async throws -> ProcessResult {
+    public static func runScript(_ script: String, _ arguments: [String]) async throws -> ProcessResult {
         let environment = try await pythonEnvironment()
         let command = ["python3", interopScripts.appendingPathComponent(script).path] + arguments
         return await withCheckedContinuation { continuation in
@@ -53,7 +54,7 @@ enum PythonInterop {
 
     /// PYTHONPATH for the generated code. The first call runs `thrift --gen py`: on a thread of
     /// its own, as every waiter on the lazy value would otherwise block a cooperative thread.
-    static func pythonEnvironment() async throws -> [String: String] {
+    public static func pythonEnvironment() async throws -> [String: String] {
         let generated = try await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: generatedPython) }
         }.get()
@@ -64,7 +65,7 @@ enum PythonInterop {
     }
 
     /// The first line a process writes (without its newline), read on a thread of its own.
-    static func firstLine(of handle: FileHandle) async -> String {
+    public static func firstLine(of handle: FileHandle) async -> String {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var collected = Data()
@@ -78,7 +79,7 @@ enum PythonInterop {
         }
     }
 
-    static func runBlocking(_ command: [String], environment: [String: String]? = nil) -> ProcessResult {
+    public static func runBlocking(_ command: [String], environment: [String: String]? = nil) -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
@@ -99,13 +100,13 @@ enum PythonInterop {
 }
 
 /// A Python server process started for a test; `stop()` ends it.
-final class PythonServerProcess: @unchecked Sendable {
+public final class PythonServerProcess: @unchecked Sendable {
     private let process = Process()
     /// The port it listens on.
-    let port: Int
+    public let port: Int
 
     /// Starts `python_server.py` and waits for its `PORT n` line.
-    init(framed: Bool) async throws {
+    public init(framed: Bool) async throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", PythonInterop.interopScripts.appendingPathComponent("python_server.py").path] + (framed ? ["--framed"] : [])
         process.environment = try await PythonInterop.pythonEnvironment()
@@ -123,7 +124,7 @@ final class PythonServerProcess: @unchecked Sendable {
 
     /// Kills the server. SIGKILL, because a test runner may leave SIGTERM ignored, and an
     /// ignored signal stays ignored in the child.
-    func stop() {
+    public func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import ClusterObservation
 import ConsoleApp
 import Foundation

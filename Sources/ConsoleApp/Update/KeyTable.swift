@@ -1,27 +1,9 @@
 import TUIKit
 
-/// The console's panes, in tab order; `1`…`7` jump to them.
-public enum Pane: Int, Sendable, Hashable, CaseIterable {
-    case jobs = 1, tasks, workers, classes, settings, audit, events
-
-    /// The tab title.
-    public var title: String {
-        switch self {
-        case .jobs: "Jobs"
-        case .tasks: "Tasks"
-        case .workers: "Workers"
-        case .classes: "Classes"
-        case .settings: "Settings"
-        case .audit: "Audit"
-        case .events: "Events"
-        }
-    }
-}
-
 /// What a key does.
 public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
-    case nextPane, previousPane, showJobs, showTasks, showWorkers, showClasses, showSettings, showAudit, showEvents
+    case nextPane, previousPane, showPane
     case drillIn, back, search, nextMatch, previousMatch, commandLine, help, mark, pause, quit
     case sortMenu, sortNext, sortPrevious, sortReverse, refreshFaster, refreshSlower, retryNow
     case inspect, copyID, messages
@@ -58,13 +40,8 @@ public enum KeyTable {
         binding([.character("G"), .end], "last row", .bottom),
         binding([.tab], "next pane", .nextPane, hinted: true),
         binding([.backTab], "previous pane", .previousPane),
-        binding([.character("1")], "jobs pane", .showJobs),
-        binding([.character("2")], "tasks pane", .showTasks),
-        binding([.character("3")], "workers pane", .showWorkers),
-        binding([.character("4")], "classes pane", .showClasses),
-        binding([.character("5")], "settings pane", .showSettings),
-        binding([.character("6")], "audit log pane (actions from this console and the CLI)", .showAudit),
-        binding([.character("7")], "events pane (settings changes by anyone, workers, actions, rebalances, connection)", .showEvents),
+        // One key per pane, in tab order, from `Pane` itself: a new pane gets its number here.
+        binding(Pane.allCases.map(\.key), "go to a pane: " + Pane.allCases.map { "\($0.rawValue) \($0.title)" }.joined(separator: ", "), .showPane),
         binding([.enter], "open (job → tasks, task → output, audit entry → all its fields)", .drillIn, hinted: true),
         binding([.escape], "back / close (on the Jobs pane: clear the filter)", .back),
         binding([.character("/")], "filter or search (jobs: text, class:X status:running requestor:Y; tasks, workers: text)", .search, hinted: true),
@@ -115,7 +92,7 @@ public enum KeyTable {
     public static func markdown() -> String {
         var lines = [
             "# Keys", "",
-            "Generated from `KeyTable.all` (Sources/ConsoleApp/KeyTable.swift); a test fails when this file is stale.",
+            "Generated from `KeyTable.all` (Sources/ConsoleApp/Update/KeyTable.swift); a test fails when this file is stale.",
             "Dangerous actions ask for confirmation (Cancel focused) and are not available with `--read-only`.", "",
             "| keys | action | where | dangerous |", "|---|---|---|---|",
         ]

@@ -29,7 +29,7 @@ enum OverlayView {
                 .render(into: &buffer, area: area)
         case .confirm(let action, let confirmFocused):
             Dialog(
-                title: "Confirm", message: confirmMessage(action, state: state), buttons: ["Cancel", confirmLabel(action)],
+                title: "Confirm", message: action.confirmationLines(in: state), buttons: ["Cancel", action.verb],
                 focusedButton: confirmFocused ? 1 : 0, borderRole: .danger, characters: characters
             ).render(into: &buffer, area: area)
         case .form(let form, let text, let error):
@@ -63,67 +63,6 @@ enum OverlayView {
         if !errorText.isEmpty {
             buffer.write(TextTruncation.truncate(errorText, toWidth: errorWidth), x: field.maxX, y: row.y, role: .inputError)
         }
-    }
-
-    /// The confirm button names the action.
-    static func confirmLabel(_ action: ConsoleAction) -> String {
-        switch action {
-        case .killJobs: "Kill"
-        case .offlineWorker: "Offline"
-        case .reinstateWorker: "Reinstate"
-        default: "Set"
-        }
-    }
-
-    /// Names the target: job ids with their task counts, the worker, the setting, and the endpoint.
-    static func confirmMessage(_ action: ConsoleAction, state: ConsoleState) -> [String] {
-        var lines = ["\(action.description.prefix(1).uppercased())\(action.description.dropFirst())?", ""]
-        switch action {
-        case .killJobs(let ids):
-            let jobs = Dictionary((state.snapshot?.jobs ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            for id in ids.prefix(8) {
-                if let job = jobs[id] {
-                    let who = [job.requestor, job.className].map { $0.isEmpty ? "?" : $0 }.joined(separator: " · ")
-                    lines.append("\(id)  \(who) · \(job.runningTasks) running, \(job.waitingTasks) waiting")
-                } else {
-                    lines.append(id)
-                }
-            }
-            if ids.count > 8 { lines.append("… and \(ids.count - 8) more") }
-            lines.append("Running tasks are aborted (UserRequested) and not retried.")
-        case .offlineWorker(let id): lines.append("\(id) gets no new work; a task running on it finishes.")
-        case .reinstateWorker(let id): lines.append("\(id) gets work again.")
-        case .setClassLoadPercents(let percents):
-            if let settings = state.snapshot?.settings {
-                lines += SettingsDiff.percents(from: settings.classLoadPercents, to: percents)
-                lines += SettingsDiff.orphanedPatterns(settings.requestorToClassMap, percents: percents)
-            }
-        case .setRequestorToClassMap(let map):
-            if let snapshot = state.snapshot { lines += SettingsDiff.requestorMap(from: snapshot.settings, to: map, jobs: snapshot.jobs) }
-        case .setRebalanceThreshold(let value):
-            if let old = state.snapshot?.settings.rebalanceThreshold {
-                func text(_ threshold: Int32) -> String { threshold <= 0 ? "\(threshold) (off)" : "\(threshold) pp" }
-                lines.append("  rebalance threshold: \(text(old)) → \(text(value))")
-            }
-        case .setRebalanceMinimumDuration(let value):
-            if let old = state.snapshot?.settings.rebalanceMinimumDuration {
-                func text(_ minutes: Int32) -> String { minutes <= 0 ? "\(minutes) min (rebalancing off)" : "\(minutes) min" }
-                lines.append("  rebalance minimum duration: \(text(old)) → \(text(value))")
-            }
-        case .setMaxTasks(let value):
-            if let old = state.snapshot?.schedulerStatus.maxTasks {
-                func text(_ limit: Int32) -> String { limit < 0 ? "unlimited" : String(limit) }
-                lines.append("  max tasks: \(text(old)) → \(text(value))")
-            }
-        }
-        let warnings = ConfirmWarnings.of(action, state: state)
-        if !warnings.isEmpty {
-            lines.append("")
-            lines += warnings.map { "⚠ " + $0 }
-            lines.append(state.warningsAcknowledged ? "Enter again sends it anyway." : "Asks once more before it is sent.")
-        }
-        lines += ["", "on \(state.endpoint)\(state.label.map { " [\($0)]" } ?? "")"]
-        return lines
     }
 
     /// The what-if preview under a settings form.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SchedulerCore
+import SchedulerCore
+@testable import ScootCLI
 
 @Suite("plan: JSON cluster state in, decision out")
 struct ClusterPlanTests {
@@ -19,8 +20,8 @@ struct ClusterPlanTests {
         """
 
     @Test func reproducesTheReadmeExample() throws {
-        let decision = LoadBasedScheduler.step(try ClusterPlan.parse(Data(Self.readmeExample.utf8)))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(ClusterPlan.json(decision).utf8)) as? [String: Any])
+        let decision = LoadBasedScheduler.step(try ClusterPlanFile.parse(Self.readmeExample))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(ClusterPlanFile.json(decision).utf8)) as? [String: Any])
         let classes = try #require(json["classes"] as? [String: [String: Int]])
         #expect(classes.mapValues { $0["start"] } == ["c0": 94, "c1": 0, "c2": 150, "c3": 46, "c4": 0, "c5": 0])
         #expect(classes["c0"] == ["percent": 30, "target": 300, "running": 200, "waiting": 290, "start": 94, "stop": 0])
@@ -31,7 +32,7 @@ struct ClusterPlanTests {
     }
 
     @Test func tableListsClassesByDescendingPercent() throws {
-        let table = ClusterPlan.table(LoadBasedScheduler.step(try ClusterPlan.parse(Data(Self.readmeExample.utf8))))
+        let table = ClusterPlanFile.table(LoadBasedScheduler.step(try ClusterPlanFile.parse(Self.readmeExample)))
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines[0] == "class  percent  target  running  waiting  loaned  start  stop")
         #expect(lines[1] == "c0          30     300      200      290       0     94     0")
@@ -39,16 +40,16 @@ struct ClusterPlanTests {
     }
 
     @Test func omittedSettingsAreScootsDefaultsAndPercentsAreNormalized() throws {
-        let input = try ClusterPlan.parse(Data(#"{"workers": 10, "jobs": [{"id": "j", "requestor": "land-bot", "waiting": 3}]}"#.utf8))
+        let input = try ClusterPlanFile.parse(#"{"workers": 10, "jobs": [{"id": "j", "requestor": "land-bot", "waiting": 3}]}"#)
         #expect(input.classLoadPercents == ClassLoadPercents.scootDefaults)
         #expect(input.rebalanceThreshold == 0)
         #expect(input.rebalanceMinimumDuration == .seconds(240))
-        let normalized = try ClusterPlan.parse(Data(#"{"workers": 10, "classLoadPercents": {"a": 30, "b": 25, "c": 15, "d": 10, "e": 0}, "jobs": []}"#.utf8))
+        let normalized = try ClusterPlanFile.parse(#"{"workers": 10, "classLoadPercents": {"a": 30, "b": 25, "c": 15, "d": 10, "e": 0}, "jobs": []}"#)
         #expect(normalized.classLoadPercents == ["a": 39, "b": 31, "c": 18, "d": 12, "e": 0])
     }
 
     @Test func thresholdExceededForSecondsStartsTheTimerInThePast() throws {
-        let input = try ClusterPlan.parse(Data(#"{"workers": 10, "rebalanceThreshold": 5, "thresholdExceededForSeconds": 300, "jobs": []}"#.utf8))
+        let input = try ClusterPlanFile.parse(#"{"workers": 10, "rebalanceThreshold": 5, "thresholdExceededForSeconds": 300, "jobs": []}"#)
         #expect(input.now - input.thresholdExceededSince! == .seconds(300))
     }
 
@@ -71,7 +72,7 @@ struct ClusterPlanTests {
     ])
     func badInputNamesTheField(json: String, message: String) {
         #expect {
-            try ClusterPlan.parse(Data(json.utf8))
+            try ClusterPlanFile.parse(json)
         } throws: { error in
             "\(error)".hasPrefix(message) || "\(error)".contains(message)
         }

@@ -169,15 +169,9 @@ public struct ConsoleState: Sendable {
             let selectedID = tables[pane].flatMap { $0.selected }.flatMap { previousIDs.indices.contains($0) ? previousIDs[$0] : nil }
             let freeze = isCursorMoving && !previousIDs.isEmpty
             guard let sort = sort(of: pane) else { continue }
-            switch pane {
-            case .jobs: rows.jobs = PaneRows.jobs(snapshot, filter: jobFilter, sort: sort).frozen(freeze, previousIDs)
-            case .tasks: rows.tasks = PaneRows.tasks(snapshot, sort: sort).frozen(freeze, previousIDs)
-            case .workers: rows.workers = PaneRows.workers(snapshot, sort: sort).frozen(freeze, previousIDs)
-            case .classes: rows.classes = PaneRows.classes(snapshot, sort: sort).frozen(freeze, previousIDs)
-            case .audit: rows.audit = PaneRows.audit(audit.entries, timeZone: timeZone, sort: sort).frozen(freeze, previousIDs)
-            case .events: rows.events = PaneRows.events(events, timeZone: timeZone, sort: sort).frozen(freeze, previousIDs)
-            case .settings: continue
-            }
+            rows.rebuild(
+                pane, snapshot: snapshot, filter: jobFilter, audit: audit.entries, events: events, timeZone: timeZone, sort: sort,
+                keepingOrderOf: freeze ? previousIDs : nil)
             if freeze { orderFrozen = true }
             if let selectedID, let row = rows.ids(in: pane).firstIndex(of: selectedID) {
                 tables[pane, default: TableState()].selected = row
@@ -264,9 +258,4 @@ public struct ConsoleState: Sendable {
 
     /// Rows in `pane`, for cursor movement.
     public func rowCount(in pane: Pane) -> Int { rows.count(in: pane) }
-}
-
-extension Array where Element: Identified {
-    /// These rows, or with `freeze` in the order of `previous`.
-    fileprivate func frozen(_ freeze: Bool, _ previous: [String]) -> [Element] { freeze ? keepingOrder(of: previous) : self }
 }
