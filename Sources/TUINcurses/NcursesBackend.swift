@@ -170,6 +170,7 @@ public final class NcursesBackend: Backend {
         delscreen(screen)
         files.forEach { fclose($0) }
         files = []
+
     }
 
     /// Switches themes; everything drawn afterwards uses it (the caller redraws).
@@ -217,11 +218,53 @@ public final class NcursesBackend: Backend {
         _ = clearok(window, true)
     }
 
-    /// Waits up to `timeoutMs` (negative: forever) for input. Returns nil on timeout, and also
-    /// for input that decodes to no `Key` (mouse, unknown function keys, stray control bytes).
+    /// A wake-up pipe: `makeWaker`'s function writes a byte, `nextEvent`'s `poll` sees it. It is
+    /// never closed (two descriptors per backend): a waker called late, from a task finishing
+    /// after shutdown, must not write into a descriptor number reused by another file.
+    private let wakePipe: (read: Int32, write: Int32) = {
+        var descriptors: [Int32] = [-1, -1]
+        guard pipe(&descriptors) == 0 else { return (-1, -1) }
+        for descriptor in descriptors {
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        }
+        return (descriptors[0], descriptors[1])
+    }()
+
+    public func makeWaker() -> (@Sendable () -> Void)? {
+        let descriptor = wakePipe.write
+        guard descriptor >= 0 else { return nil }
+        return {
+            var byte: UInt8 = 1
+            _ = write(descriptor, &byte, 1)  // a full pipe already holds a wake-up
+        }
+    }
+
+    /// The descriptor keys arrive on.
+    private var inputDescriptor: Int32 { files.count > 1 ? fileno(files[1]) : 0 }
+
+    /// Waits up to `timeoutMs` (negative: forever) for input or a wake-up. Returns nil on
+    /// timeout, and also for input that decodes to no `Key` (mouse, unknown function keys, stray
+    /// control bytes); `.wakeUp` when a waker was called. Keys curses already holds (the rest of
+    /// a paste, a queued resize) come first, without waiting.
     public func nextEvent(timeoutMs: Int) -> TerminalEvent? {
         guard !isShutDown else { return nil }
-        wtimeout(window, Int32(clamping: timeoutMs))
+        if let event = readKey() { return event }
+        var descriptors = [pollfd(fd: inputDescriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0)]
+        let ready = poll(&descriptors, nfds_t(wakePipe.read >= 0 ? 2 : 1), Int32(clamping: timeoutMs))
+        if ready < 0 { return errno == EINTR ? readKey() : nil }  // a signal (SIGWINCH) may have queued a resize
+        if descriptors[1].revents & Int16(POLLIN) != 0 {
+            var drain = [UInt8](repeating: 0, count: 64)
+            while read(wakePipe.read, &drain, drain.count) > 0 {}
+            return .wakeUp
+        }
+        guard ready > 0 else { return nil }
+        return readKey()
+    }
+
+    /// One key curses has or can read without waiting (escape sequences still get the escape delay).
+    private func readKey() -> TerminalEvent? {
+        wtimeout(window, 0)
         var input: wint_t = 0
         let status = wget_wch(window, &input)
         if status == ERR { return nil }

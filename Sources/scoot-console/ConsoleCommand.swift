@@ -141,7 +141,8 @@ struct ConsoleCommand: AsyncParsableCommand {
                       processWorkers: 0, simulatedWorkers: demoWorkers, dataDirectory: data, scheduler: SchedulerConfiguration()),
                 logger: Logger(label: "demo"))
             let client = CloudScootClient(host: "127.0.0.1", port: runtime.thriftServer.port)
-            let workload = DemoWorkload(jobsPerMinute: demoRate)
+            // Four tasks per worker at most: every worker busy, a short queue in every class.
+            let workload = DemoWorkload(jobsPerMinute: demoRate, maximumQueuedTasks: 4 * demoWorkers)
             demo = (runtime, Task.detached { await workload.run(client: client) }, data)
             endpoint = HostAndPort(host: "127.0.0.1", port: runtime.thriftServer.port)
             metricsAddress = HostAndPort(host: "127.0.0.1", port: runtime.metricsServer.port)

@@ -132,9 +132,12 @@ struct ASCIIOnlyTests {
             var withOverlay = state
             _ = ConsoleUpdate.update(&withOverlay, .key(.character("?")))
             for variant in [state, withOverlay] {
-                var buffer = Buffer(area: Rect(width: 120, height: 40))
-                ConsoleView.render(variant, into: &buffer, characters: .ascii)
-                #expect(Self.isASCII(buffer), "\(pane): \(buffer.lines().joined(separator: "\n"))")
+                // At 120×40 and at 80×24 (the compact layout, other columns).
+                for size in [(120, 40), (80, 24)] {
+                    var buffer = Buffer(area: Rect(width: size.0, height: size.1))
+                    ConsoleView.render(variant, into: &buffer, characters: .ascii)
+                    #expect(Self.isASCII(buffer), "\(pane) at \(size): \(buffer.lines().joined(separator: "\n"))")
+                }
             }
         }
     }

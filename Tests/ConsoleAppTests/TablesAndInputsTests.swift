@@ -265,3 +265,37 @@ struct CopyTests {
         #expect(Clipboard.osc52("") == "\u{1B}]52;c;\u{07}")
     }
 }
+
+@Suite("Times move while rows stand still")
+struct CellTimeTests {
+    @Test func agesMoveOnEveryPollEvenWhenTheJobListIsTheSame() {
+        var state = connectedState()
+        var snapshot = sampleSnapshot(jobs: [sampleJob("j1", submitted: 1_000)])
+        snapshot.load = ClusterLoad(classes: [], spread: 0, rebalanceThreshold: 0, rebalanceMinimumDurationMin: 4, computedAtMs: 11_000)
+        state.snapshot = snapshot
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines()[5].hasSuffix("10s│"))
+        snapshot.load?.computedAtMs = 12_000  // a later poll, the same jobs: the rows are not rebuilt
+        state.snapshot = snapshot
+        buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines()[5].hasSuffix("11s│"), "\(buffer.lines()[5])")
+    }
+
+    @Test func theLoopSleepsUntilTheNextDeadline() {
+        var state = connectedState()
+        state.now = .seconds(10)
+        state.snapshotAt = .seconds(10)
+        state.nextPollAt = .seconds(11)
+        #expect(state.nextDeadline() == .seconds(11), "the next poll")
+        state.pollInFlight = true
+        #expect(state.nextDeadline() == .seconds(12), "the data turns late two intervals after it arrived")
+        state.now = .milliseconds(12_300)
+        #expect(state.nextDeadline() == .seconds(13), "late: the age text ticks on the second")
+        ConsoleUpdate.flash(&state, "hello", error: false)
+        #expect(state.nextDeadline() == .seconds(13))
+        state.snapshotAt = nil
+        #expect(state.nextDeadline() == .milliseconds(16_300), "the flash expires")
+    }
+}

@@ -82,6 +82,76 @@ struct ConsoleTmuxTests {
         await server.stop()
     }
 
+    /// The on-call drill of the console-model issue, at 120×40 with 200 jobs: the cursor walks
+    /// down the screen and only then scrolls, PgDn pages by the visible height, help finds the
+    /// kill key and shows the last `:` command, the command line edits in place, and a kill
+    /// confirmed just before quitting leaves a complete audit line.
+    @Test func twoHundredJobsTheCursorHelpTheCommandLineAndAKillBeforeQuitting() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-tmux-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = try await ServeProcess(dataDirectory: data, workers: 1)
+        let client = CloudScootClient(host: "127.0.0.1", port: server.port, connectTimeout: .seconds(5), callTimeout: .seconds(10))
+        for index in 0..<200 {
+            _ = try await client.runJob(job: JobDefinition(
+                tasks: [TaskDefinition(command: Command(argv: ["sleep", "30"]), taskId: "t")], tag: "drill-\(index)", requestor: "land-\(index % 10)"))
+        }
+        let session = "scoot-drill-\(getpid())"
+        let auditLog = data.appendingPathComponent("audit.jsonl").path
+        let command = "env TERM=tmux-256color LANG=C.UTF-8 SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"
+        _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
+        defer { Task { _ = await tmux(["kill-session", "-t", session]) } }
+        func lines(_ screen: String) -> [String] { screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        /// The ID cell of screen line `line` (rows start on line 5 under the table header).
+        func idCell(_ screen: String, _ line: Int) -> String { String(lines(screen)[line].prefix(16)) }
+
+        let first = try await screen(session, showing: ["Jobs (200)", "row 1/200"])
+        #expect(first.contains("Jobs (200)"), "\(first)")
+        let visible = 32  // 40 rows: header 2, tabs 1, frame 2, table header 1, flash 1, hints 1
+        _ = await tmux(["send-keys", "-t", session, String(repeating: "j", count: visible - 1)])
+        let atBottom = try await screen(session, showing: ["row \(visible)/200"])
+        #expect(atBottom.contains("row \(visible)/200"), "\(atBottom)")
+        #expect(idCell(atBottom, 5) == idCell(first, 5), "the view did not move while the cursor walked down the screen")
+        _ = await tmux(["send-keys", "-t", session, "j"])
+        let scrolled = try await screen(session, showing: ["row \(visible + 1)/200"])
+        #expect(idCell(scrolled, 5) == idCell(first, 6), "on the last visible row the next j scrolls by one")
+        _ = await tmux(["send-keys", "-t", session, String(repeating: "j", count: 60 - visible)])
+        let sixty = try await screen(session, showing: ["row 61/200"])
+        #expect(sixty.contains("row 61/200") && idCell(sixty, 5) == idCell(first, 5 + 60 - visible + 1), "\(sixty)")
+        _ = await tmux(["send-keys", "-t", session, "PageDown"])
+        let paged = try await screen(session, showing: ["row \(61 + visible)/200"])
+        #expect(paged.contains("row \(61 + visible)/200"), "PgDn moves by the visible height:\n\(paged)")
+
+        _ = await tmux(["send-keys", "-t", session, "?"])
+        _ = try await screen(session, showing: ["Help — Jobs"])
+        _ = await tmux(["send-keys", "-t", session, "/kill", "Enter"])
+        let found = try await screen(session, showing: ["kill job (or marked jobs)"])
+        #expect(found.contains("kill job (or marked jobs)"), "/kill in help finds the kill key:\n\(found)")
+        _ = await tmux(["send-keys", "-t", session, "G"])
+        let end = try await screen(session, showing: [":quit"])
+        #expect(end.contains(":quit"), "G shows the last : command:\n\(end)")
+        _ = await tmux(["send-keys", "-t", session, "Escape"])
+
+        _ = await tmux(["send-keys", "-t", session, ":thresh", "Left", "Left", "o"])
+        let edited = try await screen(session, showing: [":threosh"])
+        #expect(lines(edited).contains { $0.hasPrefix(":threosh") }, "the command line edits in place:\n\(edited)")
+        _ = await tmux(["send-keys", "-t", session, "Escape"])
+
+        _ = await tmux(["send-keys", "-t", session, "x"])
+        _ = try await screen(session, showing: ["[ Kill ]"])
+        _ = await tmux(["send-keys", "-t", session, "Tab", "Enter", "q"])
+        var audit = ""
+        for _ in 0..<50 where !(audit.contains("\"outcome\":\"sent\"") && (audit.contains("\"outcome\":\"ok\"") || audit.contains("\"outcome\":\"unknown\""))) {
+            try await Task.sleep(for: .milliseconds(100))
+            audit = (try? String(contentsOfFile: auditLog, encoding: .utf8)) ?? ""
+        }
+        let entries = audit.split(separator: "\n").filter { $0.contains("\"action\":\"kill-job\"") }
+        #expect(entries.count == 2 && entries[0].contains("\"outcome\":\"sent\""), "sent on confirm:\n\(audit)")
+        #expect(entries.count == 2 && (entries[1].contains("\"outcome\":\"ok\"") || entries[1].contains("\"outcome\":\"unknown\"")),
+                "completed at quit:\n\(audit)")
+        await server.stop()
+    }
+
     /// The screen of `session` once it contains every one of `texts` (or after 15 s).
     private func screen(_ session: String, showing texts: [String]) async throws -> String {
         var screen = ""

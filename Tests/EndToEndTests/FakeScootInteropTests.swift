@@ -45,6 +45,11 @@ final class FakeScootClusterProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
+
+    /// Ended even when a test throws first: a process left running would hold the runner's output.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
 }
 
 /// `scoot-console gateway` in front of `upstream`, polling `workers`.
@@ -74,6 +79,11 @@ final class GatewayProcess: @unchecked Sendable {
     func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    /// Ended even when a test throws first: a process left running would hold the runner's output.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Runs `body` with a fake Scoot cluster and a gateway in front of it, then stops both.

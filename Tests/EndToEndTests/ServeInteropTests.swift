@@ -48,6 +48,12 @@ final class ServeProcess: @unchecked Sendable {
         self.httpPort = httpPort
     }
 
+    /// A test that throws before `stop()` still ends the server: a `serve` left running would
+    /// hold the test runner's output open and the run would never finish.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Sends `signal` and waits for the process to exit; returns its exit status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM) async -> Int32 {

@@ -4,15 +4,26 @@ import ScootAPI
 /// The built-in demo workload: several requestors in several classes submit a mix of short and
 /// long tasks, some of which fail, so every pane of the console is alive within seconds. Tasks
 /// are `sleep N` (simulated workers "run" them for N seconds) and `sh -c 'exit 1'`.
+///
+/// It reaches a steady state: a submission is skipped while the scheduler already holds
+/// `maximumQueuedTasks` tasks (running and waiting), so the queue stays bounded however long the
+/// demo runs, and the class loads move slowly enough to drill on (a rebalance, a kill).
 public struct DemoWorkload: Sendable {
-    /// Jobs submitted per minute.
+    /// Jobs submitted per minute while the queue is under its bound.
     public var jobsPerMinute: Double
+    /// The most tasks the scheduler may hold before the workload waits.
+    public var maximumQueuedTasks: Int
     private let requestors = ["land-bot", "diff-alice", "diff-bob", "CI-regression", "sandbox-dev", "ktf-nightly", "coverage-daily", "tryout-x"]
 
-    /// A workload of `jobsPerMinute` jobs a minute.
-    public init(jobsPerMinute: Double = 20) {
+    /// A workload of `jobsPerMinute` jobs a minute, holding at most `maximumQueuedTasks` tasks
+    /// in the scheduler (a few per worker is a busy cluster with a short queue).
+    public init(jobsPerMinute: Double = 20, maximumQueuedTasks: Int = 120) {
         self.jobsPerMinute = jobsPerMinute
+        self.maximumQueuedTasks = maximumQueuedTasks
     }
+
+    /// Whether to submit the next job when the scheduler holds `currentTasks` tasks.
+    public func shouldSubmit(currentTasks: Int) -> Bool { currentTasks < maximumQueuedTasks }
 
     /// The `index`th job: deterministic, so demos look the same every time.
     public func job(_ index: Int) -> ScootAPI.JobDefinition {
@@ -37,6 +48,9 @@ public struct DemoWorkload: Sendable {
         }
         while !Task.isCancelled {
             try? await Task.sleep(for: pause)
+            // An unknown queue (the status call failed) counts as full: wait, do not pile on.
+            let current = (try? await client.getSchedulerStatus()).map { Int($0.currentTasks) } ?? maximumQueuedTasks
+            guard shouldSubmit(currentTasks: current) else { continue }
             _ = try? await client.runJob(job: job(index))
             index += 1
         }

@@ -11,7 +11,7 @@ public final class ConsoleRuntime {
     private let backend: any Backend
     private let dataSource: ThriftDataSource
     private let auditLog: AuditLog
-    private let inbox = Inbox()
+    private let inbox: Inbox
     /// Audit log appends and reads: file I/O on a Dispatch thread of their own, never on the
     /// cooperative pool, in order. Its queue is bounded by the operator: one entry per confirmed
     /// action and one read per Audit pane opening.
@@ -26,10 +26,15 @@ public final class ConsoleRuntime {
     /// The state, readable by tests after `run` returns.
     public private(set) var state: ConsoleState
 
-    /// Messages posted by tasks for the UI thread.
+    /// Messages posted by tasks for the UI thread; a post wakes the thread's wait.
     private final class Inbox: Sendable {
         private let messages = Mutex<[ConsoleMessage]>([])
-        func post(_ message: ConsoleMessage) { messages.withLock { $0.append(message) } }
+        private let wake: (@Sendable () -> Void)?
+        init(wake: (@Sendable () -> Void)?) { self.wake = wake }
+        func post(_ message: ConsoleMessage) {
+            messages.withLock { $0.append(message) }
+            wake?()
+        }
         func drain() -> [ConsoleMessage] { messages.withLock { messages in defer { messages.removeAll() }; return messages } }
     }
 
@@ -39,6 +44,7 @@ public final class ConsoleRuntime {
         backend: any Backend, dataSource: ThriftDataSource, state: ConsoleState, characters: BoxCharacters = .unicode, auditLog: AuditLog = AuditLog()
     ) {
         self.backend = backend
+        self.inbox = Inbox(wake: backend.makeWaker())
         self.terminal = Terminal(backend: backend)
         self.dataSource = dataSource
         self.auditLog = auditLog
@@ -47,19 +53,26 @@ public final class ConsoleRuntime {
     }
 
     /// Runs until the user quits (or `until` says stop, for tests).
-    /// `tickMs` is the longest wait for a key before the state is ticked (posted results are
-    /// picked up then too).
-    public func run(tickMs: Int = 250, until shouldStop: (ConsoleState) -> Bool = { _ in false }) {
+    /// The loop sleeps until the state's next deadline (a poll due, a flash expiring), a key, or
+    /// a posted result (which wakes it), so an idle console does nothing between polls;
+    /// `tickMs` is the longest sleep, and the only pace for a backend that cannot be woken.
+    public func run(tickMs: Int = 1000, until shouldStop: (ConsoleState) -> Bool = { _ in false }) {
         // The state learns the screen's size first: paging and scrolling depend on it.
         apply(.resize(width: backend.size.width, height: backend.size.height))
         draw()
         var instantEmptyWaits = 0
+        let wakeable = backend.makeWaker() != nil
         while !state.wantsQuit, !shouldStop(state) {
             let waitStarted = ContinuousClock.now
-            let event = backend.nextEvent(timeoutMs: tickMs)
+            var timeout = tickMs
+            if wakeable, let deadline = state.nextDeadline() {
+                let untilDeadline = deadline - (waitStarted - started)
+                timeout = max(0, min(tickMs, Int((untilDeadline / .milliseconds(1)).rounded(.up))))
+            }
+            let event = backend.nextEvent(timeoutMs: timeout)
             // A terminal that has gone away (hang-up, closed tty) answers every wait at once with
             // nothing: stop instead of spinning.
-            if event == nil, ContinuousClock.now - waitStarted < .milliseconds(max(1, tickMs / 4)) {
+            if event == nil, timeout > 0, ContinuousClock.now - waitStarted < .milliseconds(max(1, timeout / 4)) {
                 instantEmptyWaits += 1
                 if instantEmptyWaits >= Self.instantEmptyWaitsBeforeExit {
                     terminalWentAway = true
@@ -75,6 +88,8 @@ public final class ConsoleRuntime {
                 case .resize(let width, let height):
                     terminal.resize()
                     apply(.resize(width: width, height: height))
+                case .wakeUp:
+                    needsDraw = false  // the messages it announces are drained below
                 }
             }
             for message in inbox.drain() {

@@ -15,13 +15,13 @@ struct Column<Row>: Sendable {
     let startsDescending: Bool
     /// Ascending order: true when the first row comes before the second.
     let ascending: @Sendable (Row, Row) -> Bool
-    let cell: @Sendable (Row) -> TableCell
+    let cell: @Sendable (Row, CellContext) -> TableCell
 
     /// A column of `title`; a fixed width is widened to hold the title and a sort arrow, so a
     /// header never mangles (`DONE ▲`, not `DO… ▲`).
     init(
         _ title: String, key: Character, width: Constraint, alignment: Alignment = .left, shownFrom: Int = 0, startsDescending: Bool = false,
-        ascending: @escaping @Sendable (Row, Row) -> Bool, cell: @escaping @Sendable (Row) -> TableCell
+        ascending: @escaping @Sendable (Row, Row) -> Bool, cellAt cell: @escaping @Sendable (Row, CellContext) -> TableCell
     ) {
         self.title = title
         self.key = key
@@ -37,6 +37,15 @@ struct Column<Row>: Sendable {
         self.cell = cell
     }
 
+    /// A column whose cell does not depend on the time.
+    init(
+        _ title: String, key: Character, width: Constraint, alignment: Alignment = .left, shownFrom: Int = 0, startsDescending: Bool = false,
+        ascending: @escaping @Sendable (Row, Row) -> Bool, cell: @escaping @Sendable (Row) -> TableCell
+    ) {
+        self.init(title, key: key, width: width, alignment: alignment, shownFrom: shownFrom, startsDescending: startsDescending,
+                  ascending: ascending, cellAt: { row, _ in cell(row) })
+    }
+
     /// A column sorted by `value`.
     init<Value: Comparable & Sendable>(
         _ title: String, key: Character, width: Constraint, alignment: Alignment = .left, shownFrom: Int = 0, startsDescending: Bool = false,
@@ -44,6 +53,15 @@ struct Column<Row>: Sendable {
     ) {
         self.init(title, key: key, width: width, alignment: alignment, shownFrom: shownFrom, startsDescending: startsDescending,
                   ascending: { value($0) < value($1) }, cell: cell)
+    }
+
+    /// A column sorted by `value` whose cell reads the time (an age, a duration).
+    init<Value: Comparable & Sendable>(
+        _ title: String, key: Character, width: Constraint, alignment: Alignment = .left, shownFrom: Int = 0, startsDescending: Bool = false,
+        by value: @escaping @Sendable (Row) -> Value, cellAt cell: @escaping @Sendable (Row, CellContext) -> TableCell
+    ) {
+        self.init(title, key: key, width: width, alignment: alignment, shownFrom: shownFrom, startsDescending: startsDescending,
+                  ascending: { value($0) < value($1) }, cellAt: cell)
     }
 
     var tableColumn: TableColumn { TableColumn(title, width: width, alignment: alignment) }
@@ -93,13 +111,22 @@ struct ColumnSet<Row: Identified>: Sendable {
         return SortOrder(column: title, ascending: !column.startsDescending)
     }
 
-    /// The rows a table draws: cells of the shown columns.
-    func tableRow(_ row: Row, shown: [Column<Row>]) -> TableRow { TableRow(id: row.id, cells: shown.map { $0.cell(row) }) }
+    /// The rows a table draws: cells of the shown columns, at the time in `context`.
+    func tableRow(_ row: Row, shown: [Column<Row>], context: CellContext) -> TableRow {
+        TableRow(id: row.id, cells: shown.map { $0.cell(row, context) })
+    }
 
     /// The sort arrow's place among the shown columns.
     func tableSort(_ order: SortOrder, shown: [Column<Row>]) -> TableSort? {
         shown.firstIndex { $0.title == order.column }.map { TableSort(column: $0, ascending: order.ascending) }
     }
+}
+
+/// What a cell may depend on besides its row: the time, so that ages and durations move on
+/// every poll while the rows themselves are built only when their data changes.
+struct CellContext: Sendable {
+    /// The scheduler's "now" in epoch milliseconds (`PaneRows.nowMs`).
+    var nowMs: Int64
 }
 
 /// A row with a stable id: the cursor and marks follow it when rows re-sort.

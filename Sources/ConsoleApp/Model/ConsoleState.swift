@@ -217,6 +217,24 @@ public struct ConsoleState: Sendable {
         return now - snapshotAt >= refreshInterval * 2
     }
 
+    /// The next moment something changes without a key or a message: a poll is due, the flash
+    /// expires, the data turns late (or its age text ticks on), the retry countdown ticks, the
+    /// held row order thaws. The runtime sleeps until then; nil means nothing is scheduled.
+    public func nextDeadline() -> Duration? {
+        var deadlines: [Duration] = []
+        if !paused, !pollInFlight { deadlines.append(nextPollAt) }
+        if let flash { deadlines.append(flash.until) }
+        if let snapshotAt {
+            let lateAt = snapshotAt + refreshInterval * 2
+            // Once late, the age is shown in whole seconds: the next second boundary.
+            let ageMs = Int64((now - snapshotAt) / .milliseconds(1))
+            deadlines.append(now < lateAt ? lateAt : now + .milliseconds(1000 - ageMs % 1000))
+        }
+        if case .disconnected = connection { deadlines.append(now + .seconds(1)) }
+        if orderFrozen, let cursorMovedAt { deadlines.append(cursorMovedAt + Self.orderFrozenFor) }
+        return deadlines.min()
+    }
+
     /// Whether a tick changed anything drawn: the data age text, the retry countdown, or the
     /// flash message expiring.
     func differsOnScreen(from before: ConsoleState) -> Bool {

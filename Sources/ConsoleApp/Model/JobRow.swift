@@ -50,20 +50,22 @@ public struct JobRow: Identified, Hashable {
     public let id: String
     public let job: JobSummary
     public let state: JobState
-    /// The age shown (`45s`, `≥12m` for a job first seen on a worker, `?` when unknown).
-    let shownAge: String
-    /// How old the row's status is, for the SEEN column (nil when it is current).
-    let seenText: String?
 
-    init(_ job: JobSummary, unknown: Bool, nowMs: Int64) {
+    init(_ job: JobSummary, unknown: Bool) {
         id = job.id
         self.job = job
         state = JobState(job, unknown: unknown)
-        let unknownFields = Set(job.unknownFields ?? [])
-        let age = job.submittedAtMs > 0 ? ageText(fromMs: job.submittedAtMs, nowMs: nowMs) : "?"
-        shownAge = unknownFields.contains("submittedAt") && job.submittedAtMs > 0 ? "≥" + age : age
-        seenText = job.statusAtMs.map { ageText(fromMs: $0, nowMs: Swift.max(nowMs, $0)) }
     }
+
+    /// The age shown at `nowMs` (`45s`, `≥12m` for a job first seen on a worker, `?` when unknown).
+    func age(nowMs: Int64) -> String {
+        guard job.submittedAtMs > 0 else { return "?" }
+        let age = ageText(fromMs: job.submittedAtMs, nowMs: nowMs)
+        return unknownFields.contains("submittedAt") ? "≥" + age : age
+    }
+
+    /// How old the row's status is at `nowMs`, for the SEEN column (nil when it is current).
+    func seen(nowMs: Int64) -> String? { job.statusAtMs.map { ageText(fromMs: $0, nowMs: Swift.max(nowMs, $0)) } }
 
     private var unknownFields: Set<String> { Set(job.unknownFields ?? []) }
 
@@ -88,11 +90,11 @@ public struct JobRow: Identified, Hashable {
             TableCell(String(row.job.failedTasks), role: row.job.failedTasks > 0 ? .stateFailed : .normal)
         },
         // Ascending age is youngest first: a later submission is a smaller age.
-        Column("AGE", key: "a", width: .length(5), alignment: .right, ascending: { $0.job.submittedAtMs > $1.job.submittedAtMs }) { TableCell($0.shownAge) },
+        Column("AGE", key: "a", width: .length(5), alignment: .right, ascending: { $0.job.submittedAtMs > $1.job.submittedAtMs }, cellAt: { row, context in TableCell(row.age(nowMs: context.nowMs)) }),
         // Behind a gateway (or on a plain Scoot) statuses are read within a budget: SEEN says how
         // old each row's status is. The pane adds it when some row has one.
-        Column("SEEN", key: "e", width: .length(5), alignment: .right, shownFrom: .max, by: { $0.job.statusAtMs ?? .max }) { row in
-            TableCell(row.seenText ?? "–", role: .dim)
+        Column("SEEN", key: "e", width: .length(5), alignment: .right, shownFrom: .max, by: { $0.job.statusAtMs ?? .max }) { row, context in
+            TableCell(row.seen(nowMs: context.nowMs) ?? "–", role: .dim)
         },
     ], defaultSort: SortOrder(column: "AGE", ascending: true))
 

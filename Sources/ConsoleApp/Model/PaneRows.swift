@@ -104,17 +104,25 @@ public struct PaneRows: Sendable, Hashable {
 
     /// The time rows are aged against: the scheduler's clock where it says it, else the newest
     /// time in the data.
-    static func nowMs(_ snapshot: ClusterSnapshot) -> Int64 {
-        snapshot.load?.computedAtMs ?? snapshot.jobs.map(\.submittedAtMs).max() ?? 0
+    static func nowMs(_ snapshot: ClusterSnapshot?, for pane: Pane = .jobs) -> Int64 {
+        guard let snapshot else { return 0 }
+        if let computed = snapshot.load?.computedAtMs { return computed }
+        switch pane {
+        case .tasks: return snapshot.selectedJobTasks.compactMap { $0.endedAtMs ?? $0.startedAtMs }.max() ?? 0
+        case .workers: return snapshot.workers.compactMap(\.lastAnswerAtMs).max() ?? 0
+        default: return snapshot.jobs.map(\.submittedAtMs).max() ?? 0
+        }
     }
+
+    /// What `pane`'s cells read besides their rows: the time.
+    static func cellContext(_ snapshot: ClusterSnapshot?, for pane: Pane) -> CellContext { CellContext(nowMs: nowMs(snapshot, for: pane)) }
 
     static func jobs(_ snapshot: ClusterSnapshot?, filter: String, sort: SortOrder) -> [JobRow] {
         guard let snapshot else { return [] }
         let query = JobFilterQuery(filter)
-        let nowMs = nowMs(snapshot)
         // Ties keep the newest first, whatever the column.
         let rows = snapshot.jobs.sorted { $0.submittedAtMs > $1.submittedAtMs }
-            .map { JobRow($0, unknown: snapshot.unknownJobIDs.contains($0.id), nowMs: nowMs) }
+            .map { JobRow($0, unknown: snapshot.unknownJobIDs.contains($0.id)) }
             .filter(query.matches)
         return JobRow.columns.sorted(rows, by: sort)
     }
@@ -122,16 +130,14 @@ public struct PaneRows: Sendable, Hashable {
     static func tasks(_ snapshot: ClusterSnapshot?, sort: SortOrder) -> [TaskRow] {
         guard let snapshot, let status = snapshot.selectedJobStatus else { return [] }
         let summaries = Dictionary(snapshot.selectedJobTasks.map { ($0.taskId, $0) }, uniquingKeysWith: { $1 })
-        let nowMs = snapshot.load?.computedAtMs ?? summaries.values.compactMap { $0.endedAtMs ?? $0.startedAtMs }.max() ?? 0
         let ids = ConsoleState.taskOrder(status.taskStatus.map { Array($0.keys) } ?? [])
-        let rows = ids.map { TaskRow(id: $0, status: status, summary: summaries[$0], nowMs: nowMs) }
+        let rows = ids.map { TaskRow(id: $0, status: status, summary: summaries[$0]) }
         return TaskRow.columns.sorted(rows, by: sort)
     }
 
     static func workers(_ snapshot: ClusterSnapshot?, sort: SortOrder) -> [WorkerRow] {
         guard let snapshot else { return [] }
-        let nowMs = snapshot.load?.computedAtMs ?? snapshot.workers.compactMap(\.lastAnswerAtMs).max() ?? 0
-        return WorkerRow.columns.sorted(snapshot.workers.map { WorkerRow($0, nowMs: nowMs) }, by: sort)
+        return WorkerRow.columns.sorted(snapshot.workers.map { WorkerRow($0) }, by: sort)
     }
 
     static func classes(_ snapshot: ClusterSnapshot?, sort: SortOrder) -> [ClassRow] {

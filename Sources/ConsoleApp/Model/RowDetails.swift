@@ -34,10 +34,10 @@ enum RowDetails {
                 "tag         \(job.tag)", "basis       \(job.basis)", "priority    \(job.priority)", "scoot status \(job.status.name)",
                 "tasks       \(job.completedTasks) done, \(job.runningTasks) running, \(job.waitingTasks) waiting, \(job.failedTasks) failed"
                     + (job.preemptedTasks.map { ", \($0) preempted" } ?? ""),
-                "age         \(row.shownAge)",
+                "age         \(row.age(nowMs: PaneRows.nowMs(state.snapshot)))",
             ]
             if let type = job.jobType { lines.append("job type    \(type)") }
-            if let seen = row.seenText { lines.append("status seen \(seen) ago") }
+            if let seen = row.seen(nowMs: PaneRows.nowMs(state.snapshot)) { lines.append("status seen \(seen) ago") }
             if let unknown = job.unknownFields, !unknown.isEmpty { lines.append("not known   \(unknown.joined(separator: ", ")) (the job was found on a worker)") }
             return ("job \(job.id)", lines)
         case .tasks:
@@ -45,7 +45,7 @@ enum RowDetails {
             let run = row.run
             return ("task \(row.id)", [
                 "task        \(row.id)", "job         \(state.tasksOfJob ?? "")", "state       \(row.state.badge.text)", "worker      \(row.workerID)",
-                "run         \(run?.runId ?? "")", "duration    \(row.durationMs.map { durationText(milliseconds: $0) } ?? "")",
+                "run         \(run?.runId ?? "")", "duration    \(row.durationMs(nowMs: PaneRows.nowMs(state.snapshot, for: .tasks)).map { durationText(milliseconds: $0) } ?? "")",
                 "exit        \(row.state.exitCode.map(String.init) ?? "")", "stdout      \(run?.outUri ?? "")", "stderr      \(run?.errUri ?? "")",
                 "snapshot    \(run?.snapshotId ?? "")", "error       \(run?.error ?? "")",
             ])
@@ -56,7 +56,7 @@ enum RowDetails {
                 "worker      \(worker.id)", "state       \(row.badge.text)", "job         \(worker.currentJobId ?? "")", "task        \(worker.currentTaskId ?? "")",
                 "snapshot    \(worker.lastSnapshotId)", "tasks run   \(worker.tasksRun)",
             ]
-            if worker.reachable != nil { lines += ["tag         \(row.tag)", "note        \(row.note)"] }
+            if worker.reachable != nil { lines += ["tag         \(row.tag)", "note        \(row.note(nowMs: PaneRows.nowMs(state.snapshot, for: .workers)))"] }
             return ("worker \(worker.id)", lines)
         case .classes:
             let load = state.rows.classes[index].load

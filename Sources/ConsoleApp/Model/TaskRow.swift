@@ -63,16 +63,25 @@ public struct TaskRow: Identified, Hashable {
     public let state: TaskState
     let run: RunStatus?
     let workerID: String
-    /// How long the latest attempt ran (or has been running); nil before it started.
-    let durationMs: Int64?
+    /// When the latest attempt started and ended (ListTasks); nil when not known.
+    let startedAtMs: Int64?
+    let endedAtMs: Int64?
 
-    init(id: String, status: JobStatus, summary: TaskSummary?, nowMs: Int64) {
+    init(id: String, status: JobStatus, summary: TaskSummary?) {
         self.id = id
         run = status.taskData?[id]
         state = TaskState(run, taskStatus: status.taskStatus?[id] ?? .notStarted)
         workerID = summary?.workerId ?? ""
-        durationMs = summary?.startedAtMs.map { (summary?.endedAtMs ?? nowMs) - $0 }
+        startedAtMs = summary?.startedAtMs
+        endedAtMs = summary?.endedAtMs
     }
+
+    /// The DURATION column's order without a clock: finished attempts by how long they ran,
+    /// running ones after them (longest so far first when descending), not started ones first.
+    var durationKey: Int64 { startedAtMs.map { (endedAtMs ?? Int64.max / 4) - $0 } ?? -1 }
+
+    /// How long the latest attempt ran, or has run by `nowMs`; nil before it started.
+    func durationMs(nowMs: Int64) -> Int64? { startedAtMs.map { (endedAtMs ?? nowMs) - $0 } }
 
     static let columns = ColumnSet<TaskRow>(columns: [
         // Numbers inside ids compare as numbers: task-2 before task-10.
@@ -80,8 +89,8 @@ public struct TaskRow: Identified, Hashable {
         Column("STATE", key: "s", width: .length(12), by: { $0.state.badge.word }) { TableCell($0.state.badge.text, role: $0.state.badge.role) },
         Column("WORKER", key: "w", width: .fill(2), by: { $0.workerID }) { TableCell($0.workerID) },
         Column("RUN", key: "r", width: .length(8), by: { Int($0.run?.runId ?? "") ?? -1 }) { TableCell($0.run?.runId ?? "") },
-        Column("DURATION", key: "d", width: .length(8), alignment: .right, startsDescending: true, by: { $0.durationMs ?? -1 }) { row in
-            TableCell(row.durationMs.map { durationText(milliseconds: $0) } ?? "")
+        Column("DURATION", key: "d", width: .length(8), alignment: .right, startsDescending: true, by: \.durationKey) { row, context in
+            TableCell(row.durationMs(nowMs: context.nowMs).map { durationText(milliseconds: $0) } ?? "")
         },
         Column("EXIT", key: "e", width: .length(5), alignment: .right, startsDescending: true, by: { $0.state.exitCode ?? -1 }) { row in
             TableCell(row.state.exitCode.map(String.init) ?? "")

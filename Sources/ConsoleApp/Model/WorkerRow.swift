@@ -9,17 +9,17 @@ public struct WorkerRow: Identified, Hashable {
     let badge: StateBadge
     /// The current run's tag (polled Scoot workers only).
     let tag: String
-    /// Why a polled worker takes no work, in a few words ("" when it does).
-    let note: String
 
-    init(_ worker: WorkerInfo, nowMs: Int64) {
+    init(_ worker: WorkerInfo) {
         id = worker.id
         self.worker = worker
         badge = StateBadge.worker(worker)
         let run = worker.runs?.first { $0.jobId == worker.currentJobId && $0.taskId == worker.currentTaskId }
         tag = worker.currentJobId == nil ? "" : run?.tag ?? ""
-        note = Self.note(worker, nowMs: nowMs)
     }
+
+    /// Why a polled worker takes no work at `nowMs`, in a few words ("" when it does).
+    func note(nowMs: Int64) -> String { Self.note(worker, nowMs: nowMs) }
 
     /// Why a polled worker takes no work, in a few words ("" when it does).
     static func note(_ worker: WorkerInfo, nowMs: Int64) -> String {
@@ -39,12 +39,15 @@ public struct WorkerRow: Identified, Hashable {
     static let columns = ColumnSet<WorkerRow>(columns: [
         Column("WORKER", key: "w", width: .fill(2), ascending: { $0.id.compare($1.id, options: [.numeric]) == .orderedAscending }) { TableCell($0.id) },
         Column("STATE", key: "s", width: .length(13), by: { $0.badge.word }) { TableCell($0.badge.text, role: $0.badge.role) },
-        Column("JOB", key: "j", width: .fill(2), by: { $0.worker.currentJobId ?? "" }) { TableCell($0.worker.currentJobId ?? "") },
+        Column("JOB", key: "b", width: .fill(2), by: { $0.worker.currentJobId ?? "" }) { TableCell($0.worker.currentJobId ?? "") },
         Column("TASK", key: "t", width: .fill(1), by: { $0.worker.currentTaskId ?? "" }) { TableCell($0.worker.currentTaskId ?? "") },
         Column("TAG", key: "g", width: .fill(1), shownFrom: .max, by: { $0.tag }) { TableCell($0.tag) },
         Column("SNAPSHOT", key: "n", width: .fill(1), by: { $0.worker.lastSnapshotId }) { TableCell($0.worker.lastSnapshotId) },
         Column("RUNS", key: "r", width: .length(6), alignment: .right, startsDescending: true, by: { $0.worker.tasksRun }) { TableCell(String($0.worker.tasksRun)) },
-        Column("NOTE", key: "o", width: .fill(5), shownFrom: .max, by: { $0.note }) { TableCell($0.note, role: $0.note.isEmpty ? .normal : .stateFailed) },
+        Column("NOTE", key: "e", width: .fill(5), shownFrom: .max, by: { $0.note(nowMs: $0.worker.lastAnswerAtMs ?? 0) }) { row, context in
+            let note = row.note(nowMs: context.nowMs)
+            return TableCell(note, role: note.isEmpty ? .normal : .stateFailed)
+        },
     ], defaultSort: SortOrder(column: "WORKER", ascending: true))
 
     /// Columns only polled workers fill.

@@ -9,14 +9,15 @@ import TUIKit
 enum PaneTable {
     static func render<Row>(
         _ rows: [Row], columns set: ColumnSet<Row>, including optional: Set<String> = [], sort: SortOrder?, table: TableState?,
-        marks: Set<String> = [], showsMarks: Bool = false, into buffer: inout Buffer, area: Rect, characters: BoxCharacters
+        marks: Set<String> = [], showsMarks: Bool = false, context: CellContext = CellContext(nowMs: 0), into buffer: inout Buffer, area: Rect,
+        characters: BoxCharacters
     ) {
         let shown = set.shown(width: area.width, including: optional)
         var state = table ?? TableState()
         state.marked = marks
         Table(columns: shown.map(\.tableColumn), rowCount: rows.count, sort: sort.flatMap { set.tableSort($0, shown: shown) },
               showsMarks: showsMarks, characters: characters) { index in
-            set.tableRow(rows[index], shown: shown)
+            set.tableRow(rows[index], shown: shown, context: context)
         }.render(into: &buffer, area: area, state: &state)
     }
 }
@@ -29,9 +30,9 @@ enum JobsPane {
                 .render(into: &buffer, area: area)
             return
         }
-        let seen: Set<String> = rows.contains { $0.seenText != nil } ? ["SEEN"] : []
+        let seen: Set<String> = rows.contains { $0.job.statusAtMs != nil } ? ["SEEN"] : []
         PaneTable.render(rows, columns: JobRow.columns, including: seen, sort: state.sort(of: .jobs), table: state.tables[.jobs], marks: state.marks,
-                         showsMarks: true, into: &buffer, area: area, characters: characters)
+                         showsMarks: true, context: PaneRows.cellContext(state.snapshot, for: .jobs), into: &buffer, area: area, characters: characters)
     }
 }
 
@@ -46,7 +47,7 @@ enum TasksPane {
             return
         }
         PaneTable.render(state.rows.tasks, columns: TaskRow.columns, sort: state.sort(of: .tasks), table: state.tables[.tasks],
-                         into: &buffer, area: area, characters: characters)
+                         context: PaneRows.cellContext(state.snapshot, for: .tasks), into: &buffer, area: area, characters: characters)
     }
 }
 
@@ -69,7 +70,8 @@ enum WorkersPane {
         // and why one is unreachable, unhealthy or not initialized.
         let polled = rows.contains { $0.worker.reachable != nil }
         PaneTable.render(rows, columns: WorkerRow.columns, including: polled ? WorkerRow.polledOnly : [], sort: state.sort(of: .workers),
-                         table: state.tables[.workers], into: &buffer, area: area, characters: characters)
+                         table: state.tables[.workers], context: PaneRows.cellContext(state.snapshot, for: .workers), into: &buffer, area: area,
+                         characters: characters)
     }
 }
 

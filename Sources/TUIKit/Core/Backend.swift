@@ -27,4 +27,12 @@ public protocol Backend: AnyObject {
     func nextEvent(timeoutMs: Int) -> TerminalEvent?
     /// Puts `text` on the terminal's clipboard (`Clipboard.osc52`).
     func copyToClipboard(_ text: String)
+    /// A function any thread may call to end a `nextEvent` wait at once (it returns `.wakeUp`),
+    /// so a loop can sleep until its next deadline instead of ticking; nil when the backend
+    /// cannot be woken (the loop then keeps a short timeout).
+    func makeWaker() -> (@Sendable () -> Void)?
+}
+
+extension Backend {
+    public func makeWaker() -> (@Sendable () -> Void)? { nil }
 }

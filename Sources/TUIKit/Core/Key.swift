@@ -37,4 +37,6 @@ public enum TerminalEvent: Sendable, Hashable {
     case key(Key)
     /// The terminal changed size.
     case resize(width: Int, height: Int)
+    /// Another thread asked the waiting loop to look at its work (`Backend.makeWaker`).
+    case wakeUp
 }
