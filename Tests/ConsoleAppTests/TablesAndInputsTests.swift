@@ -299,3 +299,27 @@ struct CellTimeTests {
         #expect(state.nextDeadline() == .milliseconds(16_300), "the flash expires")
     }
 }
+
+@Suite("Dialogs taller than the screen")
+struct LongDialogTests {
+    @Test func aLongConfirmationScrollsAndKeepsItsButtons() {
+        var state = connectedState()
+        var percents: [String: Int32] = [:]
+        for index in 0..<40 { percents["class-\(index)"] = 1 }
+        state.overlay = .confirm(.setClassLoadPercents(percents), confirmFocused: false)
+        let lines = ConsoleAction.setClassLoadPercents(percents).confirmationLines(in: state)
+        var buffer = Buffer(area: Rect(width: 80, height: 24))
+        ConsoleView.render(state, into: &buffer)
+        #expect(lines.count > 24)
+        #expect(buffer.lines().contains { $0.contains("[ Cancel ]") && $0.contains("[ Set ]") }, "the buttons stay on screen")
+        let firstShown = buffer.lines().first { $0.contains("class-") }
+        press(&state, .down, .down, .down)
+        #expect(state.dialogScroll == 3)
+        buffer = Buffer(area: Rect(width: 80, height: 24))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines().first { $0.contains("class-") } != firstShown, "↓ scrolls the message")
+        press(&state, .escape)
+        state.overlay = .confirm(.setMaxTasks(3), confirmFocused: false)
+        #expect(state.dialogScroll == 0, "a new confirmation opens at its top")
+    }
+}

@@ -120,9 +120,16 @@ public struct ConsoleState: Sendable {
     public var loadHistory = LoadHistory()
     /// The job whose tasks the Tasks pane shows.
     public var tasksOfJob: String?
-    public var overlay: Overlay?
+    public var overlay: Overlay? {
+        didSet {
+            // A confirmation opens at its top.
+            if case .confirm = overlay, case .confirm = oldValue {} else { dialogScroll = 0 }
+        }
+    }
     /// Whether the open confirmation's warnings were shown once (the next enter sends it).
     public var warningsAcknowledged = false
+    /// How far a confirmation taller than the screen is scrolled (↑/↓); reset when one opens.
+    public var dialogScroll = 0 { didSet { dialogScroll = max(0, dialogScroll) } }
     /// The operating-system user, written to the audit log as the operator.
     public var operatorName: String
     /// Actions sent and not answered yet, with the values they change as confirmed.

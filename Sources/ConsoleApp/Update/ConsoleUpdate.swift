@@ -478,6 +478,10 @@ public enum ConsoleUpdate {
             return []
         case .confirm(let action, let confirmFocused):
             switch key {
+            case .up, .character("k"), .pageUp: state.dialogScroll -= key == .pageUp ? 10 : 1
+            case .down, .character("j"), .pageDown:
+                let lines = action.confirmationLines(in: state).count
+                state.dialogScroll = min(max(0, lines - 1), state.dialogScroll + (key == .pageDown ? 10 : 1))
             case .escape, .character("n"):
                 state.overlay = nil
                 state.warningsAcknowledged = false

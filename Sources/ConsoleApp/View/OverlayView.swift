@@ -30,7 +30,7 @@ enum OverlayView {
         case .confirm(let action, let confirmFocused):
             Dialog(
                 title: "Confirm", message: action.confirmationLines(in: state), buttons: ["Cancel", action.verb],
-                focusedButton: confirmFocused ? 1 : 0, borderRole: .danger, characters: characters
+                focusedButton: confirmFocused ? 1 : 0, borderRole: .danger, characters: characters, scrollOffset: state.dialogScroll
             ).render(into: &buffer, area: area)
         case .form(let form, let text, let error):
             var message = ["Current text is checked as you type; enter asks to confirm, esc cancels.", ""]

@@ -17,10 +17,13 @@ public struct Dialog: Sendable, Hashable {
     /// The border's role (`.danger` for a dangerous confirmation).
     public var borderRole: StyleRole
     public var characters: BoxCharacters
+    /// The first message line shown when the message is taller than the screen allows: it then
+    /// scrolls, with a scroll bar, inside the dialog (the buttons stay).
+    public var scrollOffset: Int
 
     public init(
         title: String, message: [String], buttons: [String], focusedButton: Int = 0,
-        borderRole: StyleRole = .borderFocused, characters: BoxCharacters = .unicode
+        borderRole: StyleRole = .borderFocused, characters: BoxCharacters = .unicode, scrollOffset: Int = 0
     ) {
         self.title = title
         self.message = message
@@ -28,6 +31,12 @@ public struct Dialog: Sendable, Hashable {
         self.focusedButton = focusedButton
         self.borderRole = borderRole
         self.characters = characters
+        self.scrollOffset = scrollOffset
+    }
+
+    /// The message rows that fit in `area` (the rest scrolls).
+    public func visibleMessageRows(in area: Rect) -> Int {
+        Swift.max(1, Swift.min(preferredSize.height, area.height) - 4)
     }
 
     private var buttonLabels: [String] { buttons.map { "[ \($0) ]" } }
@@ -52,8 +61,15 @@ public struct Dialog: Sendable, Hashable {
         let inner = Block(title: title, borderRole: borderRole, characters: characters).render(into: &buffer, area: frame)
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
         guard !content.isEmpty else { return frame }
-        for (offset, line) in message.prefix(Swift.max(0, content.height - 2)).enumerated() {
-            buffer.write(TextTruncation.truncate(line, toWidth: content.width), x: content.x, y: content.y + offset)
+        let room = Swift.max(0, content.height - 2)
+        if message.count > room {
+            // Too tall for the screen: the message scrolls in a viewport, wrapped, never cut.
+            Viewport(lines: message.map { ViewportLine($0) }, characters: characters)
+                .render(into: &buffer, area: Rect(x: content.x, y: content.y, width: content.width, height: room), state: ViewportState(offset: scrollOffset))
+        } else {
+            for (offset, line) in message.enumerated() {
+                buffer.write(TextTruncation.truncate(line, toWidth: content.width), x: content.x, y: content.y + offset)
+            }
         }
         var x = content.x + Swift.max(0, (content.width - buttonRowWidth) / 2)
         for (index, label) in buttonLabels.enumerated() {
