@@ -128,6 +128,9 @@ public final class NcursesBackend: Backend {
         _ = nonl()  // Enter arrives as \r; we map both \r and \n
         _ = keypad(window, true)
         _ = curs_set(0)
+        // No typeahead checks while drawing: ncurses would poll the input and flush its output
+        // every few lines (dozens of syscalls per frame); a frame is small enough to send whole.
+        _ = typeahead(-1)
         _ = cn_set_escdelay(Int32(escapeDelayMs))
 
         let noColor = !(env["NO_COLOR"] ?? "").isEmpty

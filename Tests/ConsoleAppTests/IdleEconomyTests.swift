@@ -31,6 +31,40 @@ struct IdleEconomyTests {
         #expect(state.differsOnScreen(from: before), "a late poll shows its age")
     }
 
+    @Test func aPollThatBringsNothingNewDrawsNothing() {
+        var state = connectedState()
+        var snapshot = sampleSnapshot(jobs: [sampleJob("j1", submitted: 0)])
+        snapshot.load = ClusterLoad(classes: [], spread: 0, rebalanceThreshold: 0, rebalanceMinimumDurationMin: 4, computedAtMs: 200_000)
+        state.snapshot = snapshot
+        let drawn = FrameInputs(state)
+        // A second later: the job is 3m old either way, the clock moved, nothing on screen did.
+        snapshot.load?.computedAtMs = 201_000
+        snapshot.observedAt = snapshot.observedAt.addingTimeInterval(1)
+        state.snapshot = snapshot
+        state.now += .seconds(1)
+        state.snapshotAt = state.now
+        state.pollRequestID += 1
+        state.loadHistory.record(snapshot)  // every poll records the load; only the Classes pane shows it
+        #expect(FrameInputs(state) == drawn, "no render for a poll that changed nothing visible")
+        var classes = state
+        classes.pane = .classes
+        let classesFrame = FrameInputs(classes)
+        classes.loadHistory.record(snapshot)
+        #expect(FrameInputs(classes) != classesFrame, "the Classes pane draws its sparklines on every poll")
+        // An age that changes on screen, a job that changes, a key: all draw.
+        var young = state
+        young.snapshot?.jobs = [sampleJob("j1", submitted: 150_000)]
+        let youngFrame = FrameInputs(young)
+        young.snapshot?.load?.computedAtMs = 202_000
+        #expect(FrameInputs(young) != youngFrame, "51s → 52s is on screen")
+        var changed = state
+        changed.snapshot?.jobs[0].runningTasks = 7
+        #expect(FrameInputs(changed) != drawn)
+        var moved = state
+        press(&moved, .character("j"), .character("S"))
+        #expect(FrameInputs(moved) != drawn)
+    }
+
     @Test func theTasksOfAJobArePolledOnlyWhileTheTasksPaneShowsThem() {
         var state = connectedState()
         press(&state, .enter)

@@ -127,8 +127,15 @@ public final class ConsoleRuntime {
         for effect in ConsoleUpdate.update(&state, message) { run(effect) }
     }
 
+    /// What the last frame drawn showed: a state with the same inputs is not drawn again.
+    private var lastFrame: FrameInputs?
+
     private func draw() {
         let state = self.state
+        let inputs = FrameInputs(state)
+        // After a resize the terminal has no previous frame: always draw then.
+        guard inputs != lastFrame || terminal.previous == nil else { return }
+        lastFrame = inputs
         let characters = self.characters
         terminal.draw { buffer in ConsoleView.render(state, into: &buffer, characters: characters) }
     }

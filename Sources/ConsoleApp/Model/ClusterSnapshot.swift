@@ -2,7 +2,7 @@ import Foundation
 import ScootAPI
 
 /// Everything one poll brought back from the scheduler: the data every pane shows.
-public struct ClusterSnapshot: Sendable {
+public struct ClusterSnapshot: Sendable, Equatable {
     /// Jobs, newest first (from ListJobs, or from GetStatus of known jobs on a plain Scoot).
     public var jobs: [JobSummary]
     /// Workers (empty against a plain Scoot scheduler).

@@ -120,9 +120,18 @@ public enum ConsoleView {
     }
 
     static func renderHints(_ state: ConsoleState, into buffer: inout Buffer, area: Rect) {
-        let hints = KeyTable.bindings(in: state.pane, readOnly: state.readOnly).filter(\.hinted).map {
-            KeyHintBar.Hint(key: $0.keys[0].description, description: $0.description.split(separator: " (").first.map(String.init) ?? $0.description)
-        }
-        KeyHintBar(hints: hints).render(into: &buffer, area: area)
+        KeyHintBar(hints: (state.readOnly ? readOnlyHints : hints)[state.pane] ?? []).render(into: &buffer, area: area)
+    }
+
+    /// Each pane's key hints, derived once from the key table.
+    private static let hints = hintTable(readOnly: false)
+    private static let readOnlyHints = hintTable(readOnly: true)
+
+    private static func hintTable(readOnly: Bool) -> [Pane: [KeyHintBar.Hint]] {
+        Dictionary(uniqueKeysWithValues: Pane.allCases.map { pane in
+            (pane, KeyTable.bindings(in: pane, readOnly: readOnly).filter(\.hinted).map {
+                KeyHintBar.Hint(key: $0.keys[0].description, description: $0.description.split(separator: " (").first.map(String.init) ?? $0.description)
+            })
+        })
     }
 }

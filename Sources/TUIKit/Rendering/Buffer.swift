@@ -97,14 +97,21 @@ public struct Buffer: Sendable, Hashable {
         _ text: String, x: Int, y: Int, width: Int, alignment: Alignment, role: StyleRole = .normal, attributes: TextAttributes = []
     ) -> Int {
         guard width > 0 else { return 0 }
-        let fitted = TextTruncation.truncate(text, toWidth: width)
-        let slack = width - DisplayWidth.width(of: fitted)
+        let textWidth = DisplayWidth.width(of: text)
+        // Text that does not fit: its longest prefix, then "…" in a cell of its own (so an ASCII
+        // prefix still takes the fast path).
+        let fitted = textWidth <= width ? text : TextTruncation.prefix(of: text, width: width - 1)
+        let fittedWidth = textWidth <= width ? textWidth : DisplayWidth.width(of: fitted) + 1
+        let slack = width - fittedWidth
         let offset = switch alignment {
         case .left: 0
         case .center: slack / 2
         case .right: slack
         }
-        return write(fitted, x: x + offset, y: y, role: role, attributes: attributes, maxWidth: width - offset)
+        let written = write(fitted, x: x + offset, y: y, role: role, attributes: attributes, maxWidth: width - offset)
+        guard textWidth > width else { return written }
+        set(x: x + offset + written, y: y, cell: Cell(grapheme: String(TextTruncation.ellipsis), width: 1, role: role, attributes: attributes))
+        return written + 1
     }
 
     /// Fills `rect` (clipped to the area) with blanks in `role`.

@@ -13,6 +13,13 @@ public enum TextTruncation {
 
     /// The longest prefix of `text` that fits in `maxWidth` columns (no ellipsis).
     public static func prefix(of text: String, width maxWidth: Int) -> String {
+        // Printable ASCII, the common case (ids, names, numbers): one column per byte, no
+        // grapheme breaking.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            return String(decoding: bytes.prefix(Swift.max(0, maxWidth)), as: UTF8.self)
+        }
+        if let ascii = ascii ?? nil { return ascii }
         var result = ""
         var used = 0
         for character in text {

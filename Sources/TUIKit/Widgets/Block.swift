@@ -29,19 +29,17 @@ public struct Block: Sendable, Hashable {
     public func render(into buffer: inout Buffer, area: Rect) -> Rect {
         guard area.width >= 2, area.height >= 2 else { return Rect(x: area.x, y: area.y, width: 0, height: 0) }
         let c = characters
-        let horizontal = String(c.horizontal)
-        for x in (area.x + 1)..<(area.maxX - 1) {
-            buffer.write(horizontal, x: x, y: area.y, role: borderRole)
-            buffer.write(horizontal, x: x, y: area.maxY - 1, role: borderRole)
-        }
-        for y in (area.y + 1)..<(area.maxY - 1) {
-            buffer.write(String(c.vertical), x: area.x, y: y, role: borderRole)
-            buffer.write(String(c.vertical), x: area.maxX - 1, y: y, role: borderRole)
-        }
-        buffer.write(String(c.topLeft), x: area.x, y: area.y, role: borderRole)
-        buffer.write(String(c.topRight), x: area.maxX - 1, y: area.y, role: borderRole)
-        buffer.write(String(c.bottomLeft), x: area.x, y: area.maxY - 1, role: borderRole)
-        buffer.write(String(c.bottomRight), x: area.maxX - 1, y: area.maxY - 1, role: borderRole)
+        // Border cells are filled directly: one cell value per glyph, no text layout per cell.
+        func cell(_ glyph: Character) -> Cell { Cell(grapheme: String(glyph), width: 1, role: borderRole) }
+        let horizontal = cell(c.horizontal), vertical = cell(c.vertical)
+        buffer.fill(Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: 1), with: horizontal)
+        buffer.fill(Rect(x: area.x + 1, y: area.maxY - 1, width: area.width - 2, height: 1), with: horizontal)
+        buffer.fill(Rect(x: area.x, y: area.y + 1, width: 1, height: area.height - 2), with: vertical)
+        buffer.fill(Rect(x: area.maxX - 1, y: area.y + 1, width: 1, height: area.height - 2), with: vertical)
+        buffer.set(x: area.x, y: area.y, cell: cell(c.topLeft))
+        buffer.set(x: area.maxX - 1, y: area.y, cell: cell(c.topRight))
+        buffer.set(x: area.x, y: area.maxY - 1, cell: cell(c.bottomLeft))
+        buffer.set(x: area.maxX - 1, y: area.maxY - 1, cell: cell(c.bottomRight))
         if let title, !title.isEmpty, area.width >= 5 {
             let room = area.width - 2
             let text = " " + TextTruncation.truncate(title, toWidth: room - 2) + " "

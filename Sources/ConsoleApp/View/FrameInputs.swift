@@ -1,0 +1,93 @@
+import AuditLog
+import Foundation
+import TUIKit
+
+/// Everything a frame shows, gathered without drawing it: two states with equal inputs draw the
+/// same frame, so a poll that brought nothing new (the usual case on a quiet cluster) costs no
+/// render at all. The clock is left out except through the texts it changes on screen (the
+/// header's age and countdowns, the visible rows' ages and durations).
+struct FrameInputs: Equatable {
+    var pane: Pane
+    var overlay: ConsoleState.Overlay?
+    var flash: ConsoleState.Flash?
+    var connectionWithoutTime: String
+    var readOnly: Bool
+    var label: String?
+    var endpoint: String
+    var screen: [Int]
+    var tables: [Pane: TableState]
+    var sorts: [Pane: SortOrder]
+    var marks: Set<String>
+    var jobFilter: String
+    var orderFrozen: Bool
+    var tasksOfJob: String?
+    var warningsAcknowledged: Bool
+    var dialogScroll: Int
+    var audit: AuditListing
+    var events: EventLog
+    var timeZone: TimeZone
+    var rows: PaneRows
+    /// The sparklines' data: recorded on every poll, shown only on the Classes pane.
+    var loadHistory: LoadHistory?
+    /// The snapshot with its timestamps cleared.
+    var snapshot: ClusterSnapshot?
+    /// The texts the clock changes on screen.
+    var timeTexts: [String]
+
+    init(_ state: ConsoleState) {
+        pane = state.pane
+        overlay = state.overlay
+        flash = state.flash
+        switch state.connection {
+        case .connecting: connectionWithoutTime = "connecting"
+        case .connected: connectionWithoutTime = "connected"
+        case .disconnected(let error, _): connectionWithoutTime = "disconnected: " + error
+        }
+        readOnly = state.readOnly
+        label = state.label
+        endpoint = state.endpoint
+        screen = [state.screen.width, state.screen.height]
+        tables = state.tables
+        sorts = state.sorts
+        marks = state.marks
+        jobFilter = state.jobFilter
+        orderFrozen = state.orderFrozen
+        tasksOfJob = state.tasksOfJob
+        warningsAcknowledged = state.warningsAcknowledged
+        dialogScroll = state.dialogScroll
+        audit = state.audit
+        events = state.events
+        timeZone = state.timeZone
+        rows = state.rows
+        loadHistory = state.pane == .classes ? state.loadHistory : nil
+        var snapshot = state.snapshot
+        snapshot?.observedAt = .distantPast
+        snapshot?.load?.computedAtMs = 0
+        snapshot?.load?.rebalanceFiresAtMs = nil
+        self.snapshot = snapshot
+        timeTexts = Self.timeTexts(state)
+    }
+
+    /// The header's time texts and the visible rows' time-dependent cells.
+    static func timeTexts(_ state: ConsoleState) -> [String] {
+        var texts = [state.dataAgeText ?? ""]
+        if case .disconnected(_, let retryAt) = state.connection {
+            texts.append(String(max(0, Int(((retryAt - state.now) / .seconds(1)).rounded(.up)))))
+        }
+        if let load = state.snapshot?.load, let firesAt = load.rebalanceFiresAtMs { texts.append(String(max(0, (firesAt - load.computedAtMs) / 1000))) }
+        // A confirmation may say how old its numbers are.
+        if case .confirm(let action, _) = state.overlay { texts += action.confirmationLines(in: state) }
+        let pane = state.pane
+        let visible = ConsoleLayout.visibleRows(of: pane, screen: state.screen)
+        let offset = state.tables[pane]?.offset ?? 0
+        let nowMs = PaneRows.nowMs(state.snapshot, for: pane)
+        func window<Row>(_ rows: [Row]) -> ArraySlice<Row> { rows.dropFirst(offset).prefix(visible + 1) }
+        switch pane {
+        case .jobs: texts += window(state.rows.jobs).map { $0.age(nowMs: nowMs) + ($0.seen(nowMs: nowMs) ?? "") }
+        case .tasks: texts += window(state.rows.tasks).map { $0.durationMs(nowMs: nowMs).map { durationText(milliseconds: $0) } ?? "" }
+        case .workers: texts += window(state.rows.workers).map { $0.note(nowMs: nowMs) }
+        case .classes, .settings, .audit, .events: break
+        }
+        return texts
+    }
+}
