@@ -156,6 +156,12 @@ public final class NcursesBackend: Backend {
         defaultColorsOK = defaultsOK
         maxPairs = depth == .monochrome ? 0 : Int(cn_color_pairs())
         self.theme = depth == .monochrome && !theme.isMonochrome ? .builtinMono : theme
+        // ncurses flushes its output after every cursor move until the screen has been through
+        // one endwin/refresh cycle (its "initial" state): a frame that changes one column would
+        // go out as one write per row. One cycle at start leaves that state; from then on a
+        // frame goes out in one write.
+        _ = endwin()
+        _ = doupdate()
     }
 
     deinit {

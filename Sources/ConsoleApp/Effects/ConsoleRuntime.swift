@@ -11,6 +11,8 @@ public final class ConsoleRuntime {
     private let backend: any Backend
     private let dataSource: ThriftDataSource
     private let auditLog: AuditLog
+    /// `events.jsonl`, beside the audit log (found once, not per effect).
+    private let eventJournal: EventJournal
     private let inbox: Inbox
     /// Audit log appends and reads: file I/O on a Dispatch thread of their own, never on the
     /// cooperative pool, in order. Its queue is bounded by the operator: one entry per confirmed
@@ -48,6 +50,7 @@ public final class ConsoleRuntime {
         self.terminal = Terminal(backend: backend)
         self.dataSource = dataSource
         self.auditLog = auditLog
+        self.eventJournal = EventJournal(besideAuditLog: auditLog.path)
         self.state = state
         self.characters = characters
     }
@@ -144,7 +147,7 @@ public final class ConsoleRuntime {
         let inbox = self.inbox
         let dataSource = self.dataSource
         let auditLog = self.auditLog
-        let eventJournal = EventJournal(besideAuditLog: auditLog.path)
+        let eventJournal = self.eventJournal
         switch effect {
         case .quit:
             return
