@@ -143,3 +143,60 @@ struct RefreshIntervalTests {
         #expect(state.flash?.text == "refresh every 250ms")
     }
 }
+
+@Suite("Redrawing only what the clock changed")
+struct TimeOnlyRedrawTests {
+    /// A state at `nowMs` with jobs of many ages (some crossing 2 minutes), tasks and workers.
+    static func state(pane: Pane, nowMs: Int64, width: Int, height: Int, selected: Int) -> ConsoleState {
+        var state = connectedState()
+        var snapshot = sampleSnapshot(jobs: (0..<60).map { index in
+            var job = sampleJob(String(format: "job-%02d-4b0f8f1e-1c2d-4e5f", index), running: Int32(index % 4), submitted: Int64(index) * 1_700)
+            if index % 7 == 0 { job.statusAtMs = Int64(index) * 900 }
+            return job
+        })
+        snapshot.load = ClusterLoad(classes: [], spread: 0, rebalanceThreshold: 0, rebalanceMinimumDurationMin: 4, computedAtMs: nowMs)
+        snapshot.selectedJobStatus = JobStatus(id: "job-01-4b0f8f1e-1c2d-4e5f", status: .inProgress,
+                                               taskStatus: Dictionary(uniqueKeysWithValues: (0..<20).map { ("t\($0)", $0 % 3 == 0 ? Status.completed : .inProgress) }))
+        snapshot.selectedJobTasks = (0..<20).map { TaskSummary(taskId: "t\($0)", status: .inProgress, workerId: "w\($0 % 3)", startedAtMs: Int64($0) * 4_000, endedAtMs: $0 % 3 == 0 ? Int64($0) * 5_000 : nil, attempts: 1) }
+        snapshot.workers = (0..<12).map { WorkerInfo(id: "w\($0)", state: .busy, lastSnapshotId: "", tasksRun: 1, reachable: $0 % 2 == 0, lastAnswerAtMs: Int64($0) * 3_000) }
+        state.snapshot = snapshot
+        state.tasksOfJob = "job-01-4b0f8f1e-1c2d-4e5f"
+        state.marks = ["job-03-4b0f8f1e-1c2d-4e5f"]
+        state.pane = pane
+        _ = ConsoleUpdate.update(&state, .resize(width: width, height: height))
+        state.tables[pane] = TableState(selected: selected)
+        state.scrollToSelection(in: pane)
+        return state
+    }
+
+    @Test(arguments: [Pane.jobs, .tasks, .workers, .audit, .settings])
+    func theTimeOnlyRedrawEqualsAFullRender(pane: Pane) {
+        for (width, height) in [(120, 40), (80, 24), (200, 50)] {
+            for selected in [0, 7, 45] {
+                for characters in [BoxCharacters.unicode, .ascii] {
+                    for (before, after) in [(100_000, 101_000), (119_500, 120_500), (10_000, 250_000)] {
+                        let earlier = Self.state(pane: pane, nowMs: Int64(before), width: width, height: height, selected: selected)
+                        let later = Self.state(pane: pane, nowMs: Int64(after), width: width, height: height, selected: selected)
+                        #expect(FrameInputs(later).differsOnlyInTime(from: FrameInputs(earlier)))
+                        var incremental = Buffer(area: Rect(width: width, height: height))
+                        ConsoleView.render(earlier, into: &incremental, characters: characters)
+                        #expect(ConsoleView.renderTimeOnly(later, into: &incremental, characters: characters))
+                        var full = Buffer(area: Rect(width: width, height: height))
+                        ConsoleView.render(later, into: &full, characters: characters)
+                        #expect(incremental == full, "\(pane) \(width)×\(height) row \(selected) \(characters == .ascii ? "ascii" : "unicode") \(before)→\(after)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func anOverlayOrALostConnectionGetsAFullFrame() {
+        var state = Self.state(pane: .jobs, nowMs: 100_000, width: 120, height: 40, selected: 0)
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        press(&state, .character("?"))
+        #expect(!ConsoleView.renderTimeOnly(state, into: &buffer))
+        press(&state, .escape)
+        state.connection = .disconnected(error: "refused", retryAt: .seconds(3))
+        #expect(!ConsoleView.renderTimeOnly(state, into: &buffer))
+    }
+}

@@ -63,3 +63,23 @@ import Testing
         #expect(second.diff(from: nil).count == 30)
     }
 }
+
+@Suite("Recording changes in place")
+struct BufferRecordingTests {
+    @Test func recordedChangesAreTheDiffOfTheUpdate() {
+        var before = Buffer(area: Rect(width: 20, height: 4))
+        before.write("hello 45s", x: 0, y: 1)
+        before.fill(Rect(x: 0, y: 3, width: 20, height: 1), role: .header)
+        var after = before
+        after.startRecording()
+        after.fill(Rect(x: 6, y: 1, width: 4, height: 1), with: .blank)
+        after.write("46s", x: 6, y: 1)
+        after.write("hello", x: 0, y: 1)  // the same text: no change
+        after.setRole(.selection, in: Rect(x: 0, y: 3, width: 2, height: 1))
+        after.write("漢", x: 10, y: 2)
+        let recorded = after.recordedChanges()
+        #expect(recorded == after.diff(from: before))
+        #expect(!recorded.isEmpty)
+        #expect(after.recordedChanges().isEmpty, "recording stops")
+    }
+}

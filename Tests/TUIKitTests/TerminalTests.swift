@@ -34,3 +34,19 @@ import Testing
         #expect(backend.nextEvent(timeoutMs: 0) == nil)
     }
 }
+
+@Suite("Redrawing in place")
+struct TerminalRedrawTests {
+    @Test func anUpdateInPlaceSendsOnlyWhatChanged() {
+        let backend = TestBackend(width: 10, height: 3)
+        let terminal = Terminal(backend: backend)
+        terminal.draw { $0.write("age 45s", x: 0, y: 1) }
+        #expect(terminal.redraw { buffer in buffer.write("46", x: 4, y: 1); return true } == 1)
+        #expect(backend.lastChanges.map(\.x) == [5])
+        #expect(backend.screen.lines()[1].hasPrefix("age 46s"))
+        #expect(terminal.redraw { _ in false } == nil, "declined: draw a full frame instead")
+        #expect(terminal.previous?.lines()[1].hasPrefix("age 46s") == true, "the last frame is kept")
+        terminal.resize()
+        #expect(terminal.redraw { _ in true } == nil, "no previous frame after a resize")
+    }
+}

@@ -138,8 +138,14 @@ public final class ConsoleRuntime {
         let inputs = FrameInputs(state)
         // After a resize the terminal has no previous frame: always draw then.
         guard inputs != lastFrame || terminal.previous == nil else { return }
-        lastFrame = inputs
         let characters = self.characters
+        // Only the clock moved (ages ticking): redraw its cells over the last frame.
+        if let lastFrame, inputs.differsOnlyInTime(from: lastFrame),
+           terminal.redraw({ ConsoleView.renderTimeOnly(state, into: &$0, characters: characters) }) != nil {
+            self.lastFrame = inputs
+            return
+        }
+        lastFrame = inputs
         terminal.draw { buffer in ConsoleView.render(state, into: &buffer, characters: characters) }
     }
 

@@ -16,13 +16,18 @@ struct Column<Row>: Sendable {
     /// Ascending order: true when the first row comes before the second.
     let ascending: @Sendable (Row, Row) -> Bool
     let cell: @Sendable (Row, CellContext) -> TableCell
+    /// Whether the cell reads the clock (an age, a duration): such cells are redrawn on their
+    /// own when only the time moved.
+    let readsTime: Bool
 
     /// A column of `title`; a fixed width is widened to hold the title and a sort arrow, so a
     /// header never mangles (`DONE ▲`, not `DO… ▲`).
     init(
         _ title: String, key: Character, width: Constraint, alignment: Alignment = .left, shownFrom: Int = 0, startsDescending: Bool = false,
-        ascending: @escaping @Sendable (Row, Row) -> Bool, cellAt cell: @escaping @Sendable (Row, CellContext) -> TableCell
+        ascending: @escaping @Sendable (Row, Row) -> Bool, readsTime: Bool = true,
+        cellAt cell: @escaping @Sendable (Row, CellContext) -> TableCell
     ) {
+        self.readsTime = readsTime
         self.title = title
         self.key = key
         if case .length(let length) = width {
@@ -43,7 +48,7 @@ struct Column<Row>: Sendable {
         ascending: @escaping @Sendable (Row, Row) -> Bool, cell: @escaping @Sendable (Row) -> TableCell
     ) {
         self.init(title, key: key, width: width, alignment: alignment, shownFrom: shownFrom, startsDescending: startsDescending,
-                  ascending: ascending, cellAt: { row, _ in cell(row) })
+                  ascending: ascending, readsTime: false, cellAt: { row, _ in cell(row) })
     }
 
     /// A column sorted by `value`.

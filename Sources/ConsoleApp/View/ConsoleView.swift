@@ -41,6 +41,28 @@ public enum ConsoleView {
         OverlayView.render(state, into: &buffer, area: area, characters: characters)
     }
 
+    /// Redraws, over the last frame of the same state but an earlier clock, only what the clock
+    /// changes: the header and the time cells of the pane's visible rows (ages, durations). The
+    /// result equals `render` (a test holds it to that). Returns false where that is not known
+    /// to hold (an overlay, a lost connection, a small terminal): draw a full frame then.
+    static func renderTimeOnly(_ state: ConsoleState, into buffer: inout Buffer, characters: BoxCharacters = .unicode) -> Bool {
+        let area = buffer.area
+        guard state.overlay == nil, state.connection == .connected,
+              area.width >= ConsoleLayout.minimumSize.width, area.height >= ConsoleLayout.minimumSize.height else { return false }
+        let header = ConsoleLayout.rows(area)[0]
+        buffer.fill(header, with: .blank)
+        renderHeader(state, into: &buffer, area: header)
+        let inner = ConsoleLayout.paneInner(area)
+        switch state.pane {
+        case .jobs: JobsPane.render(state, into: &buffer, area: inner, characters: characters, timeOnly: true)
+        case .tasks: TasksPane.render(state, into: &buffer, area: inner, characters: characters, timeOnly: true)
+        case .workers: WorkersPane.render(state, into: &buffer, area: inner, characters: characters, timeOnly: true)
+        case .classes, .settings, .audit, .events: break  // nothing there reads the clock
+        }
+        if characters == .ascii { buffer.transliterateToASCII() }
+        return true
+    }
+
     /// Whether the data on screen is from before a failed poll: it stays visible, dimmed.
     static func isStale(_ state: ConsoleState) -> Bool {
         if case .disconnected = state.connection { return state.snapshot != nil }

@@ -68,6 +68,13 @@ struct FrameInputs: Equatable {
         timeTexts = Self.timeTexts(state)
     }
 
+    /// Whether `other` shows the same frame but for what the clock changes.
+    func differsOnlyInTime(from other: FrameInputs) -> Bool {
+        var same = other
+        same.timeTexts = timeTexts
+        return same == self
+    }
+
     /// The header's time texts and the visible rows' time-dependent cells.
     static func timeTexts(_ state: ConsoleState) -> [String] {
         var texts = [state.dataAgeText ?? ""]

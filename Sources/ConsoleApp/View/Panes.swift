@@ -9,52 +9,61 @@ import TUIKit
 enum PaneTable {
     static func render<Row>(
         _ rows: [Row], columns set: ColumnSet<Row>, including optional: Set<String> = [], sort: SortOrder?, table: TableState?,
-        marks: Set<String> = [], showsMarks: Bool = false, context: CellContext = CellContext(nowMs: 0), into buffer: inout Buffer, area: Rect,
-        characters: BoxCharacters
+        marks: Set<String> = [], showsMarks: Bool = false, context: CellContext = CellContext(nowMs: 0), timeOnly: Bool = false,
+        into buffer: inout Buffer, area: Rect, characters: BoxCharacters
     ) {
         let shown = set.shown(width: area.width, including: optional)
         var state = table ?? TableState()
         state.marked = marks
-        Table(columns: shown.map(\.tableColumn), rowCount: rows.count, sort: sort.flatMap { set.tableSort($0, shown: shown) },
-              showsMarks: showsMarks, characters: characters) { index in
+        var table = Table(columns: shown.map(\.tableColumn), rowCount: rows.count, sort: sort.flatMap { set.tableSort($0, shown: shown) },
+                          showsMarks: showsMarks, characters: characters) { index in
             set.tableRow(rows[index], shown: shown, context: context)
-        }.render(into: &buffer, area: area, state: &state)
+        }
+        // Only the clock moved: redraw just the cells that read it, over the last frame.
+        if timeOnly { table.onlyColumns = Set(shown.indices.filter { shown[$0].readsTime }) }
+        table.render(into: &buffer, area: area, state: &state)
     }
 }
 
 enum JobsPane {
-    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters, timeOnly: Bool = false) {
         let rows = state.rows.jobs
         guard !rows.isEmpty else {
+            guard !timeOnly else { return }
             Paragraph(state.snapshot == nil ? "waiting for the first poll…" : "no jobs\(state.jobFilter.isEmpty ? "" : " match /\(state.jobFilter)")", role: .dim)
                 .render(into: &buffer, area: area)
             return
         }
         let seen: Set<String> = rows.contains { $0.job.statusAtMs != nil } ? ["SEEN"] : []
         PaneTable.render(rows, columns: JobRow.columns, including: seen, sort: state.sort(of: .jobs), table: state.tables[.jobs], marks: state.marks,
-                         showsMarks: true, context: PaneRows.cellContext(state.snapshot, for: .jobs), into: &buffer, area: area, characters: characters)
+                         showsMarks: true, context: PaneRows.cellContext(state.snapshot, for: .jobs), timeOnly: timeOnly, into: &buffer, area: area,
+                         characters: characters)
     }
 }
 
 enum TasksPane {
-    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters, timeOnly: Bool = false) {
         guard let job = state.tasksOfJob else {
+            guard !timeOnly else { return }
             Paragraph("select a job in the Jobs pane and press enter", role: .dim).render(into: &buffer, area: area)
             return
         }
         guard let status = state.snapshot?.selectedJobStatus, status.id == job else {
+            guard !timeOnly else { return }
             Paragraph("loading the tasks of \(job)…", role: .dim).render(into: &buffer, area: area)
             return
         }
         PaneTable.render(state.rows.tasks, columns: TaskRow.columns, sort: state.sort(of: .tasks), table: state.tables[.tasks],
-                         context: PaneRows.cellContext(state.snapshot, for: .tasks), into: &buffer, area: area, characters: characters)
+                         context: PaneRows.cellContext(state.snapshot, for: .tasks), timeOnly: timeOnly, into: &buffer, area: area,
+                         characters: characters)
     }
 }
 
 enum WorkersPane {
-    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
+    static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters, timeOnly: Bool = false) {
         let rows = state.rows.workers
         guard !rows.isEmpty else {
+            guard !timeOnly else { return }
             // A plain Scoot scheduler lists no workers: its metrics' counts, and why. With the
             // extension the list comes with the first poll after the pane opens.
             let extensionCounts = state.snapshot?.workerCounts.map { $0.available + $0.suspended + ($0.offline ?? 0) > 0 } ?? false
@@ -70,8 +79,8 @@ enum WorkersPane {
         // and why one is unreachable, unhealthy or not initialized.
         let polled = rows.contains { $0.worker.reachable != nil }
         PaneTable.render(rows, columns: WorkerRow.columns, including: polled ? WorkerRow.polledOnly : [], sort: state.sort(of: .workers),
-                         table: state.tables[.workers], context: PaneRows.cellContext(state.snapshot, for: .workers), into: &buffer, area: area,
-                         characters: characters)
+                         table: state.tables[.workers], context: PaneRows.cellContext(state.snapshot, for: .workers), timeOnly: timeOnly,
+                         into: &buffer, area: area, characters: characters)
     }
 }
 

@@ -6,11 +6,39 @@ public struct Buffer: Sendable, Hashable {
     public private(set) var area: Rect
     /// Row-major cells, `area.width * area.height` of them.
     public private(set) var cells: [Cell]
+    /// While recording (`startRecording`), the cells writes touched, with what each held before,
+    /// so an update in place knows its changes without a copy of the frame to diff against (at
+    /// most one entry per cell); nil when not recording.
+    private var originals: [Int: Cell]?
 
     /// A buffer of blank cells covering `area`.
     public init(area: Rect, filling cell: Cell = .blank) {
         self.area = area
         self.cells = Array(repeating: cell, count: area.area)
+    }
+
+    /// Two buffers are equal when they show the same cells (recording is not part of it).
+    public static func == (lhs: Buffer, rhs: Buffer) -> Bool { lhs.area == rhs.area && lhs.cells == rhs.cells }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(area)
+        hasher.combine(cells)
+    }
+
+    /// Starts recording the cells that writes change (see `recordedChanges`).
+    public mutating func startRecording() { originals = [:] }
+
+    /// The cells that differ from what they held at `startRecording`, in row order (a cell
+    /// blanked and written back the same is no change); recording stops.
+    public mutating func recordedChanges() -> [CellChange] {
+        defer { originals = nil }
+        return (originals ?? [:]).filter { cells[$0.key] != $0.value }.keys.sorted().map(change(at:))
+    }
+
+    /// Stores `cell` at `index`, remembering the cell's first value while recording.
+    private mutating func store(_ cell: Cell, at index: Int) {
+        if originals != nil, originals?[index] == nil, cells[index] != cell { originals?[index] = cells[index] }
+        cells[index] = cell
     }
 
     private func index(x: Int, y: Int) -> Int? {
@@ -29,18 +57,20 @@ public struct Buffer: Sendable, Hashable {
         guard let index = index(x: x, y: y) else { return }
         let old = cells[index]
         if old.width == 0, cell.width != 0, x > area.x, cells[index - 1].width == 2 {
-            cells[index - 1] = Cell(role: cells[index - 1].role)
+            store(Cell(role: cells[index - 1].role), at: index - 1)
         }
         if old.width == 2, x + 1 < area.maxX, cells[index + 1].width == 0 {
-            cells[index + 1] = Cell(role: old.role)
+            store(Cell(role: old.role), at: index + 1)
         }
-        cells[index] = cell
+        store(cell, at: index)
     }
 
     /// Changes the role of the cell at (x, y), keeping its grapheme.
     public mutating func setRole(x: Int, y: Int, role: StyleRole) {
         guard let index = index(x: x, y: y) else { return }
-        cells[index].role = role
+        var cell = cells[index]
+        cell.role = role
+        store(cell, at: index)
     }
 
     /// Writes `text` from (x, y) rightwards, at most `maxWidth` columns (default: to the area's
@@ -125,7 +155,7 @@ public struct Buffer: Sendable, Hashable {
         guard !clipped.isEmpty else { return }
         for row in clipped.y..<clipped.maxY {
             let start = (row - area.y) * area.width + (clipped.x - area.x)
-            for index in start..<(start + clipped.width) { cells[index] = cell }
+            for index in start..<(start + clipped.width) { store(cell, at: index) }
         }
     }
 
@@ -136,7 +166,11 @@ public struct Buffer: Sendable, Hashable {
         guard !clipped.isEmpty else { return }
         for row in clipped.y..<clipped.maxY {
             let start = (row - area.y) * area.width + (clipped.x - area.x)
-            for index in start..<(start + clipped.width) { cells[index].role = role }
+            for index in start..<(start + clipped.width) {
+                var cell = cells[index]
+                cell.role = role
+                store(cell, at: index)
+            }
         }
     }
 

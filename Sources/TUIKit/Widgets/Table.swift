@@ -67,6 +67,10 @@ public struct Table {
     /// Blank columns between adjacent columns.
     public var columnSpacing: Int
     public var characters: BoxCharacters
+    /// When set, only these columns' cells are drawn, over what the buffer holds (the header
+    /// and other cells are left alone): the redraw of cells that changed on their own, such as
+    /// ages. The result equals a full render of the same table.
+    public var onlyColumns: Set<Int>?
 
     public init(
         columns: [TableColumn], rowCount: Int, sort: TableSort? = nil, showsMarks: Bool = true,
@@ -93,6 +97,10 @@ public struct Table {
         let body = Rect(x: area.x + gutter, y: area.y, width: area.width - gutter, height: area.height)
         let columnRects = Layout.horizontal(columns.map(\.width), spacing: columnSpacing).split(body)
 
+        if let onlyColumns {
+            renderCells(onlyColumns, into: &buffer, area: area, columnRects: columnRects, state: state, visible: visible)
+            return
+        }
         buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), role: .header)
         for (index, column) in columns.enumerated() {
             let rect = columnRects[index]
@@ -120,6 +128,22 @@ public struct Table {
                 buffer.write(cell.text, x: rect.x, y: y, width: rect.width, alignment: columns[column].alignment, role: cell.role, attributes: cell.attributes)
             }
             if isSelected { buffer.setRole(.selection, in: Rect(x: area.x, y: y, width: area.width, height: 1)) }
+        }
+    }
+
+    /// Draws the cells of `only` for the visible rows, over blank cells as a fresh frame has them.
+    private func renderCells(_ only: Set<Int>, into buffer: inout Buffer, area: Rect, columnRects: [Rect], state: TableState, visible: Int) {
+        guard visible > 0, rowCount > 0 else { return }
+        for index in state.offset..<Swift.min(rowCount, state.offset + visible) {
+            let y = area.y + 1 + index - state.offset
+            let current = self.row(index)
+            for column in only where column < columnRects.count && column < current.cells.count {
+                let rect = Rect(x: columnRects[column].x, y: y, width: columnRects[column].width, height: 1)
+                buffer.fill(rect, with: .blank)
+                let cell = current.cells[column]
+                buffer.write(cell.text, x: rect.x, y: y, width: rect.width, alignment: columns[column].alignment, role: cell.role, attributes: cell.attributes)
+                if index == state.selected { buffer.setRole(.selection, in: rect) }
+            }
         }
     }
 }
