@@ -117,8 +117,8 @@ struct ColumnSet<Row: Identified>: Sendable {
     }
 
     /// The rows a table draws: cells of the shown columns, at the time in `context`.
-    func tableRow(_ row: Row, shown: [Column<Row>], context: CellContext) -> TableRow {
-        TableRow(id: row.id, cells: shown.map { $0.cell(row, context) })
+    func tableRow(_ row: Row, shown: [Column<Row>], context: CellContext, only: Set<Int>? = nil) -> TableRow {
+        TableRow(id: row.id, cells: shown.indices.map { only?.contains($0) == false ? TableCell("") : shown[$0].cell(row, context) })
     }
 
     /// The sort arrow's place among the shown columns.

@@ -90,12 +90,19 @@ public struct ConsoleState: Sendable {
     public var connection: Connection = .connecting
     public var now: Duration = .zero
     /// Polling.
-    public var refreshInterval: Duration = .seconds(1)
+    public var refreshInterval: Duration = .seconds(1) { didSet { onTimeAgeText = Self.onTimeAgeText(refreshInterval, paused: paused) } }
     public var pollInFlight = false
     public var pollRequestID = 0
     public var nextPollAt: Duration = .zero
     public var consecutiveFailures = 0
-    public var paused = false
+    public var paused = false { didSet { onTimeAgeText = Self.onTimeAgeText(refreshInterval, paused: paused) } }
+    /// The header's age while polls arrive on time, made once per refresh setting (the header
+    /// asks for it on every frame).
+    private var onTimeAgeText = ConsoleState.onTimeAgeText(.seconds(1), paused: false)
+
+    private static func onTimeAgeText(_ interval: Duration, paused: Bool) -> String {
+        "data < \((interval * 2).compactText) old, every \(interval.compactText)\(paused ? " (paused)" : "")"
+    }
     /// Each pane's cursor and scroll position, kept across frames.
     public var tables: [Pane: TableState] = [:]
     /// The terminal's size, for the visible height of tables and overlays.
@@ -212,9 +219,8 @@ public struct ConsoleState: Sendable {
     public var dataAgeText: String? {
         guard let snapshotAt else { return nil }
         let age = now - snapshotAt
-        let paused = paused ? " (paused)" : ""
-        if !isDataLate { return "data < \((refreshInterval * 2).compactText) old, every \(refreshInterval.compactText)\(paused)" }
-        return "data \(Int((age / .seconds(1)).rounded(.down)))s old\(paused)"
+        if !isDataLate { return onTimeAgeText }
+        return "data \(Int((age / .seconds(1)).rounded(.down)))s old\(paused ? " (paused)" : "")"
     }
 
     /// Whether the data is older than two refresh intervals (polls are late): the header's age

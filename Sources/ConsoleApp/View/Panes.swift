@@ -15,12 +15,13 @@ enum PaneTable {
         let shown = set.shown(width: area.width, including: optional)
         var state = table ?? TableState()
         state.marked = marks
+        // Only the clock moved: redraw just the cells that read it, over the last frame.
+        let only = timeOnly ? Set(shown.indices.filter { shown[$0].readsTime }) : nil
         var table = Table(columns: shown.map(\.tableColumn), rowCount: rows.count, sort: sort.flatMap { set.tableSort($0, shown: shown) },
                           showsMarks: showsMarks, characters: characters) { index in
-            set.tableRow(rows[index], shown: shown, context: context)
+            set.tableRow(rows[index], shown: shown, context: context, only: only)
         }
-        // Only the clock moved: redraw just the cells that read it, over the last frame.
-        if timeOnly { table.onlyColumns = Set(shown.indices.filter { shown[$0].readsTime }) }
+        table.onlyColumns = only
         table.render(into: &buffer, area: area, state: &state)
     }
 }

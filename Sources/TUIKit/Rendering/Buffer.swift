@@ -9,7 +9,7 @@ public struct Buffer: Sendable, Hashable {
     /// While recording (`startRecording`), the cells writes touched, with what each held before,
     /// so an update in place knows its changes without a copy of the frame to diff against (at
     /// most one entry per cell); nil when not recording.
-    private var originals: [Int: Cell]?
+    private var originals: (recorded: [Bool], cells: [(index: Int, cell: Cell)])?
 
     /// A buffer of blank cells covering `area`.
     public init(area: Rect, filling cell: Cell = .blank) {
@@ -26,18 +26,21 @@ public struct Buffer: Sendable, Hashable {
     }
 
     /// Starts recording the cells that writes change (see `recordedChanges`).
-    public mutating func startRecording() { originals = [:] }
+    public mutating func startRecording() { originals = (Array(repeating: false, count: cells.count), []) }
 
     /// The cells that differ from what they held at `startRecording`, in row order (a cell
     /// blanked and written back the same is no change); recording stops.
     public mutating func recordedChanges() -> [CellChange] {
         defer { originals = nil }
-        return (originals ?? [:]).filter { cells[$0.key] != $0.value }.keys.sorted().map(change(at:))
+        return (originals?.cells ?? []).filter { cells[$0.index] != $0.cell }.map(\.index).sorted().map(change(at:))
     }
 
     /// Stores `cell` at `index`, remembering the cell's first value while recording.
     private mutating func store(_ cell: Cell, at index: Int) {
-        if originals != nil, originals?[index] == nil, cells[index] != cell { originals?[index] = cells[index] }
+        if originals?.recorded[index] == false, cells[index] != cell {
+            originals?.recorded[index] = true
+            originals?.cells.append((index, cells[index]))
+        }
         cells[index] = cell
     }
 
