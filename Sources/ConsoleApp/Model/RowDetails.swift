@@ -31,7 +31,7 @@ enum RowDetails {
             let job = row.job
             var lines = [
                 "id          \(job.id)", "state       \(row.state.badge.text)", "requestor   \(job.requestor)", "class       \(job.className)",
-                "tag         \(job.tag)", "basis       \(job.basis)", "priority    \(job.priority)", "scoot status \(job.status.name)",
+                "tag         \(job.tag)", "basis       \(job.basis)", "priority    \(job.priority)", "scoot state \(job.status.name)",
                 "tasks       \(job.completedTasks) done, \(job.runningTasks) running, \(job.waitingTasks) waiting, \(job.failedTasks) failed"
                     + (job.preemptedTasks.map { ", \($0) preempted" } ?? ""),
                 "age         \(row.age(nowMs: PaneRows.nowMs(state.snapshot)))",
