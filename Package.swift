@@ -116,6 +116,7 @@ let package = Package(
                 "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway", "ClusterObservation",
                 "HostEnvironment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -30,7 +30,7 @@ PY
 tmux -f /dev/null new-session -d -s scoot-idle -x 120 -y 40 "env TERM=tmux-256color LANG=C.UTF-8 $bin --connect 127.0.0.1:$port; sleep 600"
 sleep 5
 pid=$(pgrep -f "scoot-console --connect 127.0.0.1:$port" | tail -1)
-cpu() { cat /proc/"$pid"/task/*/schedstat | awk '{ total += $1 } END { print total }'; }
+cpu() { cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ total += $1 } END { print total }'; }
 before=$(cpu)
 sleep 30
 after=$(cpu)

@@ -3,6 +3,7 @@ import ClusterObservation
 import ConsoleApp
 import Foundation
 import Logging
+import NIOPosix
 import SchedulerCore
 import ScootAPI
 import ScootCLI
@@ -149,7 +150,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let themeResult = ThemeLoader.load(nameOrPath: theme, searchDirectories: ThemeLoader.defaultSearchDirectories())
         for diagnostic in themeResult.diagnostics { FileHandle.standardError.write(Data("scoot-console: \(diagnostic)\n".utf8)) }
-        let caller = ThriftClient(configuration: .init(host: endpoint.host, port: endpoint.port, connectTimeout: .seconds(5), callTimeout: .seconds(10)))
+        // One event loop for the scheduler connection, and the polls run on it too.
+        let pollLoop = MultiThreadedEventLoopGroup.singleton.next()
+        let caller = ThriftClient(
+            configuration: .init(host: endpoint.host, port: endpoint.port, connectTimeout: .seconds(5), callTimeout: .seconds(10)), group: pollLoop)
         var state = ConsoleState(
             endpoint: demo == nil ? endpoint.description : "embedded demo (\(endpoint))", label: label,
             readOnly: readOnly || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_READ_ONLY"] == "1")
@@ -172,7 +176,8 @@ struct ConsoleCommand: AsyncParsableCommand {
                     return
                 }
                 let runtime = ConsoleRuntime(
-                    backend: backend, dataSource: dataSource, state: initialState, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode)
+                    backend: backend, dataSource: dataSource, state: initialState, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode,
+                    pollExecutor: EventLoopTaskExecutor(pollLoop))
                 runtime.run()
                 backend.shutdown()
                 continuation.resume(returning: nil)

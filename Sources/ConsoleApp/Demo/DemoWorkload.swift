@@ -48,6 +48,7 @@ public struct DemoWorkload: Sendable {
         }
         while !Task.isCancelled {
             try? await Task.sleep(for: pause)
+            guard !Task.isCancelled else { break }
             // An unknown queue (the status call failed) counts as full: wait, do not pile on.
             let current = (try? await client.getSchedulerStatus()).map { Int($0.currentTasks) } ?? maximumQueuedTasks
             guard shouldSubmit(currentTasks: current) else { continue }

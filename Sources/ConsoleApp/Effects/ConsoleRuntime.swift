@@ -11,6 +11,8 @@ public final class ConsoleRuntime {
     private let backend: any Backend
     private let dataSource: ThriftDataSource
     private let auditLog: AuditLog
+    /// Where polls run: the event loop of the data source's connection, when given.
+    private let pollExecutor: EventLoopTaskExecutor?
     /// `events.jsonl`, beside the audit log (found once, not per effect).
     private let eventJournal: EventJournal
     private let inbox: Inbox
@@ -43,8 +45,10 @@ public final class ConsoleRuntime {
     /// A runtime drawing on `backend` with data from `dataSource`, recording every action in
     /// `auditLog`.
     public init(
-        backend: any Backend, dataSource: ThriftDataSource, state: ConsoleState, characters: BoxCharacters = .unicode, auditLog: AuditLog = AuditLog()
+        backend: any Backend, dataSource: ThriftDataSource, state: ConsoleState, characters: BoxCharacters = .unicode, auditLog: AuditLog = AuditLog(),
+        pollExecutor: EventLoopTaskExecutor? = nil
     ) {
+        self.pollExecutor = pollExecutor
         self.backend = backend
         self.inbox = Inbox(wake: backend.makeWaker())
         self.terminal = Terminal(backend: backend)
@@ -160,7 +164,7 @@ public final class ConsoleRuntime {
         case .copyToClipboard(let text):
             backend.copyToClipboard(text)
         case .poll(let id, let job, let workers):
-            Task.detached {
+            Task.detached(executorPreference: pollExecutor) {
                 do {
                     inbox.post(.pollFinished(id: id, result: .success(try await dataSource.fetch(selectedJob: job, workers: workers))))
                 } catch {
