@@ -145,7 +145,7 @@ public final class ConsoleRuntime {
         let characters = self.characters
         // Only the clock moved (ages ticking): redraw its cells over the last frame.
         if let lastFrame, inputs.differsOnlyInTime(from: lastFrame),
-           terminal.redraw({ ConsoleView.renderTimeOnly(state, into: &$0, characters: characters) }) != nil {
+           terminal.redraw({ ConsoleView.renderTimeOnly(state, into: &$0, characters: characters, header: inputs.headerTimeDiffers(from: lastFrame)) }) != nil {
             self.lastFrame = inputs
             return
         }

@@ -17,18 +17,14 @@ public struct LoadHistory: Sendable, Hashable {
     public mutating func record(_ snapshot: ClusterSnapshot) {
         Self.append(Int(snapshot.schedulerStatus.currentTasks), to: &tasks)
         let classes = snapshot.load?.classes ?? []
-        var running: [String: [Int]] = [:]
-        var waiting: [String: [Int]] = [:]
+        // In place: a poll appends to each series without copying it.
+        let names = Set(classes.map(\.name))
+        for name in runningByClass.keys where !names.contains(name) { runningByClass[name] = nil }
+        for name in waitingByClass.keys where !names.contains(name) { waitingByClass[name] = nil }
         for item in classes {
-            var series = runningByClass[item.name] ?? []
-            Self.append(Int(item.running), to: &series)
-            running[item.name] = series
-            series = waitingByClass[item.name] ?? []
-            Self.append(Int(item.waiting), to: &series)
-            waiting[item.name] = series
+            Self.append(Int(item.running), to: &runningByClass[item.name, default: []])
+            Self.append(Int(item.waiting), to: &waitingByClass[item.name, default: []])
         }
-        runningByClass = running
-        waitingByClass = waiting
     }
 
     private static func append(_ value: Int, to series: inout [Int]) {

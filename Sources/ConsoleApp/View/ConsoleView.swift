@@ -45,13 +45,15 @@ public enum ConsoleView {
     /// changes: the header and the time cells of the pane's visible rows (ages, durations). The
     /// result equals `render` (a test holds it to that). Returns false where that is not known
     /// to hold (an overlay, a lost connection, a small terminal): draw a full frame then.
-    static func renderTimeOnly(_ state: ConsoleState, into buffer: inout Buffer, characters: BoxCharacters = .unicode) -> Bool {
+    static func renderTimeOnly(_ state: ConsoleState, into buffer: inout Buffer, characters: BoxCharacters = .unicode, header: Bool = true) -> Bool {
         let area = buffer.area
         guard state.overlay == nil, state.connection == .connected,
               area.width >= ConsoleLayout.minimumSize.width, area.height >= ConsoleLayout.minimumSize.height else { return false }
-        let header = ConsoleLayout.rows(area)[0]
-        buffer.fill(header, with: .blank)
-        renderHeader(state, into: &buffer, area: header)
+        if header {
+            let rows = ConsoleLayout.rows(area)[0]
+            buffer.fill(rows, with: .blank)
+            renderHeader(state, into: &buffer, area: rows)
+        }
         let inner = ConsoleLayout.paneInner(area)
         switch state.pane {
         case .jobs: JobsPane.render(state, into: &buffer, area: inner, characters: characters, timeOnly: true)

@@ -31,8 +31,10 @@ struct FrameInputs: Equatable {
     var loadHistory: LoadHistory?
     /// The snapshot with its timestamps cleared.
     var snapshot: ClusterSnapshot?
-    /// The texts the clock changes on screen.
+    /// The texts the clock changes on screen: the header's, then the visible rows'.
     var timeTexts: [String]
+    /// How many of `timeTexts` are the header's.
+    var headerTimeTextCount: Int
 
     init(_ state: ConsoleState) {
         pane = state.pane
@@ -65,18 +67,26 @@ struct FrameInputs: Equatable {
         snapshot?.load?.computedAtMs = 0
         snapshot?.load?.rebalanceFiresAtMs = nil
         self.snapshot = snapshot
-        timeTexts = Self.timeTexts(state)
+        let header = Self.headerTimeTexts(state)
+        headerTimeTextCount = header.count
+        timeTexts = header + Self.cellTimeTexts(state)
+    }
+
+    /// Whether the header's time texts differ from `other`'s (else the header need not be redrawn).
+    func headerTimeDiffers(from other: FrameInputs) -> Bool {
+        timeTexts.prefix(headerTimeTextCount) != other.timeTexts.prefix(other.headerTimeTextCount)
     }
 
     /// Whether `other` shows the same frame but for what the clock changes.
     func differsOnlyInTime(from other: FrameInputs) -> Bool {
         var same = other
         same.timeTexts = timeTexts
+        same.headerTimeTextCount = headerTimeTextCount
         return same == self
     }
 
     /// The header's time texts and the visible rows' time-dependent cells.
-    static func timeTexts(_ state: ConsoleState) -> [String] {
+    static func headerTimeTexts(_ state: ConsoleState) -> [String] {
         var texts = [state.dataAgeText ?? ""]
         if case .disconnected(_, let retryAt) = state.connection {
             texts.append(String(max(0, Int(((retryAt - state.now) / .seconds(1)).rounded(.up)))))
@@ -84,6 +94,12 @@ struct FrameInputs: Equatable {
         if let load = state.snapshot?.load, let firesAt = load.rebalanceFiresAtMs { texts.append(String(max(0, (firesAt - load.computedAtMs) / 1000))) }
         // A confirmation may say how old its numbers are.
         if case .confirm(let action, _) = state.overlay { texts += action.confirmationLines(in: state) }
+        return texts
+    }
+
+    /// The time-dependent cells of the pane's visible rows.
+    static func cellTimeTexts(_ state: ConsoleState) -> [String] {
+        var texts: [String] = []
         let pane = state.pane
         let visible = ConsoleLayout.visibleRows(of: pane, screen: state.screen)
         let offset = state.tables[pane]?.offset ?? 0
