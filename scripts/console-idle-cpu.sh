@@ -7,11 +7,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product scoot-console >/dev/null
 bin="$(swift build -c release --show-bin-path)/scoot-console"
-data=$(mktemp -d); gen=$(mktemp -d); port=9590
+data=$(mktemp -d); gen=$(mktemp -d)
+# A free pair of ports (a previous run's may still be closing).
+port=$(python3 -c 'import socket
+for p in range(9590, 9690, 2):
+    try:
+        for q in (p, p + 1):
+            s = socket.socket(); s.bind(("127.0.0.1", q)); s.close()
+        print(p); break
+    except OSError: pass')
 "$bin" serve --addr 127.0.0.1:$port --http-addr 127.0.0.1:$((port + 1)) --workers 0 --simulated-workers 50 \
   --data-dir "$data" --log-level error >/dev/null &
 serve=$!
-trap 'tmux kill-session -t scoot-idle 2>/dev/null; kill $serve 2>/dev/null; rm -rf "$data" "$gen"' EXIT
+trap 'tmux kill-session -t scoot-idle-$$ 2>/dev/null; kill $serve 2>/dev/null; rm -rf "$data" "$gen"' EXIT
 sleep 2
 thrift --gen py -out "$gen" idl/scoot.thrift
 PYTHONPATH="$gen" python3 - "$port" <<'PY'
@@ -27,7 +35,7 @@ for requestor in range(10):
         client.RunJob(JobDefinition(tasks=[TaskDefinition(command=Command(argv=["sleep", "3600"]), taskId=f"t{k}") for k in range(3)],
                                     requestor=f"requestor-{requestor}"))
 PY
-tmux -f /dev/null new-session -d -s scoot-idle -x 120 -y 40 "env TERM=tmux-256color LANG=C.UTF-8 $bin --connect 127.0.0.1:$port; sleep 600"
+tmux -f /dev/null new-session -d -s scoot-idle-$$ -x 120 -y 40 "env TERM=tmux-256color LANG=C.UTF-8 $bin --connect 127.0.0.1:$port; sleep 600"
 sleep 5
 pid=$(pgrep -f "scoot-console --connect 127.0.0.1:$port" | tail -1)
 cpu() { cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ total += $1 } END { print total }'; }
