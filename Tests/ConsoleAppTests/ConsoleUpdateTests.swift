@@ -136,11 +136,11 @@ struct ConsoleUpdateTests {
         press(&state, .character("/"))
         for character in "class:diff" { press(&state, .character(character)) }
         press(&state, .enter)
-        #expect(state.visibleJobs.map(\.id) == ["j2"])
+        #expect(state.rows.jobs.map(\.job).map(\.id) == ["j2"])
         state.jobFilter = "status:running"
-        #expect(state.visibleJobs.map(\.id) == ["j1"])
+        #expect(state.rows.jobs.map(\.job).map(\.id) == ["j1"])
         state.jobFilter = "requestor:land"
-        #expect(state.visibleJobs.map(\.id) == ["j1"])
+        #expect(state.rows.jobs.map(\.job).map(\.id) == ["j1"])
     }
 
     @Test func pollingSkipsOverlapsBacksOffAndIgnoresLateAnswers() {

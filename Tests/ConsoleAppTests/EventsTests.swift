@@ -104,11 +104,11 @@ struct FilterClearingTests {
     @Test func aSearchStartsEmptyAndEscapeClearsTheFilter() {
         var state = connectedState()
         press(&state, .character("/"), .character("d"), .character("i"), .enter)
-        #expect(state.jobFilter == "di" && state.visibleJobs.map(\.id) == ["j2"])
+        #expect(state.jobFilter == "di" && state.rows.jobs.map(\.job).map(\.id) == ["j2"])
         press(&state, .character("/"))
         guard case .search("") = state.overlay else { Issue.record("\(String(describing: state.overlay))"); return }
         press(&state, .character("j"), .character("1"), .escape)
-        #expect(state.jobFilter.isEmpty && state.visibleJobs.count == 2, "Esc in the prompt clears the filter")
+        #expect(state.jobFilter.isEmpty && state.rows.jobs.map(\.job).count == 2, "Esc in the prompt clears the filter")
         press(&state, .character("/"), .character("j"), .character("2"), .enter, .escape)
         #expect(state.jobFilter.isEmpty && state.flash?.text == "filter cleared", "Esc on the pane clears it too")
 

@@ -90,14 +90,14 @@ struct IdleEconomyTests {
     @Test func anUnchangedJobListKeepsTheSortedRows() {
         var state = connectedState()
         state.sorts[.jobs] = SortOrder(column: "ID", ascending: true)
-        let sorted = state.visibleJobs
+        let sorted = state.rows.jobs.map(\.job)
         var same = sampleSnapshot()
         same.schedulerStatus.currentTasks = 9
         state.snapshot = same
-        #expect(state.visibleJobs == sorted)
+        #expect(state.rows.jobs.map(\.job) == sorted)
         same.jobs.append(sampleJob("j0", submitted: 3))
         state.snapshot = same
-        #expect(state.visibleJobs.map(\.id) == ["j0", "j1", "j2"])
+        #expect(state.rows.jobs.map(\.job).map(\.id) == ["j0", "j1", "j2"])
     }
 }
 

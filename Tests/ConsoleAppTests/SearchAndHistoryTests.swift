@@ -65,7 +65,7 @@ struct SearchAndHistoryTests {
 
     @Test func inTheJobsPaneNAndNStepThroughTheFilteredRowsWithWrap() {
         var state = connectedState()
-        #expect(state.visibleJobs.count == 2)
+        #expect(state.rows.jobs.map(\.job).count == 2)
         press(&state, .character("n"))
         #expect(state.selection(in: .jobs, count: 2) == 1)
         press(&state, .character("n"))

@@ -15,14 +15,14 @@ struct TaskRowsTests {
     @Test func theTaskListIsResortedWhenAPollBringsOtherTasks() {
         var state = connectedState()
         state.snapshot?.selectedJobStatus = JobStatus(id: "j1", status: .inProgress, taskStatus: ["task-10": .notStarted, "task-2": .inProgress])
-        #expect(state.taskIDs == ["task-2", "task-10"])
+        #expect(state.rows.tasks.map(\.id) == ["task-2", "task-10"])
         #expect(state.rowCount(in: .tasks) == 2)
         state.snapshot?.selectedJobStatus?.taskStatus?["task-1"] = .completed
-        #expect(state.taskIDs == ["task-1", "task-2", "task-10"])
+        #expect(state.rows.tasks.map(\.id) == ["task-1", "task-2", "task-10"])
         state.tables[.tasks] = TableState(selected: 2)
         #expect(state.selectedTask?.id == "task-10")
         state.snapshot?.selectedJobStatus = nil
-        #expect(state.taskIDs.isEmpty)
+        #expect(state.rows.tasks.map(\.id).isEmpty)
         #expect(state.selectedTask == nil)
     }
 }

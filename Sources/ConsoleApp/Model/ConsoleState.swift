@@ -207,12 +207,6 @@ public struct ConsoleState: Sendable {
         tables[pane, default: TableState()].scrollToSelection(visibleHeight: ConsoleLayout.visibleRows(of: pane, screen: screen), rowCount: rows.count(in: pane))
     }
 
-    /// The jobs the Jobs pane lists, filtered and sorted.
-    public var visibleJobs: [JobSummary] { rows.jobs.map(\.job) }
-
-    /// The Tasks pane's task ids in order.
-    public var taskIDs: [String] { rows.tasks.map(\.id) }
-
     /// How fresh the data is, as the header says it: a bound while polls arrive on time
     /// (`data < 2s old, every 1s`: nothing to redraw between them), then the age in whole seconds
     /// (`data 7s old`) once the data is older than two refresh intervals; nil before the first poll.
