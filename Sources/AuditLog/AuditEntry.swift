@@ -61,15 +61,14 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     }
 
     /// The instant an entry's `time` names, nil for text that is not one of its timestamps.
-    public static func date(_ time: String) -> Date? {
-        var format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        format.timeZone = TimeZone(identifier: "UTC")!
-        return try? format.parse(time)
-    }
+    public static func date(_ time: String) -> Date? { try? timeFormat.parse(time) }
 
-    static func timestamp(_ date: Date) -> String {
+    static func timestamp(_ date: Date) -> String { date.formatted(timeFormat) }
+
+    /// ISO 8601 in UTC with milliseconds: how `time` is written and read.
+    private static let timeFormat: Date.ISO8601FormatStyle = {
         var format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         format.timeZone = TimeZone(identifier: "UTC")!
-        return date.formatted(format)
-    }
+        return format
+    }()
 }

@@ -1,3 +1,4 @@
+import HostEnvironment
 import Foundation
 import Thrift
 
@@ -8,7 +9,7 @@ public enum CloudScootAddress {
 
     /// The address file: `$HOME/.cloudscootaddr$SCOOT_ID`.
     public static func filePath(environment: [String: String]) -> String {
-        (environment["HOME"] ?? NSHomeDirectory()) + "/.cloudscootaddr" + (environment["SCOOT_ID"] ?? "")
+        HostEnvironment.home(environment) + "/.cloudscootaddr" + (environment["SCOOT_ID"] ?? "")
     }
 
     /// The first line of `~/.cloudscootaddr$SCOOT_ID` (its second line, the apiserver, is not

@@ -16,6 +16,8 @@ public final class ConsoleRuntime {
     /// `events.jsonl`, beside the audit log (found once, not per effect).
     private let eventJournal: EventJournal
     private let inbox: Inbox
+    /// Whether posted results wake the loop (else it keeps `tickMs` as its pace).
+    private let wakeable: Bool
     /// Audit log appends and reads: file I/O on a Dispatch thread of their own, never on the
     /// cooperative pool, in order. Its queue is bounded by the operator: one entry per confirmed
     /// action and one read per Audit pane opening.
@@ -50,7 +52,9 @@ public final class ConsoleRuntime {
     ) {
         self.pollExecutor = pollExecutor
         self.backend = backend
-        self.inbox = Inbox(wake: backend.makeWaker())
+        let waker = backend.makeWaker()
+        self.inbox = Inbox(wake: waker)
+        self.wakeable = waker != nil
         self.terminal = Terminal(backend: backend)
         self.dataSource = dataSource
         self.auditLog = auditLog
@@ -68,7 +72,6 @@ public final class ConsoleRuntime {
         apply(.resize(width: backend.size.width, height: backend.size.height))
         draw()
         var instantEmptyWaits = 0
-        let wakeable = backend.makeWaker() != nil
         while !state.wantsQuit, !shouldStop(state) {
             let waitStarted = ContinuousClock.now
             var timeout = tickMs

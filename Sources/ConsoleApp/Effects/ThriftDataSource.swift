@@ -155,10 +155,10 @@ public actor ThriftDataSource {
             }
             return results.joined(separator: "; ")
         case .offlineWorker(let id):
-            try await client.offlineWorker(req: OfflineWorkerReq(id: id, requestor: Self.operatorName))
+            try await client.offlineWorker(req: OfflineWorkerReq(id: id, requestor: HostEnvironment.userName))
             offlinedWorkers.insert(id)
         case .reinstateWorker(let id):
-            try await client.reinstateWorker(req: ReinstateWorkerReq(id: id, requestor: Self.operatorName))
+            try await client.reinstateWorker(req: ReinstateWorkerReq(id: id, requestor: HostEnvironment.userName))
             offlinedWorkers.remove(id)
         case .setMaxTasks(let value): try await client.setSchedulerStatus(maxTasks: value)
         case .setClassLoadPercents(let percents): try await client.setClassLoadPercents(loadPercents: percents)
@@ -167,11 +167,6 @@ public actor ThriftDataSource {
         case .setRebalanceMinimumDuration(let value): try await client.setRebalanceMinimumDuration(durationMin: value)
         }
         return "done: \(action)"
-    }
-
-    /// The operator's name for offline/reinstate requests, as scootcl sends the OS user name.
-    static var operatorName: String {
-        HostEnvironment.userName
     }
 
     /// What the flash line says of a kill: Scoot answers at once with the job still in progress

@@ -1,4 +1,5 @@
 import AuditLog
+import HostEnvironment
 /// A state-changing request to the scheduler, as the console sends it.
 public enum ConsoleAction: Sendable, Hashable, CustomStringConvertible {
     case killJobs([String])
@@ -105,8 +106,8 @@ extension ConsoleAction {
     public var auditAction: AuditAction {
         switch self {
         case .killJobs(let ids): .killJob(ids: ids)
-        case .offlineWorker(let id): .offlineWorker(id: id, requestor: ThriftDataSource.operatorName)
-        case .reinstateWorker(let id): .reinstateWorker(id: id, requestor: ThriftDataSource.operatorName)
+        case .offlineWorker(let id): .offlineWorker(id: id, requestor: HostEnvironment.userName)
+        case .reinstateWorker(let id): .reinstateWorker(id: id, requestor: HostEnvironment.userName)
         case .setMaxTasks(let value): .setMaxTasks(value)
         case .setClassLoadPercents(let percents): .setClassLoadPercents(percents)
         case .setRequestorToClassMap(let map): .setRequestorMap(map)

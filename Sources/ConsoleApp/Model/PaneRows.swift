@@ -53,32 +53,17 @@ public struct PaneRows: Sendable, Hashable {
         }
     }
 
-    /// The sort a pane starts with, and the titles its sort menu offers (nil: the pane has no rows).
-    static func sortColumns(of pane: Pane) -> (defaultSort: SortOrder, titles: [(title: String, key: Character)])? {
-        func describe<Row>(_ set: ColumnSet<Row>) -> (SortOrder, [(title: String, key: Character)]) {
-            (set.defaultSort, set.columns.map { ($0.title, $0.key) })
-        }
+    /// A pane's sorting as its sort keys and menu see it: the sort it starts with, the columns
+    /// the menu offers, and what picking one does (nil: the pane has no rows).
+    static func sortColumns(of pane: Pane) -> SortColumns? {
         switch pane {
-        case .jobs: return describe(JobRow.columns)
-        case .tasks: return describe(TaskRow.columns)
-        case .workers: return describe(WorkerRow.columns)
-        case .classes: return describe(ClassRow.columns)
-        case .audit: return describe(AuditRow.columns)
-        case .events: return describe(EventRow.columns)
-        case .settings: return nil
-        }
-    }
-
-    /// The sort after picking `title` in `pane`'s menu (the current column reverses).
-    static func picking(_ title: String, in pane: Pane, current: SortOrder) -> SortOrder {
-        switch pane {
-        case .jobs: JobRow.columns.picking(title, current: current)
-        case .tasks: TaskRow.columns.picking(title, current: current)
-        case .workers: WorkerRow.columns.picking(title, current: current)
-        case .classes: ClassRow.columns.picking(title, current: current)
-        case .audit: AuditRow.columns.picking(title, current: current)
-        case .events: EventRow.columns.picking(title, current: current)
-        case .settings: current
+        case .jobs: SortColumns(JobRow.columns)
+        case .tasks: SortColumns(TaskRow.columns)
+        case .workers: SortColumns(WorkerRow.columns)
+        case .classes: SortColumns(ClassRow.columns)
+        case .audit: SortColumns(AuditRow.columns)
+        case .events: SortColumns(EventRow.columns)
+        case .settings: nil
         }
     }
 
@@ -153,4 +138,21 @@ public struct PaneRows: Sendable, Hashable {
         let rows = log.events.enumerated().map { EventRow($1, sequence: log.appended - $0, timeZone: timeZone) }
         return EventRow.columns.sorted(rows, by: sort)
     }
+}
+
+/// One pane's columns as far as sorting goes, whatever its row type.
+struct SortColumns: Sendable {
+    let defaultSort: SortOrder
+    /// Titles and sort-menu letters, in column order.
+    let titles: [(title: String, key: Character)]
+    private let pick: @Sendable (String, SortOrder) -> SortOrder
+
+    init<Row>(_ set: ColumnSet<Row>) {
+        defaultSort = set.defaultSort
+        titles = set.columns.map { ($0.title, $0.key) }
+        pick = { set.picking($0, current: $1) }
+    }
+
+    /// The sort after picking `title` (the current column reverses).
+    func picking(_ title: String, current: SortOrder) -> SortOrder { pick(title, current) }
 }

@@ -297,7 +297,7 @@ public enum ConsoleUpdate {
             } else {
                 let index = columns.titles.firstIndex { $0.title == sort.column } ?? 0
                 let next = columns.titles[(index + (command == .sortNext ? 1 : columns.titles.count - 1)) % columns.titles.count].title
-                sort = PaneRows.picking(next, in: pane, current: sort)
+                sort = columns.picking(next, current: sort)
             }
             setSort(&state, sort, in: pane)
         case .retryNow:
@@ -458,21 +458,22 @@ public enum ConsoleUpdate {
             handleViewerKey(&state, viewer, key)
             return []
         case .sortMenu(let selected):
-            guard let columns = PaneRows.sortColumns(of: state.pane)?.titles, let current = state.sort(of: state.pane) else { state.overlay = nil; return [] }
+            guard let sortColumns = PaneRows.sortColumns(of: state.pane), let current = state.sort(of: state.pane) else { state.overlay = nil; return [] }
+            let columns = sortColumns.titles
             switch key {
             case .escape, .character("q"): state.overlay = nil
             case .up, .character("k"): state.overlay = .sortMenu(selected: max(0, selected - 1))
             case .down, .character("j"): state.overlay = .sortMenu(selected: min(columns.count - 1, selected + 1))
             case .enter:
                 state.overlay = nil
-                setSort(&state, PaneRows.picking(columns[selected].title, in: state.pane, current: current), in: state.pane)
+                setSort(&state, sortColumns.picking(columns[selected].title, current: current), in: state.pane)
             case .character(let letter):
                 guard let column = columns.first(where: { $0.key == letter }) else {
                     flash(&state, "no column on key \(letter): pick one of \(columns.map { String($0.key) }.joined(separator: " "))", error: true)
                     return []
                 }
                 state.overlay = nil
-                setSort(&state, PaneRows.picking(column.title, in: state.pane, current: current), in: state.pane)
+                setSort(&state, sortColumns.picking(column.title, current: current), in: state.pane)
             default: break
             }
             return []
@@ -637,15 +638,16 @@ public enum ConsoleUpdate {
             case .messages: state.overlay = nil; _ = handle(&state, .messages)
             case .sort(let column, let ascending):
                 state.overlay = nil
-                guard let columns = PaneRows.sortColumns(of: state.pane)?.titles, let current = state.sort(of: state.pane) else {
+                guard let sortColumns = PaneRows.sortColumns(of: state.pane), let current = state.sort(of: state.pane) else {
                     flash(&state, "nothing to sort on the \(state.pane.title) pane", error: true)
                     return []
                 }
+                let columns = sortColumns.titles
                 guard let title = columns.first(where: { $0.title.lowercased().hasPrefix(column.lowercased()) })?.title else {
                     state.overlay = .commandLine(text: input, error: "no column \(column) here: \(columns.map(\.title).joined(separator: ", "))")
                     return []
                 }
-                var sort = PaneRows.picking(title, in: state.pane, current: current)
+                var sort = sortColumns.picking(title, current: current)
                 if let ascending { sort = SortOrder(column: title, ascending: ascending) }
                 setSort(&state, sort, in: state.pane)
             case .track(let ids): state.overlay = nil; return [.track(ids)]

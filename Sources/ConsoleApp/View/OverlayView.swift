@@ -13,8 +13,8 @@ enum OverlayView {
             let position = Viewport.positionText(rowCount: rows.count, height: height, offset: viewer.scroll.offset)
             let title = viewer.title + (position.isEmpty ? "" : " · \(position)")
             let inner = Block(title: title, borderRole: .borderFocused, characters: characters).render(into: &buffer, area: frame)
-            Viewport(lines: viewer.lines, characters: characters)
-                .render(into: &buffer, area: Rect(x: inner.x, y: inner.y, width: inner.width, height: height), state: viewer.scroll)
+            Viewport.render(rows: rows, into: &buffer, area: Rect(x: inner.x, y: inner.y, width: inner.width, height: height), state: viewer.scroll,
+                            characters: characters)
             if let search = viewer.search {
                 TextField(label: "/", input: search).render(into: &buffer, area: Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1))
             }

@@ -34,11 +34,6 @@ public struct Dialog: Sendable, Hashable {
         self.scrollOffset = scrollOffset
     }
 
-    /// The message rows that fit in `area` (the rest scrolls).
-    public func visibleMessageRows(in area: Rect) -> Int {
-        Swift.max(1, Swift.min(preferredSize.height, area.height) - 4)
-    }
-
     private var buttonLabels: [String] { buttons.map { "[ \($0) ]" } }
 
     /// The width of the button row: labels two columns apart.

@@ -107,8 +107,14 @@ public struct Viewport: Sendable {
     /// Draws the rows of `state.offset…` into `area`, the scroll bar in its last column.
     public func render(into buffer: inout Buffer, area: Rect, state: ViewportState) {
         guard !area.isEmpty else { return }
+        Self.render(rows: Self.rows(lines, width: Self.textWidth(in: area.width)), into: &buffer, area: area, state: state, characters: characters)
+    }
+
+    /// Draws rows already wrapped to `textWidth(in: area.width)` (a caller that needed them for
+    /// scrolling does not wrap twice).
+    public static func render(rows: [ViewportLine], into buffer: inout Buffer, area: Rect, state: ViewportState, characters: BoxCharacters) {
+        guard !area.isEmpty else { return }
         let textWidth = Self.textWidth(in: area.width)
-        let rows = Self.rows(lines, width: textWidth)
         let offset = Swift.min(Swift.max(0, state.offset), ViewportState.maximumOffset(rowCount: rows.count, height: area.height))
         let needle = state.query.lowercased()
         for (index, row) in rows.dropFirst(offset).prefix(area.height).enumerated() {
