@@ -18,11 +18,19 @@ func sampleSnapshot(jobs: [JobSummary] = [sampleJob("j1", submitted: 1), sampleJ
         settings: .init(classLoadPercents: ["land": 60, "diff": 40], requestorToClassMap: ["land.*": "land"], rebalanceThreshold: 0, rebalanceMinimumDuration: 4))
 }
 
+/// The id of the poll the runtime runs next, with the clock moved to `now` (by default, the
+/// start the poll was handed over for).
+func pollDue(_ state: inout ConsoleState, at now: Duration? = nil) -> Int? {
+    let effects = ConsoleUpdate.update(&state, .tick(now: now ?? max(state.now, state.pollStartsAt)))
+    if case .poll(let id, _, _, _) = effects.first { return id }
+    return state.pollInFlight ? state.pollRequestID : nil
+}
+
 /// A connected console with the sample snapshot.
 func connectedState(readOnly: Bool = false) -> ConsoleState {
     var state = ConsoleState(endpoint: "127.0.0.1:9090", readOnly: readOnly)
     let effects = ConsoleUpdate.update(&state, .tick(now: .zero))
-    guard case .poll(let id, _, _) = effects.first else { return state }
+    guard case .poll(let id, _, _, _) = effects.first else { return state }
     _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(sampleSnapshot())))
     return state
 }
@@ -146,7 +154,7 @@ struct ConsoleUpdateTests {
     @Test func pollingSkipsOverlapsBacksOffAndIgnoresLateAnswers() {
         var state = ConsoleState(endpoint: "x")
         let first = ConsoleUpdate.update(&state, .tick(now: .zero))
-        #expect(first == [.poll(id: 1, job: nil, workers: false)])
+        #expect(first == [.poll(id: 1, job: nil, workers: false, startingAt: .zero)])
         #expect(ConsoleUpdate.update(&state, .tick(now: .seconds(5))).isEmpty, "a poll in flight is not overlapped")
         _ = ConsoleUpdate.update(&state, .pollFinished(id: 1, result: .failure(PollFailure("connection refused"))))
         #expect(state.connection == .disconnected(error: "connection refused", retryAt: .seconds(6)))
@@ -165,9 +173,39 @@ struct ConsoleUpdateTests {
 
     @Test func pauseStopsPolling() {
         var state = connectedState()
-        press(&state, .character("Z"))
+        #expect(press(&state, .character("Z")) == [.cancelPoll], "the poll waiting to start is dropped")
+        #expect(!state.pollInFlight)
         #expect(ConsoleUpdate.update(&state, .tick(now: .seconds(60))).isEmpty)
-        #expect(!press(&state, .character("Z")).isEmpty, "resuming polls at once")
+        #expect(press(&state, .character("Z")) == [.poll(id: state.pollRequestID, job: nil, workers: false, startingAt: .seconds(60))], "resuming polls at once")
+    }
+
+    /// The console sleeps until a poll's answer: the next poll is handed over with it, to start
+    /// a refresh later, and the state has no deadline for it.
+    @Test func theNextPollIsHandedOverWithTheAnswer() {
+        var state = ConsoleState(endpoint: "x")
+        _ = ConsoleUpdate.update(&state, .tick(now: .zero))
+        _ = ConsoleUpdate.update(&state, .tick(now: .milliseconds(40)))
+        let next = ConsoleUpdate.update(&state, .pollFinished(id: 1, result: .success(sampleSnapshot())))
+        #expect(next == [.poll(id: 2, job: nil, workers: false, startingAt: .milliseconds(1040))])
+        #expect(state.nextDeadline() == .milliseconds(2040), "only the data turning late is a deadline")
+        #expect(ConsoleUpdate.update(&state, .tick(now: .milliseconds(1040))).isEmpty, "the waiting poll is not asked again")
+    }
+
+    @Test func aKeyThatWantsDataNowReplacesTheWaitingPollButNeverARunningOne() {
+        var state = connectedState()
+        #expect(state.pollStartsAt == .seconds(1))
+        _ = ConsoleUpdate.update(&state, .tick(now: .milliseconds(300)))
+        #expect(press(&state, .control("r")) == [.poll(id: 3, job: nil, workers: false, startingAt: .milliseconds(300))])
+        _ = ConsoleUpdate.update(&state, .tick(now: .milliseconds(310)))
+        #expect(press(&state, .control("r")).isEmpty, "a poll that has started is not overlapped")
+        #expect(press(&state, .character("3")).isEmpty, "the Workers pane waits for the running poll's answer")
+        let answer = ConsoleUpdate.update(&state, .pollFinished(id: 3, result: .success(sampleSnapshot())))
+        #expect(answer == [.poll(id: 4, job: nil, workers: true, startingAt: .milliseconds(1310))])
+    }
+
+    @Test func aFasterRefreshMovesTheWaitingPoll() {
+        var state = connectedState()
+        #expect(press(&state, .character("+")) == [.poll(id: 3, job: nil, workers: false, startingAt: .milliseconds(500))])
     }
 
     @Test func actionResultsAreFlashedVerbatim() {
@@ -184,9 +222,7 @@ struct SelectionStabilityTests {
         var state = connectedState()
         press(&state, .character("j"))
         #expect(state.selectedJob?.id == "j1")
-        state.nextPollAt = .zero
-        let effects = ConsoleUpdate.update(&state, .tick(now: .seconds(2)))
-        guard case .poll(let id, _, _) = effects.first else { Issue.record("expected a poll"); return }
+        guard let id = pollDue(&state, at: .seconds(2)) else { Issue.record("expected a poll"); return }
         let newer = sampleJob("j3", submitted: 3)
         _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(sampleSnapshot(jobs: [sampleJob("j1", submitted: 1), sampleJob("j2", submitted: 2), newer]))))
         #expect(state.selectedJob?.id == "j1", "a new job on top must not move the cursor to another job")

@@ -29,11 +29,11 @@ struct EventsTests {
 
     @Test func losingAndRegainingTheSchedulerAreEventsAndAreRecorded() {
         var state = connectedState()
-        guard case .poll(let id, _, _) = ConsoleUpdate.update(&state, .tick(now: .seconds(5))).first else { Issue.record("no poll"); return }
+        guard let id = pollDue(&state, at: .seconds(5)) else { Issue.record("no poll"); return }
         let lost = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .failure(PollFailure("connection refused"))))
         guard case .recordEvents(let events) = lost.first else { Issue.record("\(lost)"); return }
         #expect(events.map(\.text) == ["lost 127.0.0.1:9090: connection refused"])
-        guard case .poll(let retry, _, _) = ConsoleUpdate.update(&state, .tick(now: .seconds(60))).first else { Issue.record("no retry"); return }
+        guard let retry = pollDue(&state, at: .seconds(60)) else { Issue.record("no retry"); return }
         let back = ConsoleUpdate.update(&state, .pollFinished(id: retry, result: .success(sampleSnapshot())))
         guard case .recordEvents(let regained) = back.first else { Issue.record("\(back)"); return }
         #expect(regained.map(\.text) == ["reconnected to 127.0.0.1:9090 (it was: connection refused)"])
@@ -160,7 +160,7 @@ struct ReconnectTests {
     @Test func theBackOffIsAtMost5sAndCtrlRRetriesAtOnce() {
         var state = connectedState()
         for round in 0..<8 {
-            guard case .poll(let id, _, _) = ConsoleUpdate.update(&state, .tick(now: state.nextPollAt)).first else {
+            guard let id = pollDue(&state, at: state.nextPollAt) else {
                 Issue.record("no poll in round \(round)")
                 return
             }

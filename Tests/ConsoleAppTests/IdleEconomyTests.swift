@@ -1,4 +1,7 @@
+import NIOCore
+import NIOPosix
 import ScootAPI
+import TestSupport
 import TUIKit
 import Testing
 import Thrift
@@ -73,9 +76,9 @@ struct IdleEconomyTests {
         _ = ConsoleUpdate.update(&state, .pollFinished(id: state.pollRequestID, result: .success(sampleSnapshot())))
         press(&state, .character("1"))
         state.nextPollAt = state.now
-        #expect(ConsoleUpdate.update(&state, .tick(now: state.now)) == [.poll(id: state.pollRequestID, job: nil, workers: false)])
+        #expect(ConsoleUpdate.update(&state, .tick(now: state.now)) == [.poll(id: state.pollRequestID, job: nil, workers: false, startingAt: state.now)])
         _ = ConsoleUpdate.update(&state, .pollFinished(id: state.pollRequestID, result: .success(sampleSnapshot())))
-        #expect(press(&state, .character("2")) == [.poll(id: state.pollRequestID, job: "j2", workers: false)], "back on Tasks: polled at once")
+        #expect(press(&state, .character("2")) == [.poll(id: state.pollRequestID, job: "j2", workers: false, startingAt: state.now)], "back on Tasks: polled at once")
     }
 
     @Test func theTasksPaneSaysItIsLoadingUntilItsJobArrives() {
@@ -206,5 +209,54 @@ struct TimeOnlyRedrawTests {
         press(&state, .escape)
         state.connection = .disconnected(error: "refused", retryAt: .seconds(3))
         #expect(!ConsoleView.renderTimeOnly(state, into: &buffer))
+    }
+}
+
+/// A caller that notes, for every call, whether it ran on `loop`, then answers through `inner`.
+private actor LoopCheckingCaller: ThriftCaller {
+    let loop: any EventLoop
+    let inner: any ThriftCaller
+    private(set) var callsOffTheLoop: [String] = []
+    private(set) var calls = 0
+    init(loop: any EventLoop, inner: any ThriftCaller) { self.loop = loop; self.inner = inner }
+    func call<Arguments: ThriftStruct, Result: ThriftStruct>(method: String, arguments: Arguments, resultType: Result.Type) async throws -> Result {
+        calls += 1
+        if !loop.inEventLoop { callsOffTheLoop.append(method) }
+        let result = try await inner.call(method: method, arguments: arguments, resultType: resultType)
+        if !loop.inEventLoop { callsOffTheLoop.append(method + " (after the answer)") }
+        return result
+    }
+}
+
+@Suite("Polls on the event loop")
+struct PollsOnTheEventLoopTests {
+    /// A poll runs start to finish on its connection's event loop: no thread of the cooperative
+    /// pool wakes for it (each such wake costs an idle console CPU).
+    @Test func aPollNeverLeavesItsEventLoop() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let caller = LoopCheckingCaller(loop: loop, inner: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
+        let source = ThriftDataSource(caller: caller)
+        try await Task.detached(executorPreference: EventLoopTaskExecutor(loop)) {
+            _ = try await source.fetch(selectedJob: nil, workers: true)
+            _ = try await source.fetch(selectedJob: nil, workers: false)
+        }.value
+        #expect(await caller.calls > 0)
+        #expect(await caller.callsOffTheLoop == [])
+    }
+
+    /// The same over a real connection: the client's answers resume on the loop too.
+    @Test func aPollOverTCPNeverLeavesItsEventLoop() async throws {
+        let server = try await ThriftServer.start(configuration: .init(port: 0), processor: CloudScootProcessor(handler: InMemoryCloudScoot()))
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let client = ThriftClient(configuration: .init(port: server.port), group: loop)
+        let caller = LoopCheckingCaller(loop: loop, inner: client)
+        let source = ThriftDataSource(caller: caller)
+        try await Task.detached(executorPreference: EventLoopTaskExecutor(loop)) {
+            _ = try await source.fetch(selectedJob: nil, workers: true)
+            _ = try await source.fetch(selectedJob: nil, workers: false)
+        }.value
+        await server.shutdown()
+        #expect(await caller.calls > 0)
+        #expect(await caller.callsOffTheLoop == [])
     }
 }

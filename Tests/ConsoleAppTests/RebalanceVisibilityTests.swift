@@ -31,7 +31,7 @@ struct RebalanceVisibilityTests {
         var state = connectedState()
         var effects: [ConsoleEffect] = []
         func poll() async throws {
-            guard case .poll(let id, _, _) = ConsoleUpdate.update(&state, .tick(now: state.now + .seconds(2))).first else { return }
+            guard let id = pollDue(&state, at: state.now + .seconds(2)) else { return }
             effects = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .success(try await source.fetch(selectedJob: nil, workers: true))))
         }
         try await poll()

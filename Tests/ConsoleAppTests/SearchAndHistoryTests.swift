@@ -104,13 +104,10 @@ struct SearchAndHistoryTests {
     @Test func everySuccessfulPollAddsToTheHistoryAndFailuresDoNot() {
         var state = connectedState()
         #expect(state.loadHistory.tasks == [5])
-        state.nextPollAt = .zero
-        var effects = ConsoleUpdate.update(&state, .tick(now: .seconds(1)))
-        guard case .poll(let id, _, _) = effects.first else { Issue.record("no poll"); return }
+        guard let id = pollDue(&state, at: .seconds(1)) else { Issue.record("no poll"); return }
         _ = ConsoleUpdate.update(&state, .pollFinished(id: id, result: .failure(PollFailure("connection refused"))))
         #expect(state.loadHistory.tasks == [5])
-        effects = ConsoleUpdate.update(&state, .tick(now: .seconds(10)))
-        guard case .poll(let next, _, _) = effects.first else { Issue.record("no retry"); return }
+        guard let next = pollDue(&state, at: .seconds(10)) else { Issue.record("no retry"); return }
         _ = ConsoleUpdate.update(&state, .pollFinished(id: next, result: .success(sampleSnapshot())))
         #expect(state.loadHistory.tasks == [5, 5])
     }

@@ -14,7 +14,7 @@ struct ConsoleBadInputTests {
     static func connectedState() -> ConsoleState {
         var state = ConsoleState(endpoint: "127.0.0.1:9090")
         let effects = ConsoleUpdate.update(&state, .tick(now: .zero))
-        guard case .poll(let id, _, _) = effects.first else { return state }
+        guard case .poll(let id, _, _, _) = effects.first else { return state }
         let snapshot = ClusterSnapshot(
             jobs: [], workers: [WorkerInfo(id: "local-0", state: .idle, lastSnapshotId: "", tasksRun: 0)], load: nil,
             schedulerStatus: SchedulerStatus(currentTasks: 0, maxTasks: -1),

@@ -1,6 +1,8 @@
 import Foundation
 import AuditLog
 import Dispatch
+import NIOCore
+import NIOPosix
 import Synchronization
 import TUIKit
 
@@ -11,8 +13,8 @@ public final class ConsoleRuntime {
     private let backend: any Backend
     private let dataSource: ThriftDataSource
     private let auditLog: AuditLog
-    /// Where polls run: the event loop of the data source's connection, when given.
-    private let pollExecutor: EventLoopTaskExecutor?
+    /// Starts polls at their time on the event loop of the data source's connection.
+    private let pollStarter: PollStarter
     /// `events.jsonl`, beside the audit log (found once, not per effect).
     private let eventJournal: EventJournal
     private let inbox: Inbox
@@ -25,6 +27,8 @@ public final class ConsoleRuntime {
     private let characters: BoxCharacters
     private let started = ContinuousClock.now
     private var needsDraw = true
+    /// The longest a wakeable loop sleeps with nothing due.
+    static let longestSleep: Duration = .seconds(10)
     /// How many waits in a row may return nothing at once before the terminal counts as gone.
     static let instantEmptyWaitsBeforeExit = 50
     /// Whether `run` returned because the terminal went away.
@@ -48,12 +52,19 @@ public final class ConsoleRuntime {
     /// `auditLog`.
     public init(
         backend: any Backend, dataSource: ThriftDataSource, state: ConsoleState, characters: BoxCharacters = .unicode, auditLog: AuditLog = AuditLog(),
-        pollExecutor: EventLoopTaskExecutor? = nil
+        pollExecutor: EventLoopTaskExecutor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
     ) {
-        self.pollExecutor = pollExecutor
         self.backend = backend
         let waker = backend.makeWaker()
-        self.inbox = Inbox(wake: waker)
+        let inbox = Inbox(wake: waker)
+        self.inbox = inbox
+        self.pollStarter = PollStarter(executor: pollExecutor) { request in
+            do {
+                inbox.post(.pollFinished(id: request.id, result: .success(try await dataSource.fetch(selectedJob: request.job, workers: request.workers))))
+            } catch {
+                inbox.post(.pollFinished(id: request.id, result: .failure(PollFailure(describing: error))))
+            }
+        }
         self.wakeable = waker != nil
         self.terminal = Terminal(backend: backend)
         self.dataSource = dataSource
@@ -64,9 +75,10 @@ public final class ConsoleRuntime {
     }
 
     /// Runs until the user quits (or `until` says stop, for tests).
-    /// The loop sleeps until the state's next deadline (a poll due, a flash expiring), a key, or
-    /// a posted result (which wakes it), so an idle console does nothing between polls;
-    /// `tickMs` is the longest sleep, and the only pace for a backend that cannot be woken.
+    /// The loop sleeps until the state's next deadline (a flash expiring, the data turning late),
+    /// a key, or a posted result such as a poll's answer (which wakes it), so an idle console
+    /// wakes once per poll; polls wait for their start on the event loop. `tickMs` is the pace
+    /// of a backend that cannot be woken.
     public func run(tickMs: Int = 1000, until shouldStop: (ConsoleState) -> Bool = { _ in false }) {
         // The state learns the screen's size first: paging and scrolling depend on it.
         apply(.resize(width: backend.size.width, height: backend.size.height))
@@ -75,9 +87,10 @@ public final class ConsoleRuntime {
         while !state.wantsQuit, !shouldStop(state) {
             let waitStarted = ContinuousClock.now
             var timeout = tickMs
-            if wakeable, let deadline = state.nextDeadline() {
-                let untilDeadline = deadline - (waitStarted - started)
-                timeout = max(0, min(tickMs, Int((untilDeadline / .milliseconds(1)).rounded(.up))))
+            if wakeable {
+                // Every wake has a deadline or a message behind it; the cap only guards a lost wake.
+                let untilDeadline = state.nextDeadline().map { $0 - (waitStarted - started) } ?? Self.longestSleep
+                timeout = max(0, Int((min(untilDeadline, Self.longestSleep) / .milliseconds(1)).rounded(.up)))
             }
             let event = backend.nextEvent(timeoutMs: timeout)
             // A terminal that has gone away (hang-up, closed tty) answers every wait at once with
@@ -91,6 +104,9 @@ public final class ConsoleRuntime {
             } else {
                 instantEmptyWaits = 0
             }
+            // The clock first: what a key or an answer sets (the next poll's time) counts from now.
+            let before = state
+            apply(.tick(now: ContinuousClock.now - started))
             if let event {
                 needsDraw = true
                 switch event {
@@ -106,8 +122,6 @@ public final class ConsoleRuntime {
                 needsDraw = true
                 apply(message)
             }
-            let before = state
-            apply(.tick(now: ContinuousClock.now - started))
             if state.differsOnScreen(from: before) || needsDraw { draw() }
             needsDraw = false
         }
@@ -156,6 +170,10 @@ public final class ConsoleRuntime {
         terminal.draw { buffer in ConsoleView.render(state, into: &buffer, characters: characters) }
     }
 
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(Int64(duration / .nanoseconds(1)))
+    }
+
     private func run(_ effect: ConsoleEffect) {
         let inbox = self.inbox
         let dataSource = self.dataSource
@@ -166,14 +184,13 @@ public final class ConsoleRuntime {
             return
         case .copyToClipboard(let text):
             backend.copyToClipboard(text)
-        case .poll(let id, let job, let workers):
-            Task.detached(executorPreference: pollExecutor) {
-                do {
-                    inbox.post(.pollFinished(id: id, result: .success(try await dataSource.fetch(selectedJob: job, workers: workers))))
-                } catch {
-                    inbox.post(.pollFinished(id: id, result: .failure(PollFailure(describing: error))))
-                }
-            }
+        case .poll(let id, let job, let workers, let startingAt):
+            // The poll waits on its event loop, not here: this thread sleeps until the answer.
+            let delay = Self.timeAmount(startingAt - (ContinuousClock.now - started))
+            let startsAt = NIODeadline.now() + delay
+            pollStarter.submit(.init(id: id, job: job, workers: workers, startsAt: startsAt, every: Self.timeAmount(state.refreshInterval)))
+        case .cancelPoll:
+            pollStarter.cancel()
         case .readOutput(let title, let uris):
             Task.detached { inbox.post(.outputLoaded(title: title, lines: await TaskOutput.lastLines(of: uris))) }
         case .track(let ids):

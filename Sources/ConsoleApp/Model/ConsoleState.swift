@@ -91,9 +91,14 @@ public struct ConsoleState: Sendable {
     public var now: Duration = .zero
     /// Polling.
     public var refreshInterval: Duration = .seconds(1) { didSet { onTimeAgeText = Self.onTimeAgeText(refreshInterval, paused: paused) } }
+    /// A poll is handed to the runtime (waiting for `pollStartsAt`, or running) and its answer
+    /// is not in yet.
     public var pollInFlight = false
     public var pollRequestID = 0
+    /// When the next poll is due.
     public var nextPollAt: Duration = .zero
+    /// When the poll in flight was asked to start.
+    public var pollStartsAt: Duration = .zero
     public var consecutiveFailures = 0
     public var paused = false { didSet { onTimeAgeText = Self.onTimeAgeText(refreshInterval, paused: paused) } }
     /// The header's age while polls arrive on time, made once per refresh setting (the header

@@ -51,8 +51,11 @@ public struct PollFailure: Error, Sendable, Hashable {
 
 /// Work for the runtime to do; results come back as messages.
 public enum ConsoleEffect: Sendable, Hashable {
-    /// Fetch a snapshot (with the tasks of `job`, if set, and the worker list if `workers`).
-    case poll(id: Int, job: String?, workers: Bool)
+    /// Fetch a snapshot (with the tasks of `job`, if set, and the worker list if `workers`) at
+    /// `startingAt` on the state's clock, replacing a poll handed over before that has not started.
+    case poll(id: Int, job: String?, workers: Bool, startingAt: Duration)
+    /// Drop the poll handed over that has not started (refresh paused).
+    case cancelPoll
     /// Send an action to the scheduler.
     case perform(ConsoleAction)
     /// Read the last lines of a task's local output files.
@@ -102,6 +105,7 @@ public enum ConsoleUpdate {
                 state.consecutiveFailures = 0
                 state.nextPollAt = state.now + state.refreshInterval
                 state.events.append(events)
+                let next = pollIfDue(&state)
                 // A rebalance is news: it stopped someone's work. The scheduler's own action goes
                 // in the audit log too, beside the operators'.
                 if let rebalance = events.last(where: { $0.kind == .rebalance }) { flash(&state, rebalance.text + " (7: events)", error: true) }
@@ -110,7 +114,7 @@ public enum ConsoleUpdate {
                         time: event.time, operatorName: "scheduler", endpoint: state.endpoint, source: .scheduler, action: .rebalance,
                         after: event.text, outcome: .ok))
                 }
-                return events.isEmpty ? [] : [.recordEvents(events)] + audits
+                return (events.isEmpty ? [] : [.recordEvents(events)] + audits) + next
             case .failure(let failure):
                 // Stale data stays visible; retry with exponential back-off.
                 state.consecutiveFailures += 1
@@ -119,13 +123,14 @@ public enum ConsoleUpdate {
                 state.nextPollAt = state.now + wait
                 let wasConnected = state.connection == .connected
                 state.connection = .disconnected(error: failure.message, retryAt: state.nextPollAt)
+                let retry = pollIfDue(&state)
                 if wasConnected {
                     let event = ConsoleEvent(time: Date(), kind: .connection, text: "lost \(state.endpoint): \(failure.message)")
                     state.events.append([event])
-                    return [.recordEvents([event])]
+                    return [.recordEvents([event])] + retry
                 }
+                return retry
             }
-            return []
         case .actionFinished(let action, let result):
             let sent = state.actionsInFlight.firstIndex { $0.action == action }.map { state.actionsInFlight.remove(at: $0) }
             let entry: AuditEntry
@@ -192,13 +197,24 @@ public enum ConsoleUpdate {
 
     // MARK: Polling
 
+    /// Hands the next poll to the runtime as soon as its start time is known, so that the console
+    /// sleeps until its answer instead of waking to start it: the runtime starts it at
+    /// `nextPollAt`. A poll handed over that has not started yet is replaced when `nextPollAt`
+    /// moves (a key that wants data now, another pane) and dropped when refresh is paused; one
+    /// that has started is never overlapped: its answer comes first.
     static func pollIfDue(_ state: inout ConsoleState) -> [ConsoleEffect] {
-        // An overlapping poll is skipped, not queued.
-        guard !state.paused, !state.pollInFlight, state.now >= state.nextPollAt else { return [] }
+        let waitingToStart = state.pollInFlight && state.pollStartsAt > state.now
+        if state.paused {
+            guard waitingToStart else { return [] }
+            state.pollInFlight = false
+            return [.cancelPoll]
+        }
+        guard !state.pollInFlight || (waitingToStart && state.nextPollAt != state.pollStartsAt) else { return [] }
         state.pollInFlight = true
         state.pollRequestID += 1
+        state.pollStartsAt = max(state.now, state.nextPollAt)
         // The tasks of a job and the worker list are fetched only while their pane shows them.
-        return [.poll(id: state.pollRequestID, job: state.pane == .tasks ? state.tasksOfJob : nil, workers: state.pane == .workers)]
+        return [.poll(id: state.pollRequestID, job: state.pane == .tasks ? state.tasksOfJob : nil, workers: state.pane == .workers, startingAt: state.pollStartsAt)]
     }
 
     // MARK: Commands
@@ -286,7 +302,8 @@ public enum ConsoleUpdate {
         case .pause:
             state.paused.toggle()
             flash(&state, state.paused ? "refresh paused (Z to resume)" : "refresh resumed", error: false)
-            if !state.paused { state.nextPollAt = state.now; return pollIfDue(&state) }
+            if !state.paused { state.nextPollAt = state.now }
+            return pollIfDue(&state)
         case .sortMenu:
             guard let columns = PaneRows.sortColumns(of: pane), let sort = state.sort(of: pane) else { flash(&state, "nothing to sort here", error: true); return [] }
             state.overlay = .sortMenu(selected: columns.titles.firstIndex { $0.title == sort.column } ?? 0)
@@ -311,6 +328,11 @@ public enum ConsoleUpdate {
             let next = command == .refreshFaster ? steps.last { $0 < current } : steps.first { $0 > current }
             state.refreshInterval = next ?? current
             flash(&state, "refresh every \(state.refreshInterval.compactText)", error: false)
+            // The poll waiting to start moves to the new pace (a back-off keeps its own).
+            if state.connection == .connected, let snapshotAt = state.snapshotAt {
+                state.nextPollAt = snapshotAt + state.refreshInterval
+                return pollIfDue(&state)
+            }
         case .quit: state.wantsQuit = true; return [.quit]
         case .killJob:
             let targets = state.marks.isEmpty ? state.selectedJob.map { [$0.id] } ?? [] : state.marks.sorted()
