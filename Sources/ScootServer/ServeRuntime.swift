@@ -93,6 +93,7 @@ public final class ServeRuntime: Sendable {
         } catch {
             throw StartError(description: "cannot recover from the job log in \(configuration.dataDirectory.path): \(error)")
         }
+        for warning in await scheduler.recoveryWarnings { logger.warning("\(warning)") }
         processWorkers?.setEventObserver { scheduler.wake() }
         let loop = Task.detached { await scheduler.run() }
 

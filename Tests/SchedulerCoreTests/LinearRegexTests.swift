@@ -236,3 +236,22 @@ struct MatchCase: Sendable, CustomTestStringConvertible {
         }
     }
 }
+
+@Suite("LinearRegex budget")
+struct LinearRegexBudgetTests {
+    @Test func aMatchGivesUpWhenItsBudgetRunsOut() throws {
+        let regex = try LinearRegex("(a+)+$")
+        let long = String(repeating: "a", count: 100_000) + "!"
+        #expect(regex.match(long, budget: 10_000) == .budgetExceeded)
+        #expect(regex.match("aaa", budget: 10_000) == .matched)
+        #expect(regex.match(String(repeating: "a", count: 40) + "!", budget: 10_000) == .notMatched, "40 characters take a few hundred steps, not 2^40")
+        #expect(regex.matches(long) == false, "without a budget the whole text is examined")
+    }
+
+    @Test func aRequestorBeyondTheBudgetIsUnmatchedNotStalled() throws {
+        let classifier = try RequestorClassifier(["(x+x+)+y": "evil"])
+        let requestor = String(repeating: "x", count: 1_000_000)
+        #expect(classifier.classify(requestor, percents: ["evil": 60, "rest": 40])! == ("rest", false))
+        #expect(classifier.classify("xxy", percents: ["evil": 60, "rest": 40])! == ("evil", true))
+    }
+}

@@ -26,15 +26,31 @@ public struct LinearRegex: Sendable, Hashable {
 
     /// Whether the pattern matches anywhere in `text`, like Go's `regexp.MatchString`.
     public func matches(_ text: String) -> Bool {
-        var machine = PikeVM(program.instructions)
+        match(text, budget: .max) == .matched
+    }
+
+    /// What a match within a budget found.
+    public enum MatchResult: Sendable, Hashable {
+        case matched
+        case notMatched
+        /// The budget ran out first: the text was not fully examined.
+        case budgetExceeded
+    }
+
+    /// Like `matches(_:)`, but gives up after `budget` steps (one step is one NFA state visited
+    /// at one position), so that a long text against a large program has a bounded cost too:
+    /// linear time is still text length × program size.
+    public func match(_ text: String, budget: Int) -> MatchResult {
+        var machine = PikeVM(program.instructions, budget: budget)
         var current = StateSet(capacity: program.instructions.count)
         var next = StateSet(capacity: program.instructions.count)
         var scalars = text.unicodeScalars.makeIterator()
         var position = Position(previous: nil, next: scalars.next()?.value)
         while true {
             // Unanchored: a new thread starts at every position.
-            if machine.addThread(at: 0, to: &current, position: position) { return true }
-            guard let scalar = position.next else { return false }
+            if machine.addThread(at: 0, to: &current, position: position) { return .matched }
+            guard machine.stepsLeft >= 0 else { return .budgetExceeded }
+            guard let scalar = position.next else { return .notMatched }
             let caseVariants = program.foldsCase ? LinearRegex.caseVariants(of: scalar) : []
             position = Position(previous: scalar, next: scalars.next()?.value)
             next.removeAll()
@@ -43,8 +59,9 @@ public struct LinearRegex: Sendable, Hashable {
                 guard case .consume(let set) = program.instructions[state], set.accepts(scalar, caseVariants: caseVariants) else {
                     continue
                 }
-                if machine.addThread(at: state + 1, to: &next, position: position) { return true }
+                if machine.addThread(at: state + 1, to: &next, position: position) { return .matched }
             }
+            guard machine.stepsLeft >= 0 else { return .budgetExceeded }
             swap(&current, &next)
         }
     }
@@ -116,9 +133,12 @@ extension LinearRegex {
     struct PikeVM {
         private let instructions: [Instruction]
         private var pending: [Int] = []
+        /// Steps left in the budget; negative once it ran out.
+        private(set) var stepsLeft: Int
 
-        init(_ instructions: [Instruction]) {
+        init(_ instructions: [Instruction], budget: Int) {
             self.instructions = instructions
+            stepsLeft = budget
             pending.reserveCapacity(instructions.count)
         }
 
@@ -128,6 +148,11 @@ extension LinearRegex {
             pending.append(state)
             while let state = pending.popLast() {
                 guard states.insert(state) else { continue }
+                stepsLeft &-= 1
+                if stepsLeft < 0 {
+                    pending.removeAll(keepingCapacity: true)
+                    return false
+                }
                 switch instructions[state] {
                 case .match:
                     pending.removeAll(keepingCapacity: true)

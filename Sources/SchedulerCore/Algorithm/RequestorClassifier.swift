@@ -6,8 +6,10 @@ import Synchronization
 /// random map order, so a requestor's class can change between iterations).
 ///
 /// Patterns use Go's RE2 syntax and are matched by `LinearRegex` in time linear in the
-/// requestor's length, so no pattern can stall scheduling. Which rules match a requestor is
-/// computed once and cached.
+/// requestor's length, so no pattern can stall scheduling, and each match has a budget of
+/// `matchBudget` steps on top (a pattern that runs out of it counts as not matching), so even a
+/// megabyte-long requestor against the largest pattern costs at most about a millisecond per
+/// pattern. Which rules match a requestor is computed once and cached.
 public struct RequestorClassifier: Sendable {
     /// Why a requestor map was refused.
     public struct InvalidMap: Error, Sendable, Hashable, CustomStringConvertible {
@@ -32,6 +34,11 @@ public struct RequestorClassifier: Sendable {
     /// Longest pattern first, ties by pattern text.
     private let rules: [Rule]
     private let matchingRules = MatchingRulesCache()
+
+    /// The most steps one pattern may take on one requestor (a step is one state of the
+    /// pattern's automaton at one character): about a millisecond. Ordinary requestors and
+    /// patterns need a few thousand.
+    public static let matchBudget = 200_000
 
     /// Compiles `patterns`; an invalid regular expression is an error naming it.
     public init(_ patterns: [String: String]) throws(InvalidMap) {
@@ -61,7 +68,7 @@ public struct RequestorClassifier: Sendable {
     /// `matched` is false when that fallback was used.
     public func classify(_ requestor: String, percents: [String: Int]) -> (className: String, matched: Bool)? {
         let matching = matchingRules.indices(for: requestor) {
-            rules.indices.filter { rules[$0].regex.matches(requestor) }
+            rules.indices.filter { rules[$0].regex.match(requestor, budget: Self.matchBudget) == .matched }
         }
         for index in matching where percents[rules[index].className] != nil {
             return (rules[index].className, true)

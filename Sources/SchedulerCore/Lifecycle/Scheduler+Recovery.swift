@@ -11,7 +11,8 @@ extension Scheduler {
     /// - Parameter wallClockOrigin: the wall-clock time of the clock's zero, which turns clock
     ///   instants into the journal's dates and back: the Unix epoch (the default) for `WallClock`,
     ///   the creation time for `ContinuousSchedulerClock`, any fixed date for a `ManualClock`.
-    /// - Throws: `SchedulerError.failed` when the journal cannot be read or holds invalid settings.
+    /// - Throws: `SchedulerError.failed` when the journal cannot be read. A requestor map that
+    ///   today's rules refuse is dropped instead, with a line in `recoveryWarnings`.
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(), clock: any SchedulerClock, backend: any WorkerBackend,
         recoveringFrom journal: any JobJournal, wallClockOrigin: Date = Date(timeIntervalSince1970: 0)
@@ -25,7 +26,7 @@ extension Scheduler {
         } catch {
             throw .failed("could not read the job journal: \(error)")
         }
-        if let settings = contents.settings { try restore(settings) }
+        if let settings = contents.settings { restore(settings) }
         let cutoff = wallTime(clock.now - configuration.finishedJobRetention)
         let expired = { (job: RecoveredJob) in job.endedAt.map { $0 < cutoff } ?? false }
         for job in contents.jobs where !expired(job) { restore(job) }
@@ -35,11 +36,14 @@ extension Scheduler {
         }
     }
 
-    private func restore(_ settings: SchedulerSettings) throws(SchedulerError) {
+    private func restore(_ settings: SchedulerSettings) {
         do {
             requestorClassifier = try RequestorClassifier(settings.requestorToClassMap)
         } catch {
-            throw .failed("the job journal holds an invalid requestor map: \(error.description)")
+            // A map that today's rules refuse (one a looser version accepted) must not keep the
+            // server from starting, or stall it: it is dropped, and the log says so.
+            recoveryWarnings.append(
+                "the requestor map in the job journal is refused and dropped; Scoot's default map is used until one is set: \(error.description)")
         }
         classLoadPercents = settings.classLoadPercents
         rebalanceThreshold = settings.rebalanceThreshold

@@ -44,6 +44,8 @@ public actor Scheduler {
     // Settings changed by clients (docs/scoot.md, "Settings persistence"), at Scoot's defaults.
     var classLoadPercents = ClassLoadPercents.scootDefaults
     var requestorClassifier = RequestorClassifier.scootDefault
+    /// What recovery from the journal dropped or changed, for the server's log.
+    public internal(set) var recoveryWarnings: [String] = []
     var rebalanceMinimumDurationMinutes = 4
     var rebalanceThreshold = 0
     var maxTasks = -1
