@@ -150,7 +150,7 @@ let package = Package(
         ),
         .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),
         .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore"]),
-        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore"]),
+        .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),
         // Tests that drive the real binaries (tmux, serve, gateway) and other processes.
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift", "ConsoleApp", "ClusterObservation", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GRDB
 import SchedulerCore
 
@@ -12,6 +13,10 @@ import SchedulerCore
 public final class SQLiteJobJournal: JobJournal {
     /// The file name inside the data directory.
     public static let fileName = "jobs.sqlite"
+    /// Written beside the database once its schema exists: from then on a missing, empty or
+    /// schema-less database is a lost one, refused like any other corruption, never silently
+    /// replaced by an empty one (that would drop every acknowledged job).
+    public static let markerFileName = "jobs.sqlite.created"
 
     /// The database file.
     public let path: String
@@ -32,6 +37,12 @@ public final class SQLiteJobJournal: JobJournal {
         guard FileManager.default.isWritableFile(atPath: directory) else {
             throw .dataDirectoryUnusable(path: directory, reason: "not writable")
         }
+        let marker = dataDirectory.appendingPathComponent(Self.markerFileName).standardizedFileURL.path
+        let hadDatabase = FileManager.default.fileExists(atPath: marker)
+        let lost = "it is missing, empty or has no tables, but this data directory held a job database (\(marker) exists)"
+        if hadDatabase, ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0 {
+            throw .databaseUnusable(path: path, reason: lost + "; remove \(Self.markerFileName) as well to start empty on purpose")
+        }
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in
@@ -39,9 +50,39 @@ public final class SQLiteJobJournal: JobJournal {
         }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
-            try JobStoreSchema.migrator.migrate(database)
         } catch {
             throw .databaseUnusable(path: path, reason: "\(error)")
+        }
+        do {
+            if hadDatabase, try database.read({ try !$0.tableExists("jobs") }) {
+                throw JobStoreError.databaseUnusable(path: path, reason: lost + "; remove \(Self.markerFileName) as well to start empty on purpose")
+            }
+            try JobStoreSchema.migrator.migrate(database)
+        } catch let error as JobStoreError {
+            throw error
+        } catch {
+            throw .databaseUnusable(path: path, reason: "\(error)")
+        }
+        if !hadDatabase { try Self.writeMarker(marker, directory: directory) }
+    }
+
+    /// Creates the marker durably: the file, then the directory entry.
+    private static func writeMarker(_ marker: String, directory: String) throws(JobStoreError) {
+        let descriptor = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            throw .dataDirectoryUnusable(path: directory, reason: "cannot create \(marker): \(String(cString: strerror(errno)))")
+        }
+        let text = Array("created by scoot-console serve; do not remove while \(fileName) holds jobs\n".utf8)
+        let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
+        guard written == text.count, synced else {
+            throw .dataDirectoryUnusable(path: directory, reason: "cannot write \(marker)")
         }
     }
 

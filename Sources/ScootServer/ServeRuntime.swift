@@ -52,9 +52,14 @@ public final class ServeRuntime: Sendable {
     /// The metrics endpoint.
     public let metricsServer: MetricsHTTPServer
     private let loop: Task<Void, Never>
+    private let lock: DataDirectoryLock
     private let logger: Logger
 
-    private init(scheduler: Scheduler, thriftServer: ThriftServer, metricsServer: MetricsHTTPServer, loop: Task<Void, Never>, logger: Logger) {
+    private init(
+        scheduler: Scheduler, thriftServer: ThriftServer, metricsServer: MetricsHTTPServer, loop: Task<Void, Never>, lock: DataDirectoryLock,
+        logger: Logger
+    ) {
+        self.lock = lock
         self.scheduler = scheduler
         self.thriftServer = thriftServer
         self.metricsServer = metricsServer
@@ -70,6 +75,13 @@ public final class ServeRuntime: Sendable {
         } catch {
             throw StartError(description: "cannot create the data directory \(configuration.dataDirectory.path): \(error.localizedDescription)")
         }
+        // One owner per data directory: two servers would each be blind to the other's jobs.
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        } catch {
+            throw StartError(description: error.description)
+        }
         let clock = WallClock()
         var backends: [any WorkerBackend] = []
         let processWorkers = configuration.processWorkers > 0
@@ -83,6 +95,7 @@ public final class ServeRuntime: Sendable {
         do {
             journal = try SQLiteJobJournal(dataDirectory: configuration.dataDirectory)
         } catch {
+            lock.release()
             throw StartError(description: "cannot open the job log in \(configuration.dataDirectory.path): \(error)")
         }
         let scheduler: Scheduler
@@ -91,6 +104,7 @@ public final class ServeRuntime: Sendable {
                 configuration: configuration.scheduler, clock: clock, backend: CombinedWorkerBackend(backends),
                 recoveringFrom: journal, wallClockOrigin: Date(timeIntervalSince1970: 0))
         } catch {
+            lock.release()
             throw StartError(description: "cannot recover from the job log in \(configuration.dataDirectory.path): \(error)")
         }
         for warning in await scheduler.recoveryWarnings { logger.warning("\(warning)") }
@@ -109,10 +123,12 @@ public final class ServeRuntime: Sendable {
             ) {
                 await MetricsReport.collect(scheduler: scheduler, metrics: metrics, startedAt: startedAt, now: clock.now)
             }
-            return ServeRuntime(scheduler: scheduler, thriftServer: thriftServer, metricsServer: metricsServer, loop: loop, logger: logger)
+            return ServeRuntime(
+                scheduler: scheduler, thriftServer: thriftServer, metricsServer: metricsServer, loop: loop, lock: lock, logger: logger)
         } catch {
             await scheduler.stop()
             loop.cancel()
+            lock.release()
             throw StartError(description: "cannot listen: \(error)")
         }
     }
@@ -125,6 +141,7 @@ public final class ServeRuntime: Sendable {
         await scheduler.stop()
         scheduler.wake()
         await loop.value
+        lock.release()
         logger.info("serve stopped")
     }
 }

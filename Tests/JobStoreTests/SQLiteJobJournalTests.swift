@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import JobStore
 import SchedulerCore
 import Testing
@@ -91,6 +92,45 @@ import Testing
         }
         #expect(reported == path.path)
         #expect(error?.description.contains("restore it from a backup") == true)
+    }
+
+    /// A 0-byte or schema-less database where one existed started silently empty, dropping
+    /// every acknowledged job; the marker written beside the first one makes it a refusal.
+    @Test func aDatabaseEmptiedAfterItExistedIsRefused() throws {
+        for damage in ["truncated to 0 bytes", "removed", "replaced by a database without tables"] {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            do {
+                let journal = try SQLiteJobJournal(dataDirectory: directory.url)
+                try journal.jobAccepted(job("j1"))
+            }
+            #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent(SQLiteJobJournal.markerFileName).path))
+            let path = directory.url.appendingPathComponent(SQLiteJobJournal.fileName).path
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            switch damage {
+            case "truncated to 0 bytes": _ = FileManager.default.createFile(atPath: path, contents: Data())
+            case "replaced by a database without tables":
+                let queue = try DatabaseQueue(path: path)
+                try queue.write { try $0.execute(sql: "CREATE TABLE unrelated (x)") }
+            default: break
+            }
+            let error = #expect(throws: JobStoreError.self, "\(damage)") { try SQLiteJobJournal(dataDirectory: directory.url) }
+            #expect(error?.description.contains("held a job database") == true, "\(damage): \(String(describing: error))")
+        }
+    }
+
+    @Test func aDatabaseFromBeforeTheMarkerGetsOneAndKeepsItsJobs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let marker = directory.url.appendingPathComponent(SQLiteJobJournal.markerFileName).path
+        do {
+            let journal = try SQLiteJobJournal(dataDirectory: directory.url)
+            try journal.jobAccepted(job("j1"))
+        }
+        try FileManager.default.removeItem(atPath: marker)
+        let reopened = try SQLiteJobJournal(dataDirectory: directory.url)
+        #expect(try reopened.load().jobs.map(\.job.id) == ["j1"])
+        #expect(FileManager.default.fileExists(atPath: marker))
     }
 
     @Test func anUnusableDataDirectoryGivesAClearError() throws {

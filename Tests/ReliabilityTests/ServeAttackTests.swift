@@ -37,6 +37,40 @@ struct ServeAttackTests {
     }
 }
 
+@Suite("serve: one data directory, one owner")
+struct DataDirectoryOwnerTests {
+    /// Two servers on one directory each ran blind to the other's jobs.
+    @Test func aSecondServeOnTheSameDirectoryExitsNamingTheHolder() async throws {
+        let data = try ServeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let first = try await ServeBinary(dataDirectory: data, workers: 0, simulatedWorkers: 1)
+        let (status, error) = try await ServeBinary.refusal(dataDirectory: data)
+        #expect(status == 1)
+        #expect(error.contains("in use by another serve (pid \(first.pid))"), "\(error)")
+        _ = await first.stop(signal: SIGKILL)
+        // The kernel drops the lock with its holder, however it ended.
+        let second = try await ServeBinary(dataDirectory: data, workers: 0, simulatedWorkers: 1)
+        _ = await second.stop()
+    }
+
+    /// A 0-byte `jobs.sqlite` started silently empty: every acknowledged job gone.
+    @Test func anEmptiedJobLogIsRefusedNotReplaced() async throws {
+        let data = try ServeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let serve = try await ServeBinary(dataDirectory: data, workers: 0, simulatedWorkers: 1)
+        let job = JobDefinition(tasks: [TaskDefinition(command: Command(argv: ["sleep", "60"]), taskId: "t")])
+        _ = try await ServeAttackTests.client(serve.port).runJob(job: job)
+        _ = await serve.stop()
+        let path = data.appendingPathComponent("jobs.sqlite").path
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        #expect(truncate(path, 0) == 0)
+        let (status, error) = try await ServeBinary.refusal(dataDirectory: data)
+        #expect(status == 1)
+        #expect(error.contains("held a job database"), "\(error)")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0, "the evidence is left as it was")
+    }
+}
+
 extension Duration {
     /// Whole milliseconds, for figures.
     var milliseconds: Int64 { Int64(self / .milliseconds(1)) }

@@ -68,6 +68,23 @@ final class ServeBinary: @unchecked Sendable {
         }
     }
 
+    /// Runs `serve` on `dataDirectory` expecting it to refuse to start: its exit status and what
+    /// it wrote to standard error.
+    static func refusal(dataDirectory: URL) async throws -> (status: Int32, error: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--workers", "0", "--simulated-workers", "1", "--data-dir", dataDirectory.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return await Reliability.offPool {
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+    }
+
     static func temporaryDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-reliability-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
