@@ -6,7 +6,9 @@ import HostEnvironment
 /// (`~/.local/state/scoot-console/audit.jsonl` without it; `SCOOT_CONSOLE_AUDIT_LOG` overrides).
 ///
 /// Each entry is one `write(2)` to a file opened with `O_APPEND`, so lines from concurrent
-/// processes never interleave, and the file is synced before `append` returns.
+/// processes never interleave, and the file is synced before `append` returns. The file is opened
+/// with `O_NOFOLLOW` and must be a regular file owned by the user: a symlink planted where the
+/// log goes (to make the console append to another file) or someone else's file is refused.
 public struct AuditLog: Sendable {
     /// Why the log could not be written or read.
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -45,9 +47,19 @@ public struct AuditLog: Sendable {
         } catch {
             throw Failure(description: "cannot create \(directory) for the audit log: \(error.localizedDescription)")
         }
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Failure(description: "cannot open the audit log \(path): \(String(cString: strerror(errno)))") }
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ELOOP { throw Failure(description: "the audit log \(path) is a symbolic link; refusing to follow it (point SCOOT_CONSOLE_AUDIT_LOG at a regular file)") }
+            throw Failure(description: "cannot open the audit log \(path): \(String(cString: strerror(code)))")
+        }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw Failure(description: "cannot check the audit log \(path): \(String(cString: strerror(errno)))") }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw Failure(description: "the audit log \(path) is not a regular file; refusing to write to it") }
+        guard status.st_uid == geteuid() else {
+            throw Failure(description: "the audit log \(path) belongs to user id \(status.st_uid), not to you (\(geteuid())); refusing to write to it")
+        }
         let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == line.count else {
             throw Failure(description: "cannot write the audit log \(path): \(written < 0 ? String(cString: strerror(errno)) : "short write")")

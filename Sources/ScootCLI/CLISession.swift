@@ -16,6 +16,9 @@ public struct CLISession: Sendable {
     public var auditLog: AuditLog
     /// Whether state-changing commands are refused (`SCOOT_CONSOLE_READ_ONLY=1`).
     public var readOnly: Bool
+    /// Whether a change goes ahead when its audit entry cannot be written (`--audit-optional`,
+    /// `SCOOT_CONSOLE_AUDIT_OPTIONAL=1`); otherwise it is not sent.
+    public var auditOptional: Bool
     /// The requestor sent with offline/reinstate: the OS user name, as scootcl.
     public var requestor: String
     /// Writes one line (without its newline) to standard output.
@@ -27,7 +30,7 @@ public struct CLISession: Sendable {
 
     /// A session; output defaults to the process's stdout and stderr.
     public init(
-        client: ScootConsoleClient, endpoint: String, auditLog: AuditLog, readOnly: Bool, requestor: String = HostEnvironment.userName,
+        client: ScootConsoleClient, endpoint: String, auditLog: AuditLog, readOnly: Bool, auditOptional: Bool = false, requestor: String = HostEnvironment.userName,
         standardOutput: @escaping @Sendable (String) -> Void = CLISession.writeToStandardOutput,
         standardError: @escaping @Sendable (String) -> Void = CLISession.writeToStandardError,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
@@ -36,6 +39,7 @@ public struct CLISession: Sendable {
         self.endpoint = endpoint
         self.auditLog = auditLog
         self.readOnly = readOnly
+        self.auditOptional = auditOptional
         self.requestor = requestor
         self.standardOutput = standardOutput
         self.standardError = standardError
@@ -49,7 +53,7 @@ public struct CLISession: Sendable {
         let caller = ThriftClient(configuration: .init(host: endpoint.host, port: endpoint.port, connectTimeout: timeout, callTimeout: timeout))
         self.init(
             client: ScootConsoleClient(caller: caller), endpoint: endpoint.description, auditLog: AuditLog(environment: environment),
-            readOnly: environment["SCOOT_CONSOLE_READ_ONLY"] == "1")
+            readOnly: environment["SCOOT_CONSOLE_READ_ONLY"] == "1", auditOptional: environment["SCOOT_CONSOLE_AUDIT_OPTIONAL"] == "1")
     }
 
 

@@ -164,6 +164,22 @@ extension CLISession {
         var before: String?
         do {
             before = try await readBefore?()
+        } catch {
+            let failure = CLIFailure(classifying: error, endpoint: endpoint)
+            record(AuditEntry(endpoint: endpoint, source: .cli, action: action, outcome: .error, error: failure.message))
+            throw failure
+        }
+        // On record before it is sent; without a record it is not sent, unless audit is optional.
+        do throws(AuditLog.Failure) {
+            try auditLog.append(AuditEntry(endpoint: endpoint, source: .cli, action: action, before: before, outcome: .sent))
+        } catch {
+            guard auditOptional else {
+                throw CLIFailure.usage(
+                    "\(action.name) was not sent: the audit log cannot be written (\(error)); fix it, set SCOOT_CONSOLE_AUDIT_LOG to a writable file, or pass --audit-optional")
+            }
+            standardError("warning: \(action.name) is sent without a record: the audit log cannot be written: \(error)")
+        }
+        do {
             let after = try await change()
             record(AuditEntry(endpoint: endpoint, source: .cli, action: action, before: before, after: after, outcome: .ok))
         } catch {

@@ -12,6 +12,9 @@ struct SchedulerOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the connection and for each call (scootcl: 60).")
     var timeout: Double = 60
 
+    @Flag(name: .customLong("audit-optional"), help: "Send a change even when its audit entry cannot be written (by default it is not sent).")
+    var auditOptional = false
+
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)") }
         if let addr {
@@ -23,7 +26,8 @@ struct SchedulerOptions: ParsableArguments {
     /// stderr and its exit code.
     func run(_ command: String, _ body: (CLISession) async throws(CLIFailure) -> Void) async throws {
         do {
-            let session = CLISession(endpoint: try CloudScootAddress.resolve(flag: addr), timeoutSeconds: timeout)
+            var session = CLISession(endpoint: try CloudScootAddress.resolve(flag: addr), timeoutSeconds: timeout)
+            if auditOptional { session.auditOptional = true }
             try await body(session)
         } catch {
             CLISession.writeToStandardError("scoot-console \(command): \(error.message)")

@@ -36,6 +36,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(name: .customLong("read-only"), help: "Remove every action that changes the cluster.")
     var readOnly = false
 
+    @Flag(name: .customLong("audit-optional"), help: "Send an action even when its audit entry cannot be written (by default it is not sent).")
+    var auditOptional = false
+
     @Option(help: "Theme name (default-dark, light, high-contrast, mono) or a theme file path; default default-dark.")
     var theme: String?
 
@@ -163,6 +166,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress, workerPoller: poller)
         await dataSource.track(jobs: trackedJobs)
         let loadedTheme = themeResult.theme, asciiOnly = ascii, initialState = state
+        let auditOptional = self.auditOptional || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_AUDIT_OPTIONAL"] == "1"
         // One thread owns the terminal. Its loop blocks while it waits for keys, so it must not
         // sit on the cooperative pool that polls (and the embedded demo) run on: with one CPU
         // that pool has one thread, and the console would wait forever for its first poll.
@@ -177,7 +181,7 @@ struct ConsoleCommand: AsyncParsableCommand {
                 }
                 let runtime = ConsoleRuntime(
                     backend: backend, dataSource: dataSource, state: initialState, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode,
-                    pollExecutor: EventLoopTaskExecutor(pollLoop))
+                    auditOptional: auditOptional, pollExecutor: EventLoopTaskExecutor(pollLoop))
                 runtime.run()
                 backend.shutdown()
                 continuation.resume(returning: nil)

@@ -96,3 +96,47 @@ struct HostEnvironmentTests {
         #expect(entry.action == "set-scheduler-status" && entry.arguments == ["maxTasks": "3"] && entry.source == "cli")
     }
 }
+
+@Suite("Audit log: only our own regular file")
+struct AuditLogTargetTests {
+    static func directory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("audit-target-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static let entry = AuditEntry(endpoint: "x", source: .cli, action: .killJob(ids: ["j"]), outcome: .ok)
+
+    /// A symlink planted where the log goes made every action append to the file it points at.
+    @Test func aSymlinkIsRefusedAndItsTargetUntouched() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let victim = directory.appendingPathComponent("victim")
+        try Data("precious\n".utf8).write(to: victim)
+        let log = directory.appendingPathComponent("audit.jsonl")
+        try FileManager.default.createSymbolicLink(at: log, withDestinationURL: victim)
+        let error = #expect(throws: AuditLog.Failure.self) { try AuditLog(path: log.path).append(Self.entry) }
+        #expect(error?.description.contains("is a symbolic link") == true, "\(String(describing: error))")
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "precious\n")
+    }
+
+    @Test func aFileOfAnotherUserOrNotARegularFileIsRefused() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let notRegular = #expect(throws: AuditLog.Failure.self) {
+            // O_NONBLOCK is not used for the log; open a FIFO's writer only with a reader present.
+            let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+            defer { close(reader) }
+            try AuditLog(path: fifo).append(Self.entry)
+        }
+        #expect(notRegular?.description.contains("not a regular file") == true, "\(String(describing: notRegular))")
+        guard geteuid() == 0 else { return }  // only root can give a file away
+        let foreign = directory.appendingPathComponent("foreign.jsonl").path
+        #expect(FileManager.default.createFile(atPath: foreign, contents: Data()))
+        #expect(chown(foreign, 4242, 4242) == 0)
+        let error = #expect(throws: AuditLog.Failure.self) { try AuditLog(path: foreign).append(Self.entry) }
+        #expect(error?.description.contains("belongs to user id 4242") == true, "\(String(describing: error))")
+    }
+}

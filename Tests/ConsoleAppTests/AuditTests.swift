@@ -191,6 +191,37 @@ struct AuditRuntimeTests {
     }
 }
 
+@Suite("Audit log: no record, no action")
+struct AuditRequiredTests {
+    /// A dangerous action whose `sent` entry cannot be written used to go ahead with a warning.
+    @Test(arguments: [false, true])
+    func anActionWithoutARecordIsNotSentUnlessAuditIsOptional(auditOptional: Bool) async throws {
+        let log = AuditLog(path: "/proc/scoot-console-cannot-write/audit.jsonl")
+        let keys: [TerminalEvent] = [":", "t", "h", "r", "e", "s", "h", "o", "l", "d", " ", "3", "0"].map { .key(.character(Character($0))) }
+            + [.key(.enter), .key(.tab), .key(.enter)]
+        let scheduler = InMemoryCloudScoot()
+        let state = await offCooperativePool {
+            let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: scheduler)))
+            let runtime = ConsoleRuntime(
+                backend: QuietTerminal(events: keys), dataSource: source, state: ConsoleState(endpoint: "test"), auditLog: log,
+                auditOptional: auditOptional)
+            let deadline = ContinuousClock.now + .seconds(20)
+            runtime.run(tickMs: 20) { state in
+                ContinuousClock.now > deadline || state.flash.map { $0.text.contains("NOT sent") || $0.text.hasPrefix("done") || $0.text.contains("threshold") && !$0.text.hasPrefix("sending") } == true
+            }
+            return runtime.state
+        }
+        let threshold = try await scheduler.getRebalanceThreshold()
+        if auditOptional {
+            #expect(threshold == 30, "sent without a record, as asked")
+        } else {
+            #expect(threshold == 0, "nothing was sent")
+            #expect(state.flash?.text.contains("was NOT sent: the audit log cannot be written") == true, "\(String(describing: state.flash))")
+            #expect(state.actionsInFlight.isEmpty)
+        }
+    }
+}
+
 /// A scheduler that never answers.
 private struct SilentScheduler: ThriftCaller {
     func call<Arguments: ThriftStruct, Result: ThriftStruct>(method: String, arguments: Arguments, resultType: Result.Type) async throws -> Result {

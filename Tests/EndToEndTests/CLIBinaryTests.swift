@@ -122,7 +122,8 @@ struct CLIBinaryTests {
         #expect(parameters.output.hasSuffix(#""RebalanceMinimumDuration":9,"RebalanceThreshold":15}"# + "\n"), "\(parameters.output)")
 
         let audit = try String(contentsOf: auditLog, encoding: .utf8).split(separator: "\n")
-        #expect(audit.count == 5, "run, run, kill, failed kill, set: \(audit)")
+        #expect(audit.count == 10, "run, run, kill, failed kill, set, each on record as sent first: \(audit)")
+        #expect(audit.filter { $0.contains(#""outcome":"sent""#) }.count == 5)
         #expect(audit.allSatisfy { $0.contains(#""source":"cli""#) })
         #expect(audit.last?.contains(#""action":"set-scheduling-alg-params""#) == true)
 

@@ -35,14 +35,14 @@ struct InProcessCluster {
         auditPath = FileManager.default.temporaryDirectory.appendingPathComponent("scootcli-audit-\(UUID().uuidString).jsonl").path
     }
 
-    func session(readOnly: Bool = false, auditPath: String? = nil) -> CLISession {
+    func session(readOnly: Bool = false, auditPath: String? = nil, auditOptional: Bool = false) -> CLISession {
         let processor = ScootConsoleProcessor(handler: SchedulerService(scheduler: scheduler, metrics: ServerMetrics()))
         let output = self.output
         let clock = self.clock
         let scheduler = self.scheduler
         return CLISession(
             client: ScootConsoleClient(caller: ThriftLoopbackCaller(processor: processor)), endpoint: "loopback:1",
-            auditLog: AuditLog(path: auditPath ?? self.auditPath), readOnly: readOnly, requestor: "tester",
+            auditLog: AuditLog(path: auditPath ?? self.auditPath), readOnly: readOnly, auditOptional: auditOptional, requestor: "tester",
             standardOutput: { output.out($0) }, standardError: { output.error($0) },
             sleep: { interval in
                 clock.advance(by: interval)
@@ -52,6 +52,11 @@ struct InProcessCluster {
 
     func auditEntries() throws -> [AuditEntry] {
         try AuditLog(path: auditPath).read().entries
+    }
+
+    /// The entries that close an action (every change is first on record as `sent`).
+    func completedAuditEntries() throws -> [AuditEntry] {
+        try auditEntries().filter { $0.outcome != .sent }
     }
 }
 
@@ -69,7 +74,8 @@ struct SessionTests {
         #expect(cluster.output.standardOutput.last?.hasPrefix(#"{"id":"\#(id)","status":"COMPLETED","taskStatus":{"task1":"COMPLETED"}"#) == true)
         #expect(cluster.output.standardError.first == "job \(id): IN_PROGRESS")
         #expect(cluster.output.standardError.contains { $0.hasPrefix("task task1: COMPLETED  run ") && $0.contains("COMPLETE, exit 0") })
-        let entry = try #require(try cluster.auditEntries().first)
+        #expect(try cluster.auditEntries().map(\.outcome) == [.sent, .ok], "on record before it is sent, then closed")
+        let entry = try #require(try cluster.completedAuditEntries().first)
         #expect(entry.action == "run-job" && entry.source == "cli" && entry.after == id && entry.outcome == .ok)
         #expect(entry.arguments["definition"]?.contains(#""Args":["sleep","2"]"#) == true)
     }
@@ -134,7 +140,7 @@ struct SessionTests {
         try await session.killJob(jobID: id, format: .json)
         #expect(cluster.output.standardOutput.last?.hasPrefix(#"{"id":"\#(id)","status":"COMPLETED""#) == true)
         await #expect(throws: CLIFailure.self) { try await session.killJob(jobID: id, format: .json) }
-        let kills = try cluster.auditEntries().filter { $0.action == "kill-job" }
+        let kills = try cluster.completedAuditEntries().filter { $0.action == "kill-job" }
         #expect(kills.count == 2)
         #expect(kills[0].arguments == ["job": id], "the shared schema: the console writes the same")
         #expect(kills[0].before == "IN_PROGRESS (1 task: 1 IN_PROGRESS)")
@@ -158,7 +164,8 @@ struct SessionTests {
         await #expect(throws: CLIFailure.self) {
             try await session.setSchedulingAlgorithmParameters(SchedulingSettingsChange(rebalanceThreshold: 30, requestorMap: ["(": "land"]))
         }
-        let entries = try cluster.auditEntries()
+        #expect(try cluster.auditEntries().map(\.outcome) == [.sent, .ok, .sent, .error])
+        let entries = try cluster.completedAuditEntries()
         #expect(entries.map(\.outcome) == [.ok, .error])
         #expect(entries[0].action == "set-scheduling-alg-params")
         #expect(entries[0].before?.contains(#""RebalanceMinimumDuration":4,"RebalanceThreshold":0"#) == true)
@@ -180,8 +187,8 @@ struct SessionTests {
             try await session.setSchedulerStatus(taskThrottle: -2)
         }
         try await session.setSchedulerStatus(taskThrottle: 10)
-        let entries = try cluster.auditEntries()
-        #expect(entries.count == 1, "a usage error sends nothing and records nothing")
+        #expect(try cluster.auditEntries().map(\.outcome) == [.sent, .ok], "a usage error sends nothing and records nothing")
+        let entries = try cluster.completedAuditEntries()
         #expect(entries.first.map { [$0.before, $0.after] } == ["-1", "10"])
     }
 
@@ -215,13 +222,17 @@ struct SessionTests {
         #expect(entries.allSatisfy { $0.outcome == .refused && $0.source == "cli" && $0.error?.contains("read-only") == true })
     }
 
-    @Test func anUnwritableAuditLogWarnsButTheCommandSucceeds() async throws {
+    /// A change that leaves no record is not sent, unless the operator said audit is optional.
+    @Test func anUnwritableAuditLogStopsAChangeUnlessAuditIsOptional() async throws {
         let cluster = InProcessCluster()
-        let session = cluster.session(auditPath: "/proc/scootcli-cannot-write/audit.jsonl")
         await cluster.scheduler.step()
-        try await session.offlineWorker(id: "sim-worker-0")
-        #expect(cluster.output.standardError.first == "Worker sim-worker-0 offlined")
-        #expect(cluster.output.standardError.last?.hasPrefix("warning: offline-worker was not recorded in the audit log: ") == true)
+        let unwritable = "/proc/scootcli-cannot-write/audit.jsonl"
+        await #expect(throws: CLIFailure.self) { try await cluster.session(auditPath: unwritable).offlineWorker(id: "sim-worker-0") }
+        #expect(await cluster.scheduler.workers().allSatisfy { $0.state != .offline }, "nothing was sent")
+        let optional = cluster.session(auditPath: unwritable, auditOptional: true)
+        try await optional.offlineWorker(id: "sim-worker-0")
+        #expect(cluster.output.standardError.contains("Worker sim-worker-0 offlined"))
+        #expect(cluster.output.standardError.contains { $0.hasPrefix("warning: offline-worker is sent without a record: the audit log cannot be written: ") })
         #expect(cluster.output.standardError.last?.hasSuffix("set SCOOT_CONSOLE_AUDIT_LOG to a writable file") == true)
     }
 

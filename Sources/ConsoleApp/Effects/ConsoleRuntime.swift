@@ -13,6 +13,9 @@ public final class ConsoleRuntime {
     private let backend: any Backend
     private let dataSource: ThriftDataSource
     private let auditLog: AuditLog
+    /// Whether a dangerous action goes ahead when its audit entry cannot be written
+    /// (`--audit-optional`); otherwise it is not sent.
+    private let auditOptional: Bool
     /// Starts polls at their time on the event loop of the data source's connection.
     private let pollStarter: PollStarter
     /// `events.jsonl`, beside the audit log (found once, not per effect).
@@ -52,8 +55,9 @@ public final class ConsoleRuntime {
     /// `auditLog`.
     public init(
         backend: any Backend, dataSource: ThriftDataSource, state: ConsoleState, characters: BoxCharacters = .unicode, auditLog: AuditLog = AuditLog(),
-        pollExecutor: EventLoopTaskExecutor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
+        auditOptional: Bool = false, pollExecutor: EventLoopTaskExecutor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
     ) {
+        self.auditOptional = auditOptional
         self.backend = backend
         let waker = backend.makeWaker()
         let inbox = Inbox(wake: waker)
@@ -148,7 +152,30 @@ public final class ConsoleRuntime {
     }
 
     private func apply(_ message: ConsoleMessage) {
-        for effect in ConsoleUpdate.update(&state, message) { run(effect) }
+        let effects = ConsoleUpdate.update(&state, message)
+        var index = effects.startIndex
+        while index < effects.endIndex {
+            // A confirmed action comes as its `sent` entry, then the action: on disk first, so
+            // that no answer (or a quit, or a crash) can come before it. This is the console's
+            // own thread. Without a record the action is not sent, unless audit is optional.
+            if case .audit(let entry) = effects[index], entry.outcome == .sent, index + 1 < effects.endIndex,
+               case .perform(let action) = effects[index + 1] {
+                do throws(AuditLog.Failure) {
+                    try auditLog.append(entry)
+                } catch {
+                    if !auditOptional {
+                        apply(.actionNotSent(action, auditError: error.description))
+                        index += 2
+                        continue
+                    }
+                    apply(.auditWritten(error: error.description))
+                }
+                index += 1
+                continue
+            }
+            run(effects[index])
+            index += 1
+        }
     }
 
     /// What the last frame drawn showed: a state with the same inputs is not drawn again.
@@ -197,14 +224,6 @@ public final class ConsoleRuntime {
             Task.detached { inbox.post(.trackingChanged(await dataSource.track(jobs: ids))) }
         case .untrack(let ids):
             Task.detached { inbox.post(.trackingChanged(await dataSource.untrack(jobs: ids))) }
-        case .audit(let entry) where entry.outcome == .sent:
-            // Written here, before the action goes out: on disk first, so that no answer (or a
-            // quit, or a crash) can come before it. This is the console's own thread.
-            do throws(AuditLog.Failure) {
-                try auditLog.append(entry)
-            } catch {
-                apply(.auditWritten(error: error.description))
-            }
         case .audit(let entry):
             auditQueue.async {
                 do throws(AuditLog.Failure) {

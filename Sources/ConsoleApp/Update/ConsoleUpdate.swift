@@ -21,6 +21,8 @@ public enum ConsoleMessage: Sendable {
     case trackingChanged(String)
     /// An audit entry was appended, or could not be (`error`).
     case auditWritten(error: String?)
+    /// A confirmed action was not sent: its audit entry could not be written first.
+    case actionNotSent(ConsoleAction, auditError: String)
     /// The audit log at `path` was read.
     case auditLoaded(path: String, result: Result<AuditLog.Contents, PollFailure>)
 }
@@ -147,6 +149,12 @@ public enum ConsoleUpdate {
             let event = ConsoleEvent(time: Date(), kind: .action, text: "\(action) — \(outcome)")
             state.events.append([event])
             return [.audit(entry), .recordEvents([event])] + pollIfDue(&state)
+        case .actionNotSent(let action, let auditError):
+            state.actionsInFlight.removeAll { $0.action == action }
+            flash(&state, "\(action) was NOT sent: the audit log cannot be written (\(auditError)); fix it, or start with --audit-optional to act without a record", error: true)
+            let event = ConsoleEvent(time: Date(), kind: .action, text: "\(action) — not sent: the audit log cannot be written")
+            state.events.append([event])
+            return [.recordEvents([event])]
         case .auditWritten(let error):
             // A failed write is shown, next to the action's own result, but blocks nothing.
             if let error {
