@@ -3,10 +3,35 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import SchedulerCore
+import Synchronization
+import Thrift
 
 /// The scheduler's HTTP port, as Scoot's: `GET /admin/metrics.json` (add `?pretty=true` for
 /// indented output), `/` answers 501 with a short help text, anything else 404.
+///
+/// Bounded so that it cannot take the Thrift port down with it: at most `Limits.maximumConnections`
+/// connections (one more is accepted and closed at once, logged at most once a minute); a
+/// connection that sends nothing for `idleTimeout` after opening or after its last answer is
+/// closed, and so is one whose request is not in and answered within `requestTimeout` of its first
+/// byte (a client sending a header a byte at a time).
 public final class MetricsHTTPServer: Sendable {
+    /// The bounds on the HTTP port.
+    public struct Limits: Sendable {
+        /// The most connections open at once.
+        public var maximumConnections: Int
+        /// How long a connection may send nothing between requests.
+        public var idleTimeout: TimeAmount
+        /// How long a request may take to arrive, from its first byte to its answer.
+        public var requestTimeout: TimeAmount
+
+        /// Defaults: 32 connections, 30 s idle, 10 s per request.
+        public init(maximumConnections: Int = 32, idleTimeout: TimeAmount = .seconds(30), requestTimeout: TimeAmount = .seconds(10)) {
+            self.maximumConnections = maximumConnections
+            self.idleTimeout = idleTimeout
+            self.requestTimeout = requestTimeout
+        }
+    }
+
     private let channel: any Channel
     /// The address actually bound, e.g. `127.0.0.1:9091`.
     public let address: String
@@ -21,13 +46,26 @@ public final class MetricsHTTPServer: Sendable {
 
     /// Binds `host:port` and serves the stats `report` returns at each request.
     public static func start(
-        host: String, port: Int, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        host: String, port: Int, limits: Limits = Limits(), logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         report: @escaping @Sendable () async -> [String: Double]
     ) async throws -> MetricsHTTPServer {
+        let open = Atomic<Int>(0)
+        let refusals = OncePerInterval()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
+                guard open.add(1, ordering: .relaxed).newValue <= limits.maximumConnections else {
+                    open.subtract(1, ordering: .relaxed)
+                    refusals.run { suppressed in
+                        logger.warning(
+                            "metrics port connection limit reached: closing new connections",
+                            metadata: ["limit": "\(limits.maximumConnections)", "closed since the last warning": "\(suppressed + 1)"])
+                    }
+                    return child.close()
+                }
+                child.closeFuture.whenComplete { _ in open.subtract(1, ordering: .relaxed) }
+                return child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(RequestDeadlines(idle: limits.idleTimeout, request: limits.requestTimeout))
                     try child.pipeline.syncOperations.configureHTTPServerPipeline()
                     try child.pipeline.syncOperations.addHandler(MetricsRequestHandler(report: report))
                 }
@@ -42,6 +80,61 @@ public final class MetricsHTTPServer: Sendable {
     /// Stops accepting and closes the listening socket.
     public func shutdown() async {
         try? await channel.close()
+    }
+}
+
+/// Closes a connection that sends nothing for `idle` (after opening or after an answer), or whose
+/// request takes longer than `request` from its first byte to its answer. It sits in front of the
+/// HTTP codec: bytes in start a request, a flush out ends it.
+private final class RequestDeadlines: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+
+    private let idle: TimeAmount
+    private let request: TimeAmount
+    private var receiving = false
+    private var deadline: Scheduled<Void>?
+
+    init(idle: TimeAmount, request: TimeAmount) {
+        self.idle = idle
+        self.request = request
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(idle, context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(idle, context: context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !receiving {
+            receiving = true
+            arm(request, context: context)
+        }
+        context.fireChannelRead(data)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        if receiving {
+            receiving = false
+            arm(idle, context: context)
+        }
+        context.flush()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        context.fireChannelInactive()
+    }
+
+    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: timeout) { bound.value.close(promise: nil) }
     }
 }
 

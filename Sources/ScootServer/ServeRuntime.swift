@@ -24,6 +24,11 @@ public final class ServeRuntime: Sendable {
         public var dataDirectory: URL
         /// Retries, timeouts, throttle mode, admission limits, retention.
         public var scheduler: SchedulerConfiguration
+        /// The most Thrift connections open at once (lowered at start if the descriptor limit
+        /// cannot hold them beside the reserve).
+        public var maximumConnections = 1_024
+        /// The metrics port's bounds.
+        public var metricsLimits = MetricsHTTPServer.Limits()
 
         /// Creates a configuration.
         public init(
@@ -82,6 +87,22 @@ public final class ServeRuntime: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
+        let descriptors = FileDescriptorBudget.raiseAndShare(
+            wantedThriftConnections: configuration.maximumConnections, httpConnections: configuration.metricsLimits.maximumConnections,
+            processWorkers: configuration.processWorkers)
+        guard descriptors.thriftConnections >= 16 else {
+            lock.release()
+            throw StartError(description: "only \(descriptors.limit) file descriptors (ulimit -n), and \(descriptors.reserve) are needed besides client connections; raise the limit")
+        }
+        logger.info("file descriptors", metadata: [
+            "limit": "\(descriptors.limit)", "reserved": "\(descriptors.reserve)", "thrift connections": "\(descriptors.thriftConnections)",
+            "http connections": "\(configuration.metricsLimits.maximumConnections)",
+        ])
+        if descriptors.thriftConnections < configuration.maximumConnections {
+            logger.warning("the Thrift connection cap is lowered to fit the file descriptor limit", metadata: [
+                "asked": "\(configuration.maximumConnections)", "cap": "\(descriptors.thriftConnections)", "limit": "\(descriptors.limit)",
+            ])
+        }
         let clock = WallClock()
         var backends: [any WorkerBackend] = []
         let processWorkers = configuration.processWorkers > 0
@@ -116,10 +137,12 @@ public final class ServeRuntime: Sendable {
         let startedAt = clock.now
         do {
             let thriftServer = try await ThriftServer.start(
-                configuration: .init(host: configuration.thriftAddress.host, port: configuration.thriftAddress.port),
+                configuration: .init(
+                    host: configuration.thriftAddress.host, port: configuration.thriftAddress.port,
+                    maximumConnections: descriptors.thriftConnections),
                 processor: ScootConsoleProcessor(handler: service), logger: logger)
             let metricsServer = try await MetricsHTTPServer.start(
-                host: configuration.httpAddress.host, port: configuration.httpAddress.port, logger: logger
+                host: configuration.httpAddress.host, port: configuration.httpAddress.port, limits: configuration.metricsLimits, logger: logger
             ) {
                 await MetricsReport.collect(scheduler: scheduler, metrics: metrics, startedAt: startedAt, now: clock.now)
             }

@@ -48,6 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requestors allowed to offline and reinstate workers, comma-separated (e.g. alice,bob); default: everyone.")
     var admins: String?
 
+    @Option(name: .customLong("max-connections"), help: "Thrift connections open at once; more are closed at once (lowered to fit ulimit -n).")
+    var maxConnections = 1_024
+
+    @Option(name: .customLong("max-http-connections"), help: "Metrics port connections open at once; more are closed at once.")
+    var maxHTTPConnections = 32
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -57,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard workers >= 0, simulatedWorkers >= 0 else { throw ValidationError("--workers and --simulated-workers must be 0 or more") }
         guard workers + simulatedWorkers > 0 else { throw ValidationError("no workers: give --workers or --simulated-workers a positive number") }
+        guard maxConnections >= 1, maxHTTPConnections >= 1 else {
+            throw ValidationError("--max-connections and --max-http-connections must be 1 or more")
+        }
         guard maxRetries >= 0 else { throw ValidationError("--max-retries must be 0 or more, got \(maxRetries)") }
         guard Self.parseDuration(defaultTimeout) != nil else {
             throw ValidationError("--default-timeout: '\(defaultTimeout)' is not a duration; use seconds or e.g. 90s, 30m, 2h")
@@ -82,12 +91,14 @@ struct ServeCommand: AsyncParsableCommand {
         scheduler.throttleMode = SchedulerConfiguration.ThrottleMode(rawValue: throttle)!
         if let admins { scheduler.admins = try ServeAccess.parseAdmins(admins) }
         let data = URL(fileURLWithPath: dataDir ?? Self.defaultDataDirectory())
+        var configuration = ServeRuntime.Configuration(
+            thriftAddress: thrift, httpAddress: http, processWorkers: workers, simulatedWorkers: simulatedWorkers, dataDirectory: data,
+            scheduler: scheduler)
+        configuration.maximumConnections = maxConnections
+        configuration.metricsLimits.maximumConnections = maxHTTPConnections
         let runtime: ServeRuntime
         do {
-            runtime = try await ServeRuntime.start(
-                .init(thriftAddress: thrift, httpAddress: http, processWorkers: workers, simulatedWorkers: simulatedWorkers,
-                      dataDirectory: data, scheduler: scheduler),
-                logger: logger)
+            runtime = try await ServeRuntime.start(configuration, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("scoot-console serve: \(error)\n".utf8))
             throw ExitCode(1)

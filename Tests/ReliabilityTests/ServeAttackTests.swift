@@ -37,6 +37,70 @@ struct ServeAttackTests {
     }
 }
 
+@Suite("serve: every listener bounded")
+struct ListenerBoundsTests {
+    /// 1,100 idle HTTP connections under `ulimit -n 1024` filled the descriptor table: every
+    /// Thrift call timed out and serve spun a core. Now the metrics port takes 32 and closes the
+    /// rest at once, and the Thrift port keeps answering.
+    @Test func idleHTTPConnectionsCannotStarveTheThriftPort() async throws {
+        let data = try ServeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let serve = try await ServeBinary(dataDirectory: data, workers: 0, simulatedWorkers: 1, descriptorLimit: 1024)
+        let port = serve.httpPort
+        let connections: [RawConnection] = await Reliability.offPool {
+            (0..<1_100).compactMap { _ in RawConnection(port: port, receiveTimeoutMs: 2_000) }
+        }
+        #expect(connections.count == 1_100, "every connection was accepted (and most closed at once)")
+        let cpuBefore = serve.cpuSeconds
+        let started = ContinuousClock.now
+        let status = try await ServeAttackTests.client(serve.port, callTimeout: .seconds(5)).getSchedulerStatus()
+        let answeredIn = ContinuousClock.now - started
+        try await Task.sleep(for: .seconds(2))
+        let cpu = serve.cpuSeconds - cpuBefore
+        let descriptors = serve.openFileDescriptors
+        Reliability.figure(
+            "listeners: 1,100 idle HTTP connections under ulimit -n 1024: GetSchedulerStatus answered in \(answeredIn.milliseconds) ms, "
+                + "serve holds \(descriptors) descriptors, \(String(format: "%.2f", cpu)) CPU s over the next 2 s")
+        #expect(status.maxTasks == -1)
+        #expect(descriptors < 200, "the metrics port holds at most 32 connections: \(descriptors) descriptors open")
+        #expect(cpu < 0.5, "no spinning: \(cpu) CPU seconds in 2 s")
+        withExtendedLifetime(connections) {}
+        _ = await serve.stop()
+    }
+
+    @Test func aSilentOrSlowHTTPClientIsClosed() async throws {
+        let data = try ServeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let serve = try await ServeBinary(dataDirectory: data, workers: 0, simulatedWorkers: 1)
+        let port = serve.httpPort
+        // A well-behaved request is answered.
+        let answer: [UInt8] = await Reliability.offPool {
+            guard let connection = RawConnection(port: port, receiveTimeoutMs: 5_000) else { return [] }
+            connection.send(Array("GET /admin/metrics.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+            return connection.readUntilClosed().bytes
+        }
+        #expect(String(decoding: answer, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK"))
+        // The timeouts are 10 s and 30 s: the slow client runs under make reliability.
+        guard Reliability.full else {
+            _ = await serve.stop()
+            return
+        }
+        // Slowloris: a header a byte every 2 s is cut at the 10 s request timeout.
+        let slow: (closed: Bool, after: Duration) = await Reliability.offPool {
+            guard let connection = RawConnection(port: port, receiveTimeoutMs: 3_000) else { return (false, .zero) }
+            let started = ContinuousClock.now
+            for byte in "GET /admin/metrics.json HTTP/1.1\r\nX-Slow: yes".utf8 {
+                guard connection.send([byte]) else { return (true, ContinuousClock.now - started) }
+                Thread.sleep(forTimeInterval: 2)
+                if ContinuousClock.now - started > .seconds(30) { break }
+            }
+            return (false, ContinuousClock.now - started)
+        }
+        #expect(slow.closed && slow.after < .seconds(15), "\(slow)")
+        _ = await serve.stop()
+    }
+}
+
 @Suite("serve: one data directory, one owner")
 struct DataDirectoryOwnerTests {
     /// Two servers on one directory each ran blind to the other's jobs.

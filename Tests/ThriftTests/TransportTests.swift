@@ -181,6 +181,32 @@ struct TransportTests {
         }
     }
 
+    /// Past the cap a connection is accepted and closed at once (it never sits in the backlog,
+    /// so accept cannot spin); once one closes, a new one is served.
+    @Test func connectionsPastTheCapAreClosedAtOnce() async throws {
+        let server = try await ThriftServer.start(configuration: .init(port: 0, maximumConnections: 2), processor: EchoProcessor())
+        var held = [try RawSocket(port: server.port), try RawSocket(port: server.port)]
+        #expect(await Self.eventually { server.connectionCount == 2 })
+        let extra = try RawSocket(port: server.port)
+        let refused = await extra.readUntilClosed()
+        #expect(refused.closed && refused.bytes.isEmpty, "the third connection is closed without an answer")
+        #expect(server.connectionCount == 2)
+        held.removeFirst()
+        #expect(await Self.eventually { server.connectionCount == 1 })
+        let answered = try await client(server).call(method: "Echo", arguments: Sample(id: 1, name: "x"), resultType: SampleResult.self)
+        #expect(answered.success == Sample(id: 1, name: "x"))
+        withExtendedLifetime(held) {}
+        await server.shutdown()
+    }
+
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<200 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
     @Test func idleConnectionsAreClosed() async throws {
         try await withServer(idleTimeout: .milliseconds(200)) { (server: ThriftServer) async throws in
             let socket = try RawSocket(port: server.port)

@@ -19,18 +19,23 @@ public final class ThriftServer: Sendable {
         public var limits: ThriftLimits
         /// A connection with no complete request for this long is closed; `nil` never.
         public var idleTimeout: TimeAmount?
+        /// The most client connections open at once; one more is accepted and closed at once
+        /// (so that it leaves the backlog and accept never spins), with a log line at most once
+        /// a minute.
+        public var maximumConnections: Int
 
         /// Creates a configuration; defaults: 127.0.0.1:9090, framing detected per connection,
-        /// default limits, idle connections closed after 5 minutes.
+        /// default limits, idle connections closed after 5 minutes, at most 1,024 connections.
         public init(
             host: String = "127.0.0.1", port: Int = 9090, framing: ThriftServerFraming = .automatic,
-            limits: ThriftLimits = .default, idleTimeout: TimeAmount? = .minutes(5)
+            limits: ThriftLimits = .default, idleTimeout: TimeAmount? = .minutes(5), maximumConnections: Int = 1_024
         ) {
             self.host = host
             self.port = port
             self.framing = framing
             self.limits = limits
             self.idleTimeout = idleTimeout
+            self.maximumConnections = maximumConnections
         }
     }
 
@@ -58,13 +63,22 @@ public final class ThriftServer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> ThriftServer {
         let registry = ConnectionRegistry()
+        let refusals = OncePerInterval()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
+                guard registry.add(child, limit: configuration.maximumConnections) else {
+                    refusals.run { suppressed in
+                        logger.warning(
+                            "connection limit reached: closing new connections",
+                            metadata: ["limit": "\(configuration.maximumConnections)", "closed since the last warning": "\(suppressed + 1)"])
+                    }
+                    return child.close()
+                }
+                return child.eventLoop.makeCompletedFuture {
                     let handlers = child.pipeline.syncOperations
                     if let idle = configuration.idleTimeout {
                         try handlers.addHandler(IdleStateHandler(readTimeout: idle))
@@ -72,7 +86,6 @@ public final class ThriftServer: Sendable {
                     try handlers.addHandler(ByteToMessageHandler(
                         ThriftMessageDecoder(framing: configuration.framing, limits: configuration.limits)))
                     try handlers.addHandler(ThriftServerHandler(processor: processor, logger: logger))
-                    registry.add(child)
                 }
             }
             .bind(host: configuration.host, port: configuration.port)
@@ -104,13 +117,19 @@ public final class ThriftServer: Sendable {
     }
 }
 
-/// The server's open connections, so that shutdown can reach them.
+/// The server's open connections, so that shutdown can reach them and their number is capped.
 private final class ConnectionRegistry: Sendable {
     let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
-    func add(_ channel: any Channel) {
+    /// Registers `channel` unless `limit` connections are open already.
+    func add(_ channel: any Channel, limit: Int) -> Bool {
         let id = ObjectIdentifier(channel)
-        channels.withLock { $0[id] = channel }
-        channel.closeFuture.whenComplete { [self] _ in _ = channels.withLock { $0.removeValue(forKey: id) } }
+        let added = channels.withLock { channels in
+            guard channels.count < limit else { return false }
+            channels[id] = channel
+            return true
+        }
+        if added { channel.closeFuture.whenComplete { [self] _ in _ = channels.withLock { $0.removeValue(forKey: id) } } }
+        return added
     }
 }

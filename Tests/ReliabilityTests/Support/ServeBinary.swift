@@ -13,14 +13,23 @@ final class ServeBinary: @unchecked Sendable {
     private let process = Process()
     /// The CloudScoot (Thrift) port.
     let port: Int
+    /// The metrics HTTP port.
+    let httpPort: Int
 
     /// Starts `serve` on `dataDirectory` and waits for its banner.
-    init(dataDirectory: URL, workers: Int, simulatedWorkers: Int = 0) async throws {
-        process.executableURL = Self.binary
-        process.arguments = [
+    /// With `descriptorLimit`, it runs under `ulimit -n` of that many file descriptors (soft and hard).
+    init(dataDirectory: URL, workers: Int, simulatedWorkers: Int = 0, descriptorLimit: Int? = nil, logLevel: String = "error") async throws {
+        let arguments = [
             "serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--workers", String(workers),
-            "--simulated-workers", String(simulatedWorkers), "--data-dir", dataDirectory.path, "--log-level", "error",
+            "--simulated-workers", String(simulatedWorkers), "--data-dir", dataDirectory.path, "--log-level", logLevel,
         ]
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.standardError
@@ -35,11 +44,14 @@ final class ServeBinary: @unchecked Sendable {
             }
             return String(decoding: collected, as: UTF8.self)
         }
-        guard let range = banner.range(of: "CloudScoot on 127.0.0.1:"), let port = Int(banner[range.upperBound...].prefix { $0.isNumber }) else {
+        guard let range = banner.range(of: "CloudScoot on 127.0.0.1:"), let port = Int(banner[range.upperBound...].prefix { $0.isNumber }),
+              let httpRange = banner.range(of: "http://127.0.0.1:"), let httpPort = Int(banner[httpRange.upperBound...].prefix { $0.isNumber })
+        else {
             process.terminate()
             throw StartError(description: "serve did not print its address; it printed: \(banner)")
         }
         self.port = port
+        self.httpPort = httpPort
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -47,6 +59,16 @@ final class ServeBinary: @unchecked Sendable {
     /// Open file descriptors.
     var openFileDescriptors: Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+    }
+
+    /// CPU seconds used so far (user + system, every thread, exited ones too).
+    var cpuSeconds: Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return -1 }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        // After the name: state is field 3, utime 14 and stime 15 (1-based, counting pid and name).
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return -1 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// Resident set size in KiB (VmRSS).
