@@ -87,7 +87,9 @@ public final class SQLiteJobJournal: JobJournal {
     }
 
     public func jobAccepted(_ job: JournaledJob) throws {
-        let definition = try String(decoding: JSONEncoder().encode(job.definition), as: UTF8.self)
+        guard let definition = job.encodedDefinition ?? JournaledJob.encode(job.definition) else {
+            throw JobStoreError.corruptRecord(path: path, reason: "job \(job.id)'s definition cannot be encoded")
+        }
         try database.write { db in
             try db.execute(
                 sql: """

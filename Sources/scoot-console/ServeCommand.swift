@@ -48,6 +48,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requestors allowed to offline and reinstate workers, comma-separated (e.g. alice,bob); default: everyone.")
     var admins: String?
 
+    @Option(name: .customLong("max-tasks-per-job"), help: "Tasks one job may have; a bigger job is refused (InvalidRequest).")
+    var maxTasksPerJob = SchedulerConfiguration().maxTasksPerJob
+
+    @Option(name: .customLong("max-queued-tasks"), help: "Unfinished tasks of all jobs together; a job past it waits (CanNotScheduleNow).")
+    var maxQueuedTasks = SchedulerConfiguration().maxQueuedTasks
+
+    @Option(name: .customLong("max-job-bytes"), help: "Bytes of text one job definition may carry (argv, environment, ids).")
+    var maxJobBytes = SchedulerConfiguration().maxJobDefinitionBytes
+
     @Option(name: .customLong("max-connections"), help: "Thrift connections open at once; more are closed at once (lowered to fit ulimit -n).")
     var maxConnections = 1_024
 
@@ -63,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard workers >= 0, simulatedWorkers >= 0 else { throw ValidationError("--workers and --simulated-workers must be 0 or more") }
         guard workers + simulatedWorkers > 0 else { throw ValidationError("no workers: give --workers or --simulated-workers a positive number") }
+        guard maxTasksPerJob >= 1, maxQueuedTasks >= 1, maxJobBytes >= 1 else {
+            throw ValidationError("--max-tasks-per-job, --max-queued-tasks and --max-job-bytes must be 1 or more")
+        }
         guard maxConnections >= 1, maxHTTPConnections >= 1 else {
             throw ValidationError("--max-connections and --max-http-connections must be 1 or more")
         }
@@ -87,6 +99,9 @@ struct ServeCommand: AsyncParsableCommand {
         for warning in ServeAccess.publicAddressWarnings([thrift, http]) { logger.warning("\(warning)") }
         var scheduler = SchedulerConfiguration()
         scheduler.maxRetriesPerTask = maxRetries
+        scheduler.maxTasksPerJob = maxTasksPerJob
+        scheduler.maxQueuedTasks = maxQueuedTasks
+        scheduler.maxJobDefinitionBytes = maxJobBytes
         scheduler.defaultTaskTimeout = Self.parseDuration(defaultTimeout)!
         scheduler.throttleMode = SchedulerConfiguration.ThrottleMode(rawValue: throttle)!
         if let admins { scheduler.admins = try ServeAccess.parseAdmins(admins) }

@@ -31,6 +31,31 @@ struct AdmissionTests {
         }
     }
 
+    /// One 400,000-task job held the scheduler for seconds and a gigabyte: each request and the
+    /// queue as a whole are capped, and the refusal names the limit.
+    @Test func sizeCapsRefuseAndNameTheLimit() async throws {
+        var configuration = SchedulerConfiguration()
+        configuration.maxTasksPerJob = 5
+        configuration.maxQueuedTasks = 8
+        configuration.maxJobDefinitionBytes = 100
+        let cluster = SimulatedCluster(configuration: configuration)
+        func job(tasks: Int, argument: String = "x") -> JobDefinition {
+            JobDefinition(tasks: (0..<tasks).map { TaskDefinition(taskID: "t\($0)", argv: ["sleep", argument]) })
+        }
+        await #expect(throws: SchedulerError.invalidRequest("job has 6 tasks; this scheduler takes at most 5 per job (max tasks per job); split it")) {
+            try await cluster.scheduler.runJob(job(tasks: 6))
+        }
+        let big = job(tasks: 1, argument: String(repeating: "a", count: 200))
+        await #expect(throws: SchedulerError.invalidRequest("job definition carries 207 bytes of text; this scheduler takes at most 100 (max job definition bytes)")) {
+            try await cluster.scheduler.runJob(big)
+        }
+        _ = try await cluster.scheduler.runJob(job(tasks: 5))
+        let error = await #expect(throws: SchedulerError.self) { try await cluster.scheduler.runJob(job(tasks: 4)) }
+        guard case .canNotScheduleNow(_, let reason) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(reason == "exceeds max queued tasks: 5 unfinished + 4 new > 8")
+        _ = try await cluster.scheduler.runJob(job(tasks: 3))
+    }
+
     @Test func stageAMessagesForTheIDLAdapter() {
         #expect(SchedulerError.nilJobDefinition.description == "nil job definition")
         #expect(SchedulerError.nilTaskDefinition.description == "nil task definition")

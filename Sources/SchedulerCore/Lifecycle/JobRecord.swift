@@ -71,6 +71,8 @@ struct JobRecord: Sendable {
     var startedAt: SchedulerInstant?
     var endedAt: SchedulerInstant?
     var killed = false
+    /// The job's end is in the journal already (a kill writes it first).
+    var endJournaled = false
     private(set) var waitingCount: Int
     private(set) var completedCount = 0
 

@@ -61,12 +61,12 @@ extension Scheduler {
 
     /// Aborts the running attempt of `reference`: the run is stopped and the task is Completed
     /// with an ABORTED status carrying `error`, never retried (kills and rebalance stops).
-    func abortAttempt(of reference: TaskReference, error: String, now: SchedulerInstant) {
+    func abortAttempt(of reference: TaskReference, error: String, now: SchedulerInstant, journaled: Bool = true) {
         guard let attempt = task(reference).attempt else { return }
         runningAttempts[attempt.id] = nil
         backend.abortRun(attemptID: attempt.id)
         releaseWorker(attempt.workerID, attemptID: attempt.id)
-        updateTask(reference) { task in
+        let abort = { (task: inout TaskRecord) in
             var status = task.latestReport ?? RunStatus(state: .aborted, snapshotID: task.definition.snapshotID)
             status.state = .aborted
             status.error = error
@@ -75,6 +75,11 @@ extension Scheduler {
             task.state = .completed
             task.finalStatus = status
             task.endedAt = now
+        }
+        if journaled {
+            updateTask(reference, abort)
+        } else if let index = jobRecords[reference.jobID]?.taskIndex[reference.taskID] {
+            jobRecords[reference.jobID]!.updateTask(at: index, abort)
         }
     }
 

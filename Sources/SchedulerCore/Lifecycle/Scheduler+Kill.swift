@@ -2,32 +2,82 @@
 /// ABORTED/`UserRequested`, running attempts are aborted and Completed with
 /// `UserRequested -> Error(s) encountered, canceling task.`, never retried.
 extension Scheduler {
-    /// Kills an in-memory job and returns its status right afterwards.
-    public func kill(jobID: String) throws(SchedulerError) -> JobStatus {
+    /// Kills an in-memory job and returns its status right afterwards. The kill is one durable
+    /// record (the job ended, killed) written before anything changes; a failure fails the call.
+    /// Running attempts are aborted at once; waiting tasks are ended in slices of `killSlice`,
+    /// each its own turn on the actor, so that other calls are answered in between (the job is
+    /// never scheduled again meanwhile). The tasks it ends are not journaled one by one: recovery
+    /// ends every task of a killed job that has no final status the way the kill did. The status
+    /// is built off the actor.
+    public nonisolated func kill(jobID: String) async throws(SchedulerError) -> JobStatus {
+        let now = try await beginKill(jobID)
+        var next: Int? = 0
+        while let from = next { next = await endWaitingTasks(ofKilledJob: jobID, from: from, now: now) }
+        guard let job = await jobRecord(jobID) else { return JobStatus(id: jobID, status: .notStarted) }
+        return Self.status(of: job)
+    }
+
+    /// Waiting tasks a kill ends in one turn on the actor.
+    static let killSlice = 5_000
+
+    private func beginKill(_ jobID: String) throws(SchedulerError) -> SchedulerInstant {
         guard activeJobIDs.contains(jobID), let job = jobRecords[jobID] else {
             throw .notFound("cannot kill Job Id \(jobID), not found.")
         }
         guard !job.killed else { throw .failed("job Id \(jobID) was already killed, request ignored") }
-        killTasks(ofJob: jobID, now: clock.now)
-        return status(of: jobID)
+        let now = clock.now
+        do {
+            try journal?.jobEnded(jobID: jobID, killed: true, at: wallTime(now))
+        } catch {
+            throw .failed("could not persist the kill of job Id \(jobID), it was not killed: \(error)")
+        }
+        jobRecords[jobID]!.killed = true
+        jobRecords[jobID]!.endJournaled = journal != nil
+        for running in runningAttempts.values where running.jobID == jobID {
+            abortAttempt(
+                of: running, error: RunStatus.userRequested + RunStatus.deadLetterTrailer, now: now,
+                journaled: journal == nil)
+        }
+        return now
     }
 
-    /// Marks the job killed and ends every task that is not Completed.
+    /// Ends up to `killSlice` waiting tasks of a killed job from task index `from`; the index to
+    /// go on from, or nil when none is left.
+    private func endWaitingTasks(ofKilledJob jobID: String, from: Int, now: SchedulerInstant) -> Int? {
+        guard let job = jobRecords[jobID] else { return nil }
+        let journaled = job.endJournaled
+        var index = from
+        var ended = 0
+        while index < job.tasks.count, ended < Self.killSlice {
+            if job.tasks[index].state == .notStarted {
+                endKilled(TaskReference(jobID: jobID, taskID: job.tasks[index].taskID), at: index, now: now, journaled: journaled)
+                ended += 1
+            }
+            index += 1
+        }
+        return index < job.tasks.count ? index : nil
+    }
+
+    private func endKilled(_ reference: TaskReference, at index: Int, now: SchedulerInstant, journaled: Bool) {
+        let end = { (task: inout TaskRecord) in
+            task.state = .completed
+            task.finalStatus = RunStatus(state: .aborted, error: RunStatus.userRequested)
+            task.endedAt = now
+        }
+        if journaled { jobRecords[reference.jobID]!.updateTask(at: index, end) } else { updateTask(reference, end) }
+    }
+
+    /// Marks the job killed and ends every task that is not Completed, all at once, each end
+    /// journaled (a job replaced by a newer one of the same requestor and basis).
     func killTasks(ofJob jobID: String, now: SchedulerInstant) {
         jobRecords[jobID]!.killed = true
-        for task in jobRecords[jobID]!.tasks {
+        for index in jobRecords[jobID]!.tasks.indices {
+            let task = jobRecords[jobID]!.tasks[index]
             let reference = TaskReference(jobID: jobID, taskID: task.taskID)
             switch task.state {
-            case .notStarted:
-                updateTask(reference) { task in
-                    task.state = .completed
-                    task.finalStatus = RunStatus(state: .aborted, error: RunStatus.userRequested)
-                    task.endedAt = now
-                }
-            case .inProgress:
-                abortAttempt(of: reference, error: RunStatus.userRequested + RunStatus.deadLetterTrailer, now: now)
-            case .completed:
-                break
+            case .notStarted: endKilled(reference, at: index, now: now, journaled: false)
+            case .inProgress: abortAttempt(of: reference, error: RunStatus.userRequested + RunStatus.deadLetterTrailer, now: now)
+            case .completed: break
             }
         }
     }

@@ -65,6 +65,15 @@ extension Scheduler {
                 task.finalStatus = status
             }
         }
+        if recovered.killed {
+            // A kill is one record: the tasks it ended have no final status of their own.
+            for index in record.tasks.indices where record.tasks[index].state != .completed {
+                record.updateTask(at: index) { task in
+                    task.state = .completed
+                    task.finalStatus = RunStatus(state: .aborted, error: RunStatus.userRequested)
+                }
+            }
+        }
         record.startedAt = recovered.startedAt.map(instant(of:))
         record.endedAt = recovered.endedAt.map(instant(of:))
         record.killed = recovered.killed

@@ -5,9 +5,18 @@ extension Scheduler {
     /// (also while queued), then COMPLETED. A task is NOT_STARTED until tried, IN_PROGRESS while
     /// running or waiting for a retry (with its latest RUNNING report), COMPLETED with its final
     /// status.
-    public func status(of jobID: String) -> JobStatus {
-        guard let job = jobRecords[jobID] else { return JobStatus(id: jobID, status: .notStarted) }
-        var result = JobStatus(id: jobID, status: job.isFinished ? .completed : .inProgress)
+    /// Built off the actor from a copy of the job's record (copies share their storage), so that
+    /// the status of a 100,000-task job does not hold up other calls while its maps are built.
+    public nonisolated func status(of jobID: String) async -> JobStatus {
+        guard let job = await jobRecord(jobID) else { return JobStatus(id: jobID, status: .notStarted) }
+        return Self.status(of: job)
+    }
+
+    func jobRecord(_ jobID: String) -> JobRecord? { jobRecords[jobID] }
+
+    static func status(of job: JobRecord) -> JobStatus {
+        var result = JobStatus(id: job.id, status: job.isFinished ? .completed : .inProgress)
+        result.taskStatus.reserveCapacity(job.tasks.count)
         for task in job.tasks {
             let progress = task.progress
             result.taskStatus[task.taskID] = progress

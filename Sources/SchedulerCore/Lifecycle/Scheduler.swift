@@ -136,7 +136,7 @@ public actor Scheduler {
         activeJobIDs.removeAll { id in
             guard jobRecords[id]!.isFinished else { return false }
             jobRecords[id]!.endedAt = now
-            journalJobEnded(jobRecords[id]!, at: now)
+            if !jobRecords[id]!.endJournaled { journalJobEnded(jobRecords[id]!, at: now) }
             finishedJobs.append(FinishedJob(id: id, endedAt: now))
             return true
         }
@@ -180,7 +180,8 @@ public actor Scheduler {
             for index in job.tasks.indices {
                 if let attempt = job.tasks[index].attempt {
                     load.running.append(RunningTask(taskID: job.tasks[index].taskID, startedAt: attempt.startedAt))
-                } else if job.tasks[index].state == .notStarted {
+                } else if job.tasks[index].state == .notStarted, !job.killed {
+                    // A kill ends waiting tasks in slices: none of them starts meanwhile.
                     load.waiting.append(job.tasks[index].taskID)
                 }
             }

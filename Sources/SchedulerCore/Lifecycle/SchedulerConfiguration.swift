@@ -21,6 +21,15 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     public var maxRequestors: Int = 10
     /// Jobs one requestor may have in memory at once.
     public var maxJobsPerRequestor: Int = 100
+    /// The most tasks one job may have (`InvalidRequest` past it). Scoot has no such limit; one
+    /// job of 400,000 tasks held the scheduler for seconds and a gigabyte of memory.
+    public var maxTasksPerJob: Int = 100_000
+    /// The most unfinished tasks (waiting or running) of all jobs together, new job included
+    /// (`CanNotScheduleNow` past it): what bounds the scheduler's memory, about 1.3 KB a task.
+    public var maxQueuedTasks: Int = 1_000_000
+    /// The most bytes of text one job definition may carry (argv, environment, ids, tag, basis,
+    /// requestor; `InvalidRequest` past it).
+    public var maxJobDefinitionBytes: Int = 8 << 20
     /// Time between two scheduling steps of `run()`.
     public var tickInterval: Duration = .milliseconds(250)
     /// Whether `maxTasks` is enforced at admission.

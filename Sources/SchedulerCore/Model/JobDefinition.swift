@@ -53,3 +53,17 @@ public struct JobDefinition: Sendable, Hashable, Codable {
         self.jobType = jobType
     }
 }
+
+extension JobDefinition {
+    /// The bytes of text the definition carries: every argument, environment name and value,
+    /// task and snapshot id, and the tag, basis and requestor (UTF-8).
+    public var textByteCount: Int {
+        var total = tag.utf8.count + basis.utf8.count + requestor.utf8.count
+        for task in tasks {
+            total += task.taskID.utf8.count + task.snapshotID.utf8.count
+            for argument in task.argv { total += argument.utf8.count }
+            for (name, value) in task.environment { total += name.utf8.count + value.utf8.count }
+        }
+        return total
+    }
+}
