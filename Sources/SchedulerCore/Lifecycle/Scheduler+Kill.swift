@@ -44,18 +44,19 @@ extension Scheduler {
     /// Ends up to `killSlice` waiting tasks of a killed job from task index `from`; the index to
     /// go on from, or nil when none is left.
     private func endWaitingTasks(ofKilledJob jobID: String, from: Int, now: SchedulerInstant) -> Int? {
-        guard let job = jobRecords[jobID] else { return nil }
-        let journaled = job.endJournaled
+        // Read in place, never through a copy of the record: a copy alive while a task changes
+        // would copy all of the job's tasks.
+        guard let count = jobRecords[jobID]?.tasks.count, let journaled = jobRecords[jobID]?.endJournaled else { return nil }
         var index = from
         var ended = 0
-        while index < job.tasks.count, ended < Self.killSlice {
-            if job.tasks[index].state == .notStarted {
-                endKilled(TaskReference(jobID: jobID, taskID: job.tasks[index].taskID), at: index, now: now, journaled: journaled)
+        while index < count, ended < Self.killSlice {
+            if jobRecords[jobID]!.tasks[index].state == .notStarted {
+                endKilled(TaskReference(jobID: jobID, taskID: jobRecords[jobID]!.tasks[index].taskID), at: index, now: now, journaled: journaled)
                 ended += 1
             }
             index += 1
         }
-        return index < job.tasks.count ? index : nil
+        return index < count ? index : nil
     }
 
     private func endKilled(_ reference: TaskReference, at index: Int, now: SchedulerInstant, journaled: Bool) {
