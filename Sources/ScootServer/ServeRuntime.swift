@@ -72,9 +72,12 @@ public final class ServeRuntime: Sendable {
         }
         let clock = WallClock()
         var backends: [any WorkerBackend] = []
-        let processWorkers = configuration.processWorkers > 0
-            ? ProcessWorkers(configuration: .init(workerCount: configuration.processWorkers, dataDirectory: configuration.dataDirectory))
-            : nil
+        var processWorkers: ProcessWorkers?
+        if configuration.processWorkers > 0 {
+            processWorkers = ProcessWorkers(
+                configuration: .init(workerCount: configuration.processWorkers, dataDirectory: configuration.dataDirectory),
+                containment: await ProcessContainment.detect(.automatic), logger: logger)
+        }
         if let processWorkers { backends.append(processWorkers) }
         if configuration.simulatedWorkers > 0 {
             backends.append(SimulatedWorkers(clock: clock, configuration: .init(workerCount: configuration.simulatedWorkers)))

@@ -7,7 +7,7 @@ import Testing
 /// Commands that cannot start, and the run directory's naming.
 @Suite struct LaunchFailureTests {
     @Test func aMissingCommandFailsWithTheSystemsText() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["nosuch-command-for-tests"])
         let outcome = try await harness.outcome()
         #expect(outcome.progress.isEmpty)
@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func aFileThatIsNotExecutableFailsWithPermissionDenied() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         let script = harness.dataDirectory.appending(path: "not-executable.sh").path
         #expect(FileManager.default.createFile(atPath: script, contents: Data("exit 0\n".utf8), attributes: [.posixPermissions: 0o644]))
         harness.start([script])
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func idsCannotLeaveTheRunsDirectory() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["true"], jobID: "..", taskID: "../a/b%c")
         let outcome = try await harness.outcome()
         #expect(outcome.final.state == .complete)
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func aRepeatedAttemptNumberGetsAFreshDirectory() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["sh", "-c", "echo first"])
         let first = try await harness.outcome()
         harness.start(["sh", "-c", "echo second"])
