@@ -6,7 +6,7 @@ import SchedulerCore
 
 /// One run, on a thread of its own from start to end: creates its directory (and cgroup),
 /// starts the keeper, then waits in `poll` on everything that can happen to the run — the
-/// keeper's reports, the wake-up pipe that `abortRun` writes to, and the
+/// keeper's reports, the command's output, the wake-up pipe that `abortRun` writes to, and the
 /// run's deadlines — and returns the final status once the keeper has exited, that is once
 /// every process of the run is gone. Everything that blocks (directories, forks, `/proc`,
 /// cgroupfs, output files) happens here, never on the caller's thread.
@@ -50,26 +50,39 @@ struct RunSupervisor {
         }
     }
 
-    /// Opens the output files and the report pipe, starts the keeper and follows the run to its end.
+    /// Opens the output files and pipes, starts the keeper and follows the run to its end.
     private func supervise(in directory: RunDirectory, cgroup: RunCgroup?, status: RunStatus) throws(LaunchFailure) -> RunStatus {
         let outputFile = try Self.openForWriting(directory.standardOutputPath)
         defer { close(outputFile) }
         let errorFile = try Self.openForWriting(directory.standardErrorPath)
         defer { close(errorFile) }
-        let reportPipe = try Self.makePipe()
-        defer { close(reportPipe.read) }
+        let pipes = try Self.makePipes(3)
+        let (outputPipe, errorPipe, reportPipe) = (pipes[0], pipes[1], pipes[2])
+        defer { for pipe in pipes { close(pipe.read) } }
         let keeper: pid_t
         do {
-            defer { close(reportPipe.write) }
+            defer { for pipe in pipes { close(pipe.write) } }
             keeper = try RunKeeper.start(
                 request.argv, environment: ChildEnvironment.entries(for: request.environment, serverPath: Self.serverPath),
                 in: directory.path, searchPath: Self.serverPath,
                 descriptors: .init(
-                    standardOutput: outputFile, standardError: errorFile, report: reportPipe.write, cgroup: cgroup?.descriptor ?? -1))
+                    standardOutput: outputPipe.write, standardError: errorPipe.write, report: reportPipe.write,
+                    cgroup: cgroup?.descriptor ?? -1))
         }
-        var run = RunProgress(processes: RunProcesses(keeperPID: keeper, cgroup: cgroup), status: status)
+        var run = RunProgress(
+            processes: RunProcesses(keeperPID: keeper, cgroup: cgroup), status: status,
+            outputs: [
+                OutputCopy(name: "stdout", pipe: outputPipe.read, file: outputFile, cap: configuration.maxOutputBytes),
+                OutputCopy(name: "stderr", pipe: errorPipe.read, file: errorFile, cap: configuration.maxOutputBytes),
+            ])
         follow(&run, reports: reportPipe.read)
         ChildProcess.reap(keeper)
+        for output in run.outputs {
+            guard let cut = output.cut else { continue }
+            logger.log(
+                level: cut == .capReached ? .notice : .warning,
+                "run \(attemptID) (job \(Self.logText(request.task.jobID)), task \(Self.logText(request.task.taskID))): \(output.name) kept \(output.written) of \(output.received) bytes: \(OutputCopy.marker(for: cut, cap: output.cap).dropLast())")
+        }
         return finalStatus(of: run, directory: directory)
     }
 
@@ -77,6 +90,7 @@ struct RunSupervisor {
     private struct RunProgress {
         let processes: RunProcesses
         var status: RunStatus
+        var outputs: [OutputCopy]
         /// What the keeper said about the launch, once it has.
         var launch: RunKeeper.Report?
         /// How the command's main process ended, once it has.
@@ -93,21 +107,38 @@ struct RunSupervisor {
         var killRoundPause = RunSupervisor.firstKillRoundPause
     }
 
-    /// The `poll` loop, until the keeper is gone.
+    /// The `poll` loop, until the keeper is gone and the output pipes are drained.
     private func follow(_ run: inout RunProgress, reports: Int32) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: OutputCopy.bufferSize, alignment: 1)
+        defer { buffer.deallocate() }
         var descriptors = [
             pollfd(fd: reports, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: run.outputs[0].pipe, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: run.outputs[1].pipe, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0),
         ]
-        while !run.keeperIsGone {
-            let ready = poll(&descriptors, nfds_t(descriptors.count), Self.milliseconds(until: nextDeadline(of: run)))
+        while true {
+            let timeout = run.keeperIsGone ? 0 : Self.milliseconds(until: nextDeadline(of: run))
+            let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
             if ready < 0, errno == EINTR { continue }
-            if descriptors[0].revents != 0, !readReports(from: reports, into: &run) { run.keeperIsGone = true }
-            if descriptors[1].revents != 0 {
+            // The keeper is gone, so every process of the run is: whatever the pipes still hold
+            // has been read once poll finds nothing (a pipe passed to a process outside the run
+            // could stay open forever).
+            if run.keeperIsGone, ready <= 0 { return }
+            if descriptors[0].revents != 0, !readReports(from: reports, into: &run) {
+                run.keeperIsGone = true
+                descriptors[0].fd = -1
+            }
+            for index in run.outputs.indices where descriptors[index + 1].revents != 0 {
+                run.outputs[index].copyAvailable(using: buffer)
+                if run.outputs[index].isFinished { descriptors[index + 1].fd = -1 }
+            }
+            if descriptors[3].revents != 0 {
                 drainWakeUps()
                 if workers.stopReason(of: attemptID) != nil { beginStopping(&run) }
             }
             handleDeadlines(&run)
+            if run.keeperIsGone, descriptors[1].fd < 0, descriptors[2].fd < 0 { return }
         }
     }
 
@@ -220,6 +251,12 @@ struct RunSupervisor {
         return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 
+    /// An id as the log shows it: quoted, escaped (no id can forge a log line), at most 100
+    /// characters of it.
+    private static func logText(_ id: String) -> String {
+        (id.count > 100 ? id.prefix(100) + "…" : id).debugDescription
+    }
+
     /// The server's `PATH`, read per run (it is the process's environment, which may change).
     private static var serverPath: String? { getenv("PATH").map { String(cString: $0) } }
 
@@ -229,11 +266,20 @@ struct RunSupervisor {
         return descriptor
     }
 
-    /// A pipe whose read end (the server's) does not block; the write end, the keeper's, does.
-    private static func makePipe() throws(LaunchFailure) -> (read: Int32, write: Int32) {
-        var ends: [Int32] = [0, 0]
-        guard scoot_pipe2(&ends, O_CLOEXEC) == 0 else { throw LaunchFailure("cannot create a pipe: \(systemErrorText(errno))") }
-        _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
-        return (ends[0], ends[1])
+    /// `count` pipes whose read ends (the server's) do not block; the write ends, the command's,
+    /// do. On failure none is left open.
+    private static func makePipes(_ count: Int) throws(LaunchFailure) -> [(read: Int32, write: Int32)] {
+        var pipes: [(read: Int32, write: Int32)] = []
+        for _ in 0..<count {
+            var ends: [Int32] = [0, 0]
+            guard scoot_pipe2(&ends, O_CLOEXEC) == 0 else {
+                let code = errno
+                for pipe in pipes { close(pipe.read); close(pipe.write) }
+                throw LaunchFailure("cannot create a pipe: \(systemErrorText(code))")
+            }
+            _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+            pipes.append((ends[0], ends[1]))
+        }
+        return pipes
     }
 }

@@ -32,13 +32,16 @@ final class RunHarness: Sendable {
     private let eventSignals: AsyncStream<Void>
 
     init(
-        workerCount: Int = 1, killGracePeriod: Duration = .seconds(5), containment preference: ProcessContainment.Preference = .automatic
+        workerCount: Int = 1, killGracePeriod: Duration = .seconds(5),
+        maxOutputBytes: Int64 = ProcessWorkers.Configuration.defaultMaxOutputBytes,
+        containment preference: ProcessContainment.Preference = .automatic
     ) async throws {
         dataDirectory = FileManager.default.temporaryDirectory.appending(path: "process-workers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         log = LogRecorder()
         workers = ProcessWorkers(
-            configuration: .init(workerCount: workerCount, dataDirectory: dataDirectory, killGracePeriod: killGracePeriod),
+            configuration: .init(
+                workerCount: workerCount, dataDirectory: dataDirectory, killGracePeriod: killGracePeriod, maxOutputBytes: maxOutputBytes),
             containment: await ProcessContainment.detect(preference), logger: log.logger)
         let (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         eventSignals = signals
