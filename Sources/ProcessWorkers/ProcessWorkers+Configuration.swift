@@ -8,7 +8,7 @@ extension ProcessWorkers {
 
         /// Workers to run, named `local-0` … `local-<workerCount - 1>`; each runs one command at a time.
         public var workerCount: Int
-        /// The data directory; runs work in `<dataDirectory>/runs/<jobID>/<taskID>/<attemptID>/`.
+        /// The data directory; runs work in `<dataDirectory>/runs/<job>/<task>/<attemptID>/`.
         public var dataDirectory: URL
         /// How long a command stopped by a timeout or an abort has between SIGTERM and SIGKILL.
         public var killGracePeriod: Duration

@@ -9,12 +9,13 @@ import Synchronization
 /// the scheduler's first collection.
 ///
 /// Each run executes the task's argv without a shell (`argv[0]` is found through the server's
-/// `PATH`, as `execvp` finds it) in its own directory `<data>/runs/<jobID>/<taskID>/<attemptID>/`,
-/// with standard output and error in the files `stdout` and `stderr` there, whose `file://` URIs
-/// are the run's `outURI` and `errURI`. Each stream keeps at most `Configuration.maxOutputBytes`,
-/// then a marker line; the rest is discarded and the command keeps running (`OutputCopy`). The
-/// command's environment is the task's variables plus the server's `PATH` when the task sets
-/// none (see `ChildEnvironment`). Each command leads its own process group.
+/// `PATH`, as `execvp` finds it) in its own directory `<data>/runs/<job>/<task>/<attemptID>/`
+/// (`RunDirectory`: the ids' hashes, with the ids in `id` files), with standard output and error
+/// in the files `stdout` and `stderr` there, whose `file://` URIs are the run's `outURI` and
+/// `errURI`. Each stream keeps at most `Configuration.maxOutputBytes`, then a marker line; the
+/// rest is discarded and the command keeps running (`OutputCopy`). The command's environment is
+/// the task's variables plus the server's `PATH` when the task sets none (see
+/// `ChildEnvironment`). Each command leads its own process group.
 ///
 /// Every run has a keeper process, and in cgroup containment a cgroup, that hold all the
 /// processes the command starts, including those that leave its process group or session

@@ -52,9 +52,9 @@ final class RunHarness: Sendable {
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
-    /// The path of a run's directory: `<data>/runs/<job>/<task>/<attempt>`.
+    /// The path of a run's directory: `<data>/runs/<hash of job>/<hash of task>/<attempt>`.
     func runDirectory(jobID: String = "job", taskID: String = "task", attempt: String) -> String {
-        [dataDirectory.path, "runs", RunDirectory.fileName(for: jobID), RunDirectory.fileName(for: taskID), attempt].joined(separator: "/")
+        [dataDirectory.path, "runs", IDDirectory.name(for: jobID), IDDirectory.name(for: taskID), attempt].joined(separator: "/")
     }
 
     /// Starts `argv` as attempt `attemptID` on `local-0`.
