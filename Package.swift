@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),
         .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore", "TestSupport"]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore"]),
-        .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),
+        .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift", "TestSupport"]),
         // Tests that drive the real binaries (tmux, serve, gateway) and other processes.
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift", "ConsoleApp", "ClusterObservation", "TestSupport"]),
         .testTarget(
