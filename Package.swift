@@ -116,7 +116,7 @@ let package = Package(
             name: "scoot-console",
             dependencies: [
                 "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway", "ClusterObservation",
-                "HostEnvironment",
+                "HostEnvironment", "ProcessWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
