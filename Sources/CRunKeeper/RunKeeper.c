@@ -238,3 +238,7 @@ int scoot_pidfd_send_signal(int pidfd, int signal) {
 int scoot_pipe2(int descriptors[2], int flags) {
     return pipe2(descriptors, flags);
 }
+
+long scoot_splice(int from, int to, unsigned long length) {
+    return (long)splice(from, NULL, to, NULL, length, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+}

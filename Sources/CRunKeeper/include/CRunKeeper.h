@@ -16,6 +16,9 @@
 /// PIPE_BUF): first `STARTED` (the command is running) or `LAUNCH_FAILED`; after `STARTED`, one
 /// `EXITED` when the command's main process ends. The pipe reaches end of file when the keeper
 /// exits.
+///
+/// Also here: thin wrappers of system calls that Swift's Glibc module does not import (those
+/// the C library declares only for _GNU_SOURCE, or not at all).
 
 /// What a report says.
 enum {
@@ -82,6 +85,11 @@ int scoot_pidfd_open(pid_t pid);
 
 /// `pidfd_send_signal(2)`: sends `signal` to the process `pidfd` designates. 0, or -1 with `errno`.
 int scoot_pidfd_send_signal(int pidfd, int signal);
+
+/// `splice(2)` of up to `length` bytes from the pipe `from` to `to`, without blocking
+/// (SPLICE_F_NONBLOCK, SPLICE_F_MOVE): the byte count, 0 at end of file, or -1 with `errno` set.
+/// Declared by the C library only for _GNU_SOURCE.
+long scoot_splice(int from, int to, unsigned long length);
 
 /// `pipe2(2)`, which the C library declares only for _GNU_SOURCE: 0, or -1 with `errno` set.
 int scoot_pipe2(int descriptors[2], int flags);
