@@ -12,7 +12,8 @@ import PackageDescription
 /// - `ScootWorkerAPI`: Swift types generated from `idl/worker.thrift`, a Scoot worker's API.
 /// - `SchedulerCore`: the scheduler: jobs, tasks, workers, the load-based algorithm, settings.
 /// - `JobStore`: the durable SQLite job log behind `serve`.
-/// - `ProcessWorkers`: workers that run tasks as local processes.
+/// - `ProcessWorkers`: workers that run tasks as local processes; `CRunKeeper`, the C code of the
+///   per-run keeper process they fork (code a fork of a multithreaded process may run).
 /// - `ScootServer`: `serve`, CloudScoot and the metrics endpoint over `SchedulerCore`.
 /// - `ClusterObservation`: polling Scoot workers and budgeted job-status refreshes, shared by the
 ///   console and the gateway.
@@ -67,7 +68,8 @@ let package = Package(
             ]
         ),
         .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
-        .target(name: "ProcessWorkers", dependencies: ["SchedulerCore"]),
+        .target(name: "CRunKeeper"),
+        .target(name: "ProcessWorkers", dependencies: ["SchedulerCore", "CRunKeeper", .product(name: "Logging", package: "swift-log")]),
         .target(name: "TUIKit"),
         .target(name: "HostEnvironment"),
         .target(name: "AuditLog", dependencies: ["HostEnvironment"]),
@@ -114,7 +116,7 @@ let package = Package(
             name: "scoot-console",
             dependencies: [
                 "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway", "ClusterObservation",
-                "HostEnvironment",
+                "HostEnvironment", "ProcessWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,7 +138,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         // Fakes and process helpers for tests and benchmarks (not part of any product).
-        .target(name: "TestSupport", dependencies: ["ScootAPI"], path: "Tests/Support/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ScootAPI", .product(name: "Logging", package: "swift-log")], path: "Tests/Support/TestSupport"),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
@@ -149,9 +151,9 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),
-        .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore"]),
+        .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore", "TestSupport"]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift"]),
+        .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift", "TestSupport"]),
         // Tests that drive the real binaries (tmux, serve, gateway) and other processes.
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift", "ConsoleApp", "ClusterObservation", "TestSupport"]),
         .testTarget(

@@ -7,18 +7,23 @@ import Thrift
 /// Errors: validation → the IDL's `InvalidRequest`; admission limits and the throttle →
 /// `CanNotScheduleNow`; everything Scoot reports as a plain error (kill of an unknown job,
 /// offline of an unknown node …) → `TApplicationException(INTERNAL_ERROR)` with Scoot's text.
+/// A disk short of space (`DiskSpaceGuard`, when given) refuses RunJob with `CanNotScheduleNow`.
 public struct SchedulerService: ScootConsoleHandler {
     /// The scheduler that does the work.
     public let scheduler: Scheduler
     /// Counts calls and their latencies for `/admin/metrics.json`.
     public let metrics: ServerMetrics
+    /// Refuses RunJob while the data directory's disk is short of space, when set.
+    public let diskSpaceGuard: DiskSpaceGuard?
     /// Reads the time for latencies.
     private let clock = ContinuousClock()
 
-    /// Serves `scheduler`, recording calls in `metrics`.
-    public init(scheduler: Scheduler, metrics: ServerMetrics) {
+    /// Serves `scheduler`, recording calls in `metrics`, asking `diskSpaceGuard` (if any) before
+    /// each RunJob.
+    public init(scheduler: Scheduler, metrics: ServerMetrics, diskSpaceGuard: DiskSpaceGuard? = nil) {
         self.scheduler = scheduler
         self.metrics = metrics
+        self.diskSpaceGuard = diskSpaceGuard
     }
 
     // MARK: CloudScoot
@@ -26,6 +31,7 @@ public struct SchedulerService: ScootConsoleHandler {
     public func runJob(job: ScootAPI.JobDefinition) async throws -> JobId {
         try await timed("runJob") {
             let definition = try wire { () throws(SchedulerError) in try WireConversions.jobDefinition(job) }
+            if let refusal = await diskSpaceGuard?.refusal() { throw Self.wireError(refusal) }
             return JobId(id: try await scheduled { () throws(SchedulerError) in try await scheduler.runJob(definition) })
         }
     }

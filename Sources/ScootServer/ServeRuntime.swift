@@ -29,11 +29,19 @@ public final class ServeRuntime: Sendable {
         public var maximumConnections = 1_024
         /// The metrics port's bounds.
         public var metricsLimits = MetricsHTTPServer.Limits()
+        /// The most bytes each of a task's output streams keeps (`ProcessWorkers.Configuration`).
+        public var maxOutputBytes: Int64
+        /// How the process workers contain a run's processes.
+        public var containment: ProcessContainment.Preference
+        /// The free space RunJob keeps on the data directory's file system.
+        public var diskReserve: DiskReserve
 
         /// Creates a configuration.
         public init(
             thriftAddress: HostAndPort, httpAddress: HostAndPort, processWorkers: Int, simulatedWorkers: Int,
-            dataDirectory: URL, scheduler: SchedulerConfiguration
+            dataDirectory: URL, scheduler: SchedulerConfiguration,
+            maxOutputBytes: Int64 = ProcessWorkers.Configuration.defaultMaxOutputBytes,
+            containment: ProcessContainment.Preference = .automatic, diskReserve: DiskReserve = .standard
         ) {
             self.thriftAddress = thriftAddress
             self.httpAddress = httpAddress
@@ -41,6 +49,9 @@ public final class ServeRuntime: Sendable {
             self.simulatedWorkers = simulatedWorkers
             self.dataDirectory = dataDirectory
             self.scheduler = scheduler
+            self.maxOutputBytes = maxOutputBytes
+            self.containment = containment
+            self.diskReserve = diskReserve
         }
     }
 
@@ -105,9 +116,14 @@ public final class ServeRuntime: Sendable {
         }
         let clock = WallClock()
         var backends: [any WorkerBackend] = []
-        let processWorkers = configuration.processWorkers > 0
-            ? ProcessWorkers(configuration: .init(workerCount: configuration.processWorkers, dataDirectory: configuration.dataDirectory))
-            : nil
+        var processWorkers: ProcessWorkers?
+        if configuration.processWorkers > 0 {
+            processWorkers = ProcessWorkers(
+                configuration: .init(
+                    workerCount: configuration.processWorkers, dataDirectory: configuration.dataDirectory,
+                    maxOutputBytes: configuration.maxOutputBytes),
+                containment: await ProcessContainment.detect(configuration.containment), logger: logger)
+        }
         if let processWorkers { backends.append(processWorkers) }
         if configuration.simulatedWorkers > 0 {
             backends.append(SimulatedWorkers(clock: clock, configuration: .init(workerCount: configuration.simulatedWorkers)))
@@ -133,7 +149,10 @@ public final class ServeRuntime: Sendable {
         let loop = Task.detached { await scheduler.run() }
 
         let metrics = ServerMetrics()
-        let service = SchedulerService(scheduler: scheduler, metrics: metrics)
+        let diskSpaceGuard = DiskSpaceGuard(
+            directory: configuration.dataDirectory, reserve: configuration.diskReserve,
+            retryAfter: configuration.scheduler.admissionRetryAfter, logger: logger)
+        let service = SchedulerService(scheduler: scheduler, metrics: metrics, diskSpaceGuard: diskSpaceGuard)
         let startedAt = clock.now
         do {
             let thriftServer = try await ThriftServer.start(

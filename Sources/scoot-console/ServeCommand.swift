@@ -2,6 +2,7 @@ import HostEnvironment
 import ArgumentParser
 import Foundation
 import Logging
+import ProcessWorkers
 import SchedulerCore
 import ScootServer
 import Thrift
@@ -63,6 +64,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-http-connections"), help: "Metrics port connections open at once; more are closed at once.")
     var maxHTTPConnections = 32
 
+    @Option(name: .customLong("max-output-bytes"), help: "Most bytes each task's stdout and stderr keep, then a marker line: a number, or with K, M or G (binary units, e.g. 64M).")
+    var maxOutputBytes = "64M"
+
+    @Option(name: .customLong("disk-reserve"), help: "Free space kept on the data directory's file system; RunJob is refused below it: a size (2G), a percentage (10%) or 0 for none (default: the smaller of 1G and 5%).")
+    var diskReserve: String?
+
+    @Option(help: "How a task's processes are held together: auto (a cgroup per run where cgroup v2 is writable, else the process tree) or process-tree.")
+    var containment = ProcessContainment.Preference.automatic.rawValue
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -88,6 +98,15 @@ struct ServeCommand: AsyncParsableCommand {
         if let admins {
             do { _ = try ServeAccess.parseAdmins(admins) } catch { throw ValidationError(error.description) }
         }
+        guard let outputBytes = ByteCount.parse(maxOutputBytes), outputBytes > 0 else {
+            throw ValidationError("--max-output-bytes: '\(maxOutputBytes)' is not a positive byte count; use e.g. 1048576, 512K, 64M or 1G")
+        }
+        if let diskReserve, DiskReserve(parsing: diskReserve) == nil {
+            throw ValidationError("--disk-reserve: '\(diskReserve)' is not a size or a percentage; use e.g. 2G, 500M, 10% or 0")
+        }
+        guard ProcessContainment.Preference(rawValue: containment) != nil else {
+            throw ValidationError("--containment must be auto or process-tree, got '\(containment)'")
+        }
         try ServerLogging.validate(logLevel)
     }
 
@@ -111,6 +130,9 @@ struct ServeCommand: AsyncParsableCommand {
             scheduler: scheduler)
         configuration.maximumConnections = maxConnections
         configuration.metricsLimits.maximumConnections = maxHTTPConnections
+        configuration.maxOutputBytes = Int64(ByteCount.parse(maxOutputBytes)!)
+        configuration.containment = ProcessContainment.Preference(rawValue: containment)!
+        configuration.diskReserve = diskReserve.flatMap(DiskReserve.init(parsing:)) ?? .standard
         let runtime: ServeRuntime
         do {
             runtime = try await ServeRuntime.start(configuration, logger: logger)

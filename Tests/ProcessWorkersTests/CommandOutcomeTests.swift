@@ -7,14 +7,14 @@ import Testing
 
 /// Commands that run to their end: exit codes, output files, environment, reaping.
 @Suite struct CommandOutcomeTests {
-    @Test func workersJoinOnFirstCollection() throws {
-        let harness = try RunHarness(workerCount: 2)
+    @Test func workersJoinOnFirstCollection() async throws {
+        let harness = try await RunHarness(workerCount: 2)
         #expect(harness.workers.collectEvents() == [.joined(workerID: "local-0"), .joined(workerID: "local-1")])
         #expect(harness.workers.collectEvents().isEmpty)
     }
 
     @Test func trueCompletesWithExitCodeZero() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["true"])
         let outcome = try await harness.outcome()
         #expect(outcome.final.state == .complete)
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func nonZeroExitIsStillComplete() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["sh", "-c", "exit 3"])
         let outcome = try await harness.outcome()
         #expect(outcome.final.state == .complete)
@@ -32,20 +32,21 @@ import Testing
     }
 
     @Test func runningIsReportedWithTheURIsBeforeTheEnd() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["true"])
         let outcome = try await harness.outcome()
         let running = try #require(outcome.progress.first)
         #expect(outcome.progress.count == 1)
         #expect(running.state == .running)
-        #expect(running.outURI.hasPrefix("file://") && running.outURI.hasSuffix("/runs/job/task/1/stdout"))
-        #expect(running.errURI.hasPrefix("file://") && running.errURI.hasSuffix("/runs/job/task/1/stderr"))
+        let directory = harness.runDirectory(attempt: "1")
+        #expect(running.outURI == URL(fileURLWithPath: directory + "/stdout").absoluteString)
+        #expect(running.errURI == URL(fileURLWithPath: directory + "/stderr").absoluteString)
         #expect(running.runID == outcome.final.runID && outcome.pid != nil)
         #expect(outcome.final.outURI == running.outURI && outcome.final.errURI == running.errURI)
     }
 
     @Test func standardOutputAndErrorLandInTheirFiles() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["sh", "-c", "echo out; echo err >&2"])
         let outcome = try await harness.outcome()
         #expect(try contents(ofFileAt: outcome.final.outURI) == "out\n")
@@ -53,22 +54,21 @@ import Testing
     }
 
     @Test func theCommandRunsInItsOwnDirectory() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["pwd"])
         let outcome = try await harness.outcome()
-        let directory = harness.dataDirectory.appending(path: "runs/job/task/1").path
-        #expect(try contents(ofFileAt: outcome.final.outURI) == directory + "\n")
+        #expect(try contents(ofFileAt: outcome.final.outURI) == harness.runDirectory(attempt: "1") + "\n")
     }
 
     @Test func argvIsNotInterpretedByAShell() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["echo", "$HOME", "*", "a;b"])
         let outcome = try await harness.outcome()
         #expect(try contents(ofFileAt: outcome.final.outURI) == "$HOME * a;b\n")
     }
 
     @Test func theEnvironmentIsTheTasksVariablesPlusTheServersPath() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["env"], environment: ["GREETING": "hello world"])
         let outcome = try await harness.outcome()
         let lines = Set(try contents(ofFileAt: outcome.final.outURI).split(separator: "\n").map(String.init))
@@ -76,14 +76,14 @@ import Testing
     }
 
     @Test func aTaskThatSetsPathKeepsIt() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["/usr/bin/env"], environment: ["PATH": "/nowhere"])
         let outcome = try await harness.outcome()
         #expect(try contents(ofFileAt: outcome.final.outURI) == "PATH=/nowhere\n")
     }
 
     @Test func noZombieIsLeftBehind() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["sh", "-c", "exit 0"])
         let pid = try #require(try await harness.outcome().pid)
         #expect(waitpid(pid, nil, WNOHANG) == -1 && errno == ECHILD)
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func backgroundProcessesLeftByAFinishedCommandAreKilled() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["sh", "-c", "sleep 30 & exit 0"])
         let outcome = try await harness.outcome()
         #expect(outcome.final.state == .complete)
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func aSignalWeDidNotSendCompletesWith128PlusTheSignal() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["sh", "-c", "kill -KILL $$"])
         let outcome = try await harness.outcome()
         #expect(outcome.final.state == .complete)

@@ -1,10 +1,13 @@
 import Foundation
 import Glibc
-import ProcessWorkers
 import SchedulerCore
+import Synchronization
+import TestSupport
+
+@testable import ProcessWorkers
 
 /// Process workers on a temporary data directory (removed when the harness goes away), with a
-/// way to await a run's end through the workers' event observer, without blocking a thread.
+/// way to await a run's events through the workers' event observer, without blocking a thread.
 final class RunHarness: Sendable {
     /// Everything reported about one run.
     struct Outcome: Sendable {
@@ -20,13 +23,26 @@ final class RunHarness: Sendable {
 
     let dataDirectory: URL
     let workers: ProcessWorkers
+    /// What the workers logged.
+    let log: LogRecorder
+    /// The run events collected so far, in order.
+    private let events = Mutex<[WorkerEvent]>([])
+    /// How many outcomes of each attempt number `outcome` has returned.
+    private let returnedOutcomes = Mutex<[Int: Int]>([:])
     private let eventSignals: AsyncStream<Void>
 
-    init(workerCount: Int = 1, killGracePeriod: Duration = .seconds(5)) throws {
+    init(
+        workerCount: Int = 1, killGracePeriod: Duration = .seconds(5),
+        maxOutputBytes: Int64 = ProcessWorkers.Configuration.defaultMaxOutputBytes,
+        containment preference: ProcessContainment.Preference = .automatic
+    ) async throws {
         dataDirectory = FileManager.default.temporaryDirectory.appending(path: "process-workers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        log = LogRecorder()
         workers = ProcessWorkers(
-            configuration: .init(workerCount: workerCount, dataDirectory: dataDirectory, killGracePeriod: killGracePeriod))
+            configuration: .init(
+                workerCount: workerCount, dataDirectory: dataDirectory, killGracePeriod: killGracePeriod, maxOutputBytes: maxOutputBytes),
+            containment: await ProcessContainment.detect(preference), logger: log.logger)
         let (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         eventSignals = signals
         workers.setEventObserver { continuation.yield() }
@@ -34,6 +50,11 @@ final class RunHarness: Sendable {
 
     deinit {
         try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
+    /// The path of a run's directory: `<data>/runs/<hash of job>/<hash of task>/<attempt>`.
+    func runDirectory(jobID: String = "job", taskID: String = "task", attempt: String) -> String {
+        [dataDirectory.path, "runs", IDDirectory.name(for: jobID), IDDirectory.name(for: taskID), attempt].joined(separator: "/")
     }
 
     /// Starts `argv` as attempt `attemptID` on `local-0`.
@@ -47,10 +68,45 @@ final class RunHarness: Sendable {
                 environment: environment, snapshotID: "snap-1", timeout: timeout, tag: "tag"))
     }
 
-    /// Collects events until attempt `attemptID` has finished; throws after `limit`.
+    /// Waits until attempt `attemptID` has finished, once more than before (attempt numbers can
+    /// repeat), and returns that run's events; throws after `limit`.
     func outcome(of attemptID: Int = 1, within limit: Duration = .seconds(28)) async throws -> Outcome {
-        let first = try await withThrowingTaskGroup(of: Outcome?.self) { group in
-            group.addTask { await self.awaitFinish(of: attemptID) }
+        let occurrence = returnedOutcomes.withLock { counts in
+            defer { counts[attemptID, default: 0] += 1 }
+            return counts[attemptID, default: 0]
+        }
+        let events = try await awaitEvents(within: limit) { events in
+            events.count { if case .finished(attemptID, _) = $0 { true } else { false } } > occurrence
+        }
+        var finishedSoFar = 0
+        var progress: [RunStatus] = []
+        for event in events {
+            switch event {
+            case .progress(attemptID, let status) where finishedSoFar == occurrence: progress.append(status)
+            case .finished(attemptID, let status):
+                if finishedSoFar == occurrence { return Outcome(progress: progress, final: status) }
+                finishedSoFar += 1
+            default: break
+            }
+        }
+        throw TimedOutWaiting()
+    }
+
+    /// Waits until attempt `attemptID` reports RUNNING and returns its pid; throws after `limit`.
+    func running(_ attemptID: Int = 1, within limit: Duration = .seconds(28)) async throws -> pid_t {
+        let events = try await awaitEvents(within: limit) { events in
+            events.contains { if case .progress(attemptID, _) = $0 { true } else { false } }
+        }
+        for case .progress(attemptID, let status) in events { return pid_t(status.runID)! }
+        throw TimedOutWaiting()
+    }
+
+    /// Collects run events until `isComplete` holds for all of them; throws after `limit`.
+    private func awaitEvents(within limit: Duration, until isComplete: @escaping @Sendable ([WorkerEvent]) -> Bool) async throws
+        -> [WorkerEvent]
+    {
+        let result = try await withThrowingTaskGroup(of: [WorkerEvent]?.self) { group in
+            group.addTask { await self.collect(until: isComplete) }
             group.addTask {
                 try await Task.sleep(for: limit)
                 return nil
@@ -58,22 +114,22 @@ final class RunHarness: Sendable {
             defer { group.cancelAll() }
             return try await group.next()!
         }
-        guard let first else { throw TimedOutWaiting() }
-        return first
+        guard let result else { throw TimedOutWaiting() }
+        return result
     }
 
-    /// The run's outcome, or nil when cancelled (cancellation also ends the signal stream).
-    private func awaitFinish(of attemptID: Int) async -> Outcome? {
-        var progress: [RunStatus] = []
+    /// The events once `isComplete` holds, or nil when cancelled (which also ends the signals).
+    private func collect(until isComplete: ([WorkerEvent]) -> Bool) async -> [WorkerEvent]? {
         var signals = eventSignals.makeAsyncIterator()
         while true {
-            for event in workers.collectEvents() {
-                switch event {
-                case .progress(attemptID, let status): progress.append(status)
-                case .finished(attemptID, let status): return Outcome(progress: progress, final: status)
-                default: break
-                }
+            let collected = workers.collectEvents().filter {
+                if case .joined = $0 { false } else { true }
             }
+            let all = events.withLock { events in
+                events += collected
+                return events
+            }
+            if isComplete(all) { return all }
             guard await signals.next() != nil else { return nil }
         }
     }

@@ -6,7 +6,7 @@ import Testing
 /// The scheduler driving real processes on the real clock, woken by the workers' events.
 @Suite struct SchedulerIntegrationTests {
     @Test func aJobOfFourTrueTasksCompletesOnTwoWorkers() async throws {
-        let harness = try RunHarness(workerCount: 2)
+        let harness = try await RunHarness(workerCount: 2)
         let scheduler = Scheduler(clock: ContinuousSchedulerClock(), backend: harness.workers)
         let loop = Task { await scheduler.run() }
         let started = ContinuousClock.now

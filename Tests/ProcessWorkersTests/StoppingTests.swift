@@ -8,7 +8,7 @@ import Testing
 /// Timeouts and aborts: the whole process group goes, SIGTERM first, SIGKILL after the grace.
 @Suite struct StoppingTests {
     @Test func aTimeoutKillsTheCommandAndReportsTimedOut() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         let started = ContinuousClock.now
         harness.start(["sleep", "30"], timeout: .milliseconds(300))
         let outcome = try await harness.outcome()
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func aTimeoutKillsTheWholeProcessGroup() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["sh", "-c", "sleep 30 & sleep 30"], timeout: .milliseconds(300))
         let outcome = try await harness.outcome()
         #expect(outcome.final.state == .timedOut)
@@ -27,9 +27,9 @@ import Testing
     }
 
     @Test func abortKillsTheWholeProcessGroupAndReportsAborted() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["sh", "-c", "sleep 30 & sleep 30"])
-        _ = harness.workers.collectEvents()
+        _ = try await harness.running()
         harness.workers.abortRun(attemptID: 1)
         let outcome = try await harness.outcome()
         #expect(outcome.final.state == .aborted)
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func aCommandIgnoringSigtermIsKilledAfterTheGrace() async throws {
-        let harness = try RunHarness(killGracePeriod: .milliseconds(400))
+        let harness = try await RunHarness(killGracePeriod: .milliseconds(400))
         let started = ContinuousClock.now
         harness.start(["sh", "-c", "trap '' TERM; sleep 30"], timeout: .milliseconds(200))
         let outcome = try await harness.outcome()
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func abortingAFinishedOrUnknownRunDoesNothing() async throws {
-        let harness = try RunHarness()
+        let harness = try await RunHarness()
         harness.start(["true"])
         let outcome = try await harness.outcome()
         harness.workers.abortRun(attemptID: 1)
