@@ -1,7 +1,16 @@
 import Foundation
 import JobStore
 import SchedulerCore
+import GRDB
 import Testing
+
+/// Counts rows of the journal directly, to check what was written.
+enum DatabaseCounter {
+    static func count(in directory: TemporaryDirectory, sql: String, _ argument: String) throws -> Int {
+        let queue = try DatabaseQueue(path: directory.url.appendingPathComponent(SQLiteJobJournal.fileName).path)
+        return try queue.read { try Int.fetchOne($0, sql: sql, arguments: [argument]) ?? -1 }
+    }
+}
 
 /// A scheduler dropped in the middle of its work and started again on the same `jobs.sqlite`.
 @Suite struct SchedulerRecoveryTests {
@@ -80,6 +89,29 @@ import Testing
         let third = try await Life(directory: directory, origin: Self.firstStart + 200)
         #expect(await third.scheduler.status(of: partial) == done)
         #expect(await third.scheduler.schedulerStatus().currentTasks == 0)
+    }
+
+    /// A kill is one record, written before the answer: a restart right after it (kill -9) finds
+    /// every task of the job ended as the kill ended it, none waiting to run again.
+    @Test func aKillIsOneRecordAndSurvivesARestart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let life = try await Life(directory: directory, origin: Self.firstStart)
+        let id = try await life.scheduler.runJob(job(Array(repeating: 100, count: 12_000)))
+        await life.scheduler.step()
+        let killed = try await life.scheduler.kill(jobID: id)
+        #expect(killed.status == .completed && killed.taskData.count == 12_000)
+        #expect(killed.taskData.values.allSatisfy { $0.state == .aborted })
+        let rows = try DatabaseCounter.count(in: directory, sql: "SELECT COUNT(*) FROM task_statuses WHERE job_id = ? AND final = 1", id)
+        #expect(rows == 0, "the kill wrote one record, not one per task")
+
+        let after = try await Life(directory: directory, origin: Self.firstStart + 5)
+        let recovered = await after.scheduler.status(of: id)
+        #expect(recovered.status == .completed)
+        #expect(recovered.taskStatus.count == 12_000 && recovered.taskStatus.values.allSatisfy { $0 == .completed })
+        #expect(recovered.taskData.values.allSatisfy { $0.state == .aborted && $0.error == RunStatus.userRequested })
+        await after.scheduler.step()
+        #expect(await after.scheduler.schedulerStatus().currentTasks == 0, "nothing of the killed job runs again")
     }
 
     @Test func finishedJobsPastTheRetentionArePurgedOnStart() async throws {

@@ -18,11 +18,14 @@ final class ServeBinary: @unchecked Sendable {
 
     /// Starts `serve` on `dataDirectory` and waits for its banner.
     /// With `descriptorLimit`, it runs under `ulimit -n` of that many file descriptors (soft and hard).
-    init(dataDirectory: URL, workers: Int, simulatedWorkers: Int = 0, descriptorLimit: Int? = nil, logLevel: String = "error") async throws {
+    init(
+        dataDirectory: URL, workers: Int, simulatedWorkers: Int = 0, descriptorLimit: Int? = nil, logLevel: String = "error",
+        extraArguments: [String] = []
+    ) async throws {
         let arguments = [
             "serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--workers", String(workers),
             "--simulated-workers", String(simulatedWorkers), "--data-dir", dataDirectory.path, "--log-level", logLevel,
-        ]
+        ] + extraArguments
         if let descriptorLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", Self.binary.path] + arguments
