@@ -176,7 +176,7 @@ struct AuditRuntimeTests {
             let source = ThriftDataSource(caller: ThriftLoopbackCaller(processor: CloudScootProcessor(handler: InMemoryCloudScoot())))
             let runtime = ConsoleRuntime(
                 backend: QuietTerminal(events: keys), dataSource: source, state: ConsoleState(endpoint: "test", operatorName: "alice"), auditLog: log)
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(60)
             runtime.run(tickMs: 20) { $0.audit.entries.count == 2 || ContinuousClock.now > deadline }
             return runtime.state
         }
@@ -205,7 +205,7 @@ struct AuditRequiredTests {
             let runtime = ConsoleRuntime(
                 backend: QuietTerminal(events: keys), dataSource: source, state: ConsoleState(endpoint: "test"), auditLog: log,
                 auditOptional: auditOptional)
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(60)
             runtime.run(tickMs: 20) { state in
                 ContinuousClock.now > deadline || state.flash.map { $0.text.contains("NOT sent") || $0.text.hasPrefix("done") || $0.text.contains("threshold") && !$0.text.hasPrefix("sending") } == true
             }

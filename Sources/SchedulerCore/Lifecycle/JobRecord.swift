@@ -73,6 +73,8 @@ struct JobRecord: Sendable {
     var killed = false
     /// The job's end is in the journal already (a kill writes it first).
     var endJournaled = false
+    /// A KillJob is waiting for its journal write: a second one is refused as for a killed job.
+    var killRequested = false
     private(set) var waitingCount: Int
     private(set) var completedCount = 0
 

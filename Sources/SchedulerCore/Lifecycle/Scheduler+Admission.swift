@@ -14,11 +14,34 @@ extension Scheduler {
     /// `PreparedJob` does the work that needs no scheduler state — the checks on the definition
     /// alone, the job's id and its journal text — off the actor, so that a job of 100,000 tasks
     /// does not hold up other clients meanwhile.
+    ///
+    /// The journal write runs on the journal's thread between two turns on the actor (checks and
+    /// a reservation, then the job's insertion), so that committing a large definition holds up
+    /// no other call. A reserved job counts against every limit meanwhile.
     public nonisolated func runJob(_ definition: JobDefinition) async throws(SchedulerError) -> String {
-        try await admit(PreparedJob(definition))
+        let admission = try await reserve(PreparedJob(definition))
+        if let journal = admission.journal {
+            let job = admission.journaled
+            do {
+                try await journal.thread.run { try journal.journal.jobAccepted(job) }
+            } catch {
+                await release(admission)
+                throw .failed("could not persist the job, it was not accepted: \(error)")
+            }
+        }
+        await complete(admission)
+        return admission.journaled.id
     }
 
-    private func admit(_ prepared: PreparedJob) throws(SchedulerError) -> String {
+    /// A job that passed every check and waits for its journal write.
+    struct Admission: Sendable {
+        let journaled: JournaledJob
+        let submittedAt: SchedulerInstant
+        let journal: (journal: any JobJournal, thread: JournalThread)?
+    }
+
+    /// The checks, in order, and the reservation.
+    private func reserve(_ prepared: PreparedJob) throws(SchedulerError) -> Admission {
         let definition = prepared.definition
         if let error = prepared.definitionError { throw error }
         try checkSizeLimits(definition)
@@ -29,7 +52,6 @@ extension Scheduler {
         }
         try checkThrottle(newTasks: definition.tasks.count)
 
-        let id = prepared.id
         var accepted = prepared.accepted
         var encoded = prepared.encodedAccepted
         if let inherited = inheritedPriority(of: accepted) {
@@ -37,26 +59,37 @@ extension Scheduler {
             encoded = nil  // rare: the journal encodes the changed definition itself
         }
         let submittedAt = clock.now
-        try persistAccepted(JournaledJob(id: id, definition: accepted, submittedAt: wallTime(submittedAt), encodedDefinition: encoded))
+        let journaled = JournaledJob(id: prepared.id, definition: accepted, submittedAt: wallTime(submittedAt), encodedDefinition: encoded)
+        reservedJobs[prepared.id] = (requestor: definition.requestor, tasks: definition.tasks.count)
+        return Admission(journaled: journaled, submittedAt: submittedAt, journal: journal.map { ($0, journalThread) })
+    }
 
-        if !definition.basis.isEmpty {
-            tagHistory.record(requestor: definition.requestor, basis: definition.basis, tag: definition.tag)
+    private func release(_ admission: Admission) {
+        reservedJobs[admission.journaled.id] = nil
+    }
+
+    /// The job joins the scheduler once it is durable.
+    private func complete(_ admission: Admission) {
+        reservedJobs[admission.journaled.id] = nil
+        let accepted = admission.journaled.definition
+        let id = admission.journaled.id
+        if !accepted.basis.isEmpty {
+            tagHistory.record(requestor: accepted.requestor, basis: accepted.basis, tag: accepted.tag)
         }
-        killJobsReplaced(by: accepted, now: submittedAt)
-
+        killJobsReplaced(by: accepted, now: admission.submittedAt)
         let tasks = durations.longestFirst(accepted.tasks).map {
             TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
         }
-        jobRecords[id] = JobRecord(id: id, definition: accepted, tasks: tasks, submittedAt: submittedAt)
+        jobRecords[id] = JobRecord(id: id, definition: accepted, tasks: tasks, submittedAt: admission.submittedAt)
         submissionOrder.append(id)
         activeJobIDs.append(id)
         wake()
-        return id
     }
 
     private func checkAdmissionLimits(requestor: String) throws(SchedulerError) {
-        let requestors = Set(activeJobIDs.map { jobRecords[$0]!.definition.requestor })
+        let requestors = Set(activeJobIDs.map { jobRecords[$0]!.definition.requestor }).union(reservedJobs.values.map(\.requestor))
         let jobsOfRequestor = activeJobIDs.count { jobRecords[$0]!.definition.requestor == requestor }
+            + reservedJobs.values.count { $0.requestor == requestor }
         if jobsOfRequestor == 0, requestors.count >= configuration.maxRequestors {
             throw canNotScheduleNow("exceeds max number of requestors: \(requestor) (\(configuration.maxRequestors))")
         }
@@ -77,7 +110,7 @@ extension Scheduler {
             throw .invalidRequest(
                 "job definition carries \(bytes) bytes of text; this scheduler takes at most \(configuration.maxJobDefinitionBytes) (max job definition bytes)")
         }
-        let queued = currentTaskCount
+        let queued = currentTaskCount + reservedTaskCount
         if queued + definition.tasks.count > configuration.maxQueuedTasks {
             throw canNotScheduleNow(
                 "exceeds max queued tasks: \(queued) unfinished + \(definition.tasks.count) new > \(configuration.maxQueuedTasks)")
@@ -86,11 +119,14 @@ extension Scheduler {
 
     private func checkThrottle(newTasks: Int) throws(SchedulerError) {
         guard configuration.throttleMode == .enforce, maxTasks >= 0 else { return }
-        let current = currentTaskCount
+        let current = currentTaskCount + reservedTaskCount
         if current + newTasks > maxTasks {
             throw canNotScheduleNow("exceeds max tasks: \(current) in progress + \(newTasks) new > \(maxTasks)")
         }
     }
+
+    /// Tasks of the jobs admitted but not yet durable.
+    private var reservedTaskCount: Int { reservedJobs.values.reduce(0) { $0 + $1.tasks } }
 
     private func canNotScheduleNow(_ reason: String) -> SchedulerError {
         .canNotScheduleNow(retryAfterMs: Int(configuration.admissionRetryAfter.wholeMilliseconds), reason: reason)

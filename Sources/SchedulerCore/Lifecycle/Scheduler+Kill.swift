@@ -1,18 +1,32 @@
+import Foundation
+
 /// KillJob (docs/scoot.md, "Killing a job"). Takes effect at once: waiting tasks are Completed with
 /// ABORTED/`UserRequested`, running attempts are aborted and Completed with
 /// `UserRequested -> Error(s) encountered, canceling task.`, never retried.
 extension Scheduler {
     /// Kills an in-memory job and returns its status right afterwards. The kill is one durable
-    /// record (the job ended, killed) written before anything changes; a failure fails the call.
+    /// record (the job ended, killed), written on the journal's thread before anything changes
+    /// (the job keeps running meanwhile); a failure fails the call.
     /// Running attempts are aborted at once; waiting tasks are ended in slices of `killSlice`,
     /// each its own turn on the actor, so that other calls are answered in between (the job is
     /// never scheduled again meanwhile). The tasks it ends are not journaled one by one: recovery
     /// ends every task of a killed job that has no final status the way the kill did. The status
     /// is built off the actor.
     public nonisolated func kill(jobID: String) async throws(SchedulerError) -> JobStatus {
-        let now = try await beginKill(jobID)
-        var next: Int? = 0
-        while let from = next { next = await endWaitingTasks(ofKilledJob: jobID, from: from, now: now) }
+        let request = try await requestKill(jobID)
+        if let journal = request.journal {
+            let wallTime = request.wallTime
+            do {
+                try await journal.thread.run { try journal.journal.jobEnded(jobID: jobID, killed: true, at: wallTime) }
+            } catch {
+                await withdrawKill(jobID)
+                throw .failed("could not persist the kill of job Id \(jobID), it was not killed: \(error)")
+            }
+        }
+        if await beginKill(jobID, now: request.now) {
+            var next: Int? = 0
+            while let from = next { next = await endWaitingTasks(ofKilledJob: jobID, from: from, now: request.now) }
+        }
         guard let job = await jobRecord(jobID) else { return JobStatus(id: jobID, status: .notStarted) }
         return Self.status(of: job)
     }
@@ -20,25 +34,36 @@ extension Scheduler {
     /// Waiting tasks a kill ends in one turn on the actor.
     static let killSlice = 5_000
 
-    private func beginKill(_ jobID: String) throws(SchedulerError) -> SchedulerInstant {
+    /// A kill checked and claimed, waiting for its journal write.
+    struct KillRequest: Sendable {
+        let now: SchedulerInstant
+        let wallTime: Date
+        let journal: (journal: any JobJournal, thread: JournalThread)?
+    }
+
+    private func requestKill(_ jobID: String) throws(SchedulerError) -> KillRequest {
         guard activeJobIDs.contains(jobID), let job = jobRecords[jobID] else {
             throw .notFound("cannot kill Job Id \(jobID), not found.")
         }
-        guard !job.killed else { throw .failed("job Id \(jobID) was already killed, request ignored") }
+        guard !job.killed, !job.killRequested else { throw .failed("job Id \(jobID) was already killed, request ignored") }
+        jobRecords[jobID]!.killRequested = true
         let now = clock.now
-        do {
-            try journal?.jobEnded(jobID: jobID, killed: true, at: wallTime(now))
-        } catch {
-            throw .failed("could not persist the kill of job Id \(jobID), it was not killed: \(error)")
-        }
+        return KillRequest(now: now, wallTime: wallTime(now), journal: journal.map { ($0, journalThread) })
+    }
+
+    private func withdrawKill(_ jobID: String) {
+        jobRecords[jobID]?.killRequested = false
+    }
+
+    /// Marks the job killed and aborts its running attempts; false when it finished meanwhile.
+    private func beginKill(_ jobID: String, now: SchedulerInstant) -> Bool {
+        guard activeJobIDs.contains(jobID), jobRecords[jobID]?.isFinished == false else { return false }
         jobRecords[jobID]!.killed = true
         jobRecords[jobID]!.endJournaled = journal != nil
         for running in runningAttempts.values where running.jobID == jobID {
-            abortAttempt(
-                of: running, error: RunStatus.userRequested + RunStatus.deadLetterTrailer, now: now,
-                journaled: journal == nil)
+            abortAttempt(of: running, error: RunStatus.userRequested + RunStatus.deadLetterTrailer, now: now, journaled: journal == nil)
         }
-        return now
+        return true
     }
 
     /// Ends up to `killSlice` waiting tasks of a killed job from task index `from`; the index to

@@ -38,6 +38,11 @@ public actor Scheduler {
     // Persistence: the journal (nil = in memory only), the wall-clock time of the clock's zero,
     // and the last journal write of a step that failed.
     var journal: (any JobJournal)?
+    /// Where the writes that acknowledge something (an admitted job, a kill) run.
+    lazy var journalThread = JournalThread()
+    /// Jobs that passed admission and wait for their journal write: requestor and task count,
+    /// counted against the limits. At most one per RunJob in progress.
+    var reservedJobs: [String: (requestor: String, tasks: Int)] = [:]
     var wallClockOrigin = Date()
     var journalFailure: String?
 
