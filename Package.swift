@@ -7,6 +7,7 @@ import PackageDescription
 /// Modules, along the one-way flow of data (wire → client/core → snapshot → view model →
 /// widgets → cell buffer → backend):
 /// - `Thrift`: TBinaryProtocol codec, message framing and NIO transports (no Scoot knowledge).
+/// - `ThriftTLS`: TLS with client certificates for those transports (swift-nio-ssl).
 /// - `ThriftCodegen`: the IDL parser and Swift emitter behind `thrift-swift-gen`.
 /// - `ScootAPI`: Swift types generated from `idl/scoot.thrift`, the CloudScoot client and server.
 /// - `ScootWorkerAPI`: Swift types generated from `idl/worker.thrift`, a Scoot worker's API.
@@ -35,6 +36,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -48,6 +50,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ThriftTLS",
+            dependencies: [
+                "Thrift",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -92,7 +103,7 @@ let package = Package(
         .target(
             name: "ScootServer",
             dependencies: [
-                "SchedulerCore", "ScootAPI", "Thrift", "ProcessWorkers", "JobStore",
+                "SchedulerCore", "ScootAPI", "Thrift", "ThriftTLS", "ProcessWorkers", "JobStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -115,8 +126,8 @@ let package = Package(
         .executableTarget(
             name: "scoot-console",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway", "ClusterObservation",
-                "HostEnvironment", "ProcessWorkers",
+                "ScootAPI", "Thrift", "ThriftTLS", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway",
+                "ClusterObservation", "HostEnvironment", "ProcessWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,7 +164,13 @@ let package = Package(
         .testTarget(name: "TUINcursesTests", dependencies: ["TUINcurses", "TUIKit"]),
         .testTarget(name: "ProcessWorkersTests", dependencies: ["ProcessWorkers", "SchedulerCore", "TestSupport"]),
         .testTarget(name: "JobStoreTests", dependencies: ["JobStore", "SchedulerCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ScootServerTests", dependencies: ["ScootServer", "SchedulerCore", "ScootAPI", "Thrift", "TestSupport"]),
+        .testTarget(
+            name: "ScootServerTests",
+            dependencies: [
+                "ScootServer", "SchedulerCore", "ScootAPI", "Thrift", "ThriftTLS", "ThriftCodegen", "TestSupport",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // Tests that drive the real binaries (tmux, serve, gateway) and other processes.
         .testTarget(name: "EndToEndTests", dependencies: ["ScootAPI", "ScootWorkerAPI", "Thrift", "ConsoleApp", "ClusterObservation", "TestSupport"]),
         .testTarget(

@@ -47,10 +47,15 @@ public struct CLISession: Sendable {
     }
 
     /// A session on the scheduler at `endpoint` with `timeoutSeconds` for connecting and for each
-    /// call; the audit log and read-only mode come from `environment`.
-    public init(endpoint: HostAndPort, timeoutSeconds: Double, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// call, over `connectionLayer` (TLS) when given; the audit log and read-only mode come from
+    /// `environment`.
+    public init(
+        endpoint: HostAndPort, timeoutSeconds: Double, connectionLayer: ThriftConnectionLayer? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         let timeout = TimeAmount.nanoseconds(Int64(timeoutSeconds * 1_000_000_000))
-        let caller = ThriftClient(configuration: .init(host: endpoint.host, port: endpoint.port, connectTimeout: timeout, callTimeout: timeout))
+        let caller = ThriftClient(configuration: .init(
+            host: endpoint.host, port: endpoint.port, connectTimeout: timeout, callTimeout: timeout, connectionLayer: connectionLayer))
         self.init(
             client: ScootConsoleClient(caller: caller), endpoint: endpoint.description, auditLog: AuditLog(environment: environment),
             readOnly: environment["SCOOT_CONSOLE_READ_ONLY"] == "1", auditOptional: environment["SCOOT_CONSOLE_AUDIT_OPTIONAL"] == "1")

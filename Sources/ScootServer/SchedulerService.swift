@@ -46,12 +46,17 @@ public struct SchedulerService: ScootConsoleHandler {
         }
     }
 
+    /// The requestor checked against `--admins`: the caller's certificate name on the TLS
+    /// listener (`ThriftCallContext.peerIdentity`), else the one the request claims.
     public func offlineWorker(req: OfflineWorkerReq) async throws {
-        try await scheduled { () throws(SchedulerError) in try await scheduler.offlineWorker(id: req.id, requestor: req.requestor) }
+        let requestor = ThriftCallContext.peerIdentity ?? req.requestor
+        try await scheduled { () throws(SchedulerError) in try await scheduler.offlineWorker(id: req.id, requestor: requestor) }
     }
 
+    /// The requestor is chosen as for `offlineWorker(req:)`.
     public func reinstateWorker(req: ReinstateWorkerReq) async throws {
-        try await scheduled { () throws(SchedulerError) in try await scheduler.reinstateWorker(id: req.id, requestor: req.requestor) }
+        let requestor = ThriftCallContext.peerIdentity ?? req.requestor
+        try await scheduled { () throws(SchedulerError) in try await scheduler.reinstateWorker(id: req.id, requestor: requestor) }
     }
 
     public func getSchedulerStatus() async throws -> ScootAPI.SchedulerStatus {

@@ -5,10 +5,12 @@ import ProcessWorkers
 import SchedulerCore
 import ScootAPI
 import Thrift
+import ThriftTLS
 
 /// What `scoot-console serve` runs: the scheduler core with its durable job log, local process
 /// workers and/or simulated ones, the CloudScoot (+ console extension) Thrift server and the
-/// metrics HTTP endpoint.
+/// metrics HTTP endpoint; optionally a read-only Thrift listener and a TLS one with client
+/// certificates beside the main one.
 public final class ServeRuntime: Sendable {
     /// How to run.
     public struct Configuration: Sendable {
@@ -35,6 +37,25 @@ public final class ServeRuntime: Sendable {
         public var containment: ProcessContainment.Preference
         /// The free space RunJob keeps on the data directory's file system.
         public var diskReserve: DiskReserve
+        /// A second Thrift address that answers read calls only (`ReadOnlyProcessor`); nil: none.
+        public var readOnlyThriftAddress: HostAndPort? = nil
+        /// A Thrift listener over TLS that requires client certificates; nil: none.
+        public var tlsListener: TLSListener? = nil
+
+        /// `serve --tls-addr`: where, and the server's certificate, key and the authority
+        /// that signs the operators' client certificates.
+        public struct TLSListener: Sendable {
+            /// The address to bind.
+            public var address: HostAndPort
+            /// The PEM files.
+            public var files: ThriftTLSFiles
+
+            /// Creates the listener's configuration.
+            public init(address: HostAndPort, files: ThriftTLSFiles) {
+                self.address = address
+                self.files = files
+            }
+        }
 
         /// Creates a configuration.
         public init(
@@ -65,6 +86,10 @@ public final class ServeRuntime: Sendable {
     public let scheduler: Scheduler
     /// The Thrift server.
     public let thriftServer: ThriftServer
+    /// The read-only Thrift server, when configured.
+    public let readOnlyThriftServer: ThriftServer?
+    /// The TLS Thrift server, when configured.
+    public let tlsThriftServer: ThriftServer?
     /// The metrics endpoint.
     public let metricsServer: MetricsHTTPServer
     private let loop: Task<Void, Never>
@@ -72,12 +97,14 @@ public final class ServeRuntime: Sendable {
     private let logger: Logger
 
     private init(
-        scheduler: Scheduler, thriftServer: ThriftServer, metricsServer: MetricsHTTPServer, loop: Task<Void, Never>, lock: DataDirectoryLock,
-        logger: Logger
+        scheduler: Scheduler, thriftServers: (main: ThriftServer, readOnly: ThriftServer?, tls: ThriftServer?), metricsServer: MetricsHTTPServer,
+        loop: Task<Void, Never>, lock: DataDirectoryLock, logger: Logger
     ) {
         self.lock = lock
         self.scheduler = scheduler
-        self.thriftServer = thriftServer
+        self.thriftServer = thriftServers.main
+        self.readOnlyThriftServer = thriftServers.readOnly
+        self.tlsThriftServer = thriftServers.tls
         self.metricsServer = metricsServer
         self.loop = loop
         self.logger = logger
@@ -98,10 +125,22 @@ public final class ServeRuntime: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
+        // The Thrift listeners share the descriptor budget equally, each up to `maximumConnections`.
+        let listenerCount = 1 + (configuration.readOnlyThriftAddress == nil ? 0 : 1) + (configuration.tlsListener == nil ? 0 : 1)
+        var tlsLayer: ThriftConnectionLayer?
+        if let listener = configuration.tlsListener {
+            do {
+                tlsLayer = try await ThriftTLS.serverLayer(listener.files)
+            } catch {
+                lock.release()
+                throw StartError(description: "the TLS listener: \(error)")
+            }
+        }
         let descriptors = FileDescriptorBudget.raiseAndShare(
-            wantedThriftConnections: configuration.maximumConnections, httpConnections: configuration.metricsLimits.maximumConnections,
+            wantedThriftConnections: configuration.maximumConnections * listenerCount, httpConnections: configuration.metricsLimits.maximumConnections,
             processWorkers: configuration.processWorkers)
-        guard descriptors.thriftConnections >= 16 else {
+        let connectionsPerListener = descriptors.thriftConnections / listenerCount
+        guard connectionsPerListener >= 16 else {
             lock.release()
             throw StartError(description: "only \(descriptors.limit) file descriptors (ulimit -n), and \(descriptors.reserve) are needed besides client connections; raise the limit")
         }
@@ -109,9 +148,10 @@ public final class ServeRuntime: Sendable {
             "limit": "\(descriptors.limit)", "reserved": "\(descriptors.reserve)", "thrift connections": "\(descriptors.thriftConnections)",
             "http connections": "\(configuration.metricsLimits.maximumConnections)",
         ])
-        if descriptors.thriftConnections < configuration.maximumConnections {
+        if connectionsPerListener < configuration.maximumConnections {
             logger.warning("the Thrift connection cap is lowered to fit the file descriptor limit", metadata: [
-                "asked": "\(configuration.maximumConnections)", "cap": "\(descriptors.thriftConnections)", "limit": "\(descriptors.limit)",
+                "asked": "\(configuration.maximumConnections)", "cap": "\(connectionsPerListener)", "listeners": "\(listenerCount)",
+                "limit": "\(descriptors.limit)",
             ])
         }
         let clock = WallClock()
@@ -154,20 +194,36 @@ public final class ServeRuntime: Sendable {
             retryAfter: configuration.scheduler.admissionRetryAfter, logger: logger)
         let service = SchedulerService(scheduler: scheduler, metrics: metrics, diskSpaceGuard: diskSpaceGuard)
         let startedAt = clock.now
-        do {
-            let thriftServer = try await ThriftServer.start(
+        let processor = ScootConsoleProcessor(handler: service)
+        var started: [ThriftServer] = []
+        func startListener(_ address: HostAndPort, _ processor: any ThriftProcessor, layer: ThriftConnectionLayer? = nil) async throws -> ThriftServer {
+            let server = try await ThriftServer.start(
                 configuration: .init(
-                    host: configuration.thriftAddress.host, port: configuration.thriftAddress.port,
-                    maximumConnections: descriptors.thriftConnections),
-                processor: ScootConsoleProcessor(handler: service), logger: logger)
+                    host: address.host, port: address.port, maximumConnections: connectionsPerListener, connectionLayer: layer),
+                processor: processor, logger: logger)
+            started.append(server)
+            return server
+        }
+        do {
+            let thriftServer = try await startListener(configuration.thriftAddress, processor)
+            var readOnlyServer: ThriftServer?
+            if let address = configuration.readOnlyThriftAddress {
+                readOnlyServer = try await startListener(address, ReadOnlyProcessor(wrapping: processor))
+            }
+            var tlsServer: ThriftServer?
+            if let listener = configuration.tlsListener {
+                tlsServer = try await startListener(listener.address, IdentityLoggingProcessor(wrapping: processor, logger: logger), layer: tlsLayer)
+            }
             let metricsServer = try await MetricsHTTPServer.start(
                 host: configuration.httpAddress.host, port: configuration.httpAddress.port, limits: configuration.metricsLimits, logger: logger
             ) {
                 await MetricsReport.collect(scheduler: scheduler, metrics: metrics, startedAt: startedAt, now: clock.now)
             }
             return ServeRuntime(
-                scheduler: scheduler, thriftServer: thriftServer, metricsServer: metricsServer, loop: loop, lock: lock, logger: logger)
+                scheduler: scheduler, thriftServers: (thriftServer, readOnlyServer, tlsServer), metricsServer: metricsServer, loop: loop,
+                lock: lock, logger: logger)
         } catch {
+            for server in started { await server.shutdown(grace: .zero) }
             await scheduler.stop()
             loop.cancel()
             lock.release()
@@ -179,6 +235,8 @@ public final class ServeRuntime: Sendable {
     /// job log is committed when it returns, so nothing is left to flush.
     public func shutdown() async {
         await thriftServer.shutdown()
+        await readOnlyThriftServer?.shutdown()
+        await tlsThriftServer?.shutdown()
         await metricsServer.shutdown()
         await scheduler.stop()
         scheduler.wake()

@@ -13,11 +13,14 @@ public struct ThriftProcessorResult: Sendable {
     }
 }
 
-/// Who sent the message being processed: the peer's address as `host:port`, set by
-/// `ThriftServer` for the duration of each call (nil for loopback callers).
+/// Who sent the message being processed, set by `ThriftServer` for the duration of each call
+/// (nil for loopback callers).
 public enum ThriftCallContext {
-    /// The calling connection's remote address.
+    /// The calling connection's remote address as `host:port`.
     @TaskLocal public static var peerAddress: String?
+    /// The caller's authenticated identity, when the listener's connection layer established one
+    /// (TLS: the client certificate's subject common name); nil on a plain listener.
+    @TaskLocal public static var peerIdentity: String?
 }
 
 /// The server side of a service: turns one complete request message into its reply.

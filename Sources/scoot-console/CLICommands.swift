@@ -3,6 +3,7 @@ import Foundation
 import ScootAPI
 import ScootCLI
 import Thrift
+import ThriftTLS
 
 /// The options every CLI command shares: which scheduler, and how long to wait for it.
 struct SchedulerOptions: ParsableArguments {
@@ -15,6 +16,8 @@ struct SchedulerOptions: ParsableArguments {
     @Flag(name: .customLong("audit-optional"), help: "Send a change even when its audit entry cannot be written (by default it is not sent).")
     var auditOptional = false
 
+    @OptionGroup var tls: ClientTLSOptions
+
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)") }
         if let addr {
@@ -26,12 +29,51 @@ struct SchedulerOptions: ParsableArguments {
     /// stderr and its exit code.
     func run(_ command: String, _ body: (CLISession) async throws(CLIFailure) -> Void) async throws {
         do {
-            var session = CLISession(endpoint: try CloudScootAddress.resolve(flag: addr), timeoutSeconds: timeout)
+            let endpoint = try CloudScootAddress.resolve(flag: addr)
+            let layer = try await tls.connectionLayerForCLI(serverHost: endpoint.host)
+            var session = CLISession(endpoint: endpoint, timeoutSeconds: timeout, connectionLayer: layer)
             if auditOptional { session.auditOptional = true }
             try await body(session)
         } catch {
             CLISession.writeToStandardError("scoot-console \(command): \(error.message)")
             throw ExitCode(error.exitCode.rawValue)
+        }
+    }
+}
+
+/// `--tls-cert`, `--tls-key`, `--tls-ca`: connect over TLS with a client certificate, to
+/// `serve --tls-addr`. All three or none.
+struct ClientTLSOptions: ParsableArguments {
+    @Option(name: .customLong("tls-cert"), help: "Connect over TLS with this client certificate (PEM); needs --tls-key and --tls-ca.")
+    var certificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The client certificate's private key (PEM).")
+    var privateKey: String?
+
+    @Option(name: .customLong("tls-ca"), help: "The certificate authority that signed the scheduler's certificate (PEM).")
+    var certificateAuthority: String?
+
+    func validate() throws {
+        do { _ = try files() } catch { throw ValidationError(error.description) }
+    }
+
+    /// The three files, or nil when none was given.
+    func files() throws(ThriftTLSError) -> ThriftTLSFiles? {
+        try ThriftTLSFiles.fromOptions(certificate: certificate, privateKey: privateKey, certificateAuthority: certificateAuthority)
+    }
+
+    /// The TLS layer for a connection to `serverHost`, or nil without the options.
+    func connectionLayer(serverHost: String) async throws(ThriftTLSError) -> ThriftConnectionLayer? {
+        guard let files = try files() else { return nil }
+        return try await ThriftTLS.clientLayer(files, serverHost: serverHost)
+    }
+
+    /// `connectionLayer(serverHost:)` with an unusable file as a usage error (exit 2).
+    func connectionLayerForCLI(serverHost: String) async throws(CLIFailure) -> ThriftConnectionLayer? {
+        do {
+            return try await connectionLayer(serverHost: serverHost)
+        } catch {
+            throw CLIFailure.usage(error.description)
         }
     }
 }

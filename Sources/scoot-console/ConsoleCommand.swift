@@ -69,6 +69,8 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(name: .customLong("scoot-workers-file"), help: "A file with one Scoot worker address a line (# comments allowed).")
     var scootWorkersFile: String?
 
+    @OptionGroup var tls: ClientTLSOptions
+
     func validate() throws {
         guard scootWorkers == nil || scootWorkersFile == nil else { throw ValidationError("give --scoot-workers or --scoot-workers-file, not both") }
         try Self.check(connect: connect, metricsAddr: metricsAddr, refresh: refresh, source: "")
@@ -130,6 +132,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let endpoint: HostAndPort
         var metricsAddress: HostAndPort?
+        var tlsLayer: ThriftConnectionLayer?
         var demo: (ServeRuntime, Task<Void, Never>, URL)?
         if let connect {
             do {
@@ -138,7 +141,13 @@ struct ConsoleCommand: AsyncParsableCommand {
                 throw ValidationError("--connect: \(error)")
             }
             metricsAddress = HostAndPort(host: endpoint.host, port: 9091)
+            do {
+                tlsLayer = try await tls.connectionLayer(serverHost: endpoint.host)
+            } catch {
+                throw ValidationError(error.description)
+            }
         } else {
+            guard try tls.files() == nil else { throw ValidationError("--tls-cert, --tls-key and --tls-ca need --connect") }
             let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-console-demo-\(getpid())")
             let runtime = try await ServeRuntime.start(
                 .init(thriftAddress: HostAndPort(host: "127.0.0.1", port: 0), httpAddress: HostAndPort(host: "127.0.0.1", port: 0),
@@ -156,7 +165,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         // One event loop for the scheduler connection, and the polls run on it too.
         let pollLoop = MultiThreadedEventLoopGroup.singleton.next()
         let caller = ThriftClient(
-            configuration: .init(host: endpoint.host, port: endpoint.port, connectTimeout: .seconds(5), callTimeout: .seconds(10)), group: pollLoop)
+            configuration: .init(
+                host: endpoint.host, port: endpoint.port, connectTimeout: .seconds(5), callTimeout: .seconds(10), connectionLayer: tlsLayer),
+            group: pollLoop)
         var state = ConsoleState(
             endpoint: demo == nil ? endpoint.description : "embedded demo (\(endpoint))", label: label,
             readOnly: readOnly || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_READ_ONLY"] == "1")

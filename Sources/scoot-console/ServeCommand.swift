@@ -6,6 +6,7 @@ import ProcessWorkers
 import SchedulerCore
 import ScootServer
 import Thrift
+import ThriftTLS
 
 /// `scoot-console serve`: a CloudScoot scheduler any Scoot client can use, with real process
 /// workers, a durable job log and Scoot's metrics endpoint.
@@ -27,6 +28,21 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("http-addr"), help: "Metrics HTTP address (host:port).")
     var httpAddr = ServeAccess.defaultHTTPAddress
+
+    @Option(name: .customLong("read-only-addr"), help: "A second Thrift address (host:port) that answers read calls only; calls that change the cluster are refused.")
+    var readOnlyAddr: String?
+
+    @Option(name: .customLong("tls-addr"), help: "A Thrift address (host:port) over TLS that requires client certificates signed by --tls-ca; needs --tls-cert, --tls-key and --tls-ca.")
+    var tlsAddr: String?
+
+    @Option(name: .customLong("tls-cert"), help: "The TLS listener's certificate (PEM).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The TLS listener's private key (PEM).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-ca"), help: "The certificate authority that signs the operators' client certificates (PEM).")
+    var tlsCA: String?
 
     @Option(help: "Local process workers (default: the number of cores).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -77,8 +93,18 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
-        for (flag, value) in [("--addr", addr), ("--http-addr", httpAddr)] {
+        for (flag, value) in [("--addr", addr), ("--http-addr", httpAddr), ("--read-only-addr", readOnlyAddr), ("--tls-addr", tlsAddr)] {
+            guard let value else { continue }
             do { _ = try HostAndPort(parsing: value) } catch { throw ValidationError("\(flag): \(error)") }
+        }
+        let tlsFiles: ThriftTLSFiles?
+        do {
+            tlsFiles = try ThriftTLSFiles.fromOptions(certificate: tlsCert, privateKey: tlsKey, certificateAuthority: tlsCA)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard (tlsAddr == nil) == (tlsFiles == nil) else {
+            throw ValidationError("--tls-addr needs --tls-cert, --tls-key and --tls-ca, and they need --tls-addr")
         }
         guard workers >= 0, simulatedWorkers >= 0 else { throw ValidationError("--workers and --simulated-workers must be 0 or more") }
         guard workers + simulatedWorkers > 0 else { throw ValidationError("no workers: give --workers or --simulated-workers a positive number") }
@@ -115,7 +141,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "scoot-console.serve")
         let thrift = try HostAndPort(parsing: addr)
         let http = try HostAndPort(parsing: httpAddr)
-        for warning in ServeAccess.publicAddressWarnings([thrift, http]) { logger.warning("\(warning)") }
+        let readOnly = try readOnlyAddr.map { try HostAndPort(parsing: $0) }
+        // The TLS listener is not warned about: a peer needs a certificate signed by --tls-ca.
+        for warning in ServeAccess.publicAddressWarnings([thrift, http] + (readOnly.map { [$0] } ?? [])) { logger.warning("\(warning)") }
         var scheduler = SchedulerConfiguration()
         scheduler.maxRetriesPerTask = maxRetries
         scheduler.maxTasksPerJob = maxTasksPerJob
@@ -133,6 +161,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxOutputBytes = Int64(ByteCount.parse(maxOutputBytes)!)
         configuration.containment = ProcessContainment.Preference(rawValue: containment)!
         configuration.diskReserve = diskReserve.flatMap(DiskReserve.init(parsing:)) ?? .standard
+        configuration.readOnlyThriftAddress = readOnly
+        if let tlsAddr, let files = try ThriftTLSFiles.fromOptions(certificate: tlsCert, privateKey: tlsKey, certificateAuthority: tlsCA) {
+            configuration.tlsListener = .init(address: try HostAndPort(parsing: tlsAddr), files: files)
+        }
         let runtime: ServeRuntime
         do {
             runtime = try await ServeRuntime.start(configuration, logger: logger)
@@ -140,8 +172,10 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("scoot-console serve: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        let extraListeners =
+            (runtime.readOnlyThriftServer.map { ", read-only on \($0.address)" } ?? "") + (runtime.tlsThriftServer.map { ", TLS on \($0.address)" } ?? "")
         print("""
-            scoot-console serve: CloudScoot on \(runtime.thriftServer.address), metrics on \
+            scoot-console serve: CloudScoot on \(runtime.thriftServer.address)\(extraListeners), metrics on \
             http://\(runtime.metricsServer.address)/admin/metrics.json, \(workers) process and \
             \(simulatedWorkers) simulated workers, data in \(data.path). Ctrl-C to stop.
             """)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TestSupport
 import Testing
 
 /// The scootcl-compatible commands of the real binary against a real `serve` on free ports.
@@ -135,6 +136,28 @@ struct CLIBinaryTests {
         let refusal = try String(contentsOf: auditLog, encoding: .utf8).split(separator: "\n").last
         #expect(refusal?.contains(#""outcome":"refused""#) == true)
         await stop(server)
+    }
+
+    @Test func theTLSFlagsConnectWithAClientCertificate() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificates = try await TestCertificates.shared()
+        let serve = try await ServeProcess(
+            dataDirectory: directory.appendingPathComponent("data"), workers: 1, extraArguments: ServeProcess.tlsArguments(certificates))
+        let tls = [
+            "--addr", "127.0.0.1:\(try #require(serve.tlsPort))", "--timeout", "5", "--tls-cert", certificates.aliceCertificate,
+            "--tls-key", certificates.aliceKey, "--tls-ca", certificates.authority,
+        ]
+        let set = await run(["set-scheduler-status"] + tls + ["--task-throttle", "4"])
+        #expect(set.status == 0, "\(set.errors)")
+        let status = await run(["get-scheduler-status"] + tls + ["--json"])
+        #expect(status.status == 0, "\(status.errors)")
+        #expect(status.output.hasSuffix(#""maxTasks":4}"# + "\n"), "\(status.output)")
+        let plain = await run(["get-scheduler-status", "--addr", "127.0.0.1:\(try #require(serve.tlsPort))", "--timeout", "5"])
+        #expect(plain.status == 3, "plain Thrift on the TLS port: \(plain.errors)")
+        let incomplete = await run(["get-scheduler-status", "--addr", "127.0.0.1:1", "--tls-cert", certificates.aliceCertificate])
+        #expect(incomplete.status == 2)
+        #expect(incomplete.errors.contains("--tls-cert, --tls-key and --tls-ca go together; missing --tls-key and --tls-ca"), "\(incomplete.errors)")
+        await serve.stop()
     }
 
     @Test func unreachableExits3AndBadFlagsExit2() async throws {

@@ -12,14 +12,17 @@ final class ServeProcess: @unchecked Sendable {
     let port: Int
     /// The metrics (HTTP) port.
     let httpPort: Int
+    /// The TLS listener's port, when `extraArguments` asked for one (`--tls-addr`).
+    let tlsPort: Int?
 
-    /// Starts `serve` on `dataDirectory` with `workers` process workers and waits for its banner.
-    init(dataDirectory: URL, workers: Int = 2) async throws {
+    /// Starts `serve` on `dataDirectory` with `workers` process workers and `extraArguments`,
+    /// and waits for its banner.
+    init(dataDirectory: URL, workers: Int = 2, extraArguments: [String] = []) async throws {
         process.executableURL = Self.binary
         process.arguments = [
             "serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--workers", String(workers),
             "--data-dir", dataDirectory.path, "--log-level", "warning",
-        ]
+        ] + extraArguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.standardError
@@ -46,6 +49,15 @@ final class ServeProcess: @unchecked Sendable {
         }
         self.port = port
         self.httpPort = httpPort
+        self.tlsPort = number(after: "TLS on 127.0.0.1:")
+    }
+
+    /// `--tls-addr` on a free loopback port with the test certificates' server files.
+    static func tlsArguments(_ certificates: TestCertificates) -> [String] {
+        [
+            "--tls-addr", "127.0.0.1:0", "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey,
+            "--tls-ca", certificates.authority,
+        ]
     }
 
     /// A test that throws before `stop()` still ends the server: a `serve` left running would
@@ -89,6 +101,18 @@ struct ServeInteropTests {
         let settings = try await PythonInterop.runScript("serve_suite.py", [String(second.port), "settings"])
         #expect(settings.status == 0, "settings did not survive the restart:\n\(settings.output)")
         await second.stop()
+    }
+
+    @Test func pythonsTSSLSocketWithAClientCertificateReadsAndChangesSettingsOverTLS() async throws {
+        let data = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let certificates = try await TestCertificates.shared()
+        let serve = try await ServeProcess(dataDirectory: data, workers: 1, extraArguments: ServeProcess.tlsArguments(certificates))
+        let tlsPort = try #require(serve.tlsPort)
+        let check = try await PythonInterop.runScript(
+            "tls_check.py", [String(tlsPort), certificates.authority, certificates.aliceCertificate, certificates.aliceKey])
+        #expect(check.status == 0, "tls_check.py failed:\n\(check.output)")
+        await serve.stop()
     }
 
     @Test func everyAcceptedJobCompletesAfterSIGKILL() async throws {

@@ -22,12 +22,14 @@ public actor ThriftClient: ThriftCaller {
         public var callTimeout: TimeAmount
         /// Limits applied to replies.
         public var limits: ThriftLimits
+        /// Handlers the connection starts with (TLS); `nil` for plain TCP.
+        public var connectionLayer: ThriftConnectionLayer?
 
-        /// Creates a configuration; timeouts default to one minute, as scootcl's.
+        /// Creates a configuration; timeouts default to one minute, as scootcl's; plain TCP.
         public init(
             host: String = "127.0.0.1", port: Int = 9090, framing: ThriftFraming = .unframed,
             connectTimeout: TimeAmount = .seconds(60), callTimeout: TimeAmount = .seconds(60),
-            limits: ThriftLimits = .default
+            limits: ThriftLimits = .default, connectionLayer: ThriftConnectionLayer? = nil
         ) {
             self.host = host
             self.port = port
@@ -35,6 +37,7 @@ public actor ThriftClient: ThriftCaller {
             self.connectTimeout = connectTimeout
             self.callTimeout = callTimeout
             self.limits = limits
+            self.connectionLayer = connectionLayer
         }
 
         /// `host:port`, for messages.
@@ -105,6 +108,7 @@ public actor ThriftClient: ThriftCaller {
         let framing: ThriftServerFraming = configuration.framing == .framed ? .framed : .unframed
         let limits = configuration.limits
         let endpoint = configuration.endpoint
+        let layer = configuration.connectionLayer
         do {
             let opened = try await ClientBootstrap(group: group)
                 .connectTimeout(configuration.connectTimeout)
@@ -112,6 +116,7 @@ public actor ThriftClient: ThriftCaller {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let handlers = channel.pipeline.syncOperations
+                        try layer?.addHandlers(channel)
                         try handlers.addHandler(ByteToMessageHandler(ThriftMessageDecoder(framing: framing, limits: limits)))
                         try handlers.addHandler(ThriftClientHandler())
                     }

@@ -23,12 +23,17 @@ public final class ThriftServer: Sendable {
         /// (so that it leaves the backlog and accept never spins), with a log line at most once
         /// a minute.
         public var maximumConnections: Int
+        /// Handlers every connection starts with (TLS) and the peer identity they establish;
+        /// `nil` for plain TCP.
+        public var connectionLayer: ThriftConnectionLayer?
 
         /// Creates a configuration; defaults: 127.0.0.1:9090, framing detected per connection,
-        /// default limits, idle connections closed after 5 minutes, at most 1,024 connections.
+        /// default limits, idle connections closed after 5 minutes, at most 1,024 connections,
+        /// plain TCP.
         public init(
             host: String = "127.0.0.1", port: Int = 9090, framing: ThriftServerFraming = .automatic,
-            limits: ThriftLimits = .default, idleTimeout: TimeAmount? = .minutes(5), maximumConnections: Int = 1_024
+            limits: ThriftLimits = .default, idleTimeout: TimeAmount? = .minutes(5), maximumConnections: Int = 1_024,
+            connectionLayer: ThriftConnectionLayer? = nil
         ) {
             self.host = host
             self.port = port
@@ -36,6 +41,7 @@ public final class ThriftServer: Sendable {
             self.limits = limits
             self.idleTimeout = idleTimeout
             self.maximumConnections = maximumConnections
+            self.connectionLayer = connectionLayer
         }
     }
 
@@ -80,12 +86,16 @@ public final class ThriftServer: Sendable {
                 }
                 return child.eventLoop.makeCompletedFuture {
                     let handlers = child.pipeline.syncOperations
+                    if let layer = configuration.connectionLayer {
+                        try layer.addHandlers(child)
+                    }
                     if let idle = configuration.idleTimeout {
                         try handlers.addHandler(IdleStateHandler(readTimeout: idle))
                     }
                     try handlers.addHandler(ByteToMessageHandler(
                         ThriftMessageDecoder(framing: configuration.framing, limits: configuration.limits)))
-                    try handlers.addHandler(ThriftServerHandler(processor: processor, logger: logger))
+                    try handlers.addHandler(ThriftServerHandler(
+                        processor: processor, logger: logger, peerIdentity: configuration.connectionLayer?.peerIdentity))
                 }
             }
             .bind(host: configuration.host, port: configuration.port)

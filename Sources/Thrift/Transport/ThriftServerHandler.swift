@@ -14,6 +14,10 @@ final class ThriftServerHandler: ChannelInboundHandler {
 
     private let processor: any ThriftProcessor
     private let logger: Logger
+    /// Reads the connection layer's peer identity; nil on a plain listener.
+    private let peerIdentitySource: (@Sendable (any Channel) -> String?)?
+    /// The peer identity, read once when the first request arrives (after any handshake).
+    private var peerIdentity: String??
     /// Work in arrival order: requests, and the answer owed to a message that could not be read.
     private enum Work {
         case request(ThriftInboundMessage)
@@ -25,9 +29,10 @@ final class ThriftServerHandler: ChannelInboundHandler {
     private var closing = false
     private var closeWhenIdle = false
 
-    init(processor: any ThriftProcessor, logger: Logger) {
+    init(processor: any ThriftProcessor, logger: Logger, peerIdentity: (@Sendable (any Channel) -> String?)?) {
         self.processor = processor
         self.logger = logger
+        self.peerIdentitySource = peerIdentity
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -88,13 +93,23 @@ final class ThriftServerHandler: ChannelInboundHandler {
         let processor = self.processor
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let peer = context.remoteAddress.map(Self.hostAndPort)
+        let identity = resolvedPeerIdentity(context: context)
         Task {
-            let result = await ThriftCallContext.$peerAddress.withValue(peer) { await processor.process(message.bytes) }
+            let result = await ThriftCallContext.$peerAddress.withValue(peer) {
+                await ThriftCallContext.$peerIdentity.withValue(identity) { await processor.process(message.bytes) }
+            }
             bound.eventLoop.execute {
                 let (handler, context) = bound.value
                 handler.finish(result, framing: message.framing, context: context)
             }
         }
+    }
+
+    private func resolvedPeerIdentity(context: ChannelHandlerContext) -> String? {
+        if let peerIdentity { return peerIdentity }
+        let identity = peerIdentitySource?(context.channel)
+        peerIdentity = .some(identity)
+        return identity
     }
 
     private func finish(_ result: ThriftProcessorResult, framing: ThriftFraming, context: ChannelHandlerContext) {
