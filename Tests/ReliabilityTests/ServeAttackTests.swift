@@ -8,8 +8,10 @@ import Thrift
 /// Attacks on a real `serve` from outside, as an unauthenticated client could make them.
 @Suite("serve under attack")
 struct ServeAttackTests {
-    static func client(_ port: Int, callTimeout: TimeAmount = .seconds(10)) -> CloudScootClient {
-        CloudScootClient(caller: ThriftClient(configuration: .init(port: port, connectTimeout: .seconds(5), callTimeout: callTimeout)))
+    /// `limits`: a reply of a 400,000-task job (every task's status) is larger than the default
+    /// 16 MiB a message.
+    static func client(_ port: Int, callTimeout: TimeAmount = .seconds(10), limits: ThriftLimits = .default) -> CloudScootClient {
+        CloudScootClient(caller: ThriftClient(configuration: .init(port: port, connectTimeout: .seconds(5), callTimeout: callTimeout, limits: limits)))
     }
 
     /// `(a+)+$` against `aaaa…!` backtracks exponentially in Swift's `Regex`: 22 characters
@@ -68,30 +70,36 @@ struct BigRequestFairnessTests {
 
     /// One 400,000-task job took 4.4 s to admit and stalled others 2.8 s; its kill took 33 s and
     /// another client waited 27.7 s. Under `make test` a 20,000-task job (a debug build on a
-    /// shared machine); under `make reliability` the 400,000-task one, with the p99 bound.
+    /// shared machine); under `make reliability` the 400,000-task one (`true` tasks, as small
+    /// as a task gets: about 12 MB on the wire, under the 16 MiB message limit), with the p99
+    /// bound. One simulated worker runs them, a second each, so nearly all are killed waiting.
     @Test func aHugeJobAndItsKillDoNotStallOtherClients() async throws {
         let data = try ServeBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
         let taskCount = Reliability.full ? 400_000 : 20_000
         let serve = try await ServeBinary(
-            dataDirectory: data, workers: 0, simulatedWorkers: 20, extraArguments: ["--max-tasks-per-job", String(taskCount)])
-        let client = ServeAttackTests.client(serve.port, callTimeout: .seconds(120))
+            dataDirectory: data, workers: 0, simulatedWorkers: 1, extraArguments: ["--max-tasks-per-job", String(taskCount)])
+        let large = ThriftLimits(maxMessageSize: 256 << 20)
+        let client = ServeAttackTests.client(serve.port, callTimeout: .seconds(120), limits: large)
         let job = JobDefinition(
-            tasks: (0..<taskCount).map { TaskDefinition(command: Command(argv: ["sleep", "3600"]), taskId: "task-\($0)") }, requestor: "big")
+            tasks: (0..<taskCount).map { TaskDefinition(command: Command(argv: ["true"]), taskId: "\($0)") }, requestor: "big")
         var id = ""
         let whileRunning = try await Self.latencies(port: serve.port) { id = try await client.runJob(job: job).id }
         let whileKilling = try await Self.latencies(port: serve.port) { _ = try await client.killJob(jobId: id) }
         // kill -9 right after the answer: the job must still be killed after the restart.
         _ = await serve.stop(signal: SIGKILL)
         let again = try await ServeBinary(
-            dataDirectory: data, workers: 0, simulatedWorkers: 20, extraArguments: ["--max-tasks-per-job", String(taskCount)])
-        let recovered = try await ServeAttackTests.client(again.port, callTimeout: .seconds(120)).getStatus(jobId: id)
-        let states = Set((recovered.taskData ?? [:]).values.map(\.status))
+            dataDirectory: data, workers: 0, simulatedWorkers: 1, extraArguments: ["--max-tasks-per-job", String(taskCount)])
+        let recovered = try await ServeAttackTests.client(again.port, callTimeout: .seconds(120), limits: large).getStatus(jobId: id)
+        let finals = (recovered.taskData ?? [:]).values.map(\.status)
+        let states = Set(finals)
+        let aborted = finals.count { $0 == .aborted }
         Reliability.figure(
             "fairness: \(taskCount)-task job: another client's GetSchedulerStatus p99 \(Self.p99(whileRunning).milliseconds) ms, "
                 + "max \(whileRunning.max()?.milliseconds ?? 0) ms while it was admitted; p99 \(Self.p99(whileKilling).milliseconds) ms, "
                 + "max \(whileKilling.max()?.milliseconds ?? 0) ms while it was killed")
-        #expect(recovered.status == .completed && states == [.aborted], "killed before the kill -9, killed after it: \(states)")
+        #expect(recovered.status == .completed && states.isSubset(of: [.aborted, .complete]), "killed before the kill -9, killed after it: \(states)")
+        #expect(finals.count == taskCount && aborted >= taskCount - 1_000, "\(aborted) of \(taskCount) aborted")
         #expect(Self.p99(whileRunning) < (Reliability.full ? .milliseconds(50) : .seconds(2)))
         #expect(Self.p99(whileKilling) < (Reliability.full ? .milliseconds(50) : .seconds(2)))
         _ = await again.stop()

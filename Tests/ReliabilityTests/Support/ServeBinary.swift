@@ -57,6 +57,12 @@ final class ServeBinary: @unchecked Sendable {
         self.httpPort = httpPort
     }
 
+    /// A test that fails before `stop` must not leave its server behind (it holds the test
+    /// runner's standard error open, so the run would never end).
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     var pid: Int32 { process.processIdentifier }
 
     /// Open file descriptors.
