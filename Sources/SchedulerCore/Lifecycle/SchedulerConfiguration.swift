@@ -25,7 +25,7 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     /// job of 400,000 tasks held the scheduler for seconds and a gigabyte of memory.
     public var maxTasksPerJob: Int = 100_000
     /// The most unfinished tasks (waiting or running) of all jobs together, new job included
-    /// (`CanNotScheduleNow` past it): what bounds the scheduler's memory, about 1.3 KB a task.
+    /// (`CanNotScheduleNow` past it): what bounds the scheduler's memory, about 2 KB a task.
     public var maxQueuedTasks: Int = 1_000_000
     /// The most bytes of text one job definition may carry (argv, environment, ids, tag, basis,
     /// requestor; `InvalidRequest` past it).
