@@ -15,18 +15,20 @@ extension Scheduler {
     /// alone, the job's id and its journal text — off the actor, so that a job of 100,000 tasks
     /// does not hold up other clients meanwhile.
     ///
-    /// The journal write runs on the journal's thread between two turns on the actor (checks and
-    /// a reservation, then the job's insertion), so that committing a large definition holds up
-    /// no other call. A reserved job counts against every limit meanwhile.
+    /// The journal write rides in the journal writer's next group commit, between two turns on the
+    /// actor (checks and a reservation, then the job's insertion), so that committing a large
+    /// definition holds up no other call. A reserved job counts against every limit meanwhile.
+    /// When the journal cannot be written, RunJob answers CanNotScheduleNow with the reason.
     public nonisolated func runJob(_ definition: JobDefinition) async throws(SchedulerError) -> String {
         let admission = try await reserve(PreparedJob(definition))
-        if let journal = admission.journal {
-            let job = admission.journaled
+        if let writer = admission.journalWriter {
             do {
-                try await journal.thread.run { try journal.journal.jobAccepted(job) }
+                try await writer.commit(.jobAccepted(admission.journaled))
             } catch {
                 await release(admission)
-                throw .failed("could not persist the job, it was not accepted: \(error)")
+                // A journal that cannot be written is a state that passes (disk space freed, the
+                // file repaired): the client is told to come back, as for any other full resource.
+                throw canNotScheduleNow("the job journal cannot be written, so no job is accepted: \(error)")
             }
         }
         await complete(admission)
@@ -37,7 +39,7 @@ extension Scheduler {
     struct Admission: Sendable {
         let journaled: JournaledJob
         let submittedAt: SchedulerInstant
-        let journal: (journal: any JobJournal, thread: JournalThread)?
+        let journalWriter: JournalWriter?
     }
 
     /// The checks, in order, and the reservation.
@@ -61,7 +63,7 @@ extension Scheduler {
         let submittedAt = clock.now
         let journaled = JournaledJob(id: prepared.id, definition: accepted, submittedAt: wallTime(submittedAt), encodedDefinition: encoded)
         reservedJobs[prepared.id] = (requestor: definition.requestor, tasks: definition.tasks.count)
-        return Admission(journaled: journaled, submittedAt: submittedAt, journal: journal.map { ($0, journalThread) })
+        return Admission(journaled: journaled, submittedAt: submittedAt, journalWriter: journalWriter)
     }
 
     private func release(_ admission: Admission) {
@@ -128,7 +130,7 @@ extension Scheduler {
     /// Tasks of the jobs admitted but not yet durable.
     private var reservedTaskCount: Int { reservedJobs.values.reduce(0) { $0 + $1.tasks } }
 
-    private func canNotScheduleNow(_ reason: String) -> SchedulerError {
+    nonisolated func canNotScheduleNow(_ reason: String) -> SchedulerError {
         .canNotScheduleNow(retryAfterMs: Int(configuration.admissionRetryAfter.wholeMilliseconds), reason: reason)
     }
 

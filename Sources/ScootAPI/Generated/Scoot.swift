@@ -3597,6 +3597,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     public var danglingClasses: [String]?
     /// The last rebalances, oldest first (the server keeps a few, 20 for serve).
     public var recentRebalances: [Rebalance]?
+    /// The server's job log, for a server that keeps one (serve does).
+    public var journal: JournalState?
 
     /// Creates a value from its fields.
     public init(
@@ -3612,7 +3614,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         jobsFingerprint: Int64? = nil,
         settingsFingerprint: Int64? = nil,
         danglingClasses: [String]? = nil,
-        recentRebalances: [Rebalance]? = nil
+        recentRebalances: [Rebalance]? = nil,
+        journal: JournalState? = nil
     ) {
         self.classes = classes
         self.spread = spread
@@ -3627,6 +3630,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.settingsFingerprint = settingsFingerprint
         self.danglingClasses = danglingClasses
         self.recentRebalances = recentRebalances
+        self.journal = journal
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3643,6 +3647,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         var settingsFingerprint: Int64?
         var danglingClasses: [String]?
         var recentRebalances: [Rebalance]?
+        var journal: JournalState?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .list):
@@ -3713,6 +3718,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
                     recentRebalances = list
                 }
                 reader.leaveNesting()
+            case (14, .struct):
+                journal = try reader.readStruct(JournalState.self)
             default:
                 try reader.skip(field.type)
             }
@@ -3745,6 +3752,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         self.settingsFingerprint = settingsFingerprint
         self.danglingClasses = danglingClasses
         self.recentRebalances = recentRebalances
+        self.journal = journal
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3799,6 +3807,83 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
                 writer.writeStruct(element)
             }
         }
+        if let journal {
+            writer.writeFieldHeader(.struct, id: 14)
+            writer.writeStruct(journal)
+        }
+        writer.writeFieldStop()
+    }
+}
+
+/// Whether the server's job log can be written. While it cannot, RunJob answers
+/// CanNotScheduleNow and kills and settings changes fail; nothing acknowledged is lost.
+public struct JournalState: ThriftStruct, Hashable, Sendable {
+    /// Why the last commit failed, while the log cannot be written; unset when it can.
+    public var failure: String?
+    /// Since when it has been failing.
+    public var failingSinceMs: Int64?
+    /// Records waiting for a commit (task starts and ends ride in group commits).
+    public var waitingRecords: Int64
+    /// Task records dropped because too many were waiting (their tasks run again after a restart).
+    public var recordsDropped: Int64
+
+    /// Creates a value from its fields.
+    public init(
+        failure: String? = nil,
+        failingSinceMs: Int64? = nil,
+        waitingRecords: Int64,
+        recordsDropped: Int64
+    ) {
+        self.failure = failure
+        self.failingSinceMs = failingSinceMs
+        self.waitingRecords = waitingRecords
+        self.recordsDropped = recordsDropped
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var failure: String?
+        var failingSinceMs: Int64?
+        var waitingRecords: Int64?
+        var recordsDropped: Int64?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                failure = try reader.readString()
+            case (2, .i64):
+                failingSinceMs = try reader.readI64()
+            case (3, .i64):
+                waitingRecords = try reader.readI64()
+            case (4, .i64):
+                recordsDropped = try reader.readI64()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let waitingRecords else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JournalState", fieldName: "waitingRecords")
+        }
+        guard let recordsDropped else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JournalState", fieldName: "recordsDropped")
+        }
+        self.failure = failure
+        self.failingSinceMs = failingSinceMs
+        self.waitingRecords = waitingRecords
+        self.recordsDropped = recordsDropped
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let failure {
+            writer.writeFieldHeader(.string, id: 1)
+            writer.writeString(failure)
+        }
+        if let failingSinceMs {
+            writer.writeFieldHeader(.i64, id: 2)
+            writer.writeI64(failingSinceMs)
+        }
+        writer.writeFieldHeader(.i64, id: 3)
+        writer.writeI64(waitingRecords)
+        writer.writeFieldHeader(.i64, id: 4)
+        writer.writeI64(recordsDropped)
         writer.writeFieldStop()
     }
 }
