@@ -88,6 +88,8 @@ struct JobRecord: Sendable {
     var killRequested = false
     private(set) var waitingCount: Int
     private(set) var completedCount = 0
+    /// No task before this index waits: where the search for waiting tasks starts.
+    private var firstMaybeWaiting = 0
 
     init(id: String, definition: JobDefinition, tasks: [TaskRecord], submittedAt: SchedulerInstant) {
         self.id = id
@@ -105,9 +107,27 @@ struct JobRecord: Sendable {
         let after = tasks[index].state
         guard before != after else { return }
         if before == .notStarted { waitingCount -= 1 }
-        if after == .notStarted { waitingCount += 1 }
+        if after == .notStarted {
+            waitingCount += 1
+            firstMaybeWaiting = min(firstMaybeWaiting, index)
+        }
         if before == .completed { completedCount -= 1 }
         if after == .completed { completedCount += 1 }
+    }
+
+    /// The ids of the first `limit` waiting tasks, in task order; what one step may start. Costs
+    /// the tasks it looks at, not the job's size: the search starts past the leading tasks that
+    /// no longer wait.
+    mutating func firstWaitingTaskIDs(limit: Int) -> [String] {
+        var ids: [String] = []
+        var index = firstMaybeWaiting
+        while index < tasks.count, tasks[index].state != .notStarted { index += 1 }
+        firstMaybeWaiting = index
+        while index < tasks.count, ids.count < limit {
+            if tasks[index].state == .notStarted { ids.append(tasks[index].taskID) }
+            index += 1
+        }
+        return ids
     }
 
     /// Every task is Completed in the record.

@@ -31,7 +31,7 @@ extension Scheduler {
                 throw canNotScheduleNow("the job journal cannot be written, so no job is accepted: \(error)")
             }
         }
-        await complete(admission)
+        await complete(admission, record: admission.record(defaultTaskTimeout: configuration.defaultTaskTimeout))
         return admission.journaled.id
     }
 
@@ -40,6 +40,17 @@ extension Scheduler {
         let journaled: JournaledJob
         let submittedAt: SchedulerInstant
         let journalWriter: JournalWriter?
+        /// The historical mean duration of each task, in the definition's order.
+        let meanSeconds: [Double]
+
+        /// The job's record, built off the actor: its tasks longest first, and their index.
+        func record(defaultTaskTimeout: Duration) -> JobRecord {
+            let accepted = journaled.definition
+            let tasks = DurationHistory.longestFirst(accepted.tasks, means: meanSeconds).map {
+                TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: defaultTaskTimeout))
+            }
+            return JobRecord(id: journaled.id, definition: accepted, tasks: tasks, submittedAt: submittedAt)
+        }
     }
 
     /// The checks, in order, and the reservation.
@@ -63,7 +74,9 @@ extension Scheduler {
         let submittedAt = clock.now
         let journaled = JournaledJob(id: prepared.id, definition: accepted, submittedAt: wallTime(submittedAt), encodedDefinition: encoded)
         reservedJobs[prepared.id] = (requestor: definition.requestor, tasks: definition.tasks.count)
-        return Admission(journaled: journaled, submittedAt: submittedAt, journalWriter: journalWriter)
+        return Admission(
+            journaled: journaled, submittedAt: submittedAt, journalWriter: journalWriter,
+            meanSeconds: accepted.tasks.map { durations.meanSeconds(of: $0.taskID) })
     }
 
     private func release(_ admission: Admission) {
@@ -71,7 +84,7 @@ extension Scheduler {
     }
 
     /// The job joins the scheduler once it is durable.
-    private func complete(_ admission: Admission) {
+    private func complete(_ admission: Admission, record: JobRecord) {
         reservedJobs[admission.journaled.id] = nil
         let accepted = admission.journaled.definition
         let id = admission.journaled.id
@@ -79,10 +92,7 @@ extension Scheduler {
             tagHistory.record(requestor: accepted.requestor, basis: accepted.basis, tag: accepted.tag)
         }
         killJobsReplaced(by: accepted, now: admission.submittedAt)
-        let tasks = durations.longestFirst(accepted.tasks).map {
-            TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
-        }
-        jobRecords[id] = JobRecord(id: id, definition: accepted, tasks: tasks, submittedAt: admission.submittedAt)
+        jobRecords[id] = record
         submissionOrder.append(id)
         activeJobIDs.append(id)
         wake()

@@ -57,7 +57,7 @@ extension Scheduler {
     private func restore(_ recovered: RecoveredJob) {
         let id = recovered.job.id
         let definition = recovered.job.definition
-        let tasks = durations.longestFirst(definition.tasks).map {
+        let tasks = DurationHistory.longestFirst(definition.tasks, means: definition.tasks.map { durations.meanSeconds(of: $0.taskID) }).map {
             TaskRecord(definition: $0, timeout: definition.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
         }
         var record = JobRecord(id: id, definition: definition, tasks: tasks, submittedAt: instant(of: recovered.job.submittedAt))

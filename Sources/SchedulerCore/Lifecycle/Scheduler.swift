@@ -179,21 +179,26 @@ public actor Scheduler {
         }
     }
 
-    /// The algorithm's view of the current state.
+    /// The algorithm's view of the current state. Costs the running tasks and, per job, the
+    /// waiting tasks one step could start (at most the healthy workers), not the jobs' sizes.
     func schedulingInput(now: SchedulerInstant) -> SchedulingInput {
         let healthy = workerRecords.values.filter { $0.membership == .healthy }
+        var runningByJob: [String: [(index: Int, task: RunningTask)]] = [:]
+        for reference in runningAttempts.values {
+            guard let index = jobRecords[reference.jobID]?.taskIndex[reference.taskID],
+                let attempt = jobRecords[reference.jobID]!.tasks[index].attempt
+            else { continue }
+            runningByJob[reference.jobID, default: []].append((index, RunningTask(taskID: reference.taskID, startedAt: attempt.startedAt)))
+        }
         let loads = activeJobIDs.map { id in
-            let job = jobRecords[id]!
-            var load = JobLoad(id: id, requestor: job.definition.requestor, priority: job.definition.priority)
-            for index in job.tasks.indices {
-                if let attempt = job.tasks[index].attempt {
-                    load.running.append(RunningTask(taskID: job.tasks[index].taskID, startedAt: attempt.startedAt))
-                } else if job.tasks[index].state == .notStarted, !job.killed {
-                    // A kill ends waiting tasks in slices: none of them starts meanwhile.
-                    load.waiting.append(job.tasks[index].taskID)
-                }
-            }
-            return load
+            let definition = jobRecords[id]!.definition
+            // A killed job's waiting tasks end in slices: none of them starts meanwhile.
+            let killed = jobRecords[id]!.killed
+            return JobLoad(
+                id: id, requestor: definition.requestor, priority: definition.priority,
+                running: (runningByJob[id] ?? []).sorted { $0.index < $1.index }.map(\.task),
+                waiting: killed ? [] : jobRecords[id]!.firstWaitingTaskIDs(limit: healthy.count),
+                waitingCount: killed ? 0 : jobRecords[id]!.waitingCount)
         }
         return SchedulingInput(
             healthyWorkers: healthy.count, runningTasks: healthy.count { $0.current != nil }, classLoadPercents: classLoadPercents,
