@@ -49,11 +49,12 @@ public final class SQLiteJobJournal: JobJournal {
         // A connection closing (its last checkpoint) holds the file for a moment: wait for it
         // rather than fail (one serve per data directory is the data-directory lock's job).
         configuration.busyMode = .timeout(5)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
+            // Set once the connection is open: GRDB's WAL set-up (which runs after
+            // `prepareDatabase`) sets NORMAL, which can lose the last commits on power failure.
+            // The queue has this one connection, so the setting holds for every commit.
+            try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw .databaseUnusable(path: path, reason: "\(error)")
         }
