@@ -128,7 +128,8 @@ class Comparison:
         self.logs.mkdir()
         generated = scratch / "gen-py"
         generated.mkdir()
-        subprocess.run(["thrift", "--gen", "py", "-out", str(generated), str(REPOSITORY / "idl/scoot.thrift")], check=True)
+        subprocess.run(["thrift", "--gen", "py", "-out", str(generated), str(REPOSITORY / "idl/scoot.thrift")],
+                       check=True)
         self.environment = {**os.environ, "PYTHONPATH": str(generated)}
         self.echo_binary = scratch / "echo_server"
         subprocess.run([os.environ.get("CC", "cc"), "-O2", "-pthread", "-o", str(self.echo_binary), str(ECHO_SOURCE)],
@@ -148,10 +149,12 @@ class Comparison:
     def client(self, server, workloads, *extra):
         argv = [sys.executable, str(CLIENT), "--port", str(server.port), "--pid", str(server.pid),
                 "--workers", str(self.options.workers), "--scale", str(self.options.scale), *extra, *workloads]
-        done = subprocess.run(argv, env=self.environment, stdout=subprocess.PIPE, text=True)
+        done = subprocess.run(argv, env=self.environment, stdout=subprocess.PIPE, text=True,
+                              preexec_fn=kill_with_parent)
         if done.returncode != 0:
+            output = server.log.read_text(errors="replace")[-4000:]
             raise RuntimeError(f"bench_client.py against {server.name} failed ({done.returncode}); "
-                               f"the server's output is in {server.log}:\n{server.log.read_text(errors='replace')[-4000:]}")
+                               f"the end of the server's output:\n{output}")
         return json.loads(done.stdout)
 
     def measure(self, kind, workloads, *extra):
@@ -259,6 +262,10 @@ def main():
         Path(options.json).write_text(json.dumps(rounds, indent=1))
     print(table(rounds))
     print(reply_sizes(rounds))
+    coarse = sorted({f"{kind} {name}" for round_ in rounds for kind, figures in round_.items()
+                     for name, values in figures.items() if "ticks" in values.get("cpu_source", "")})
+    if coarse:
+        print("server CPU from clock ticks (a thread exited meanwhile), not schedstat: " + ", ".join(coarse))
     load_after = os.getloadavg()
     print(f"{os.cpu_count()} cores; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
           f"(other work on the machine shows up in every column)")
