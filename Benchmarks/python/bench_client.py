@@ -290,7 +290,8 @@ class Bench:
             wait_until(lambda: connection.call("GetStatus", job_id)[0].status == Status.COMPLETED, f"job {job_id}")
 
     def status_of_finished_job(self, name, tasks, calls, warmup):
-        """GetStatus of a job whose tasks have all run (`sleep 0`), so taskData holds every task."""
+        """GetStatus of a job whose tasks have all run (`sleep 0`), so that serve's taskData holds
+        every task (the Python server reports every task PENDING, with the same fields)."""
         if self.echo_sizes:
             return self.measure_echo(name, calls, warmup)
         connection = self.connect()
