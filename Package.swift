@@ -149,7 +149,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         // Fakes and process helpers for tests and benchmarks (not part of any product).
-        .target(name: "TestSupport", dependencies: ["ScootAPI", .product(name: "Logging", package: "swift-log")], path: "Tests/Support/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ScootAPI", "Thrift", .product(name: "Logging", package: "swift-log")], path: "Tests/Support/TestSupport"),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),

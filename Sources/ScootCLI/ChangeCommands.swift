@@ -1,5 +1,6 @@
 import AuditLog
 import ScootAPI
+import Thrift
 
 import struct SchedulerCore.SettingsEdit
 
@@ -109,8 +110,8 @@ extension CLISession {
                 let (percents, map) = try await merged(change)
                 if let minutes = change.rebalanceMinimumDuration { try await client.setRebalanceMinimumDuration(durationMin: minutes) }
                 if let threshold = change.rebalanceThreshold { try await client.setRebalanceThreshold(threshold: threshold) }
-                if let percents { try await client.setClassLoadPercents(loadPercents: percents) }
-                if let map { try await client.setRequestorToClassMap(requestorToClassMap: map) }
+                if let percents { try await client.setClassLoadPercents(loadPercents: ThriftMap(percents)) }
+                if let map { try await client.setRequestorToClassMap(requestorToClassMap: ThriftMap(map)) }
                 return JSONRendering.json(try await SchedulingAlgorithmParameters.read(from: client)).rendered
             },
             afterFailure: { try? JSONRendering.json(await SchedulingAlgorithmParameters.read(from: client)).rendered })
@@ -122,7 +123,7 @@ extension CLISession {
         guard change.merges else { return (change.classLoadPercents, change.requestorMap) }
         var percents = change.classLoadPercents
         if let given = percents {
-            let current = try await client.getClassLoadPercents()
+            let current = Dictionary(try await client.getClassLoadPercents())
             percents = try SettingsEdit(mode: .merge, set: given, added: Set(given.keys).subtracting(current.keys))
                 .applied(to: current, noun: "class", plural: "classes")
         }
@@ -130,7 +131,7 @@ extension CLISession {
         if let given = map {
             let classes: Set<String>
             if let percents { classes = Set(percents.keys) } else { classes = Set(try await client.getClassLoadPercents().keys) }
-            let current = try await client.getRequestorToClassMap()
+            let current = Dictionary(try await client.getRequestorToClassMap())
             do throws(SettingsEdit<String>.Refusal) {
                 map = try SettingsEdit(mode: .merge, set: given).appliedMap(to: current, classes: classes)
             } catch {

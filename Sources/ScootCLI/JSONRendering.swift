@@ -1,4 +1,5 @@
 import ScootAPI
+import Thrift
 
 /// The `--json` output of the read commands: scootcl's key names, enums as their IDL names, unset
 /// optional fields left out, struct fields in IDL order and map keys sorted (as Go's encoding/json
@@ -8,10 +9,10 @@ public enum JSONRendering {
     public static func json(_ status: JobStatus) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [("id", .string(status.id)), ("status", .string(status.status.name))]
         if let taskStatus = status.taskStatus {
-            members.append(("taskStatus", .sortedObject(taskStatus.mapValues { .string($0.name) })))
+            members.append(("taskStatus", .sortedObject(Dictionary(taskStatus.mapValues { .string($0.name) }))))
         }
         if let taskData = status.taskData {
-            members.append(("taskData", .sortedObject(taskData.mapValues(json))))
+            members.append(("taskData", .sortedObject(Dictionary(taskData.mapValues(json)))))
         }
         return .object(members)
     }
@@ -77,7 +78,7 @@ public enum JSONRendering {
             ("Tasks", .array(job.tasks.map { task in
                 .object([
                     ("Args", .array(task.command.argv.map { .string($0) })),
-                    ("EnvVars", .sortedObject((task.command.envVars ?? [:]).mapValues { .string($0) })),
+                    ("EnvVars", .sortedObject(Dictionary((task.command.envVars ?? [:]).mapValues { .string($0) }))),
                     ("SnapshotID", .string(task.snapshotId ?? "")), ("TimeoutMs", .integer(task.timeoutMs ?? 0)),
                     ("TaskID", .string(task.taskId ?? "")),
                 ])

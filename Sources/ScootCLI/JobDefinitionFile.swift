@@ -1,4 +1,5 @@
 import ScootAPI
+import Thrift
 
 /// scootcl's `--job_def` JSON format, read as Go's encoding/json reads it into scootcl's
 /// `CLIJobDef`: keys match case-insensitively, `null` leaves a field at its zero value, zero
@@ -80,7 +81,7 @@ public enum JobDefinitionFile {
         }
         let timeout = try int32(fields["TimeoutMs"], at: "\(place).TimeoutMs")
         return TaskDefinition(
-            command: Command(argv: argv, envVars: environment),
+            command: Command(argv: argv, envVars: ThriftMap(environment)),
             snapshotId: try string(fields["SnapshotID"], at: "\(place).SnapshotID"),
             taskId: try string(fields["TaskID"], at: "\(place).TaskID"),
             timeoutMs: timeout > 0 ? timeout : nil)

@@ -1,4 +1,5 @@
 import ScootAPI
+import Thrift
 
 /// The load-based scheduling settings as `get-scheduling-alg-params` shows them: scootcl's
 /// `lbsSchedAlgParams`.
@@ -23,8 +24,8 @@ public struct SchedulingAlgorithmParameters: Sendable, Hashable {
     /// Reads all four, in scootcl's order.
     public static func read(from client: ScootConsoleClient) async throws -> SchedulingAlgorithmParameters {
         SchedulingAlgorithmParameters(
-            classLoadPercents: try await client.getClassLoadPercents(),
-            requestorMap: try await client.getRequestorToClassMap(),
+            classLoadPercents: Dictionary(try await client.getClassLoadPercents()),
+            requestorMap: Dictionary(try await client.getRequestorToClassMap()),
             rebalanceMinimumDuration: try await client.getRebalanceMinimumDuration(),
             rebalanceThreshold: try await client.getRebalanceThreshold())
     }

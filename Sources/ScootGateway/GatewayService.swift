@@ -69,23 +69,23 @@ public struct GatewayService: ScootConsoleHandler {
         }
     }
 
-    public func getClassLoadPercents() async throws -> [String: Int32] {
+    public func getClassLoadPercents() async throws -> ThriftMap<String, Int32> {
         try await upstream.call { try await $0.getClassLoadPercents() }
     }
 
-    public func setClassLoadPercents(loadPercents: [String: Int32]) async throws {
-        let text = loadPercents.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    public func setClassLoadPercents(loadPercents: ThriftMap<String, Int32>) async throws {
+        let text = loadPercents.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         try await recordingSettingsChange("SetClassLoadPercents", arguments: text) {
             try await upstream.call { try await $0.setClassLoadPercents(loadPercents: loadPercents) }
         }
     }
 
-    public func getRequestorToClassMap() async throws -> [String: String] {
+    public func getRequestorToClassMap() async throws -> ThriftMap<String, String> {
         try await upstream.call { try await $0.getRequestorToClassMap() }
     }
 
-    public func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {
-        let text = requestorToClassMap.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    public func setRequestorToClassMap(requestorToClassMap: ThriftMap<String, String>) async throws {
+        let text = requestorToClassMap.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         try await recordingSettingsChange("SetRequestorToClassMap", arguments: text) {
             try await upstream.call { try await $0.setRequestorToClassMap(requestorToClassMap: requestorToClassMap) }
         }
@@ -156,8 +156,8 @@ public struct GatewayService: ScootConsoleHandler {
     static func readSettings(_ upstream: UpstreamScheduler) async throws -> GatewayState.Settings {
         try await upstream.call { client in
             GatewayState.Settings(
-                classLoadPercents: try await client.getClassLoadPercents().mapValues(Int.init),
-                requestorToClassMap: try await client.getRequestorToClassMap(),
+                classLoadPercents: Dictionary(try await client.getClassLoadPercents().mapValues(Int.init)),
+                requestorToClassMap: Dictionary(try await client.getRequestorToClassMap()),
                 rebalanceThreshold: Int(try await client.getRebalanceThreshold()),
                 rebalanceMinimumDuration: Int(try await client.getRebalanceMinimumDuration()))
         }

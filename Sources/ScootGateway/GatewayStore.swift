@@ -213,9 +213,7 @@ public final class GatewayStore: Sendable {
     }
 
     static func encode<T: ThriftStruct>(_ value: T) -> [UInt8] {
-        var writer = ThriftBinaryWriter()
-        value.write(to: &writer)
-        return writer.bytes
+        value.thriftBytes()
     }
 
     static func decode<T: ThriftStruct>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {

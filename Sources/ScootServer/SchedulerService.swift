@@ -68,20 +68,20 @@ public struct SchedulerService: ScootConsoleHandler {
         try await scheduled { () throws(SchedulerError) in try await scheduler.setMaxTasks(Int(maxTasks)) }
     }
 
-    public func getClassLoadPercents() async throws -> [String: Int32] {
+    public func getClassLoadPercents() async throws -> ThriftMap<String, Int32> {
         WireConversions.int32Map(await scheduler.getClassLoadPercents())
     }
 
-    public func setClassLoadPercents(loadPercents: [String: Int32]) async throws {
+    public func setClassLoadPercents(loadPercents: ThriftMap<String, Int32>) async throws {
         try await scheduled { () throws(SchedulerError) in try await scheduler.setClassLoadPercents(WireConversions.intMap(loadPercents)) }
     }
 
-    public func getRequestorToClassMap() async throws -> [String: String] {
-        await scheduler.getRequestorToClassMap()
+    public func getRequestorToClassMap() async throws -> ThriftMap<String, String> {
+        ThriftMap(await scheduler.getRequestorToClassMap())
     }
 
-    public func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {
-        try await scheduled { () throws(SchedulerError) in try await scheduler.setRequestorToClassMap(requestorToClassMap) }
+    public func setRequestorToClassMap(requestorToClassMap: ThriftMap<String, String>) async throws {
+        try await scheduled { () throws(SchedulerError) in try await scheduler.setRequestorToClassMap(Dictionary(requestorToClassMap)) }
     }
 
     public func getRebalanceMinimumDuration() async throws -> Int32 {

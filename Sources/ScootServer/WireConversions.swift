@@ -1,5 +1,6 @@
 import SchedulerCore
 import ScootAPI
+import Thrift
 
 /// Conversions between the IDL's types (ScootAPI) and the scheduler core's domain types.
 enum WireConversions {
@@ -10,7 +11,7 @@ enum WireConversions {
         for task in job.tasks {
             guard let taskID = task.taskId else { throw SchedulerError.nilTaskID }
             tasks.append(SchedulerCore.TaskDefinition(
-                taskID: taskID, argv: task.command.argv, environment: task.command.envVars ?? [:],
+                taskID: taskID, argv: task.command.argv, environment: task.command.envVars.map { Dictionary($0) } ?? [:],
                 snapshotID: task.snapshotId ?? "", timeout: (task.timeoutMs ?? 0) > 0 ? .milliseconds(Int64(task.timeoutMs!)) : nil))
         }
         return SchedulerCore.JobDefinition(
@@ -23,7 +24,7 @@ enum WireConversions {
     static func jobStatus(_ status: SchedulerCore.JobStatus) -> ScootAPI.JobStatus {
         ScootAPI.JobStatus(
             id: status.id, status: progress(status.status),
-            taskStatus: status.taskStatus.mapValues(progress), taskData: status.taskData.mapValues(runStatus))
+            taskStatus: ThriftMap(status.taskStatus.mapValues(progress)), taskData: ThriftMap(status.taskData.mapValues(runStatus)))
     }
 
     static func progress(_ status: ProgressStatus) -> ScootAPI.Status {
@@ -102,8 +103,8 @@ enum WireConversions {
             attempts: Int32(clamping: task.attempts))
     }
 
-    static func int32Map(_ map: [String: Int]) -> [String: Int32] { map.mapValues { Int32(clamping: $0) } }
-    static func intMap(_ map: [String: Int32]) -> [String: Int] { map.mapValues { Int($0) } }
+    static func int32Map(_ map: [String: Int]) -> ThriftMap<String, Int32> { ThriftMap(map.mapValues { Int32(clamping: $0) }) }
+    static func intMap(_ map: ThriftMap<String, Int32>) -> [String: Int] { Dictionary(map.mapValues { Int($0) }) }
 
     /// The job log's health as GetClusterLoad reports it.
     static func journalState(_ health: JournalHealth) -> JournalState {

@@ -51,19 +51,26 @@ public struct ThriftBinaryReader {
     public var remaining: Int { base.count - position }
 
     @inlinable
+    @inline(__always)
     mutating func take(_ count: Int) throws -> Int {
-        guard count <= base.count - position else {
-            throw ThriftProtocolError.truncated(offset: position, needed: count - (base.count - position))
-        }
+        guard _fastPath(count <= base.count - position) else { throw truncation(needing: count) }
         let start = position
         position += count
         return start
+    }
+
+    /// The error for `count` bytes that are not there; out of line, so that reads stay small.
+    @usableFromInline
+    @inline(never)
+    func truncation(needing count: Int) -> ThriftProtocolError {
+        .truncated(offset: position, needed: count - (base.count - position))
     }
 
     // MARK: Base types
 
     /// Reads one byte: 0 is false, anything else true (as Apache Thrift's C++ and Java readers).
     @inlinable
+    @inline(__always)
     public mutating func readBool() throws -> Bool {
         let at = try take(1)
         return base[at] != 0
@@ -71,6 +78,7 @@ public struct ThriftBinaryReader {
 
     /// Reads a signed byte.
     @inlinable
+    @inline(__always)
     public mutating func readByte() throws -> Int8 {
         let at = try take(1)
         return Int8(bitPattern: base[at])
@@ -78,6 +86,7 @@ public struct ThriftBinaryReader {
 
     /// Reads a big-endian 16-bit integer.
     @inlinable
+    @inline(__always)
     public mutating func readI16() throws -> Int16 {
         let at = try take(2)
         return Int16(bitPattern: UInt16(base[at]) << 8 | UInt16(base[at + 1]))
@@ -85,6 +94,7 @@ public struct ThriftBinaryReader {
 
     /// Reads a big-endian 32-bit integer.
     @inlinable
+    @inline(__always)
     public mutating func readI32() throws -> Int32 {
         let at = try take(4)
         return Int32(bitPattern: base.loadUnaligned(fromByteOffset: at, as: UInt32.self).bigEndian)
@@ -92,6 +102,7 @@ public struct ThriftBinaryReader {
 
     /// Reads a big-endian 64-bit integer.
     @inlinable
+    @inline(__always)
     public mutating func readI64() throws -> Int64 {
         let at = try take(8)
         return Int64(bitPattern: base.loadUnaligned(fromByteOffset: at, as: UInt64.self).bigEndian)
@@ -99,18 +110,23 @@ public struct ThriftBinaryReader {
 
     /// Reads a big-endian IEEE-754 double.
     @inlinable
+    @inline(__always)
     public mutating func readDouble() throws -> Double {
         Double(bitPattern: UInt64(bitPattern: try readI64()))
     }
 
     @inlinable
-    mutating func readLength(_ what: String, limit: Int) throws -> Int {
+    @inline(__always)
+    mutating func readLength(_ what: StaticString, limit: Int) throws -> Int {
         let length = try readI32()
-        guard length >= 0 else { throw ThriftProtocolError.negativeSize(Int64(length)) }
-        guard Int(length) <= limit else {
-            throw ThriftProtocolError.sizeLimitExceeded(what: what, size: Int64(length), limit: limit)
-        }
+        guard _fastPath(length >= 0 && Int(length) <= limit) else { throw badLength(length, what: what, limit: limit) }
         return Int(length)
+    }
+
+    @usableFromInline
+    @inline(never)
+    func badLength(_ length: Int32, what: StaticString, limit: Int) -> ThriftProtocolError {
+        length < 0 ? .negativeSize(Int64(length)) : .sizeLimitExceeded(what: "\(what)", size: Int64(length), limit: limit)
     }
 
     /// Reads a length-prefixed string; invalid UTF-8 is repaired with U+FFFD, as Apache Thrift's
@@ -133,25 +149,33 @@ public struct ThriftBinaryReader {
     // MARK: Structure
 
     @inlinable
+    @inline(__always)
     mutating func readType() throws -> ThriftType {
         let at = try take(1)
-        guard let type = ThriftType(rawValue: base[at]) else { throw ThriftProtocolError.invalidType(base[at]) }
+        guard let type = ThriftType(rawValue: base[at]) else { throw Self.invalidType(base[at]) }
         return type
+    }
+
+    @usableFromInline
+    @inline(never)
+    static func invalidType(_ byte: UInt8) -> ThriftProtocolError {
+        .invalidType(byte)
     }
 
     @inlinable
     mutating func readValueType() throws -> ThriftType {
         let type = try readType()
-        guard type.isValueType else { throw ThriftProtocolError.invalidType(type.rawValue) }
+        guard type.isValueType else { throw Self.invalidType(type.rawValue) }
         return type
     }
 
     /// Reads a field header; `nil` means the STOP byte that ends the struct.
     @inlinable
+    @inline(__always)
     public mutating func readFieldHeader() throws -> (type: ThriftType, id: Int16)? {
         let type = try readType()
         if type == .stop { return nil }
-        guard type.isValueType else { throw ThriftProtocolError.invalidType(type.rawValue) }
+        guard type.isValueType else { throw Self.invalidType(type.rawValue) }
         return (type, try readI16())
     }
 

@@ -12,10 +12,11 @@ public protocol ThriftCaller: Sendable {
 public enum ThriftClientCall {
     /// Encodes a CALL message.
     public static func encodeCall<Arguments: ThriftStruct>(method: String, sequenceID: Int32, arguments: Arguments) -> [UInt8] {
-        var writer = ThriftBinaryWriter()
-        writer.writeMessageHeader(ThriftMessageHeader(name: method, type: .call, sequenceID: sequenceID))
-        arguments.write(to: &writer)
-        return writer.bytes
+        let header = ThriftMessageHeader(name: method, type: .call, sequenceID: sequenceID)
+        return ThriftBinaryWriter.encode(size: ThriftBinaryWriter.messageHeaderSize(header) + arguments.thriftEncodedSize) { writer in
+            writer.writeMessageHeader(header)
+            arguments.write(to: &writer)
+        }
     }
 
     /// Decodes a reply to the call `method`/`sequenceID`: checks name, sequence id and type as

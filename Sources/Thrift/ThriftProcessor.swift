@@ -109,10 +109,12 @@ public enum ThriftServerCall {
         }
         do {
             let result = try await body(decoded)
-            var writer = ThriftBinaryWriter()
-            writer.writeMessageHeader(ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID))
-            result.write(to: &writer)
-            return ThriftProcessorResult(reply: writer.bytes, closeConnection: false)
+            let header = ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID)
+            let reply = ThriftBinaryWriter.encode(size: ThriftBinaryWriter.messageHeaderSize(header) + result.thriftEncodedSize) { writer in
+                writer.writeMessageHeader(header)
+                result.write(to: &writer)
+            }
+            return ThriftProcessorResult(reply: reply, closeConnection: false)
         } catch let forwarded as TApplicationException {
             // A proxy passes an upstream server's exception back unchanged (kind and text).
             return exception(forwarded, header: incoming.header)

@@ -1,5 +1,6 @@
 /// Emits an IDL enum as a Swift enum that never fails to decode: numbers the IDL does not list
-/// become `.unrecognized(n)` and encode back to the same number.
+/// become `.unrecognized(n)` and encode back to the same number. As a `ThriftEnum` it can key a
+/// `ThriftMap` (sorted by wire number).
 struct EnumEmitter {
     let enumeration: EnumDefinition
 
@@ -7,7 +8,7 @@ struct EnumEmitter {
         let typeName = SwiftNames.escaped(enumeration.name)
         let cases = enumeration.values.map { (value: $0, swiftCase: SwiftNames.escaped(SwiftNames.enumCaseName($0.name))) }
         code.doc(enumeration.doc.isEmpty ? ["The Thrift enum `\(enumeration.name)`."] : enumeration.doc)
-        code.block("public enum \(typeName): Sendable, Hashable, CustomStringConvertible") { code in
+        code.block("public enum \(typeName): ThriftEnum, Sendable, Hashable, CustomStringConvertible") { code in
             for (value, swiftCase) in cases {
                 code.doc(value.doc.isEmpty ? ["`\(value.name)` (\(value.value))."] : value.doc)
                 code.line("case \(swiftCase)")

@@ -56,13 +56,19 @@ struct ServiceEmitter {
     private func emitMessages(into code: inout CodeWriter) {
         let builder = StructModelBuilder(types: types)
         code.doc(["The argument and result structs of `\(name)`'s methods, as they travel on the wire."])
+        let emitters = service.methods.flatMap { method in
+            [builder.argumentsModel(for: method), builder.resultModel(for: method)].map { StructEmitter(model: $0, types: types) }
+        }
         code.block("public enum \(name)Messages") { code in
-            for (index, method) in service.methods.enumerated() {
+            for (index, emitter) in emitters.enumerated() {
                 if index > 0 { code.line() }
-                StructEmitter(model: builder.argumentsModel(for: method), types: types).emit(into: &code)
-                code.line()
-                StructEmitter(model: builder.resultModel(for: method), types: types).emit(into: &code)
+                emitter.emitDeclaration(into: &code)
             }
+        }
+        // Extensions cannot be nested: the structs' members follow the enum.
+        for emitter in emitters {
+            code.line()
+            emitter.emitExtension(of: "\(name)Messages.\(SwiftNames.escaped(emitter.model.name))", into: &code)
         }
     }
 

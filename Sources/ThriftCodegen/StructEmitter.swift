@@ -1,12 +1,22 @@
-/// Emits one `ThriftStruct`: stored properties in IDL order, a memberwise init, the decoding
-/// `init(from:)`, `write(to:)`, and for exceptions a `description`.
+/// Emits one `ThriftStruct`: the struct with its stored properties in IDL order, then an
+/// extension with a memberwise init, the decoding `init(from:)`, `write(to:)`, the exact
+/// `thriftEncodedSize`, and for exceptions a `description`. The initializers live in the
+/// extension and delegate to the compiler's memberwise one (see `ThriftMemberwise`).
 struct StructEmitter {
     let model: StructModel
     let types: SwiftTypeMapper
 
     private var propertyNames: Set<String> { Set(model.fields.map(\.name)) }
 
+    /// The struct and its extension, one after the other.
     func emit(into code: inout CodeWriter) {
+        emitDeclaration(into: &code)
+        code.line()
+        emitExtension(of: SwiftNames.escaped(model.name), into: &code)
+    }
+
+    /// The struct: its conformances and stored properties.
+    func emitDeclaration(into code: inout CodeWriter) {
         let conformances = model.isException
             ? "ThriftStruct, Hashable, Sendable, Error, CustomStringConvertible"
             : "ThriftStruct, Hashable, Sendable"
@@ -16,17 +26,45 @@ struct StructEmitter {
                 code.doc(field.doc)
                 code.line("public var \(SwiftNames.escaped(field.name)): \(propertyType(field))")
             }
-            if !model.fields.isEmpty { code.line() }
+            code.doc(["Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`)."])
+            code.line("private var memberwise: ThriftMemberwise")
+        }
+    }
+
+    /// The extension of the struct, named `typeName` where it is written (`Messages.Name` for a
+    /// service's message structs, declared inside their enum).
+    func emitExtension(of typeName: String, into code: inout CodeWriter) {
+        code.block("extension \(typeName)") { code in
             emitMemberwiseInit(into: &code)
             code.line()
             emitDecodingInit(into: &code)
             code.line()
             emitWrite(into: &code)
+            code.line()
+            emitEncodedSize(into: &code)
             if model.isException {
                 code.line()
                 emitDescription(into: &code)
             }
         }
+    }
+
+    /// `self.init(a: a, b: b, memberwise: ThriftMemberwise())`, the compiler's memberwise init
+    /// given `values` (one per field, in order).
+    private func emitDelegation(_ values: [String], into code: inout CodeWriter) {
+        let arguments = zip(model.fields, values).map { "\(SwiftNames.argumentLabel($0.name)): \($1)" } + ["memberwise: ThriftMemberwise()"]
+        let oneLine = "self.init(\(arguments.joined(separator: ", ")))"
+        guard oneLine.count > 100 else {
+            code.line(oneLine)
+            return
+        }
+        code.line("self.init(")
+        code.indented { code in
+            for (index, argument) in arguments.enumerated() {
+                code.line(index < arguments.count - 1 ? "\(argument)," : argument)
+            }
+        }
+        code.line(")")
     }
 
     private func propertyType(_ field: FieldModel) -> String {
@@ -46,7 +84,7 @@ struct StructEmitter {
             }
         }
         guard !parameters.isEmpty else {
-            code.line("public init() {}")
+            code.block("public init()") { emitDelegation([], into: &$0) }
             return
         }
         let signature = "public init(\(parameters.joined(separator: ", ")))"
@@ -62,10 +100,7 @@ struct StructEmitter {
             code.line(") {")
         }
         code.indented { code in
-            for field in model.fields {
-                let name = SwiftNames.escaped(field.name)
-                code.line("self.\(name) = \(name)")
-            }
+            emitDelegation(model.fields.map { SwiftNames.escaped($0.name) }, into: &code)
         }
         code.line("}")
     }
@@ -111,9 +146,7 @@ struct StructEmitter {
                     code.line("throw ThriftProtocolError.missingRequiredField(structName: \(SwiftNames.stringLiteral(model.name)), fieldName: \(SwiftNames.stringLiteral(field.name)))")
                 }
             }
-            for (field, local) in fields {
-                code.line("self.\(SwiftNames.escaped(field.name)) = \(local)")
-            }
+            emitDelegation(fields.map(\.1), into: &code)
         }
     }
 
@@ -138,6 +171,39 @@ struct StructEmitter {
                 }
             }
             code.line("writer.writeFieldStop()")
+        }
+    }
+
+    // MARK: Size
+
+    /// The exact byte count `write(to:)` writes: field headers (3 bytes), values, STOP.
+    private func emitEncodedSize(into code: inout CodeWriter) {
+        guard !model.fields.isEmpty else {
+            code.line("public var thriftEncodedSize: Int { 1 }")
+            return
+        }
+        let size = SwiftNames.fresh("size", avoiding: propertyNames)
+        let codec = ValueCodecEmitter(types: types, taken: propertyNames.union([size]))
+        code.block("public var thriftEncodedSize: Int") { code in
+            code.line("var \(size) = 1")
+            for field in model.fields {
+                let property = SwiftNames.escaped(field.name)
+                let addField = { (code: inout CodeWriter) in
+                    if let expression = codec.sizeExpression(field.type, value: property) {
+                        code.line("\(size) += 3 + \(expression)")
+                    } else {
+                        code.line("\(size) += 3")
+                        codec.emitSize(field.type, value: property, size: size, depth: 0, into: &code)
+                    }
+                }
+                if field.isOptional {
+                    let usesValue = types.fixedSize(field.type) == nil
+                    code.block(usesValue ? "if let \(property)" : "if \(property) != nil", addField)
+                } else {
+                    addField(&code)
+                }
+            }
+            code.line("return \(size)")
         }
     }
 

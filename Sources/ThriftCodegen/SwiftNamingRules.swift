@@ -7,9 +7,13 @@ enum SwiftNamingRules {
         "Any", "AnyObject", "Array", "Bool", "CustomStringConvertible", "Dictionary", "Double", "Equatable",
         "Error", "Hashable", "Int", "Int8", "Int16", "Int32", "Int64", "Never", "Optional", "Sendable", "Set",
         "String", "Swift", "Thrift", "TApplicationException", "ThriftBinaryReader", "ThriftBinaryWriter",
-        "ThriftCaller", "ThriftLimits", "ThriftProcessor", "ThriftProcessorResult", "ThriftProtocolError",
-        "ThriftServerCall", "ThriftStruct", "ThriftType", "UInt8",
+        "ThriftCaller", "ThriftEnum", "ThriftLimits", "ThriftMap", "ThriftOrderedKey", "ThriftProcessor",
+        "ThriftProcessorResult", "ThriftProtocolError", "ThriftServerCall", "ThriftSet", "ThriftStruct", "ThriftType",
+        "UInt8",
     ]
+
+    /// Members every generated struct has besides its fields.
+    static let structMemberNames: Set<String> = ["hashValue", "memberwise", "thriftEncodedSize"]
 
     /// Members every generated enum declares besides its cases.
     static let enumMemberNames: Set<String> = ["description", "hashValue", "knownCases", "name", "rawValue", "unrecognized"]
@@ -38,7 +42,7 @@ enum SwiftNamingRules {
             case .enumeration(let enumeration):
                 try checkEnumCases(enumeration)
             case .structure(let structure):
-                let reserved: Set<String> = structure.kind == .exception ? ["hashValue", "description"] : ["hashValue"]
+                let reserved: Set<String> = structure.kind == .exception ? structMemberNames.union(["description"]) : structMemberNames
                 try checkFieldNames(structure.fields, reservedMembers: reserved, typeNames: allTypeNames)
             case .service(let service):
                 try checkService(service, checked, typeNames: allTypeNames)
@@ -92,8 +96,8 @@ enum SwiftNamingRules {
             }
         }
         for method in service.methods {
-            try checkFieldNames(method.arguments, reservedMembers: ["hashValue"], typeNames: typeNames)
-            try checkFieldNames(method.exceptions, reservedMembers: ["hashValue"], typeNames: typeNames)
+            try checkFieldNames(method.arguments, reservedMembers: structMemberNames, typeNames: typeNames)
+            try checkFieldNames(method.exceptions, reservedMembers: structMemberNames, typeNames: typeNames)
         }
     }
 }

@@ -1,5 +1,5 @@
 /// How IDL types appear in generated Swift: type names, wire types, the reader and writer calls
-/// for non-container values, zero values, default constants and sort orders.
+/// for non-container values, zero values and default constants.
 struct SwiftTypeMapper {
     let checked: CheckedDocument
 
@@ -15,7 +15,10 @@ struct SwiftTypeMapper {
         return checked.structure(named: name) != nil
     }
 
-    /// The Swift type: `Int32`, `[String]`, `Set<Int64>`, `[String: RunStatus]`, …
+    /// The Swift type: `Int32`, `[String]`, `ThriftSet<Int64>`, `ThriftMap<String, RunStatus>`, …
+    /// Sets and maps whose elements or keys have an order (`isOrdered`) are the sorted
+    /// `ThriftSet` and `ThriftMap`, so that equal values encode to the same bytes; others (struct
+    /// or container keys) are Swift's `Set` and `Dictionary`, written in iteration order.
     func swiftType(_ type: TypeReference) -> String {
         switch type {
         case .bool: return "Bool"
@@ -27,8 +30,10 @@ struct SwiftTypeMapper {
         case .string: return "String"
         case .binary: return "[UInt8]"
         case .list(let element): return "[\(swiftType(element))]"
-        case .set(let element): return "Set<\(swiftType(element))>"
-        case .map(let key, let value): return "[\(swiftType(key)): \(swiftType(value))]"
+        case .set(let element):
+            return isOrdered(element) ? "ThriftSet<\(swiftType(element))>" : "Set<\(swiftType(element))>"
+        case .map(let key, let value):
+            return isOrdered(key) ? "ThriftMap<\(swiftType(key)), \(swiftType(value))>" : "[\(swiftType(key)): \(swiftType(value))]"
         case .named(let name, _): return SwiftNames.escaped(name)
         }
     }
@@ -109,23 +114,25 @@ struct SwiftTypeMapper {
         }
     }
 
-    /// Whether `type` is a Swift `Comparable` type, so that `sorted()` orders it.
-    func isComparable(_ type: TypeReference) -> Bool {
+    /// Whether values of `type` are a `ThriftOrderedKey` in Swift (base types, binary and enums),
+    /// so that sets and maps of them are kept sorted.
+    func isOrdered(_ type: TypeReference) -> Bool {
         switch type {
-        case .byte, .i16, .i32, .i64, .double, .string: return true
-        default: return false
+        case .bool, .byte, .i16, .i32, .i64, .double, .string, .binary: return true
+        case .named: return isEnum(type)
+        case .list, .set, .map: return false
         }
     }
 
-    /// A Boolean expression ordering `lhs` before `rhs` for deterministic encoding, or `nil` when
-    /// values of `type` have no natural order (structs, containers).
-    func ordering(_ type: TypeReference, lhs: String, rhs: String) -> String? {
+    /// The bytes every value of `type` takes on the wire, or `nil` when it varies.
+    func fixedSize(_ type: TypeReference) -> Int? {
         switch type {
-        case .byte, .i16, .i32, .i64, .double, .string: return "\(lhs) < \(rhs)"
-        case .bool: return "!\(lhs) && \(rhs)"
-        case .binary: return "\(lhs).lexicographicallyPrecedes(\(rhs))"
-        case .named where isEnum(type): return "\(lhs).rawValue < \(rhs).rawValue"
-        case .named, .list, .set, .map: return nil
+        case .bool, .byte: return 1
+        case .i16: return 2
+        case .i32: return 4
+        case .i64, .double: return 8
+        case .named where isEnum(type): return 4
+        case .string, .binary, .named, .list, .set, .map: return nil
         }
     }
 }

@@ -22,8 +22,9 @@ struct ValueCodecEmitter {
                 "\(container).append(\(value))"
             }
         case .set(let element):
-            emitReadSequence(element, containerType: type, kind: "Set", depth: depth, into: &code, store: store) { container, value in
-                "\(container).insert(\(value))"
+            let sorted = types.isOrdered(element)
+            emitReadSequence(element, containerType: type, kind: "Set", builder: sorted, depth: depth, into: &code, store: store) { container, value in
+                sorted ? "\(container).append(\(value))" : "\(container).insert(\(value))"
             }
         case .map(let key, let value):
             emitReadMap(key: key, value: value, mapType: type, depth: depth, into: &code, store: store)
@@ -32,8 +33,9 @@ struct ValueCodecEmitter {
         }
     }
 
+    /// A list, or a set: a `ThriftSet` (`builder`) collects its elements and sorts them once.
     private func emitReadSequence(
-        _ element: TypeReference, containerType: TypeReference, kind: String, depth: Int,
+        _ element: TypeReference, containerType: TypeReference, kind: String, builder: Bool = false, depth: Int,
         into code: inout CodeWriter, store: (String) -> String, add: (String, String) -> String
     ) {
         let header = local("header", depth: depth)
@@ -45,12 +47,16 @@ struct ValueCodecEmitter {
                 code.line("try reader.skip(\(header).elementType)")
             }
         } else: { code in
-            code.line("var \(container): \(types.swiftType(containerType)) = []")
-            code.line("\(container).reserveCapacity(\(header).count)")
+            if builder {
+                code.line("var \(container) = \(types.swiftType(containerType)).Builder(capacity: \(header).count)")
+            } else {
+                code.line("var \(container): \(types.swiftType(containerType)) = []")
+                code.line("\(container).reserveCapacity(\(header).count)")
+            }
             code.block("for _ in 0..<\(header).count") { code in
                 emitRead(element, depth: depth + 1, into: &code) { add(container, $0) }
             }
-            code.line(store(container))
+            code.line(store(builder ? "\(container).build()" : container))
         }
         code.line("reader.leaveNesting()")
     }
@@ -71,66 +77,110 @@ struct ValueCodecEmitter {
                 code.line("try reader.skip(\(header).valueType)")
             }
         } else: { code in
-            code.line("var \(map): \(types.swiftType(mapType)) = [:]")
-            code.line("\(map).reserveCapacity(\(header).count)")
+            // A ThriftMap's builder sorts once, and only entries that arrive out of order.
+            let ordered = types.isOrdered(key)
+            if ordered {
+                code.line("var \(map) = \(types.swiftType(mapType)).Builder(capacity: \(header).count)")
+            } else {
+                code.line("var \(map): \(types.swiftType(mapType)) = [:]")
+                code.line("\(map).reserveCapacity(\(header).count)")
+            }
             code.block("for _ in 0..<\(header).count") { code in
                 code.line("let \(keyName) = \(types.readExpression(key))")
-                emitRead(value, depth: depth + 1, into: &code) { "\(map)[\(keyName)] = \($0)" }
+                emitRead(value, depth: depth + 1, into: &code) { ordered ? "\(map).append(\(keyName), \($0))" : "\(map)[\(keyName)] = \($0)" }
             }
-            code.line(store(map))
+            code.line(store(ordered ? "\(map).build()" : map))
         }
         code.line("reader.leaveNesting()")
     }
 
     // MARK: Encoding
 
-    /// Writes `value` of `type`. When the writer asks for it (`sortsCollections`, the default),
-    /// sets and maps whose elements or keys have an order are written sorted, so that equal
-    /// values always encode to the same bytes; otherwise in iteration order, which is faster.
+    /// Writes `value` of `type`. Sets and maps are written in their own order: ascending for the
+    /// sorted `ThriftSet` and `ThriftMap` (so equal values encode to the same bytes), iteration
+    /// order for a `Set` or `Dictionary` of structs or containers, which have no order.
     func emitWrite(_ type: TypeReference, value: String, depth: Int, into code: inout CodeWriter) {
         switch type {
-        case .list(let element):
-            code.line("writer.writeListHeader(\(types.wireType(element)), count: \(value).count)")
+        case .list(let element), .set(let element):
+            let kind = if case .list = type { "List" } else { "Set" }
+            code.line("writer.write\(kind)Header(\(types.wireType(element)), count: \(value).count)")
             let item = local("element", depth: depth)
             code.block("for \(item) in \(value)") { code in
-                emitWrite(element, value: item, depth: depth + 1, into: &code)
-            }
-        case .set(let element):
-            code.line("writer.writeSetHeader(\(types.wireType(element)), count: \(value).count)")
-            let item = local("element", depth: depth)
-            let sequence = sorted(value, by: element, keyPath: "").map { "(writer.sortsCollections ? \($0) : Array(\(value)))" } ?? value
-            code.block("for \(item) in \(sequence)") { code in
                 emitWrite(element, value: item, depth: depth + 1, into: &code)
             }
         case .map(let key, let mapValue):
             code.line("writer.writeMapHeader(keyType: \(types.wireType(key)), valueType: \(types.wireType(mapValue)), count: \(value).count)")
             let keyName = local("key", depth: depth)
             let valueName = local("value", depth: depth)
-            let index = local("index", depth: depth)
             let writeEntry = { (code: inout CodeWriter) in
                 emitWrite(key, value: keyName, depth: depth + 1, into: &code)
                 emitWrite(mapValue, value: valueName, depth: depth + 1, into: &code)
             }
-            if let ordering = types.ordering(key, lhs: "\(value)[$0].key", rhs: "\(value)[$1].key") {
-                // Sorting indices, not (key, value) pairs, keeps large values from being moved.
-                let indices = "(writer.sortsCollections ? \(value).indices.sorted(by: { \(ordering) }) : Array(\(value).indices))"
-                code.block("for \(index) in \(indices)") { code in
-                    code.line("let (\(keyName), \(valueName)) = \(value)[\(index)]")
-                    writeEntry(&code)
-                }
-            } else {
+            guard types.isOrdered(key) else {
                 code.block("for (\(keyName), \(valueName)) in \(value)", writeEntry)
+                return
+            }
+            // A ThriftMap's own arrays, by index: no (key, value) tuple is built per entry.
+            let keys = local("keys", depth: depth), values = local("values", depth: depth), index = local("index", depth: depth)
+            code.line("let \(keys) = \(value).keys")
+            code.line("let \(values) = \(value).values")
+            code.block("for \(index) in \(keys).indices") { code in
+                code.line("let \(keyName) = \(keys)[\(index)]")
+                code.line("let \(valueName) = \(values)[\(index)]")
+                writeEntry(&code)
             }
         default:
             code.line(types.writeStatement(type, value: value))
         }
     }
 
-    /// `sequence` sorted by its elements (or their `keyPath`) of type `type`, or unchanged when
-    /// such values have no order.
-    private func sorted(_ sequence: String, by type: TypeReference, keyPath: String) -> String? {
-        if keyPath.isEmpty && types.isComparable(type) { return "\(sequence).sorted()" }
-        guard let ordering = types.ordering(type, lhs: "$0\(keyPath)", rhs: "$1\(keyPath)") else { return nil }
-        return "\(sequence).sorted(by: { \(ordering) })"
+    // MARK: Size
+
+    /// Adds to `size` the bytes `emitWrite` writes for `value` of `type`: one `size += …` when
+    /// the size is an expression, loops over the elements of containers whose size varies.
+    func emitSize(_ type: TypeReference, value: String, size: String, depth: Int, into code: inout CodeWriter) {
+        if let expression = sizeExpression(type, value: value) {
+            code.line("\(size) += \(expression)")
+            return
+        }
+        switch type {
+        case .list(let element), .set(let element):
+            code.line("\(size) += 5")
+            let item = local("element", depth: depth)
+            code.block("for \(item) in \(value)") { code in
+                emitSize(element, value: item, size: size, depth: depth + 1, into: &code)
+            }
+        case .map(let key, let mapValue):
+            code.line("\(size) += 6")
+            for (part, partType, name) in [("keys", key, "key"), ("values", mapValue, "value")] {
+                if let fixed = types.fixedSize(partType) {
+                    code.line("\(size) += \(value).count * \(fixed)")
+                } else {
+                    let item = local(name, depth: depth)
+                    code.block("for \(item) in \(value).\(part)") { code in
+                        emitSize(partType, value: item, size: size, depth: depth + 1, into: &code)
+                    }
+                }
+            }
+        default:
+            preconditionFailure("every other type has a size expression")
+        }
+    }
+
+    /// The encoded size of `value` as one expression, or `nil` for containers whose elements vary.
+    func sizeExpression(_ type: TypeReference, value: String) -> String? {
+        if let fixed = types.fixedSize(type) { return String(fixed) }
+        switch type {
+        case .string: return "4 + \(value).utf8.count"
+        case .binary: return "4 + \(value).count"
+        case .named: return "\(value).thriftEncodedSize"
+        case .list(let element), .set(let element):
+            return types.fixedSize(element).map { "5 + \(value).count * \($0)" }
+        case .map(let key, let mapValue):
+            guard let keySize = types.fixedSize(key), let valueSize = types.fixedSize(mapValue) else { return nil }
+            return "6 + \(value).count * \(keySize + valueSize)"
+        default:
+            return nil
+        }
     }
 }

@@ -164,7 +164,7 @@ struct TimeOnlyRedrawTests {
             snapshot.load?.rebalanceFiresAtMs = 400_000
         }
         snapshot.selectedJobStatus = JobStatus(id: "job-01-4b0f8f1e-1c2d-4e5f", status: .inProgress,
-                                               taskStatus: Dictionary(uniqueKeysWithValues: (0..<20).map { ("t\($0)", $0 % 3 == 0 ? Status.completed : .inProgress) }))
+                                               taskStatus: ThriftMap(uniqueKeysWithValues: (0..<20).map { ("t\($0)", $0 % 3 == 0 ? Status.completed : .inProgress) }))
         snapshot.selectedJobTasks = (0..<20).map { TaskSummary(taskId: "t\($0)", status: .inProgress, workerId: "w\($0 % 3)", startedAtMs: Int64($0) * 4_000, endedAtMs: $0 % 3 == 0 ? Int64($0) * 5_000 : nil, attempts: 1) }
         snapshot.workers = (0..<12).map { WorkerInfo(id: "w\($0)", state: .busy, lastSnapshotId: "", tasksRun: 1, reachable: $0 % 2 == 0, lastAnswerAtMs: Int64($0) * 3_000) }
         state.snapshot = snapshot

@@ -33,6 +33,16 @@ import Thrift
         let decoded = try AllTypes(thriftBytes: bytes)
         #expect(decoded == Self.allTypes)
         #expect(decoded.thriftBytes() == bytes)
+        #expect(Self.allTypes.thriftEncodedSize == bytes.count)
+        #expect(AllTypes(requiredNumber: 0).thriftEncodedSize == AllTypes(requiredNumber: 0).thriftBytes().count)
+    }
+
+    @Test func aMessageTakesTheBytesItsHeaderAndArgumentsSay() throws {
+        let arguments = CloudScootMessages.GetStatusResult(success: Self.jobStatus)
+        let message = ThriftClientCall.encodeCall(method: "GetStatus", sequenceID: 9, arguments: arguments)
+        #expect(message.count == 12 + "GetStatus".utf8.count + arguments.thriftEncodedSize)
+        // A hand-written struct without a size (the default, 0) is written all the same.
+        #expect(try TApplicationException(thriftBytes: TApplicationException(.unknown, message: "x").thriftBytes()).message == "x")
     }
 
     @Test func defaultsApplyWhenOnlyTheRequiredFieldIsGiven() throws {
@@ -192,6 +202,32 @@ import Thrift
         #expect(sets.thriftBytes().contains(subsequence: expected.bytes))
     }
 
+    @Test func aMapReadOutOfOrderIsSortedOnceAndItsLastDuplicateWins() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeFieldHeader(.map, id: 2)
+        writer.writeMapHeader(keyType: .string, valueType: .string, count: 4)
+        for (key, value) in [("b", "1"), ("a", "2"), ("b", "3"), ("c", "4")] {
+            writer.writeString(key)
+            writer.writeString(value)
+        }
+        writer.writeFieldStop()
+        let command = try Command(thriftBytes: writer.bytes)
+        #expect(command.envVars?.keys == ["a", "b", "c"])
+        #expect(command.envVars == ["a": "2", "b": "3", "c": "4"])
+        #expect(command.thriftBytes() == Command(envVars: ["c": "4", "b": "3", "a": "2"]).thriftBytes())
+
+        var sets = ThriftBinaryWriter()
+        sets.writeFieldHeader(.i32, id: 20)
+        sets.writeI32(0)
+        sets.writeFieldHeader(.i32, id: 29)
+        sets.writeI32(Color.green.rawValue)
+        sets.writeFieldHeader(.set, id: 13)
+        sets.writeSetHeader(.i64, count: 4)
+        for number: Int64 in [5, -1, 5, 2] { sets.writeI64(number) }
+        sets.writeFieldStop()
+        #expect(try AllTypes(thriftBytes: sets.bytes).longSet.map(Array.init) == [-1, 2, 5])
+    }
+
     @Test func exceptionsDescribeTheirSetFields() {
         #expect(InvalidRequest(message: "bad \"job\"").description == #"InvalidRequest(message: "bad \"job\"")"#)
         #expect(InvalidRequest().description == "InvalidRequest()")
@@ -293,13 +329,13 @@ private struct ScriptedScheduler: CloudScootHandler {
         guard maxTasks >= -1 else { throw ScootServerError(retryAfterMs: 500) }
     }
 
-    func getClassLoadPercents() async throws -> [String: Int32] { ["land": 60, "diff": 40] }
+    func getClassLoadPercents() async throws -> ThriftMap<String, Int32> { ["land": 60, "diff": 40] }
 
-    func setClassLoadPercents(loadPercents: [String: Int32]) async throws {}
+    func setClassLoadPercents(loadPercents: ThriftMap<String, Int32>) async throws {}
 
-    func getRequestorToClassMap() async throws -> [String: String] { [:] }
+    func getRequestorToClassMap() async throws -> ThriftMap<String, String> { [:] }
 
-    func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {}
+    func setRequestorToClassMap(requestorToClassMap: ThriftMap<String, String>) async throws {}
 
     func getRebalanceMinimumDuration() async throws -> Int32 { 4 }
 

@@ -101,7 +101,7 @@ struct ExitCodeTests {
     }
 
     @Test func watchOutcomeFromTheTasks() {
-        func status(_ job: Status, _ runs: [String: RunStatus]) -> JobStatus {
+        func status(_ job: Status, _ runs: ThriftMap<String, RunStatus>) -> JobStatus {
             JobStatus(id: "j", status: job, taskStatus: runs.mapValues { _ in .completed }, taskData: runs)
         }
         let ok = RunStatus(status: .complete, runId: "1", exitCode: 0)

@@ -38,7 +38,7 @@ import ThriftCodegen
             import Thrift
 
             /// How far along.
-            public enum Progress: Sendable, Hashable, CustomStringConvertible {
+            public enum Progress: ThriftEnum, Sendable, Hashable, CustomStringConvertible {
                 /// `NOT_STARTED` (1).
                 case notStarted
                 /// Running.
@@ -109,12 +109,14 @@ import ThriftCodegen
                 public var attempt: Int32?
                 /// The `tags` field (id 3).
                 public var tags: [String]
+                /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+                private var memberwise: ThriftMemberwise
+            }
 
+            extension JobId {
                 /// Creates a value from its fields.
                 public init(id: String, attempt: Int32? = nil, tags: [String] = []) {
-                    self.id = id
-                    self.attempt = attempt
-                    self.tags = tags
+                    self.init(id: id, attempt: attempt, tags: tags, memberwise: ThriftMemberwise())
                 }
 
                 public init(from reader: inout ThriftBinaryReader) throws {
@@ -150,9 +152,7 @@ import ThriftCodegen
                     guard let id else {
                         throw ThriftProtocolError.missingRequiredField(structName: "JobId", fieldName: "id")
                     }
-                    self.id = id
-                    self.attempt = attempt
-                    self.tags = tags
+                    self.init(id: id, attempt: attempt, tags: tags, memberwise: ThriftMemberwise())
                 }
 
                 public func write(to writer: inout ThriftBinaryWriter) {
@@ -168,6 +168,20 @@ import ThriftCodegen
                         writer.writeString(element)
                     }
                     writer.writeFieldStop()
+                }
+
+                public var thriftEncodedSize: Int {
+                    var size = 1
+                    size += 3 + 4 + id.utf8.count
+                    if attempt != nil {
+                        size += 3 + 4
+                    }
+                    size += 3
+                    size += 5
+                    for element in tags {
+                        size += 4 + element.utf8.count
+                    }
+                    return size
                 }
             }
 
@@ -195,8 +209,8 @@ import ThriftCodegen
                     inner: Inner? = nil,
                     needed: Inner,
                     flag: Bool? = nil,
-                    counts: [String: Int32] = [:],
-                    ids: Set<Int64> = []
+                    counts: ThriftMap<String, Int32> = [:],
+                    ids: ThriftSet<Int64> = []
                 ) {
             """))
         #expect(swift.contains("        var count: Int32 = 0\n        var color: Color?\n        var inner: Inner?\n        var needed: Inner?\n"))
@@ -242,7 +256,7 @@ import ThriftCodegen
         #expect(swift.contains("        var needed: Color?\n"))
     }
 
-    @Test func mapsAndSetsAreWrittenInSortedOrderWhereTheyHaveOne() throws {
+    @Test func mapsAndSetsAreKeptSortedWhereTheyHaveAnOrder() throws {
         let swift = try generate("""
             enum Color { RED }
             struct Key {}
@@ -255,16 +269,33 @@ import ThriftCodegen
               6: map<bool, i32> byFlag
               7: set<binary> blobs
               8: list<string> ordered
+              9: set<Key> keySet
             }
             """)
-        #expect(swift.contains("for index in (writer.sortsCollections ? byName.indices.sorted(by: { byName[$0].key < byName[$1].key }) : Array(byName.indices)) {\n            let (key, value) = byName[index]"))
-        #expect(swift.contains("for index in (writer.sortsCollections ? byColor.indices.sorted(by: { byColor[$0].key.rawValue < byColor[$1].key.rawValue }) : Array(byColor.indices)) {"))
+        #expect(swift.contains("public var byName: ThriftMap<String, Int32>\n"))
+        #expect(swift.contains("public var byColor: ThriftMap<Color, String>\n"))
+        #expect(swift.contains("public var byKey: [Key: String]\n"))
+        #expect(swift.contains("public var names: ThriftSet<String>\n"))
+        #expect(swift.contains("public var colors: ThriftSet<Color>\n"))
+        #expect(swift.contains("public var byFlag: ThriftMap<Bool, Int32>\n"))
+        #expect(swift.contains("public var blobs: ThriftSet<[UInt8]>\n"))
+        #expect(swift.contains("public var ordered: [String]\n"))
+        #expect(swift.contains("public var keySet: Set<Key>\n"))
+        #expect(swift.contains("public enum Color: ThriftEnum, Sendable, Hashable, CustomStringConvertible {"))
+        // Every container is written in its own order: sorted ones never sort on encode.
+        #expect(swift.contains("let keys = byName.keys\n        let values = byName.values\n        for index in keys.indices {"))
         #expect(swift.contains("for (key, value) in byKey {"))
-        #expect(swift.contains("for element in (writer.sortsCollections ? names.sorted() : Array(names)) {"))
-        #expect(swift.contains("for element in (writer.sortsCollections ? colors.sorted(by: { $0.rawValue < $1.rawValue }) : Array(colors)) {"))
-        #expect(swift.contains("for index in (writer.sortsCollections ? byFlag.indices.sorted(by: { !byFlag[$0].key && byFlag[$1].key }) : Array(byFlag.indices)) {"))
-        #expect(swift.contains("for element in (writer.sortsCollections ? blobs.sorted(by: { $0.lexicographicallyPrecedes($1) }) : Array(blobs)) {"))
+        #expect(swift.contains("for element in names {"))
         #expect(swift.contains("for element in ordered {"))
+        #expect(!swift.contains("sorted"))
+        // Decoding collects sorted containers in a builder, which sorts only unordered input.
+        #expect(swift.contains("var map = ThriftMap<String, Int32>.Builder(capacity: header.count)"))
+        #expect(swift.contains("map.append(key, try reader.readI32())"))
+        #expect(swift.contains("byName = map.build()"))
+        #expect(swift.contains("var set = ThriftSet<Color>.Builder(capacity: header.count)"))
+        #expect(swift.contains("set.append(Color(rawValue: try reader.readI32()))"))
+        #expect(swift.contains("var map: [Key: String] = [:]"))
+        #expect(swift.contains("var set: Set<Key> = []"))
     }
 
     @Test func nestedContainersUseOneSetOfNamesPerLevel() throws {
@@ -279,8 +310,7 @@ import ThriftCodegen
                                     try reader.skip(header.valueType)
                                 }
                             } else {
-                                var map: [String: [Set<Int32>]] = [:]
-                                map.reserveCapacity(header.count)
+                                var map = ThriftMap<String, [ThriftSet<Int32>]>.Builder(capacity: header.count)
                                 for _ in 0..<header.count {
                                     let key = try reader.readString()
                                     let header1 = try reader.readListHeader()
@@ -290,7 +320,7 @@ import ThriftCodegen
                                             try reader.skip(header1.elementType)
                                         }
                                     } else {
-                                        var list1: [Set<Int32>] = []
+                                        var list1: [ThriftSet<Int32>] = []
                                         list1.reserveCapacity(header1.count)
                                         for _ in 0..<header1.count {
                                             let header2 = try reader.readSetHeader()
@@ -300,32 +330,34 @@ import ThriftCodegen
                                                     try reader.skip(header2.elementType)
                                                 }
                                             } else {
-                                                var set2: Set<Int32> = []
-                                                set2.reserveCapacity(header2.count)
+                                                var set2 = ThriftSet<Int32>.Builder(capacity: header2.count)
                                                 for _ in 0..<header2.count {
-                                                    set2.insert(try reader.readI32())
+                                                    set2.append(try reader.readI32())
                                                 }
-                                                list1.append(set2)
+                                                list1.append(set2.build())
                                             }
                                             reader.leaveNesting()
                                         }
-                                        map[key] = list1
+                                        map.append(key, list1)
                                     }
                                     reader.leaveNesting()
                                 }
-                                deep = map
+                                deep = map.build()
                             }
                             reader.leaveNesting()
             """))
         #expect(swift.contains("""
                     writer.writeMapHeader(keyType: .string, valueType: .list, count: deep.count)
-                    for index in (writer.sortsCollections ? deep.indices.sorted(by: { deep[$0].key < deep[$1].key }) : Array(deep.indices)) {
-                        let (key, value) = deep[index]
+                    let keys = deep.keys
+                    let values = deep.values
+                    for index in keys.indices {
+                        let key = keys[index]
+                        let value = values[index]
                         writer.writeString(key)
                         writer.writeListHeader(.set, count: value.count)
                         for element1 in value {
                             writer.writeSetHeader(.i32, count: element1.count)
-                            for element2 in (writer.sortsCollections ? element1.sorted() : Array(element1)) {
+                            for element2 in element1 {
                                 writer.writeI32(element2)
                             }
                         }
@@ -339,7 +371,7 @@ import ThriftCodegen
         #expect(swift.contains("        var reader_: String = \"\"\n"))
         #expect(swift.contains("        var field_: String?\n"))
         #expect(swift.contains("                let header_ = try reader.readListHeader()"))
-        #expect(swift.contains("        self.reader = reader_\n"))
+        #expect(swift.contains("        self.init(\n            repeat: `repeat`,\n            reader: reader_,\n            writer: writer,\n"))
         #expect(swift.contains("        if let writer_ = self.writer {\n            writer.writeFieldHeader(.string, id: 3)\n            writer.writeString(writer_)"))
     }
 
@@ -383,10 +415,11 @@ import ThriftCodegen
             }
             """))
         #expect(swift.contains("public enum CloudScootMessages {\n    /// The arguments of `RunJob`, as sent in its CALL message.\n    public struct RunJobArguments: ThriftStruct, Hashable, Sendable {"))
-        #expect(swift.contains("        public init(success: JobId? = nil, ir: InvalidRequest? = nil) {"))
-        #expect(swift.contains("guard let job else {\n                throw ThriftProtocolError.missingRequiredField(structName: \"RunJobArguments\", fieldName: \"job\")"))
-        #expect(swift.contains("        public init(jobId: String = \"\") {"))
-        #expect(swift.contains("    public struct StopResult: ThriftStruct, Hashable, Sendable {\n        /// Creates a value.\n        public init() {}"))
+        #expect(swift.contains("extension CloudScootMessages.RunJobResult {\n    /// Creates a value from its fields.\n    public init(success: JobId? = nil, ir: InvalidRequest? = nil) {"))
+        #expect(swift.contains("guard let job else {\n            throw ThriftProtocolError.missingRequiredField(structName: \"RunJobArguments\", fieldName: \"job\")"))
+        #expect(swift.contains("\n    public init(jobId: String = \"\") {"))
+        #expect(swift.contains("    public struct StopResult: ThriftStruct, Hashable, Sendable {\n        /// Keeps the compiler's memberwise"))
+        #expect(swift.contains("extension CloudScootMessages.StopResult {\n    /// Creates a value.\n    public init() {\n        self.init(memberwise: ThriftMemberwise())\n    }"))
         #expect(swift.contains("""
                     switch incoming.header.name {
                     case "RunJob":

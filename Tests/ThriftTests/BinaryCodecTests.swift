@@ -41,6 +41,32 @@ struct BinaryCodecTests {
         }
     }
 
+    @Test func theBufferGrowsPastItsCapacityAndKeepsEveryByte() throws {
+        var writer = ThriftBinaryWriter(capacity: 1)
+        var expected: [UInt8] = []
+        let long = String(repeating: "x", count: 1000)
+        for round in 0..<300 {
+            writer.writeI32(Int32(round))
+            expected += [0, 0, UInt8(round >> 8), UInt8(round & 0xff)]
+            writer.writeString(round % 100 == 0 ? long : "")
+            expected += [0, 0, round % 100 == 0 ? 3 : 0, round % 100 == 0 ? 0xe8 : 0] + (round % 100 == 0 ? Array(long.utf8) : [])
+            writer.writeRaw([UInt8(round & 0xff)])
+            expected.append(UInt8(round & 0xff))
+            writer.writeBinary([])
+            expected += [0, 0, 0, 0]
+        }
+        #expect(writer.bytes == expected)
+    }
+
+    @Test(arguments: [0, 1, 7, 11, 100])
+    func encodingIntoAnArrayOfAGivenSizeKeepsEveryByteWhateverTheSize(size: Int) {
+        let bytes = ThriftBinaryWriter.encode(size: size) { writer in
+            writer.writeI32(7)
+            writer.writeString("abc")
+        }
+        #expect(hex(bytes) == "00000007" + "00000003" + "616263")
+    }
+
     @Test func structFieldsAndContainersHaveApacheThriftBytes() {
         let sample = Sample(id: 7, name: "a", values: [1])
         #expect(hex(sample.thriftBytes()) ==

@@ -123,7 +123,7 @@ public actor ThriftDataSource {
             }
         }
         let settings = ClusterSnapshot.Settings(
-            classLoadPercents: try await client.getClassLoadPercents(), requestorToClassMap: try await client.getRequestorToClassMap(),
+            classLoadPercents: Dictionary(try await client.getClassLoadPercents()), requestorToClassMap: Dictionary(try await client.getRequestorToClassMap()),
             rebalanceThreshold: try await client.getRebalanceThreshold(), rebalanceMinimumDuration: try await client.getRebalanceMinimumDuration())
         cachedSettings = settings
         cachedSettingsFingerprint = fingerprint
@@ -161,8 +161,8 @@ public actor ThriftDataSource {
             try await client.reinstateWorker(req: ReinstateWorkerReq(id: id, requestor: HostEnvironment.userName))
             offlinedWorkers.remove(id)
         case .setMaxTasks(let value): try await client.setSchedulerStatus(maxTasks: value)
-        case .setClassLoadPercents(let percents): try await client.setClassLoadPercents(loadPercents: percents)
-        case .setRequestorToClassMap(let map): try await client.setRequestorToClassMap(requestorToClassMap: map)
+        case .setClassLoadPercents(let percents): try await client.setClassLoadPercents(loadPercents: ThriftMap(percents))
+        case .setRequestorToClassMap(let map): try await client.setRequestorToClassMap(requestorToClassMap: ThriftMap(map))
         case .setRebalanceThreshold(let value): try await client.setRebalanceThreshold(threshold: value)
         case .setRebalanceMinimumDuration(let value): try await client.setRebalanceMinimumDuration(durationMin: value)
         }

@@ -6,10 +6,14 @@ import Thrift
 public struct InvalidRequest: ThriftStruct, Hashable, Sendable, Error, CustomStringConvertible {
     /// Why the scheduler rejected the request, as it reported it.
     public var message: String?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension InvalidRequest {
     /// Creates a value from its fields.
     public init(message: String? = nil) {
-        self.message = message
+        self.init(message: message, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -22,7 +26,7 @@ public struct InvalidRequest: ThriftStruct, Hashable, Sendable, Error, CustomStr
                 try reader.skip(field.type)
             }
         }
-        self.message = message
+        self.init(message: message, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -31,6 +35,14 @@ public struct InvalidRequest: ThriftStruct, Hashable, Sendable, Error, CustomStr
             writer.writeString(message)
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let message {
+            size += 3 + 4 + message.utf8.count
+        }
+        return size
     }
 
     public var description: String {
@@ -44,10 +56,14 @@ public struct InvalidRequest: ThriftStruct, Hashable, Sendable, Error, CustomStr
 public struct CanNotScheduleNow: ThriftStruct, Hashable, Sendable, Error, CustomStringConvertible {
     /// How long the scheduler suggests waiting before trying again, in milliseconds.
     public var retryAfterMs: Int64?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension CanNotScheduleNow {
     /// Creates a value from its fields.
     public init(retryAfterMs: Int64? = nil) {
-        self.retryAfterMs = retryAfterMs
+        self.init(retryAfterMs: retryAfterMs, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -60,7 +76,7 @@ public struct CanNotScheduleNow: ThriftStruct, Hashable, Sendable, Error, Custom
                 try reader.skip(field.type)
             }
         }
-        self.retryAfterMs = retryAfterMs
+        self.init(retryAfterMs: retryAfterMs, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -69,6 +85,14 @@ public struct CanNotScheduleNow: ThriftStruct, Hashable, Sendable, Error, Custom
             writer.writeI64(retryAfterMs)
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if retryAfterMs != nil {
+            size += 3 + 8
+        }
+        return size
     }
 
     public var description: String {
@@ -82,10 +106,14 @@ public struct CanNotScheduleNow: ThriftStruct, Hashable, Sendable, Error, Custom
 public struct ScootServerError: ThriftStruct, Hashable, Sendable, Error, CustomStringConvertible {
     /// How long to wait before retrying, in milliseconds, when the scheduler suggests it.
     public var retryAfterMs: Int64?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension ScootServerError {
     /// Creates a value from its fields.
     public init(retryAfterMs: Int64? = nil) {
-        self.retryAfterMs = retryAfterMs
+        self.init(retryAfterMs: retryAfterMs, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -98,7 +126,7 @@ public struct ScootServerError: ThriftStruct, Hashable, Sendable, Error, CustomS
                 try reader.skip(field.type)
             }
         }
-        self.retryAfterMs = retryAfterMs
+        self.init(retryAfterMs: retryAfterMs, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -109,6 +137,14 @@ public struct ScootServerError: ThriftStruct, Hashable, Sendable, Error, CustomS
         writer.writeFieldStop()
     }
 
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if retryAfterMs != nil {
+            size += 3 + 8
+        }
+        return size
+    }
+
     public var description: String {
         var parts: [String] = []
         if let retryAfterMs { parts.append("retryAfterMs: \(String(reflecting: retryAfterMs))") }
@@ -117,7 +153,7 @@ public struct ScootServerError: ThriftStruct, Hashable, Sendable, Error, CustomS
 }
 
 /// Legacy job classification; superseded by the free-form JobDefinition.jobType string.
-public enum JobType: Sendable, Hashable, CustomStringConvertible {
+public enum JobType: ThriftEnum, Sendable, Hashable, CustomStringConvertible {
     /// No legacy type given.
     case unknown
     /// A job made of iron (integration) test tasks.
@@ -168,7 +204,7 @@ public enum JobType: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Where one run of a task on a worker stands.
-public enum RunStatusState: Sendable, Hashable, CustomStringConvertible {
+public enum RunStatusState: ThriftEnum, Sendable, Hashable, CustomStringConvertible {
     /// The worker cannot tell; treat as finished, outcome unknown.
     case unknown
     /// Accepted by the worker, not started yet.
@@ -278,7 +314,11 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
     public var taskId: String?
     /// The job's tag, copied for grouping.
     public var tag: String?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension RunStatus {
     /// Creates a value from its fields.
     public init(
         status: RunStatusState,
@@ -292,16 +332,19 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
         taskId: String? = nil,
         tag: String? = nil
     ) {
-        self.status = status
-        self.runId = runId
-        self.outUri = outUri
-        self.errUri = errUri
-        self.error = error
-        self.exitCode = exitCode
-        self.snapshotId = snapshotId
-        self.jobId = jobId
-        self.taskId = taskId
-        self.tag = tag
+        self.init(
+            status: status,
+            runId: runId,
+            outUri: outUri,
+            errUri: errUri,
+            error: error,
+            exitCode: exitCode,
+            snapshotId: snapshotId,
+            jobId: jobId,
+            taskId: taskId,
+            tag: tag,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -347,16 +390,19 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
         guard let runId else {
             throw ThriftProtocolError.missingRequiredField(structName: "RunStatus", fieldName: "runId")
         }
-        self.status = status
-        self.runId = runId
-        self.outUri = outUri
-        self.errUri = errUri
-        self.error = error
-        self.exitCode = exitCode
-        self.snapshotId = snapshotId
-        self.jobId = jobId
-        self.taskId = taskId
-        self.tag = tag
+        self.init(
+            status: status,
+            runId: runId,
+            outUri: outUri,
+            errUri: errUri,
+            error: error,
+            exitCode: exitCode,
+            snapshotId: snapshotId,
+            jobId: jobId,
+            taskId: taskId,
+            tag: tag,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -398,6 +444,37 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        size += 3 + 4 + runId.utf8.count
+        if let outUri {
+            size += 3 + 4 + outUri.utf8.count
+        }
+        if let errUri {
+            size += 3 + 4 + errUri.utf8.count
+        }
+        if let error {
+            size += 3 + 4 + error.utf8.count
+        }
+        if exitCode != nil {
+            size += 3 + 4
+        }
+        if let snapshotId {
+            size += 3 + 4 + snapshotId.utf8.count
+        }
+        if let jobId {
+            size += 3 + 4 + jobId.utf8.count
+        }
+        if let taskId {
+            size += 3 + 4 + taskId.utf8.count
+        }
+        if let tag {
+            size += 3 + 4 + tag.utf8.count
+        }
+        return size
+    }
 }
 
 /// A process to start: argument vector and extra environment.
@@ -405,17 +482,20 @@ public struct Command: ThriftStruct, Hashable, Sendable {
     /// The program and its arguments; argv[0] is the program.
     public var argv: [String]
     /// Environment variables added to the worker's environment.
-    public var envVars: [String: String]?
+    public var envVars: ThriftMap<String, String>?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension Command {
     /// Creates a value from its fields.
-    public init(argv: [String] = [], envVars: [String: String]? = nil) {
-        self.argv = argv
-        self.envVars = envVars
+    public init(argv: [String] = [], envVars: ThriftMap<String, String>? = nil) {
+        self.init(argv: argv, envVars: envVars, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var argv: [String] = []
-        var envVars: [String: String]?
+        var envVars: ThriftMap<String, String>?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .list):
@@ -443,21 +523,19 @@ public struct Command: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [String: String] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<String, String>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readString()
-                        map[key] = try reader.readString()
+                        map.append(key, try reader.readString())
                     }
-                    envVars = map
+                    envVars = map.build()
                 }
                 reader.leaveNesting()
             default:
                 try reader.skip(field.type)
             }
         }
-        self.argv = argv
-        self.envVars = envVars
+        self.init(argv: argv, envVars: envVars, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -469,13 +547,36 @@ public struct Command: ThriftStruct, Hashable, Sendable {
         if let envVars {
             writer.writeFieldHeader(.map, id: 2)
             writer.writeMapHeader(keyType: .string, valueType: .string, count: envVars.count)
-            for index in (writer.sortsCollections ? envVars.indices.sorted(by: { envVars[$0].key < envVars[$1].key }) : Array(envVars.indices)) {
-                let (key, value) = envVars[index]
+            let keys = envVars.keys
+            let values = envVars.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeString(key)
                 writer.writeString(value)
             }
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3
+        size += 5
+        for element in argv {
+            size += 4 + element.utf8.count
+        }
+        if let envVars {
+            size += 3
+            size += 6
+            for key in envVars.keys {
+                size += 4 + key.utf8.count
+            }
+            for value in envVars.values {
+                size += 4 + value.utf8.count
+            }
+        }
+        return size
     }
 }
 
@@ -489,7 +590,11 @@ public struct TaskDefinition: ThriftStruct, Hashable, Sendable {
     public var taskId: String?
     /// Kill the task after this many milliseconds.
     public var timeoutMs: Int32?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension TaskDefinition {
     /// Creates a value from its fields.
     public init(
         command: Command,
@@ -497,10 +602,13 @@ public struct TaskDefinition: ThriftStruct, Hashable, Sendable {
         taskId: String? = nil,
         timeoutMs: Int32? = nil
     ) {
-        self.command = command
-        self.snapshotId = snapshotId
-        self.taskId = taskId
-        self.timeoutMs = timeoutMs
+        self.init(
+            command: command,
+            snapshotId: snapshotId,
+            taskId: taskId,
+            timeoutMs: timeoutMs,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -525,10 +633,13 @@ public struct TaskDefinition: ThriftStruct, Hashable, Sendable {
         guard let command else {
             throw ThriftProtocolError.missingRequiredField(structName: "TaskDefinition", fieldName: "command")
         }
-        self.command = command
-        self.snapshotId = snapshotId
-        self.taskId = taskId
-        self.timeoutMs = timeoutMs
+        self.init(
+            command: command,
+            snapshotId: snapshotId,
+            taskId: taskId,
+            timeoutMs: timeoutMs,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -547,6 +658,21 @@ public struct TaskDefinition: ThriftStruct, Hashable, Sendable {
             writer.writeI32(timeoutMs)
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + command.thriftEncodedSize
+        if let snapshotId {
+            size += 3 + 4 + snapshotId.utf8.count
+        }
+        if let taskId {
+            size += 3 + 4 + taskId.utf8.count
+        }
+        if timeoutMs != nil {
+            size += 3 + 4
+        }
+        return size
     }
 }
 
@@ -568,7 +694,11 @@ public struct JobDefinition: ThriftStruct, Hashable, Sendable {
     public var requestor: String?
     /// Free-form kind of job, reported in metrics; the scheduler ignores it.
     public var jobType: String?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension JobDefinition {
     /// Creates a value from its fields.
     public init(
         tasks: [TaskDefinition],
@@ -580,14 +710,17 @@ public struct JobDefinition: ThriftStruct, Hashable, Sendable {
         requestor: String? = nil,
         jobType: String? = nil
     ) {
-        self.tasks = tasks
-        self.DEPRECATED_jobType = DEPRECATED_jobType
-        self.defaultTaskTimeoutMs = defaultTaskTimeoutMs
-        self.priority = priority
-        self.tag = tag
-        self.basis = basis
-        self.requestor = requestor
-        self.jobType = jobType
+        self.init(
+            tasks: tasks,
+            DEPRECATED_jobType: DEPRECATED_jobType,
+            defaultTaskTimeoutMs: defaultTaskTimeoutMs,
+            priority: priority,
+            tag: tag,
+            basis: basis,
+            requestor: requestor,
+            jobType: jobType,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -638,14 +771,17 @@ public struct JobDefinition: ThriftStruct, Hashable, Sendable {
         guard let tasks else {
             throw ThriftProtocolError.missingRequiredField(structName: "JobDefinition", fieldName: "tasks")
         }
-        self.tasks = tasks
-        self.DEPRECATED_jobType = DEPRECATED_jobType
-        self.defaultTaskTimeoutMs = defaultTaskTimeoutMs
-        self.priority = priority
-        self.tag = tag
-        self.basis = basis
-        self.requestor = requestor
-        self.jobType = jobType
+        self.init(
+            tasks: tasks,
+            DEPRECATED_jobType: DEPRECATED_jobType,
+            defaultTaskTimeoutMs: defaultTaskTimeoutMs,
+            priority: priority,
+            tag: tag,
+            basis: basis,
+            requestor: requestor,
+            jobType: jobType,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -684,16 +820,51 @@ public struct JobDefinition: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3
+        size += 5
+        for element in tasks {
+            size += element.thriftEncodedSize
+        }
+        if DEPRECATED_jobType != nil {
+            size += 3 + 4
+        }
+        if defaultTaskTimeoutMs != nil {
+            size += 3 + 4
+        }
+        if priority != nil {
+            size += 3 + 4
+        }
+        if let tag {
+            size += 3 + 4 + tag.utf8.count
+        }
+        if let basis {
+            size += 3 + 4 + basis.utf8.count
+        }
+        if let requestor {
+            size += 3 + 4 + requestor.utf8.count
+        }
+        if let jobType {
+            size += 3 + 4 + jobType.utf8.count
+        }
+        return size
+    }
 }
 
 /// The scheduler's id for a submitted job.
 public struct JobId: ThriftStruct, Hashable, Sendable {
     /// The job id.
     public var id: String
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension JobId {
     /// Creates a value from its fields.
     public init(id: String) {
-        self.id = id
+        self.init(id: id, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -709,7 +880,7 @@ public struct JobId: ThriftStruct, Hashable, Sendable {
         guard let id else {
             throw ThriftProtocolError.missingRequiredField(structName: "JobId", fieldName: "id")
         }
-        self.id = id
+        self.init(id: id, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -717,10 +888,16 @@ public struct JobId: ThriftStruct, Hashable, Sendable {
         writer.writeString(id)
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + id.utf8.count
+        return size
+    }
 }
 
 /// Progress of a job or of one of its tasks.
-public enum Status: Sendable, Hashable, CustomStringConvertible {
+public enum Status: ThriftEnum, Sendable, Hashable, CustomStringConvertible {
     /// Queued; nothing has been scheduled yet.
     case notStarted
     /// On the cluster and running.
@@ -795,28 +972,35 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
     /// The job's overall progress.
     public var status: Status
     /// Progress of each task, by task id.
-    public var taskStatus: [String: Status]?
+    public var taskStatus: ThriftMap<String, Status>?
     /// The latest run of each task, by task id.
-    public var taskData: [String: RunStatus]?
+    public var taskData: ThriftMap<String, RunStatus>?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension JobStatus {
     /// Creates a value from its fields.
     public init(
         id: String,
         status: Status,
-        taskStatus: [String: Status]? = nil,
-        taskData: [String: RunStatus]? = nil
+        taskStatus: ThriftMap<String, Status>? = nil,
+        taskData: ThriftMap<String, RunStatus>? = nil
     ) {
-        self.id = id
-        self.status = status
-        self.taskStatus = taskStatus
-        self.taskData = taskData
+        self.init(
+            id: id,
+            status: status,
+            taskStatus: taskStatus,
+            taskData: taskData,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var id: String?
         var status: Status?
-        var taskStatus: [String: Status]?
-        var taskData: [String: RunStatus]?
+        var taskStatus: ThriftMap<String, Status>?
+        var taskData: ThriftMap<String, RunStatus>?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -832,13 +1016,12 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [String: Status] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<String, Status>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readString()
-                        map[key] = Status(rawValue: try reader.readI32())
+                        map.append(key, Status(rawValue: try reader.readI32()))
                     }
-                    taskStatus = map
+                    taskStatus = map.build()
                 }
                 reader.leaveNesting()
             case (4, .map):
@@ -850,13 +1033,12 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [String: RunStatus] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<String, RunStatus>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readString()
-                        map[key] = try reader.readStruct(RunStatus.self)
+                        map.append(key, try reader.readStruct(RunStatus.self))
                     }
-                    taskData = map
+                    taskData = map.build()
                 }
                 reader.leaveNesting()
             default:
@@ -869,10 +1051,13 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
         guard let status else {
             throw ThriftProtocolError.missingRequiredField(structName: "JobStatus", fieldName: "status")
         }
-        self.id = id
-        self.status = status
-        self.taskStatus = taskStatus
-        self.taskData = taskData
+        self.init(
+            id: id,
+            status: status,
+            taskStatus: taskStatus,
+            taskData: taskData,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -883,8 +1068,11 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
         if let taskStatus {
             writer.writeFieldHeader(.map, id: 3)
             writer.writeMapHeader(keyType: .string, valueType: .i32, count: taskStatus.count)
-            for index in (writer.sortsCollections ? taskStatus.indices.sorted(by: { taskStatus[$0].key < taskStatus[$1].key }) : Array(taskStatus.indices)) {
-                let (key, value) = taskStatus[index]
+            let keys = taskStatus.keys
+            let values = taskStatus.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeString(key)
                 writer.writeI32(value.rawValue)
             }
@@ -892,13 +1080,41 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
         if let taskData {
             writer.writeFieldHeader(.map, id: 4)
             writer.writeMapHeader(keyType: .string, valueType: .struct, count: taskData.count)
-            for index in (writer.sortsCollections ? taskData.indices.sorted(by: { taskData[$0].key < taskData[$1].key }) : Array(taskData.indices)) {
-                let (key, value) = taskData[index]
+            let keys = taskData.keys
+            let values = taskData.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeString(key)
                 writer.writeStruct(value)
             }
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + id.utf8.count
+        size += 3 + 4
+        if let taskStatus {
+            size += 3
+            size += 6
+            for key in taskStatus.keys {
+                size += 4 + key.utf8.count
+            }
+            size += taskStatus.count * 4
+        }
+        if let taskData {
+            size += 3
+            size += 6
+            for key in taskData.keys {
+                size += 4 + key.utf8.count
+            }
+            for value in taskData.values {
+                size += value.thriftEncodedSize
+            }
+        }
+        return size
     }
 }
 
@@ -908,11 +1124,14 @@ public struct OfflineWorkerReq: ThriftStruct, Hashable, Sendable {
     public var id: String
     /// Who asked, for the audit log.
     public var requestor: String
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension OfflineWorkerReq {
     /// Creates a value from its fields.
     public init(id: String, requestor: String) {
-        self.id = id
-        self.requestor = requestor
+        self.init(id: id, requestor: requestor, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -934,8 +1153,7 @@ public struct OfflineWorkerReq: ThriftStruct, Hashable, Sendable {
         guard let requestor else {
             throw ThriftProtocolError.missingRequiredField(structName: "OfflineWorkerReq", fieldName: "requestor")
         }
-        self.id = id
-        self.requestor = requestor
+        self.init(id: id, requestor: requestor, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -945,6 +1163,13 @@ public struct OfflineWorkerReq: ThriftStruct, Hashable, Sendable {
         writer.writeString(requestor)
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + id.utf8.count
+        size += 3 + 4 + requestor.utf8.count
+        return size
+    }
 }
 
 /// Puts an offlined worker back into service.
@@ -953,11 +1178,14 @@ public struct ReinstateWorkerReq: ThriftStruct, Hashable, Sendable {
     public var id: String
     /// Who asked, for the audit log.
     public var requestor: String
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension ReinstateWorkerReq {
     /// Creates a value from its fields.
     public init(id: String, requestor: String) {
-        self.id = id
-        self.requestor = requestor
+        self.init(id: id, requestor: requestor, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -979,8 +1207,7 @@ public struct ReinstateWorkerReq: ThriftStruct, Hashable, Sendable {
         guard let requestor else {
             throw ThriftProtocolError.missingRequiredField(structName: "ReinstateWorkerReq", fieldName: "requestor")
         }
-        self.id = id
-        self.requestor = requestor
+        self.init(id: id, requestor: requestor, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -990,6 +1217,13 @@ public struct ReinstateWorkerReq: ThriftStruct, Hashable, Sendable {
         writer.writeString(requestor)
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + id.utf8.count
+        size += 3 + 4 + requestor.utf8.count
+        return size
+    }
 }
 
 /// How busy the scheduler is.
@@ -998,11 +1232,14 @@ public struct SchedulerStatus: ThriftStruct, Hashable, Sendable {
     public var currentTasks: Int32
     /// The most tasks the scheduler will run at once.
     public var maxTasks: Int32
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension SchedulerStatus {
     /// Creates a value from its fields.
     public init(currentTasks: Int32, maxTasks: Int32) {
-        self.currentTasks = currentTasks
-        self.maxTasks = maxTasks
+        self.init(currentTasks: currentTasks, maxTasks: maxTasks, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -1024,8 +1261,7 @@ public struct SchedulerStatus: ThriftStruct, Hashable, Sendable {
         guard let maxTasks else {
             throw ThriftProtocolError.missingRequiredField(structName: "SchedulerStatus", fieldName: "maxTasks")
         }
-        self.currentTasks = currentTasks
-        self.maxTasks = maxTasks
+        self.init(currentTasks: currentTasks, maxTasks: maxTasks, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -1034,6 +1270,13 @@ public struct SchedulerStatus: ThriftStruct, Hashable, Sendable {
         writer.writeFieldHeader(.i32, id: 2)
         writer.writeI32(maxTasks)
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        size += 3 + 4
+        return size
     }
 }
 
@@ -1063,16 +1306,16 @@ public protocol CloudScootHandler: Sendable {
     func setSchedulerStatus(maxTasks: Int32) async throws
 
     /// Reports the share of workers each job class may use, in percent, by class name.
-    func getClassLoadPercents() async throws -> [String: Int32]
+    func getClassLoadPercents() async throws -> ThriftMap<String, Int32>
 
     /// Replaces the per-class worker shares, in percent, by class name.
-    func setClassLoadPercents(loadPercents: [String: Int32]) async throws
+    func setClassLoadPercents(loadPercents: ThriftMap<String, Int32>) async throws
 
     /// Reports which job class each requestor's jobs are put in.
-    func getRequestorToClassMap() async throws -> [String: String]
+    func getRequestorToClassMap() async throws -> ThriftMap<String, String>
 
     /// Replaces the requestor-to-class assignments.
-    func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws
+    func setRequestorToClassMap(requestorToClassMap: ThriftMap<String, String>) async throws
 
     /// Reports how long, in minutes, load must stay unbalanced before the scheduler rebalances.
     func getRebalanceMinimumDuration() async throws -> Int32
@@ -1093,33 +1336,8 @@ public enum CloudScootMessages {
     public struct RunJobArguments: ThriftStruct, Hashable, Sendable {
         /// The `job` argument (id 1).
         public var job: JobDefinition
-
-        /// Creates a value from its fields.
-        public init(job: JobDefinition) {
-            self.job = job
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var job: JobDefinition?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    job = try reader.readStruct(JobDefinition.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            guard let job else {
-                throw ThriftProtocolError.missingRequiredField(structName: "RunJobArguments", fieldName: "job")
-            }
-            self.job = job
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.struct, id: 1)
-            writer.writeStruct(job)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `RunJob`: its return value or one of its declared exceptions.
@@ -1130,80 +1348,16 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `CanNotScheduleNow`.
         public var cnsn: CanNotScheduleNow?
-
-        /// Creates a value from its fields.
-        public init(success: JobId? = nil, ir: InvalidRequest? = nil, cnsn: CanNotScheduleNow? = nil) {
-            self.success = success
-            self.ir = ir
-            self.cnsn = cnsn
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: JobId?
-            var ir: InvalidRequest?
-            var cnsn: CanNotScheduleNow?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(JobId.self)
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    cnsn = try reader.readStruct(CanNotScheduleNow.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.ir = ir
-            self.cnsn = cnsn
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let cnsn {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(cnsn)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `GetStatus`, as sent in its CALL message.
     public struct GetStatusArguments: ThriftStruct, Hashable, Sendable {
         /// The `jobId` argument (id 1).
         public var jobId: String
-
-        /// Creates a value from its fields.
-        public init(jobId: String = "") {
-            self.jobId = jobId
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var jobId: String = ""
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .string):
-                    jobId = try reader.readString()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.jobId = jobId
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.string, id: 1)
-            writer.writeString(jobId)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `GetStatus`: its return value or one of its declared exceptions.
@@ -1214,80 +1368,16 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(success: JobStatus? = nil, ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.success = success
-            self.ir = ir
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: JobStatus?
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(JobStatus.self)
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.ir = ir
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `KillJob`, as sent in its CALL message.
     public struct KillJobArguments: ThriftStruct, Hashable, Sendable {
         /// The `jobId` argument (id 1).
         public var jobId: String
-
-        /// Creates a value from its fields.
-        public init(jobId: String = "") {
-            self.jobId = jobId
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var jobId: String = ""
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .string):
-                    jobId = try reader.readString()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.jobId = jobId
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.string, id: 1)
-            writer.writeString(jobId)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `KillJob`: its return value or one of its declared exceptions.
@@ -1298,83 +1388,16 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(success: JobStatus? = nil, ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.success = success
-            self.ir = ir
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: JobStatus?
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(JobStatus.self)
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.ir = ir
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `OfflineWorker`, as sent in its CALL message.
     public struct OfflineWorkerArguments: ThriftStruct, Hashable, Sendable {
         /// The `req` argument (id 1).
         public var req: OfflineWorkerReq
-
-        /// Creates a value from its fields.
-        public init(req: OfflineWorkerReq) {
-            self.req = req
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var req: OfflineWorkerReq?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    req = try reader.readStruct(OfflineWorkerReq.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            guard let req else {
-                throw ThriftProtocolError.missingRequiredField(structName: "OfflineWorkerArguments", fieldName: "req")
-            }
-            self.req = req
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.struct, id: 1)
-            writer.writeStruct(req)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `OfflineWorker`: empty on success, else one of its declared exceptions.
@@ -1383,74 +1406,16 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.ir = ir
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.ir = ir
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `ReinstateWorker`, as sent in its CALL message.
     public struct ReinstateWorkerArguments: ThriftStruct, Hashable, Sendable {
         /// The `req` argument (id 1).
         public var req: ReinstateWorkerReq
-
-        /// Creates a value from its fields.
-        public init(req: ReinstateWorkerReq) {
-            self.req = req
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var req: ReinstateWorkerReq?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    req = try reader.readStruct(ReinstateWorkerReq.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            guard let req else {
-                throw ThriftProtocolError.missingRequiredField(structName: "ReinstateWorkerArguments", fieldName: "req")
-            }
-            self.req = req
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.struct, id: 1)
-            writer.writeStruct(req)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `ReinstateWorker`: empty on success, else one of its declared exceptions.
@@ -1459,57 +1424,14 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.ir = ir
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.ir = ir
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `GetSchedulerStatus`, as sent in its CALL message.
     public struct GetSchedulerStatusArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `GetSchedulerStatus`: its return value or one of its declared exceptions.
@@ -1518,71 +1440,16 @@ public enum CloudScootMessages {
         public var success: SchedulerStatus?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(success: SchedulerStatus? = nil, err: ScootServerError? = nil) {
-            self.success = success
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: SchedulerStatus?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(SchedulerStatus.self)
-                case (1, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `SetSchedulerStatus`, as sent in its CALL message.
     public struct SetSchedulerStatusArguments: ThriftStruct, Hashable, Sendable {
         /// The `maxTasks` argument (id 1).
         public var maxTasks: Int32
-
-        /// Creates a value from its fields.
-        public init(maxTasks: Int32 = 0) {
-            self.maxTasks = maxTasks
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var maxTasks: Int32 = 0
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .i32):
-                    maxTasks = try reader.readI32()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.maxTasks = maxTasks
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.i32, id: 1)
-            writer.writeI32(maxTasks)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `SetSchedulerStatus`: empty on success, else one of its declared exceptions.
@@ -1591,172 +1458,32 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.ir = ir
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.ir = ir
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `GetClassLoadPercents`, as sent in its CALL message.
     public struct GetClassLoadPercentsArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `GetClassLoadPercents`: its return value or one of its declared exceptions.
     public struct GetClassLoadPercentsResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
-        public var success: [String: Int32]?
+        public var success: ThriftMap<String, Int32>?
         /// Set when the handler threw `InvalidRequest`.
         public var ir: InvalidRequest?
-
-        /// Creates a value from its fields.
-        public init(success: [String: Int32]? = nil, ir: InvalidRequest? = nil) {
-            self.success = success
-            self.ir = ir
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: [String: Int32]?
-            var ir: InvalidRequest?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .map):
-                    let header = try reader.readMapHeader()
-                    try reader.enterNesting()
-                    if header.count > 0 && (header.keyType != .string || header.valueType != .i32) {
-                        for _ in 0..<header.count {
-                            try reader.skip(header.keyType)
-                            try reader.skip(header.valueType)
-                        }
-                    } else {
-                        var map: [String: Int32] = [:]
-                        map.reserveCapacity(header.count)
-                        for _ in 0..<header.count {
-                            let key = try reader.readString()
-                            map[key] = try reader.readI32()
-                        }
-                        success = map
-                    }
-                    reader.leaveNesting()
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.ir = ir
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.map, id: 0)
-                writer.writeMapHeader(keyType: .string, valueType: .i32, count: success.count)
-                for index in (writer.sortsCollections ? success.indices.sorted(by: { success[$0].key < success[$1].key }) : Array(success.indices)) {
-                    let (key, value) = success[index]
-                    writer.writeString(key)
-                    writer.writeI32(value)
-                }
-            }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `SetClassLoadPercents`, as sent in its CALL message.
     public struct SetClassLoadPercentsArguments: ThriftStruct, Hashable, Sendable {
         /// The `loadPercents` argument (id 1).
-        public var loadPercents: [String: Int32]
-
-        /// Creates a value from its fields.
-        public init(loadPercents: [String: Int32] = [:]) {
-            self.loadPercents = loadPercents
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var loadPercents: [String: Int32] = [:]
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .map):
-                    let header = try reader.readMapHeader()
-                    try reader.enterNesting()
-                    if header.count > 0 && (header.keyType != .string || header.valueType != .i32) {
-                        for _ in 0..<header.count {
-                            try reader.skip(header.keyType)
-                            try reader.skip(header.valueType)
-                        }
-                    } else {
-                        var map: [String: Int32] = [:]
-                        map.reserveCapacity(header.count)
-                        for _ in 0..<header.count {
-                            let key = try reader.readString()
-                            map[key] = try reader.readI32()
-                        }
-                        loadPercents = map
-                    }
-                    reader.leaveNesting()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.loadPercents = loadPercents
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.map, id: 1)
-            writer.writeMapHeader(keyType: .string, valueType: .i32, count: loadPercents.count)
-            for index in (writer.sortsCollections ? loadPercents.indices.sorted(by: { loadPercents[$0].key < loadPercents[$1].key }) : Array(loadPercents.indices)) {
-                let (key, value) = loadPercents[index]
-                writer.writeString(key)
-                writer.writeI32(value)
-            }
-            writer.writeFieldStop()
-        }
+        public var loadPercents: ThriftMap<String, Int32>
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `SetClassLoadPercents`: empty on success, else one of its declared exceptions.
@@ -1765,172 +1492,32 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.ir = ir
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.ir = ir
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `GetRequestorToClassMap`, as sent in its CALL message.
     public struct GetRequestorToClassMapArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `GetRequestorToClassMap`: its return value or one of its declared exceptions.
     public struct GetRequestorToClassMapResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
-        public var success: [String: String]?
+        public var success: ThriftMap<String, String>?
         /// Set when the handler threw `InvalidRequest`.
         public var ir: InvalidRequest?
-
-        /// Creates a value from its fields.
-        public init(success: [String: String]? = nil, ir: InvalidRequest? = nil) {
-            self.success = success
-            self.ir = ir
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: [String: String]?
-            var ir: InvalidRequest?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .map):
-                    let header = try reader.readMapHeader()
-                    try reader.enterNesting()
-                    if header.count > 0 && (header.keyType != .string || header.valueType != .string) {
-                        for _ in 0..<header.count {
-                            try reader.skip(header.keyType)
-                            try reader.skip(header.valueType)
-                        }
-                    } else {
-                        var map: [String: String] = [:]
-                        map.reserveCapacity(header.count)
-                        for _ in 0..<header.count {
-                            let key = try reader.readString()
-                            map[key] = try reader.readString()
-                        }
-                        success = map
-                    }
-                    reader.leaveNesting()
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.ir = ir
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.map, id: 0)
-                writer.writeMapHeader(keyType: .string, valueType: .string, count: success.count)
-                for index in (writer.sortsCollections ? success.indices.sorted(by: { success[$0].key < success[$1].key }) : Array(success.indices)) {
-                    let (key, value) = success[index]
-                    writer.writeString(key)
-                    writer.writeString(value)
-                }
-            }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `SetRequestorToClassMap`, as sent in its CALL message.
     public struct SetRequestorToClassMapArguments: ThriftStruct, Hashable, Sendable {
         /// The `requestorToClassMap` argument (id 1).
-        public var requestorToClassMap: [String: String]
-
-        /// Creates a value from its fields.
-        public init(requestorToClassMap: [String: String] = [:]) {
-            self.requestorToClassMap = requestorToClassMap
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var requestorToClassMap: [String: String] = [:]
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .map):
-                    let header = try reader.readMapHeader()
-                    try reader.enterNesting()
-                    if header.count > 0 && (header.keyType != .string || header.valueType != .string) {
-                        for _ in 0..<header.count {
-                            try reader.skip(header.keyType)
-                            try reader.skip(header.valueType)
-                        }
-                    } else {
-                        var map: [String: String] = [:]
-                        map.reserveCapacity(header.count)
-                        for _ in 0..<header.count {
-                            let key = try reader.readString()
-                            map[key] = try reader.readString()
-                        }
-                        requestorToClassMap = map
-                    }
-                    reader.leaveNesting()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.requestorToClassMap = requestorToClassMap
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.map, id: 1)
-            writer.writeMapHeader(keyType: .string, valueType: .string, count: requestorToClassMap.count)
-            for index in (writer.sortsCollections ? requestorToClassMap.indices.sorted(by: { requestorToClassMap[$0].key < requestorToClassMap[$1].key }) : Array(requestorToClassMap.indices)) {
-                let (key, value) = requestorToClassMap[index]
-                writer.writeString(key)
-                writer.writeString(value)
-            }
-            writer.writeFieldStop()
-        }
+        public var requestorToClassMap: ThriftMap<String, String>
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `SetRequestorToClassMap`: empty on success, else one of its declared exceptions.
@@ -1939,57 +1526,14 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.ir = ir
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.ir = ir
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `GetRebalanceMinimumDuration`, as sent in its CALL message.
     public struct GetRebalanceMinimumDurationArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `GetRebalanceMinimumDuration`: its return value or one of its declared exceptions.
@@ -1998,71 +1542,16 @@ public enum CloudScootMessages {
         public var success: Int32?
         /// Set when the handler threw `InvalidRequest`.
         public var ir: InvalidRequest?
-
-        /// Creates a value from its fields.
-        public init(success: Int32? = nil, ir: InvalidRequest? = nil) {
-            self.success = success
-            self.ir = ir
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: Int32?
-            var ir: InvalidRequest?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .i32):
-                    success = try reader.readI32()
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.ir = ir
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.i32, id: 0)
-                writer.writeI32(success)
-            }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `SetRebalanceMinimumDuration`, as sent in its CALL message.
     public struct SetRebalanceMinimumDurationArguments: ThriftStruct, Hashable, Sendable {
         /// The `durationMin` argument (id 1).
         public var durationMin: Int32
-
-        /// Creates a value from its fields.
-        public init(durationMin: Int32 = 0) {
-            self.durationMin = durationMin
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var durationMin: Int32 = 0
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .i32):
-                    durationMin = try reader.readI32()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.durationMin = durationMin
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.i32, id: 1)
-            writer.writeI32(durationMin)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `SetRebalanceMinimumDuration`: empty on success, else one of its declared exceptions.
@@ -2071,57 +1560,14 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
-
-        /// Creates a value from its fields.
-        public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.ir = ir
-            self.err = err
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.ir = ir
-            self.err = err
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `GetRebalanceThreshold`, as sent in its CALL message.
     public struct GetRebalanceThresholdArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `GetRebalanceThreshold`: its return value or one of its declared exceptions.
@@ -2130,71 +1576,16 @@ public enum CloudScootMessages {
         public var success: Int32?
         /// Set when the handler threw `InvalidRequest`.
         public var ir: InvalidRequest?
-
-        /// Creates a value from its fields.
-        public init(success: Int32? = nil, ir: InvalidRequest? = nil) {
-            self.success = success
-            self.ir = ir
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: Int32?
-            var ir: InvalidRequest?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .i32):
-                    success = try reader.readI32()
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.ir = ir
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.i32, id: 0)
-                writer.writeI32(success)
-            }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `SetRebalanceThreshold`, as sent in its CALL message.
     public struct SetRebalanceThresholdArguments: ThriftStruct, Hashable, Sendable {
         /// The `threshold` argument (id 1).
         public var threshold: Int32
-
-        /// Creates a value from its fields.
-        public init(threshold: Int32 = 0) {
-            self.threshold = threshold
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var threshold: Int32 = 0
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .i32):
-                    threshold = try reader.readI32()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.threshold = threshold
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.i32, id: 1)
-            writer.writeI32(threshold)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `SetRebalanceThreshold`: empty on success, else one of its declared exceptions.
@@ -2203,41 +1594,1273 @@ public enum CloudScootMessages {
         public var ir: InvalidRequest?
         /// Set when the handler threw `ScootServerError`.
         public var err: ScootServerError?
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
+    }
+}
 
-        /// Creates a value from its fields.
-        public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
-            self.ir = ir
-            self.err = err
+extension CloudScootMessages.RunJobArguments {
+    /// Creates a value from its fields.
+    public init(job: JobDefinition) {
+        self.init(job: job, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var job: JobDefinition?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                job = try reader.readStruct(JobDefinition.self)
+            default:
+                try reader.skip(field.type)
+            }
         }
+        guard let job else {
+            throw ThriftProtocolError.missingRequiredField(structName: "RunJobArguments", fieldName: "job")
+        }
+        self.init(job: job, memberwise: ThriftMemberwise())
+    }
 
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var ir: InvalidRequest?
-            var err: ScootServerError?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                case (2, .struct):
-                    err = try reader.readStruct(ScootServerError.self)
-                default:
-                    try reader.skip(field.type)
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.struct, id: 1)
+        writer.writeStruct(job)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + job.thriftEncodedSize
+        return size
+    }
+}
+
+extension CloudScootMessages.RunJobResult {
+    /// Creates a value from its fields.
+    public init(success: JobId? = nil, ir: InvalidRequest? = nil, cnsn: CanNotScheduleNow? = nil) {
+        self.init(success: success, ir: ir, cnsn: cnsn, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: JobId?
+        var ir: InvalidRequest?
+        var cnsn: CanNotScheduleNow?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(JobId.self)
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                cnsn = try reader.readStruct(CanNotScheduleNow.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, ir: ir, cnsn: cnsn, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
+        }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let cnsn {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(cnsn)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let cnsn {
+            size += 3 + cnsn.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.GetStatusArguments {
+    /// Creates a value from its fields.
+    public init(jobId: String = "") {
+        self.init(jobId: jobId, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var jobId: String = ""
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                jobId = try reader.readString()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(jobId: jobId, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(jobId)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + jobId.utf8.count
+        return size
+    }
+}
+
+extension CloudScootMessages.GetStatusResult {
+    /// Creates a value from its fields.
+    public init(success: JobStatus? = nil, ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(success: success, ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: JobStatus?
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(JobStatus.self)
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
+        }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.KillJobArguments {
+    /// Creates a value from its fields.
+    public init(jobId: String = "") {
+        self.init(jobId: jobId, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var jobId: String = ""
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                jobId = try reader.readString()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(jobId: jobId, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(jobId)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + jobId.utf8.count
+        return size
+    }
+}
+
+extension CloudScootMessages.KillJobResult {
+    /// Creates a value from its fields.
+    public init(success: JobStatus? = nil, ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(success: success, ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: JobStatus?
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(JobStatus.self)
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
+        }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.OfflineWorkerArguments {
+    /// Creates a value from its fields.
+    public init(req: OfflineWorkerReq) {
+        self.init(req: req, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var req: OfflineWorkerReq?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                req = try reader.readStruct(OfflineWorkerReq.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let req else {
+            throw ThriftProtocolError.missingRequiredField(structName: "OfflineWorkerArguments", fieldName: "req")
+        }
+        self.init(req: req, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.struct, id: 1)
+        writer.writeStruct(req)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + req.thriftEncodedSize
+        return size
+    }
+}
+
+extension CloudScootMessages.OfflineWorkerResult {
+    /// Creates a value from its fields.
+    public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.ReinstateWorkerArguments {
+    /// Creates a value from its fields.
+    public init(req: ReinstateWorkerReq) {
+        self.init(req: req, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var req: ReinstateWorkerReq?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                req = try reader.readStruct(ReinstateWorkerReq.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let req else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ReinstateWorkerArguments", fieldName: "req")
+        }
+        self.init(req: req, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.struct, id: 1)
+        writer.writeStruct(req)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + req.thriftEncodedSize
+        return size
+    }
+}
+
+extension CloudScootMessages.ReinstateWorkerResult {
+    /// Creates a value from its fields.
+    public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.GetSchedulerStatusArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
+        }
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension CloudScootMessages.GetSchedulerStatusResult {
+    /// Creates a value from its fields.
+    public init(success: SchedulerStatus? = nil, err: ScootServerError? = nil) {
+        self.init(success: success, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: SchedulerStatus?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(SchedulerStatus.self)
+            case (1, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.SetSchedulerStatusArguments {
+    /// Creates a value from its fields.
+    public init(maxTasks: Int32 = 0) {
+        self.init(maxTasks: maxTasks, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var maxTasks: Int32 = 0
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i32):
+                maxTasks = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(maxTasks: maxTasks, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(maxTasks)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        return size
+    }
+}
+
+extension CloudScootMessages.SetSchedulerStatusResult {
+    /// Creates a value from its fields.
+    public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.GetClassLoadPercentsArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
+        }
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension CloudScootMessages.GetClassLoadPercentsResult {
+    /// Creates a value from its fields.
+    public init(success: ThriftMap<String, Int32>? = nil, ir: InvalidRequest? = nil) {
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: ThriftMap<String, Int32>?
+        var ir: InvalidRequest?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .map):
+                let header = try reader.readMapHeader()
+                try reader.enterNesting()
+                if header.count > 0 && (header.keyType != .string || header.valueType != .i32) {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.keyType)
+                        try reader.skip(header.valueType)
+                    }
+                } else {
+                    var map = ThriftMap<String, Int32>.Builder(capacity: header.count)
+                    for _ in 0..<header.count {
+                        let key = try reader.readString()
+                        map.append(key, try reader.readI32())
+                    }
+                    success = map.build()
                 }
+                reader.leaveNesting()
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            default:
+                try reader.skip(field.type)
             }
-            self.ir = ir
-            self.err = err
         }
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
 
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.map, id: 0)
+            writer.writeMapHeader(keyType: .string, valueType: .i32, count: success.count)
+            let keys = success.keys
+            let values = success.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
+                writer.writeString(key)
+                writer.writeI32(value)
             }
-            if let err {
-                writer.writeFieldHeader(.struct, id: 2)
-                writer.writeStruct(err)
-            }
-            writer.writeFieldStop()
         }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3
+            size += 6
+            for key in success.keys {
+                size += 4 + key.utf8.count
+            }
+            size += success.count * 4
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.SetClassLoadPercentsArguments {
+    /// Creates a value from its fields.
+    public init(loadPercents: ThriftMap<String, Int32> = [:]) {
+        self.init(loadPercents: loadPercents, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var loadPercents: ThriftMap<String, Int32> = [:]
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .map):
+                let header = try reader.readMapHeader()
+                try reader.enterNesting()
+                if header.count > 0 && (header.keyType != .string || header.valueType != .i32) {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.keyType)
+                        try reader.skip(header.valueType)
+                    }
+                } else {
+                    var map = ThriftMap<String, Int32>.Builder(capacity: header.count)
+                    for _ in 0..<header.count {
+                        let key = try reader.readString()
+                        map.append(key, try reader.readI32())
+                    }
+                    loadPercents = map.build()
+                }
+                reader.leaveNesting()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(loadPercents: loadPercents, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.map, id: 1)
+        writer.writeMapHeader(keyType: .string, valueType: .i32, count: loadPercents.count)
+        let keys = loadPercents.keys
+        let values = loadPercents.values
+        for index in keys.indices {
+            let key = keys[index]
+            let value = values[index]
+            writer.writeString(key)
+            writer.writeI32(value)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3
+        size += 6
+        for key in loadPercents.keys {
+            size += 4 + key.utf8.count
+        }
+        size += loadPercents.count * 4
+        return size
+    }
+}
+
+extension CloudScootMessages.SetClassLoadPercentsResult {
+    /// Creates a value from its fields.
+    public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.GetRequestorToClassMapArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
+        }
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension CloudScootMessages.GetRequestorToClassMapResult {
+    /// Creates a value from its fields.
+    public init(success: ThriftMap<String, String>? = nil, ir: InvalidRequest? = nil) {
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: ThriftMap<String, String>?
+        var ir: InvalidRequest?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .map):
+                let header = try reader.readMapHeader()
+                try reader.enterNesting()
+                if header.count > 0 && (header.keyType != .string || header.valueType != .string) {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.keyType)
+                        try reader.skip(header.valueType)
+                    }
+                } else {
+                    var map = ThriftMap<String, String>.Builder(capacity: header.count)
+                    for _ in 0..<header.count {
+                        let key = try reader.readString()
+                        map.append(key, try reader.readString())
+                    }
+                    success = map.build()
+                }
+                reader.leaveNesting()
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.map, id: 0)
+            writer.writeMapHeader(keyType: .string, valueType: .string, count: success.count)
+            let keys = success.keys
+            let values = success.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
+                writer.writeString(key)
+                writer.writeString(value)
+            }
+        }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3
+            size += 6
+            for key in success.keys {
+                size += 4 + key.utf8.count
+            }
+            for value in success.values {
+                size += 4 + value.utf8.count
+            }
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.SetRequestorToClassMapArguments {
+    /// Creates a value from its fields.
+    public init(requestorToClassMap: ThriftMap<String, String> = [:]) {
+        self.init(requestorToClassMap: requestorToClassMap, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var requestorToClassMap: ThriftMap<String, String> = [:]
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .map):
+                let header = try reader.readMapHeader()
+                try reader.enterNesting()
+                if header.count > 0 && (header.keyType != .string || header.valueType != .string) {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.keyType)
+                        try reader.skip(header.valueType)
+                    }
+                } else {
+                    var map = ThriftMap<String, String>.Builder(capacity: header.count)
+                    for _ in 0..<header.count {
+                        let key = try reader.readString()
+                        map.append(key, try reader.readString())
+                    }
+                    requestorToClassMap = map.build()
+                }
+                reader.leaveNesting()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(requestorToClassMap: requestorToClassMap, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.map, id: 1)
+        writer.writeMapHeader(keyType: .string, valueType: .string, count: requestorToClassMap.count)
+        let keys = requestorToClassMap.keys
+        let values = requestorToClassMap.values
+        for index in keys.indices {
+            let key = keys[index]
+            let value = values[index]
+            writer.writeString(key)
+            writer.writeString(value)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3
+        size += 6
+        for key in requestorToClassMap.keys {
+            size += 4 + key.utf8.count
+        }
+        for value in requestorToClassMap.values {
+            size += 4 + value.utf8.count
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.SetRequestorToClassMapResult {
+    /// Creates a value from its fields.
+    public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.GetRebalanceMinimumDurationArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
+        }
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension CloudScootMessages.GetRebalanceMinimumDurationResult {
+    /// Creates a value from its fields.
+    public init(success: Int32? = nil, ir: InvalidRequest? = nil) {
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: Int32?
+        var ir: InvalidRequest?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .i32):
+                success = try reader.readI32()
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.i32, id: 0)
+            writer.writeI32(success)
+        }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if success != nil {
+            size += 3 + 4
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.SetRebalanceMinimumDurationArguments {
+    /// Creates a value from its fields.
+    public init(durationMin: Int32 = 0) {
+        self.init(durationMin: durationMin, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var durationMin: Int32 = 0
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i32):
+                durationMin = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(durationMin: durationMin, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(durationMin)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        return size
+    }
+}
+
+extension CloudScootMessages.SetRebalanceMinimumDurationResult {
+    /// Creates a value from its fields.
+    public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.GetRebalanceThresholdArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
+        }
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension CloudScootMessages.GetRebalanceThresholdResult {
+    /// Creates a value from its fields.
+    public init(success: Int32? = nil, ir: InvalidRequest? = nil) {
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: Int32?
+        var ir: InvalidRequest?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .i32):
+                success = try reader.readI32()
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.i32, id: 0)
+            writer.writeI32(success)
+        }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if success != nil {
+            size += 3 + 4
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension CloudScootMessages.SetRebalanceThresholdArguments {
+    /// Creates a value from its fields.
+    public init(threshold: Int32 = 0) {
+        self.init(threshold: threshold, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var threshold: Int32 = 0
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i32):
+                threshold = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(threshold: threshold, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(threshold)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        return size
+    }
+}
+
+extension CloudScootMessages.SetRebalanceThresholdResult {
+    /// Creates a value from its fields.
+    public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var ir: InvalidRequest?
+        var err: ScootServerError?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            case (2, .struct):
+                err = try reader.readStruct(ScootServerError.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        if let err {
+            writer.writeFieldHeader(.struct, id: 2)
+            writer.writeStruct(err)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        if let err {
+            size += 3 + err.thriftEncodedSize
+        }
+        return size
     }
 }
 
@@ -2511,7 +3134,7 @@ public struct CloudScootClient: Sendable {
     /// Reports the share of workers each job class may use, in percent, by class name.
     ///
     /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
-    public func getClassLoadPercents() async throws -> [String: Int32] {
+    public func getClassLoadPercents() async throws -> ThriftMap<String, Int32> {
         let result = try await caller.call(
             method: "GetClassLoadPercents", arguments: CloudScootMessages.GetClassLoadPercentsArguments(),
             resultType: CloudScootMessages.GetClassLoadPercentsResult.self)
@@ -2523,7 +3146,7 @@ public struct CloudScootClient: Sendable {
     /// Replaces the per-class worker shares, in percent, by class name.
     ///
     /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
-    public func setClassLoadPercents(loadPercents: [String: Int32]) async throws {
+    public func setClassLoadPercents(loadPercents: ThriftMap<String, Int32>) async throws {
         let result = try await caller.call(
             method: "SetClassLoadPercents", arguments: CloudScootMessages.SetClassLoadPercentsArguments(loadPercents: loadPercents),
             resultType: CloudScootMessages.SetClassLoadPercentsResult.self)
@@ -2534,7 +3157,7 @@ public struct CloudScootClient: Sendable {
     /// Reports which job class each requestor's jobs are put in.
     ///
     /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
-    public func getRequestorToClassMap() async throws -> [String: String] {
+    public func getRequestorToClassMap() async throws -> ThriftMap<String, String> {
         let result = try await caller.call(
             method: "GetRequestorToClassMap", arguments: CloudScootMessages.GetRequestorToClassMapArguments(),
             resultType: CloudScootMessages.GetRequestorToClassMapResult.self)
@@ -2546,7 +3169,7 @@ public struct CloudScootClient: Sendable {
     /// Replaces the requestor-to-class assignments.
     ///
     /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
-    public func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {
+    public func setRequestorToClassMap(requestorToClassMap: ThriftMap<String, String>) async throws {
         let result = try await caller.call(
             method: "SetRequestorToClassMap", arguments: CloudScootMessages.SetRequestorToClassMapArguments(requestorToClassMap: requestorToClassMap),
             resultType: CloudScootMessages.SetRequestorToClassMapResult.self)
@@ -2602,7 +3225,7 @@ public struct CloudScootClient: Sendable {
 }
 
 /// What a worker is doing.
-public enum WorkerState: Sendable, Hashable, CustomStringConvertible {
+public enum WorkerState: ThriftEnum, Sendable, Hashable, CustomStringConvertible {
     /// `IDLE` (1).
     case idle
     /// `BUSY` (2).
@@ -2680,7 +3303,11 @@ public struct JobFilter: ThriftStruct, Hashable, Sendable {
     public var className: String?
     /// At most this many jobs, newest first (default 500).
     public var limit: Int32?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension JobFilter {
     /// Creates a value from its fields.
     public init(
         statuses: [Status]? = nil,
@@ -2688,10 +3315,13 @@ public struct JobFilter: ThriftStruct, Hashable, Sendable {
         className: String? = nil,
         limit: Int32? = nil
     ) {
-        self.statuses = statuses
-        self.requestor = requestor
-        self.className = className
-        self.limit = limit
+        self.init(
+            statuses: statuses,
+            requestor: requestor,
+            className: className,
+            limit: limit,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -2727,10 +3357,13 @@ public struct JobFilter: ThriftStruct, Hashable, Sendable {
                 try reader.skip(field.type)
             }
         }
-        self.statuses = statuses
-        self.requestor = requestor
-        self.className = className
-        self.limit = limit
+        self.init(
+            statuses: statuses,
+            requestor: requestor,
+            className: className,
+            limit: limit,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -2754,6 +3387,23 @@ public struct JobFilter: ThriftStruct, Hashable, Sendable {
             writer.writeI32(limit)
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let statuses {
+            size += 3 + 5 + statuses.count * 4
+        }
+        if let requestor {
+            size += 3 + 4 + requestor.utf8.count
+        }
+        if let className {
+            size += 3 + 4 + className.utf8.count
+        }
+        if limit != nil {
+            size += 3 + 4
+        }
+        return size
     }
 }
 
@@ -2801,7 +3451,11 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
     public var unknownFields: [String]?
     /// Of failedTasks, the tasks a rebalance stopped (ABORTED, RebalanceRequested).
     public var preemptedTasks: Int32?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension JobSummary {
     /// Creates a value from its fields.
     public init(
         id: String,
@@ -2824,25 +3478,28 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         unknownFields: [String]? = nil,
         preemptedTasks: Int32? = nil
     ) {
-        self.id = id
-        self.requestor = requestor
-        self.className = className
-        self.tag = tag
-        self.basis = basis
-        self.priority = priority
-        self.status = status
-        self.killed = killed
-        self.waitingTasks = waitingTasks
-        self.runningTasks = runningTasks
-        self.completedTasks = completedTasks
-        self.failedTasks = failedTasks
-        self.submittedAtMs = submittedAtMs
-        self.startedAtMs = startedAtMs
-        self.endedAtMs = endedAtMs
-        self.jobType = jobType
-        self.statusAtMs = statusAtMs
-        self.unknownFields = unknownFields
-        self.preemptedTasks = preemptedTasks
+        self.init(
+            id: id,
+            requestor: requestor,
+            className: className,
+            tag: tag,
+            basis: basis,
+            priority: priority,
+            status: status,
+            killed: killed,
+            waitingTasks: waitingTasks,
+            runningTasks: runningTasks,
+            completedTasks: completedTasks,
+            failedTasks: failedTasks,
+            submittedAtMs: submittedAtMs,
+            startedAtMs: startedAtMs,
+            endedAtMs: endedAtMs,
+            jobType: jobType,
+            statusAtMs: statusAtMs,
+            unknownFields: unknownFields,
+            preemptedTasks: preemptedTasks,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -2962,25 +3619,28 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         guard let submittedAtMs else {
             throw ThriftProtocolError.missingRequiredField(structName: "JobSummary", fieldName: "submittedAtMs")
         }
-        self.id = id
-        self.requestor = requestor
-        self.className = className
-        self.tag = tag
-        self.basis = basis
-        self.priority = priority
-        self.status = status
-        self.killed = killed
-        self.waitingTasks = waitingTasks
-        self.runningTasks = runningTasks
-        self.completedTasks = completedTasks
-        self.failedTasks = failedTasks
-        self.submittedAtMs = submittedAtMs
-        self.startedAtMs = startedAtMs
-        self.endedAtMs = endedAtMs
-        self.jobType = jobType
-        self.statusAtMs = statusAtMs
-        self.unknownFields = unknownFields
-        self.preemptedTasks = preemptedTasks
+        self.init(
+            id: id,
+            requestor: requestor,
+            className: className,
+            tag: tag,
+            basis: basis,
+            priority: priority,
+            status: status,
+            killed: killed,
+            waitingTasks: waitingTasks,
+            runningTasks: runningTasks,
+            completedTasks: completedTasks,
+            failedTasks: failedTasks,
+            submittedAtMs: submittedAtMs,
+            startedAtMs: startedAtMs,
+            endedAtMs: endedAtMs,
+            jobType: jobType,
+            statusAtMs: statusAtMs,
+            unknownFields: unknownFields,
+            preemptedTasks: preemptedTasks,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3039,6 +3699,46 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + id.utf8.count
+        size += 3 + 4 + requestor.utf8.count
+        size += 3 + 4 + className.utf8.count
+        size += 3 + 4 + tag.utf8.count
+        size += 3 + 4 + basis.utf8.count
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 1
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 8
+        if startedAtMs != nil {
+            size += 3 + 8
+        }
+        if endedAtMs != nil {
+            size += 3 + 8
+        }
+        if let jobType {
+            size += 3 + 4 + jobType.utf8.count
+        }
+        if statusAtMs != nil {
+            size += 3 + 8
+        }
+        if let unknownFields {
+            size += 3
+            size += 5
+            for element in unknownFields {
+                size += 4 + element.utf8.count
+            }
+        }
+        if preemptedTasks != nil {
+            size += 3 + 4
+        }
+        return size
+    }
 }
 
 /// One worker as the console lists it.
@@ -3067,7 +3767,11 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
     public var runs: [RunStatus]?
     /// When it last answered.
     public var lastAnswerAtMs: Int64?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension WorkerInfo {
     /// Creates a value from its fields.
     public init(
         id: String,
@@ -3083,18 +3787,21 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
         runs: [RunStatus]? = nil,
         lastAnswerAtMs: Int64? = nil
     ) {
-        self.id = id
-        self.state = state
-        self.currentJobId = currentJobId
-        self.currentTaskId = currentTaskId
-        self.lastSnapshotId = lastSnapshotId
-        self.tasksRun = tasksRun
-        self.reachable = reachable
-        self.healthy = healthy
-        self.initialized = initialized
-        self.error = error
-        self.runs = runs
-        self.lastAnswerAtMs = lastAnswerAtMs
+        self.init(
+            id: id,
+            state: state,
+            currentJobId: currentJobId,
+            currentTaskId: currentTaskId,
+            lastSnapshotId: lastSnapshotId,
+            tasksRun: tasksRun,
+            reachable: reachable,
+            healthy: healthy,
+            initialized: initialized,
+            error: error,
+            runs: runs,
+            lastAnswerAtMs: lastAnswerAtMs,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3166,18 +3873,21 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
         guard let tasksRun else {
             throw ThriftProtocolError.missingRequiredField(structName: "WorkerInfo", fieldName: "tasksRun")
         }
-        self.id = id
-        self.state = state
-        self.currentJobId = currentJobId
-        self.currentTaskId = currentTaskId
-        self.lastSnapshotId = lastSnapshotId
-        self.tasksRun = tasksRun
-        self.reachable = reachable
-        self.healthy = healthy
-        self.initialized = initialized
-        self.error = error
-        self.runs = runs
-        self.lastAnswerAtMs = lastAnswerAtMs
+        self.init(
+            id: id,
+            state: state,
+            currentJobId: currentJobId,
+            currentTaskId: currentTaskId,
+            lastSnapshotId: lastSnapshotId,
+            tasksRun: tasksRun,
+            reachable: reachable,
+            healthy: healthy,
+            initialized: initialized,
+            error: error,
+            runs: runs,
+            lastAnswerAtMs: lastAnswerAtMs,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3226,6 +3936,43 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + id.utf8.count
+        size += 3 + 4
+        if let currentJobId {
+            size += 3 + 4 + currentJobId.utf8.count
+        }
+        if let currentTaskId {
+            size += 3 + 4 + currentTaskId.utf8.count
+        }
+        size += 3 + 4 + lastSnapshotId.utf8.count
+        size += 3 + 4
+        if reachable != nil {
+            size += 3 + 1
+        }
+        if healthy != nil {
+            size += 3 + 1
+        }
+        if initialized != nil {
+            size += 3 + 1
+        }
+        if let error {
+            size += 3 + 4 + error.utf8.count
+        }
+        if let runs {
+            size += 3
+            size += 5
+            for element in runs {
+                size += element.thriftEncodedSize
+            }
+        }
+        if lastAnswerAtMs != nil {
+            size += 3 + 8
+        }
+        return size
+    }
 }
 
 /// One scheduling class's load now: running and waiting as they are, starting and stopping as the next scheduling step would decide.
@@ -3246,7 +3993,11 @@ public struct ClassLoad: ThriftStruct, Hashable, Sendable {
     public var starting: Int32
     /// The `stopping` field (id 8).
     public var stopping: Int32
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension ClassLoad {
     /// Creates a value from its fields.
     public init(
         name: String,
@@ -3258,14 +4009,17 @@ public struct ClassLoad: ThriftStruct, Hashable, Sendable {
         starting: Int32,
         stopping: Int32
     ) {
-        self.name = name
-        self.percent = percent
-        self.target = target
-        self.running = running
-        self.waiting = waiting
-        self.loaned = loaned
-        self.starting = starting
-        self.stopping = stopping
+        self.init(
+            name: name,
+            percent: percent,
+            target: target,
+            running: running,
+            waiting: waiting,
+            loaned: loaned,
+            starting: starting,
+            stopping: stopping,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3323,14 +4077,17 @@ public struct ClassLoad: ThriftStruct, Hashable, Sendable {
         guard let stopping else {
             throw ThriftProtocolError.missingRequiredField(structName: "ClassLoad", fieldName: "stopping")
         }
-        self.name = name
-        self.percent = percent
-        self.target = target
-        self.running = running
-        self.waiting = waiting
-        self.loaned = loaned
-        self.starting = starting
-        self.stopping = stopping
+        self.init(
+            name: name,
+            percent: percent,
+            target: target,
+            running: running,
+            waiting: waiting,
+            loaned: loaned,
+            starting: starting,
+            stopping: stopping,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3352,6 +4109,19 @@ public struct ClassLoad: ThriftStruct, Hashable, Sendable {
         writer.writeI32(stopping)
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + name.utf8.count
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        return size
+    }
 }
 
 /// How many workers are in each state.
@@ -3364,13 +4134,20 @@ public struct WorkerStateCounts: ThriftStruct, Hashable, Sendable {
     public var suspended: Int32
     /// The `offline` field (id 4).
     public var offline: Int32
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension WorkerStateCounts {
     /// Creates a value from its fields.
     public init(idle: Int32, busy: Int32, suspended: Int32, offline: Int32) {
-        self.idle = idle
-        self.busy = busy
-        self.suspended = suspended
-        self.offline = offline
+        self.init(
+            idle: idle,
+            busy: busy,
+            suspended: suspended,
+            offline: offline,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3404,10 +4181,13 @@ public struct WorkerStateCounts: ThriftStruct, Hashable, Sendable {
         guard let offline else {
             throw ThriftProtocolError.missingRequiredField(structName: "WorkerStateCounts", fieldName: "offline")
         }
-        self.idle = idle
-        self.busy = busy
-        self.suspended = suspended
-        self.offline = offline
+        self.init(
+            idle: idle,
+            busy: busy,
+            suspended: suspended,
+            offline: offline,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3421,6 +4201,15 @@ public struct WorkerStateCounts: ThriftStruct, Hashable, Sendable {
         writer.writeI32(offline)
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        return size
+    }
 }
 
 /// A task a rebalance stopped.
@@ -3431,12 +4220,14 @@ public struct StoppedTask: ThriftStruct, Hashable, Sendable {
     public var taskId: String
     /// The class of its job then.
     public var className: String
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension StoppedTask {
     /// Creates a value from its fields.
     public init(jobId: String, taskId: String, className: String) {
-        self.jobId = jobId
-        self.taskId = taskId
-        self.className = className
+        self.init(jobId: jobId, taskId: taskId, className: className, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3464,9 +4255,7 @@ public struct StoppedTask: ThriftStruct, Hashable, Sendable {
         guard let className else {
             throw ThriftProtocolError.missingRequiredField(structName: "StoppedTask", fieldName: "className")
         }
-        self.jobId = jobId
-        self.taskId = taskId
-        self.className = className
+        self.init(jobId: jobId, taskId: taskId, className: className, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3477,6 +4266,14 @@ public struct StoppedTask: ThriftStruct, Hashable, Sendable {
         writer.writeFieldHeader(.string, id: 3)
         writer.writeString(className)
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + jobId.utf8.count
+        size += 3 + 4 + taskId.utf8.count
+        size += 3 + 4 + className.utf8.count
+        return size
     }
 }
 
@@ -3490,13 +4287,20 @@ public struct Rebalance: ThriftStruct, Hashable, Sendable {
     public var threshold: Int32
     /// The `stopped` field (id 4).
     public var stopped: [StoppedTask]
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension Rebalance {
     /// Creates a value from its fields.
     public init(atMs: Int64, spread: Int32, threshold: Int32, stopped: [StoppedTask]) {
-        self.atMs = atMs
-        self.spread = spread
-        self.threshold = threshold
-        self.stopped = stopped
+        self.init(
+            atMs: atMs,
+            spread: spread,
+            threshold: threshold,
+            stopped: stopped,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3544,10 +4348,13 @@ public struct Rebalance: ThriftStruct, Hashable, Sendable {
         guard let stopped else {
             throw ThriftProtocolError.missingRequiredField(structName: "Rebalance", fieldName: "stopped")
         }
-        self.atMs = atMs
-        self.spread = spread
-        self.threshold = threshold
-        self.stopped = stopped
+        self.init(
+            atMs: atMs,
+            spread: spread,
+            threshold: threshold,
+            stopped: stopped,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3563,6 +4370,19 @@ public struct Rebalance: ThriftStruct, Hashable, Sendable {
             writer.writeStruct(element)
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 8
+        size += 3 + 4
+        size += 3 + 4
+        size += 3
+        size += 5
+        for element in stopped {
+            size += element.thriftEncodedSize
+        }
+        return size
     }
 }
 
@@ -3599,7 +4419,11 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     public var recentRebalances: [Rebalance]?
     /// The server's job log, for a server that keeps one (serve does).
     public var journal: JournalState?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension ClusterLoad {
     /// Creates a value from its fields.
     public init(
         classes: [ClassLoad],
@@ -3617,20 +4441,23 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         recentRebalances: [Rebalance]? = nil,
         journal: JournalState? = nil
     ) {
-        self.classes = classes
-        self.spread = spread
-        self.rebalanceThreshold = rebalanceThreshold
-        self.rebalanceMinimumDurationMin = rebalanceMinimumDurationMin
-        self.thresholdExceededSinceMs = thresholdExceededSinceMs
-        self.rebalanceFiresAtMs = rebalanceFiresAtMs
-        self.computedAtMs = computedAtMs
-        self.schedulerStatus = schedulerStatus
-        self.workers = workers
-        self.jobsFingerprint = jobsFingerprint
-        self.settingsFingerprint = settingsFingerprint
-        self.danglingClasses = danglingClasses
-        self.recentRebalances = recentRebalances
-        self.journal = journal
+        self.init(
+            classes: classes,
+            spread: spread,
+            rebalanceThreshold: rebalanceThreshold,
+            rebalanceMinimumDurationMin: rebalanceMinimumDurationMin,
+            thresholdExceededSinceMs: thresholdExceededSinceMs,
+            rebalanceFiresAtMs: rebalanceFiresAtMs,
+            computedAtMs: computedAtMs,
+            schedulerStatus: schedulerStatus,
+            workers: workers,
+            jobsFingerprint: jobsFingerprint,
+            settingsFingerprint: settingsFingerprint,
+            danglingClasses: danglingClasses,
+            recentRebalances: recentRebalances,
+            journal: journal,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3739,20 +4566,23 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         guard let computedAtMs else {
             throw ThriftProtocolError.missingRequiredField(structName: "ClusterLoad", fieldName: "computedAtMs")
         }
-        self.classes = classes
-        self.spread = spread
-        self.rebalanceThreshold = rebalanceThreshold
-        self.rebalanceMinimumDurationMin = rebalanceMinimumDurationMin
-        self.thresholdExceededSinceMs = thresholdExceededSinceMs
-        self.rebalanceFiresAtMs = rebalanceFiresAtMs
-        self.computedAtMs = computedAtMs
-        self.schedulerStatus = schedulerStatus
-        self.workers = workers
-        self.jobsFingerprint = jobsFingerprint
-        self.settingsFingerprint = settingsFingerprint
-        self.danglingClasses = danglingClasses
-        self.recentRebalances = recentRebalances
-        self.journal = journal
+        self.init(
+            classes: classes,
+            spread: spread,
+            rebalanceThreshold: rebalanceThreshold,
+            rebalanceMinimumDurationMin: rebalanceMinimumDurationMin,
+            thresholdExceededSinceMs: thresholdExceededSinceMs,
+            rebalanceFiresAtMs: rebalanceFiresAtMs,
+            computedAtMs: computedAtMs,
+            schedulerStatus: schedulerStatus,
+            workers: workers,
+            jobsFingerprint: jobsFingerprint,
+            settingsFingerprint: settingsFingerprint,
+            danglingClasses: danglingClasses,
+            recentRebalances: recentRebalances,
+            journal: journal,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3813,6 +4643,55 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3
+        size += 5
+        for element in classes {
+            size += element.thriftEncodedSize
+        }
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 4
+        if thresholdExceededSinceMs != nil {
+            size += 3 + 8
+        }
+        if rebalanceFiresAtMs != nil {
+            size += 3 + 8
+        }
+        size += 3 + 8
+        if let schedulerStatus {
+            size += 3 + schedulerStatus.thriftEncodedSize
+        }
+        if let workers {
+            size += 3 + workers.thriftEncodedSize
+        }
+        if jobsFingerprint != nil {
+            size += 3 + 8
+        }
+        if settingsFingerprint != nil {
+            size += 3 + 8
+        }
+        if let danglingClasses {
+            size += 3
+            size += 5
+            for element in danglingClasses {
+                size += 4 + element.utf8.count
+            }
+        }
+        if let recentRebalances {
+            size += 3
+            size += 5
+            for element in recentRebalances {
+                size += element.thriftEncodedSize
+            }
+        }
+        if let journal {
+            size += 3 + journal.thriftEncodedSize
+        }
+        return size
+    }
 }
 
 /// Whether the server's job log can be written. While it cannot, RunJob answers
@@ -3826,7 +4705,11 @@ public struct JournalState: ThriftStruct, Hashable, Sendable {
     public var waitingRecords: Int64
     /// Task records dropped because too many were waiting (their tasks run again after a restart).
     public var recordsDropped: Int64
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension JournalState {
     /// Creates a value from its fields.
     public init(
         failure: String? = nil,
@@ -3834,10 +4717,13 @@ public struct JournalState: ThriftStruct, Hashable, Sendable {
         waitingRecords: Int64,
         recordsDropped: Int64
     ) {
-        self.failure = failure
-        self.failingSinceMs = failingSinceMs
-        self.waitingRecords = waitingRecords
-        self.recordsDropped = recordsDropped
+        self.init(
+            failure: failure,
+            failingSinceMs: failingSinceMs,
+            waitingRecords: waitingRecords,
+            recordsDropped: recordsDropped,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3865,10 +4751,13 @@ public struct JournalState: ThriftStruct, Hashable, Sendable {
         guard let recordsDropped else {
             throw ThriftProtocolError.missingRequiredField(structName: "JournalState", fieldName: "recordsDropped")
         }
-        self.failure = failure
-        self.failingSinceMs = failingSinceMs
-        self.waitingRecords = waitingRecords
-        self.recordsDropped = recordsDropped
+        self.init(
+            failure: failure,
+            failingSinceMs: failingSinceMs,
+            waitingRecords: waitingRecords,
+            recordsDropped: recordsDropped,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3885,6 +4774,19 @@ public struct JournalState: ThriftStruct, Hashable, Sendable {
         writer.writeFieldHeader(.i64, id: 4)
         writer.writeI64(recordsDropped)
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let failure {
+            size += 3 + 4 + failure.utf8.count
+        }
+        if failingSinceMs != nil {
+            size += 3 + 8
+        }
+        size += 3 + 8
+        size += 3 + 8
+        return size
     }
 }
 
@@ -3903,7 +4805,11 @@ public struct TaskSummary: ThriftStruct, Hashable, Sendable {
     public var endedAtMs: Int64?
     /// Attempts started so far.
     public var attempts: Int32
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension TaskSummary {
     /// Creates a value from its fields.
     public init(
         taskId: String,
@@ -3913,12 +4819,15 @@ public struct TaskSummary: ThriftStruct, Hashable, Sendable {
         endedAtMs: Int64? = nil,
         attempts: Int32
     ) {
-        self.taskId = taskId
-        self.status = status
-        self.workerId = workerId
-        self.startedAtMs = startedAtMs
-        self.endedAtMs = endedAtMs
-        self.attempts = attempts
+        self.init(
+            taskId: taskId,
+            status: status,
+            workerId: workerId,
+            startedAtMs: startedAtMs,
+            endedAtMs: endedAtMs,
+            attempts: attempts,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -3955,12 +4864,15 @@ public struct TaskSummary: ThriftStruct, Hashable, Sendable {
         guard let attempts else {
             throw ThriftProtocolError.missingRequiredField(structName: "TaskSummary", fieldName: "attempts")
         }
-        self.taskId = taskId
-        self.status = status
-        self.workerId = workerId
-        self.startedAtMs = startedAtMs
-        self.endedAtMs = endedAtMs
-        self.attempts = attempts
+        self.init(
+            taskId: taskId,
+            status: status,
+            workerId: workerId,
+            startedAtMs: startedAtMs,
+            endedAtMs: endedAtMs,
+            attempts: attempts,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -3983,6 +4895,23 @@ public struct TaskSummary: ThriftStruct, Hashable, Sendable {
         writer.writeFieldHeader(.i32, id: 6)
         writer.writeI32(attempts)
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + taskId.utf8.count
+        size += 3 + 4
+        if let workerId {
+            size += 3 + 4 + workerId.utf8.count
+        }
+        if startedAtMs != nil {
+            size += 3 + 8
+        }
+        if endedAtMs != nil {
+            size += 3 + 8
+        }
+        size += 3 + 4
+        return size
     }
 }
 
@@ -4010,33 +4939,8 @@ public enum ScootConsoleMessages {
     public struct ListJobsArguments: ThriftStruct, Hashable, Sendable {
         /// The `filter` argument (id 1).
         public var filter: JobFilter
-
-        /// Creates a value from its fields.
-        public init(filter: JobFilter) {
-            self.filter = filter
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var filter: JobFilter?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    filter = try reader.readStruct(JobFilter.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            guard let filter else {
-                throw ThriftProtocolError.missingRequiredField(structName: "ListJobsArguments", fieldName: "filter")
-            }
-            self.filter = filter
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.struct, id: 1)
-            writer.writeStruct(filter)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `ListJobs`: its return value or one of its declared exceptions.
@@ -4045,201 +4949,44 @@ public enum ScootConsoleMessages {
         public var success: [JobSummary]?
         /// Set when the handler threw `InvalidRequest`.
         public var ir: InvalidRequest?
-
-        /// Creates a value from its fields.
-        public init(success: [JobSummary]? = nil, ir: InvalidRequest? = nil) {
-            self.success = success
-            self.ir = ir
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: [JobSummary]?
-            var ir: InvalidRequest?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .list):
-                    let header = try reader.readListHeader()
-                    try reader.enterNesting()
-                    if header.count > 0 && header.elementType != .struct {
-                        for _ in 0..<header.count {
-                            try reader.skip(header.elementType)
-                        }
-                    } else {
-                        var list: [JobSummary] = []
-                        list.reserveCapacity(header.count)
-                        for _ in 0..<header.count {
-                            list.append(try reader.readStruct(JobSummary.self))
-                        }
-                        success = list
-                    }
-                    reader.leaveNesting()
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.ir = ir
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.list, id: 0)
-                writer.writeListHeader(.struct, count: success.count)
-                for element in success {
-                    writer.writeStruct(element)
-                }
-            }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `ListWorkers`, as sent in its CALL message.
     public struct ListWorkersArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `ListWorkers`: its return value.
     public struct ListWorkersResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
         public var success: [WorkerInfo]?
-
-        /// Creates a value from its fields.
-        public init(success: [WorkerInfo]? = nil) {
-            self.success = success
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: [WorkerInfo]?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .list):
-                    let header = try reader.readListHeader()
-                    try reader.enterNesting()
-                    if header.count > 0 && header.elementType != .struct {
-                        for _ in 0..<header.count {
-                            try reader.skip(header.elementType)
-                        }
-                    } else {
-                        var list: [WorkerInfo] = []
-                        list.reserveCapacity(header.count)
-                        for _ in 0..<header.count {
-                            list.append(try reader.readStruct(WorkerInfo.self))
-                        }
-                        success = list
-                    }
-                    reader.leaveNesting()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.list, id: 0)
-                writer.writeListHeader(.struct, count: success.count)
-                for element in success {
-                    writer.writeStruct(element)
-                }
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `GetClusterLoad`, as sent in its CALL message.
     public struct GetClusterLoadArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `GetClusterLoad`: its return value.
     public struct GetClusterLoadResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
         public var success: ClusterLoad?
-
-        /// Creates a value from its fields.
-        public init(success: ClusterLoad? = nil) {
-            self.success = success
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: ClusterLoad?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(ClusterLoad.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `ListTasks`, as sent in its CALL message.
     public struct ListTasksArguments: ThriftStruct, Hashable, Sendable {
         /// The `jobId` argument (id 1).
         public var jobId: String
-
-        /// Creates a value from its fields.
-        public init(jobId: String = "") {
-            self.jobId = jobId
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var jobId: String = ""
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .string):
-                    jobId = try reader.readString()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.jobId = jobId
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.string, id: 1)
-            writer.writeString(jobId)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `ListTasks`: its return value or one of its declared exceptions.
@@ -4248,58 +4995,342 @@ public enum ScootConsoleMessages {
         public var success: [TaskSummary]?
         /// Set when the handler threw `InvalidRequest`.
         public var ir: InvalidRequest?
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
+    }
+}
 
-        /// Creates a value from its fields.
-        public init(success: [TaskSummary]? = nil, ir: InvalidRequest? = nil) {
-            self.success = success
-            self.ir = ir
+extension ScootConsoleMessages.ListJobsArguments {
+    /// Creates a value from its fields.
+    public init(filter: JobFilter) {
+        self.init(filter: filter, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var filter: JobFilter?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                filter = try reader.readStruct(JobFilter.self)
+            default:
+                try reader.skip(field.type)
+            }
         }
+        guard let filter else {
+            throw ThriftProtocolError.missingRequiredField(structName: "ListJobsArguments", fieldName: "filter")
+        }
+        self.init(filter: filter, memberwise: ThriftMemberwise())
+    }
 
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: [TaskSummary]?
-            var ir: InvalidRequest?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .list):
-                    let header = try reader.readListHeader()
-                    try reader.enterNesting()
-                    if header.count > 0 && header.elementType != .struct {
-                        for _ in 0..<header.count {
-                            try reader.skip(header.elementType)
-                        }
-                    } else {
-                        var list: [TaskSummary] = []
-                        list.reserveCapacity(header.count)
-                        for _ in 0..<header.count {
-                            list.append(try reader.readStruct(TaskSummary.self))
-                        }
-                        success = list
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.struct, id: 1)
+        writer.writeStruct(filter)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + filter.thriftEncodedSize
+        return size
+    }
+}
+
+extension ScootConsoleMessages.ListJobsResult {
+    /// Creates a value from its fields.
+    public init(success: [JobSummary]? = nil, ir: InvalidRequest? = nil) {
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: [JobSummary]?
+        var ir: InvalidRequest?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .struct {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
                     }
-                    reader.leaveNesting()
-                case (1, .struct):
-                    ir = try reader.readStruct(InvalidRequest.self)
-                default:
-                    try reader.skip(field.type)
+                } else {
+                    var list: [JobSummary] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readStruct(JobSummary.self))
+                    }
+                    success = list
                 }
+                reader.leaveNesting()
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            default:
+                try reader.skip(field.type)
             }
-            self.success = success
-            self.ir = ir
         }
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
 
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.list, id: 0)
-                writer.writeListHeader(.struct, count: success.count)
-                for element in success {
-                    writer.writeStruct(element)
-                }
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.list, id: 0)
+            writer.writeListHeader(.struct, count: success.count)
+            for element in success {
+                writer.writeStruct(element)
             }
-            if let ir {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(ir)
-            }
-            writer.writeFieldStop()
         }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3
+            size += 5
+            for element in success {
+                size += element.thriftEncodedSize
+            }
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension ScootConsoleMessages.ListWorkersArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
+        }
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension ScootConsoleMessages.ListWorkersResult {
+    /// Creates a value from its fields.
+    public init(success: [WorkerInfo]? = nil) {
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: [WorkerInfo]?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .struct {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [WorkerInfo] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readStruct(WorkerInfo.self))
+                    }
+                    success = list
+                }
+                reader.leaveNesting()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.list, id: 0)
+            writer.writeListHeader(.struct, count: success.count)
+            for element in success {
+                writer.writeStruct(element)
+            }
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3
+            size += 5
+            for element in success {
+                size += element.thriftEncodedSize
+            }
+        }
+        return size
+    }
+}
+
+extension ScootConsoleMessages.GetClusterLoadArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
+        }
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension ScootConsoleMessages.GetClusterLoadResult {
+    /// Creates a value from its fields.
+    public init(success: ClusterLoad? = nil) {
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: ClusterLoad?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(ClusterLoad.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension ScootConsoleMessages.ListTasksArguments {
+    /// Creates a value from its fields.
+    public init(jobId: String = "") {
+        self.init(jobId: jobId, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var jobId: String = ""
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                jobId = try reader.readString()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(jobId: jobId, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(jobId)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + jobId.utf8.count
+        return size
+    }
+}
+
+extension ScootConsoleMessages.ListTasksResult {
+    /// Creates a value from its fields.
+    public init(success: [TaskSummary]? = nil, ir: InvalidRequest? = nil) {
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: [TaskSummary]?
+        var ir: InvalidRequest?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .list):
+                let header = try reader.readListHeader()
+                try reader.enterNesting()
+                if header.count > 0 && header.elementType != .struct {
+                    for _ in 0..<header.count {
+                        try reader.skip(header.elementType)
+                    }
+                } else {
+                    var list: [TaskSummary] = []
+                    list.reserveCapacity(header.count)
+                    for _ in 0..<header.count {
+                        list.append(try reader.readStruct(TaskSummary.self))
+                    }
+                    success = list
+                }
+                reader.leaveNesting()
+            case (1, .struct):
+                ir = try reader.readStruct(InvalidRequest.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.list, id: 0)
+            writer.writeListHeader(.struct, count: success.count)
+            for element in success {
+                writer.writeStruct(element)
+            }
+        }
+        if let ir {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(ir)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3
+            size += 5
+            for element in success {
+                size += element.thriftEncodedSize
+            }
+        }
+        if let ir {
+            size += 3 + ir.thriftEncodedSize
+        }
+        return size
     }
 }
 
@@ -4597,7 +5628,7 @@ public struct ScootConsoleClient: Sendable {
     /// Reports the share of workers each job class may use, in percent, by class name.
     ///
     /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
-    public func getClassLoadPercents() async throws -> [String: Int32] {
+    public func getClassLoadPercents() async throws -> ThriftMap<String, Int32> {
         let result = try await caller.call(
             method: "GetClassLoadPercents", arguments: CloudScootMessages.GetClassLoadPercentsArguments(),
             resultType: CloudScootMessages.GetClassLoadPercentsResult.self)
@@ -4609,7 +5640,7 @@ public struct ScootConsoleClient: Sendable {
     /// Replaces the per-class worker shares, in percent, by class name.
     ///
     /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
-    public func setClassLoadPercents(loadPercents: [String: Int32]) async throws {
+    public func setClassLoadPercents(loadPercents: ThriftMap<String, Int32>) async throws {
         let result = try await caller.call(
             method: "SetClassLoadPercents", arguments: CloudScootMessages.SetClassLoadPercentsArguments(loadPercents: loadPercents),
             resultType: CloudScootMessages.SetClassLoadPercentsResult.self)
@@ -4620,7 +5651,7 @@ public struct ScootConsoleClient: Sendable {
     /// Reports which job class each requestor's jobs are put in.
     ///
     /// - Throws: the declared `InvalidRequest`; else `TApplicationException` or `ThriftTransportError`.
-    public func getRequestorToClassMap() async throws -> [String: String] {
+    public func getRequestorToClassMap() async throws -> ThriftMap<String, String> {
         let result = try await caller.call(
             method: "GetRequestorToClassMap", arguments: CloudScootMessages.GetRequestorToClassMapArguments(),
             resultType: CloudScootMessages.GetRequestorToClassMapResult.self)
@@ -4632,7 +5663,7 @@ public struct ScootConsoleClient: Sendable {
     /// Replaces the requestor-to-class assignments.
     ///
     /// - Throws: the declared `InvalidRequest` or `ScootServerError`; else `TApplicationException` or `ThriftTransportError`.
-    public func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {
+    public func setRequestorToClassMap(requestorToClassMap: ThriftMap<String, String>) async throws {
         let result = try await caller.call(
             method: "SetRequestorToClassMap", arguments: CloudScootMessages.SetRequestorToClassMapArguments(requestorToClassMap: requestorToClassMap),
             resultType: CloudScootMessages.SetRequestorToClassMapResult.self)

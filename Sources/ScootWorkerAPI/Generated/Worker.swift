@@ -3,7 +3,7 @@
 import Thrift
 
 /// Where one run stands on the worker. The same values as RunStatusState in scoot.thrift.
-public enum Status: Sendable, Hashable, CustomStringConvertible {
+public enum Status: ThriftEnum, Sendable, Hashable, CustomStringConvertible {
     /// The worker cannot tell; counts as finished, outcome unknown.
     case unknown
     /// Accepted, not started yet.
@@ -113,7 +113,11 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
     public var taskId: String?
     /// The job's tag.
     public var tag: String?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension RunStatus {
     /// Creates a value from its fields.
     public init(
         status: Status,
@@ -127,16 +131,19 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
         taskId: String? = nil,
         tag: String? = nil
     ) {
-        self.status = status
-        self.runId = runId
-        self.outUri = outUri
-        self.errUri = errUri
-        self.error = error
-        self.exitCode = exitCode
-        self.snapshotId = snapshotId
-        self.jobId = jobId
-        self.taskId = taskId
-        self.tag = tag
+        self.init(
+            status: status,
+            runId: runId,
+            outUri: outUri,
+            errUri: errUri,
+            error: error,
+            exitCode: exitCode,
+            snapshotId: snapshotId,
+            jobId: jobId,
+            taskId: taskId,
+            tag: tag,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -182,16 +189,19 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
         guard let runId else {
             throw ThriftProtocolError.missingRequiredField(structName: "RunStatus", fieldName: "runId")
         }
-        self.status = status
-        self.runId = runId
-        self.outUri = outUri
-        self.errUri = errUri
-        self.error = error
-        self.exitCode = exitCode
-        self.snapshotId = snapshotId
-        self.jobId = jobId
-        self.taskId = taskId
-        self.tag = tag
+        self.init(
+            status: status,
+            runId: runId,
+            outUri: outUri,
+            errUri: errUri,
+            error: error,
+            exitCode: exitCode,
+            snapshotId: snapshotId,
+            jobId: jobId,
+            taskId: taskId,
+            tag: tag,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -233,6 +243,37 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        size += 3 + 4 + runId.utf8.count
+        if let outUri {
+            size += 3 + 4 + outUri.utf8.count
+        }
+        if let errUri {
+            size += 3 + 4 + errUri.utf8.count
+        }
+        if let error {
+            size += 3 + 4 + error.utf8.count
+        }
+        if exitCode != nil {
+            size += 3 + 4
+        }
+        if let snapshotId {
+            size += 3 + 4 + snapshotId.utf8.count
+        }
+        if let jobId {
+            size += 3 + 4 + jobId.utf8.count
+        }
+        if let taskId {
+            size += 3 + 4 + taskId.utf8.count
+        }
+        if let tag {
+            size += 3 + 4 + tag.utf8.count
+        }
+        return size
+    }
 }
 
 /// A worker's answer to QueryWorker: its runs and its health.
@@ -245,13 +286,20 @@ public struct WorkerStatus: ThriftStruct, Hashable, Sendable {
     public var isHealthy: Bool
     /// A worker-wide error unrelated to any one run; empty when there is none.
     public var error: String
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension WorkerStatus {
     /// Creates a value from its fields.
     public init(runs: [RunStatus], initialized: Bool, isHealthy: Bool, error: String) {
-        self.runs = runs
-        self.initialized = initialized
-        self.isHealthy = isHealthy
-        self.error = error
+        self.init(
+            runs: runs,
+            initialized: initialized,
+            isHealthy: isHealthy,
+            error: error,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -299,10 +347,13 @@ public struct WorkerStatus: ThriftStruct, Hashable, Sendable {
         guard let error else {
             throw ThriftProtocolError.missingRequiredField(structName: "WorkerStatus", fieldName: "error")
         }
-        self.runs = runs
-        self.initialized = initialized
-        self.isHealthy = isHealthy
-        self.error = error
+        self.init(
+            runs: runs,
+            initialized: initialized,
+            isHealthy: isHealthy,
+            error: error,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -319,6 +370,19 @@ public struct WorkerStatus: ThriftStruct, Hashable, Sendable {
         writer.writeString(error)
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3
+        size += 5
+        for element in runs {
+            size += element.thriftEncodedSize
+        }
+        size += 3 + 1
+        size += 3 + 1
+        size += 3 + 4 + error.utf8.count
+        return size
+    }
 }
 
 /// A command for the worker to run.
@@ -326,7 +390,7 @@ public struct RunCommand: ThriftStruct, Hashable, Sendable {
     /// The program followed by its arguments.
     public var argv: [String]
     /// Environment variables for the command.
-    public var env: [String: String]?
+    public var env: ThriftMap<String, String>?
     /// The snapshot to run in.
     public var snapshotId: String?
     /// The worker kills the command after this many milliseconds (TIMEDOUT).
@@ -337,29 +401,36 @@ public struct RunCommand: ThriftStruct, Hashable, Sendable {
     public var taskId: String?
     /// The job's tag, reported back in RunStatus.
     public var tag: String?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension RunCommand {
     /// Creates a value from its fields.
     public init(
         argv: [String],
-        env: [String: String]? = nil,
+        env: ThriftMap<String, String>? = nil,
         snapshotId: String? = nil,
         timeoutMs: Int32? = nil,
         jobId: String? = nil,
         taskId: String? = nil,
         tag: String? = nil
     ) {
-        self.argv = argv
-        self.env = env
-        self.snapshotId = snapshotId
-        self.timeoutMs = timeoutMs
-        self.jobId = jobId
-        self.taskId = taskId
-        self.tag = tag
+        self.init(
+            argv: argv,
+            env: env,
+            snapshotId: snapshotId,
+            timeoutMs: timeoutMs,
+            jobId: jobId,
+            taskId: taskId,
+            tag: tag,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var argv: [String]?
-        var env: [String: String]?
+        var env: ThriftMap<String, String>?
         var snapshotId: String?
         var timeoutMs: Int32?
         var jobId: String?
@@ -392,13 +463,12 @@ public struct RunCommand: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [String: String] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<String, String>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readString()
-                        map[key] = try reader.readString()
+                        map.append(key, try reader.readString())
                     }
-                    env = map
+                    env = map.build()
                 }
                 reader.leaveNesting()
             case (3, .string):
@@ -418,13 +488,16 @@ public struct RunCommand: ThriftStruct, Hashable, Sendable {
         guard let argv else {
             throw ThriftProtocolError.missingRequiredField(structName: "RunCommand", fieldName: "argv")
         }
-        self.argv = argv
-        self.env = env
-        self.snapshotId = snapshotId
-        self.timeoutMs = timeoutMs
-        self.jobId = jobId
-        self.taskId = taskId
-        self.tag = tag
+        self.init(
+            argv: argv,
+            env: env,
+            snapshotId: snapshotId,
+            timeoutMs: timeoutMs,
+            jobId: jobId,
+            taskId: taskId,
+            tag: tag,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -436,8 +509,11 @@ public struct RunCommand: ThriftStruct, Hashable, Sendable {
         if let env {
             writer.writeFieldHeader(.map, id: 2)
             writer.writeMapHeader(keyType: .string, valueType: .string, count: env.count)
-            for index in (writer.sortsCollections ? env.indices.sorted(by: { env[$0].key < env[$1].key }) : Array(env.indices)) {
-                let (key, value) = env[index]
+            let keys = env.keys
+            let values = env.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeString(key)
                 writer.writeString(value)
             }
@@ -464,6 +540,41 @@ public struct RunCommand: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3
+        size += 5
+        for element in argv {
+            size += 4 + element.utf8.count
+        }
+        if let env {
+            size += 3
+            size += 6
+            for key in env.keys {
+                size += 4 + key.utf8.count
+            }
+            for value in env.values {
+                size += 4 + value.utf8.count
+            }
+        }
+        if let snapshotId {
+            size += 3 + 4 + snapshotId.utf8.count
+        }
+        if timeoutMs != nil {
+            size += 3 + 4
+        }
+        if let jobId {
+            size += 3 + 4 + jobId.utf8.count
+        }
+        if let taskId {
+            size += 3 + 4 + taskId.utf8.count
+        }
+        if let tag {
+            size += 3 + 4 + tag.utf8.count
+        }
+        return size
+    }
 }
 
 /// A Scoot worker, as the scheduler drives it.
@@ -484,177 +595,243 @@ public protocol WorkerHandler: Sendable {
 public enum WorkerMessages {
     /// The arguments of `QueryWorker`, as sent in its CALL message.
     public struct QueryWorkerArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `QueryWorker`: its return value.
     public struct QueryWorkerResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
         public var success: WorkerStatus?
-
-        /// Creates a value from its fields.
-        public init(success: WorkerStatus? = nil) {
-            self.success = success
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: WorkerStatus?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(WorkerStatus.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `Run`, as sent in its CALL message.
     public struct RunArguments: ThriftStruct, Hashable, Sendable {
         /// The `cmd` argument (id 1).
         public var cmd: RunCommand
-
-        /// Creates a value from its fields.
-        public init(cmd: RunCommand) {
-            self.cmd = cmd
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var cmd: RunCommand?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    cmd = try reader.readStruct(RunCommand.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            guard let cmd else {
-                throw ThriftProtocolError.missingRequiredField(structName: "RunArguments", fieldName: "cmd")
-            }
-            self.cmd = cmd
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.struct, id: 1)
-            writer.writeStruct(cmd)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `Run`: its return value.
     public struct RunResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
         public var success: RunStatus?
-
-        /// Creates a value from its fields.
-        public init(success: RunStatus? = nil) {
-            self.success = success
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: RunStatus?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(RunStatus.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `Abort`, as sent in its CALL message.
     public struct AbortArguments: ThriftStruct, Hashable, Sendable {
         /// The `runId` argument (id 1).
         public var runId: String
-
-        /// Creates a value from its fields.
-        public init(runId: String = "") {
-            self.runId = runId
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var runId: String = ""
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .string):
-                    runId = try reader.readString()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.runId = runId
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.string, id: 1)
-            writer.writeString(runId)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `Abort`: its return value.
     public struct AbortResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
         public var success: RunStatus?
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
+    }
+}
 
-        /// Creates a value from its fields.
-        public init(success: RunStatus? = nil) {
-            self.success = success
+extension WorkerMessages.QueryWorkerArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
         }
+        self.init(memberwise: ThriftMemberwise())
+    }
 
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: RunStatus?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(RunStatus.self)
-                default:
-                    try reader.skip(field.type)
-                }
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension WorkerMessages.QueryWorkerResult {
+    /// Creates a value from its fields.
+    public init(success: WorkerStatus? = nil) {
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: WorkerStatus?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(WorkerStatus.self)
+            default:
+                try reader.skip(field.type)
             }
-            self.success = success
         }
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
 
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            writer.writeFieldStop()
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
         }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension WorkerMessages.RunArguments {
+    /// Creates a value from its fields.
+    public init(cmd: RunCommand) {
+        self.init(cmd: cmd, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var cmd: RunCommand?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                cmd = try reader.readStruct(RunCommand.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let cmd else {
+            throw ThriftProtocolError.missingRequiredField(structName: "RunArguments", fieldName: "cmd")
+        }
+        self.init(cmd: cmd, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.struct, id: 1)
+        writer.writeStruct(cmd)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + cmd.thriftEncodedSize
+        return size
+    }
+}
+
+extension WorkerMessages.RunResult {
+    /// Creates a value from its fields.
+    public init(success: RunStatus? = nil) {
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: RunStatus?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(RunStatus.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension WorkerMessages.AbortArguments {
+    /// Creates a value from its fields.
+    public init(runId: String = "") {
+        self.init(runId: runId, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var runId: String = ""
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                runId = try reader.readString()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(runId: runId, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(runId)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + runId.utf8.count
+        return size
+    }
+}
+
+extension WorkerMessages.AbortResult {
+    /// Creates a value from its fields.
+    public init(success: RunStatus? = nil) {
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: RunStatus?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(RunStatus.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        return size
     }
 }
 

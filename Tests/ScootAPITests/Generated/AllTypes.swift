@@ -3,7 +3,7 @@
 import Thrift
 
 /// Colours; GREEN's value is implied (2), DEFAULT and NONE become Swift cases needing care.
-public enum Color: Sendable, Hashable, CustomStringConvertible {
+public enum Color: ThriftEnum, Sendable, Hashable, CustomStringConvertible {
     /// `RED` (1).
     case red
     /// `GREEN` (2).
@@ -77,11 +77,14 @@ public struct Inner: ThriftStruct, Hashable, Sendable {
     public var name: String
     /// The `count` field (id 2).
     public var count: Int32
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension Inner {
     /// Creates a value from its fields.
     public init(name: String = "", count: Int32 = 0) {
-        self.name = name
-        self.count = count
+        self.init(name: name, count: count, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -97,8 +100,7 @@ public struct Inner: ThriftStruct, Hashable, Sendable {
                 try reader.skip(field.type)
             }
         }
-        self.name = name
-        self.count = count
+        self.init(name: name, count: count, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -107,6 +109,13 @@ public struct Inner: ThriftStruct, Hashable, Sendable {
         writer.writeFieldHeader(.i32, id: 2)
         writer.writeI32(count)
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + name.utf8.count
+        size += 3 + 4
+        return size
     }
 }
 
@@ -136,15 +145,15 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
     /// The `words` field (id 11).
     public var words: [String]?
     /// The `wordSet` field (id 12).
-    public var wordSet: Set<String>?
+    public var wordSet: ThriftSet<String>?
     /// The `longSet` field (id 13).
-    public var longSet: Set<Int64>?
+    public var longSet: ThriftSet<Int64>?
     /// The `counts` field (id 14).
-    public var counts: [String: Int32]?
+    public var counts: ThriftMap<String, Int32>?
     /// The `names` field (id 15).
-    public var names: [Int32: String]?
+    public var names: ThriftMap<Int32, String>?
     /// The `groups` field (id 16).
-    public var groups: [String: [String]]?
+    public var groups: ThriftMap<String, [String]>?
     /// The `matrix` field (id 17).
     public var matrix: [[Int32]]?
     /// The `color` field (id 18).
@@ -172,20 +181,24 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
     /// The `requiredColor` field (id 29).
     public var requiredColor: Color
     /// The `colorSet` field (id 30).
-    public var colorSet: Set<Color>?
+    public var colorSet: ThriftSet<Color>?
     /// The `innerByColor` field (id 31).
-    public var innerByColor: [Color: Inner]?
+    public var innerByColor: ThriftMap<Color, Inner>?
     /// The `inners` field (id 32).
     public var inners: [Inner]?
     /// The `boolKeys` field (id 33).
-    public var boolKeys: [Bool: String]?
+    public var boolKeys: ThriftMap<Bool, String>?
     /// The `blobSet` field (id 34).
-    public var blobSet: Set<[UInt8]>?
+    public var blobSet: ThriftSet<[UInt8]>?
     /// The `innerNames` field (id 35).
     public var innerNames: [Inner: String]?
     /// The `deeplyNested` field (id 36).
-    public var deeplyNested: [Int64: [String: Set<Int32>]]?
+    public var deeplyNested: ThriftMap<Int64, ThriftMap<String, ThriftSet<Int32>>>?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension AllTypes {
     /// Creates a value from its fields.
     public init(
         flag: Bool? = nil,
@@ -199,11 +212,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         inner: Inner? = nil,
         numbers: [Int32]? = nil,
         words: [String]? = nil,
-        wordSet: Set<String>? = nil,
-        longSet: Set<Int64>? = nil,
-        counts: [String: Int32]? = nil,
-        names: [Int32: String]? = nil,
-        groups: [String: [String]]? = nil,
+        wordSet: ThriftSet<String>? = nil,
+        longSet: ThriftSet<Int64>? = nil,
+        counts: ThriftMap<String, Int32>? = nil,
+        names: ThriftMap<Int32, String>? = nil,
+        groups: ThriftMap<String, [String]>? = nil,
         matrix: [[Int32]]? = nil,
         color: Color? = nil,
         optionalText: String? = nil,
@@ -217,50 +230,53 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         offset: Int64? = -1,
         tinyDefault: Int8 = -3,
         requiredColor: Color = Color.green,
-        colorSet: Set<Color>? = nil,
-        innerByColor: [Color: Inner]? = nil,
+        colorSet: ThriftSet<Color>? = nil,
+        innerByColor: ThriftMap<Color, Inner>? = nil,
         inners: [Inner]? = nil,
-        boolKeys: [Bool: String]? = nil,
-        blobSet: Set<[UInt8]>? = nil,
+        boolKeys: ThriftMap<Bool, String>? = nil,
+        blobSet: ThriftSet<[UInt8]>? = nil,
         innerNames: [Inner: String]? = nil,
-        deeplyNested: [Int64: [String: Set<Int32>]]? = nil
+        deeplyNested: ThriftMap<Int64, ThriftMap<String, ThriftSet<Int32>>>? = nil
     ) {
-        self.flag = flag
-        self.tiny = tiny
-        self.small = small
-        self.medium = medium
-        self.large = large
-        self.real = real
-        self.text = text
-        self.blob = blob
-        self.inner = inner
-        self.numbers = numbers
-        self.words = words
-        self.wordSet = wordSet
-        self.longSet = longSet
-        self.counts = counts
-        self.names = names
-        self.groups = groups
-        self.matrix = matrix
-        self.color = color
-        self.optionalText = optionalText
-        self.requiredNumber = requiredNumber
-        self.answer = answer
-        self.ratio = ratio
-        self.wholeRatio = wholeRatio
-        self.greeting = greeting
-        self.enabled = enabled
-        self.shade = shade
-        self.offset = offset
-        self.tinyDefault = tinyDefault
-        self.requiredColor = requiredColor
-        self.colorSet = colorSet
-        self.innerByColor = innerByColor
-        self.inners = inners
-        self.boolKeys = boolKeys
-        self.blobSet = blobSet
-        self.innerNames = innerNames
-        self.deeplyNested = deeplyNested
+        self.init(
+            flag: flag,
+            tiny: tiny,
+            small: small,
+            medium: medium,
+            large: large,
+            real: real,
+            text: text,
+            blob: blob,
+            inner: inner,
+            numbers: numbers,
+            words: words,
+            wordSet: wordSet,
+            longSet: longSet,
+            counts: counts,
+            names: names,
+            groups: groups,
+            matrix: matrix,
+            color: color,
+            optionalText: optionalText,
+            requiredNumber: requiredNumber,
+            answer: answer,
+            ratio: ratio,
+            wholeRatio: wholeRatio,
+            greeting: greeting,
+            enabled: enabled,
+            shade: shade,
+            offset: offset,
+            tinyDefault: tinyDefault,
+            requiredColor: requiredColor,
+            colorSet: colorSet,
+            innerByColor: innerByColor,
+            inners: inners,
+            boolKeys: boolKeys,
+            blobSet: blobSet,
+            innerNames: innerNames,
+            deeplyNested: deeplyNested,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -275,11 +291,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         var inner: Inner?
         var numbers: [Int32]?
         var words: [String]?
-        var wordSet: Set<String>?
-        var longSet: Set<Int64>?
-        var counts: [String: Int32]?
-        var names: [Int32: String]?
-        var groups: [String: [String]]?
+        var wordSet: ThriftSet<String>?
+        var longSet: ThriftSet<Int64>?
+        var counts: ThriftMap<String, Int32>?
+        var names: ThriftMap<Int32, String>?
+        var groups: ThriftMap<String, [String]>?
         var matrix: [[Int32]]?
         var color: Color?
         var optionalText: String?
@@ -293,13 +309,13 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         var offset: Int64?
         var tinyDefault: Int8 = -3
         var requiredColor: Color?
-        var colorSet: Set<Color>?
-        var innerByColor: [Color: Inner]?
+        var colorSet: ThriftSet<Color>?
+        var innerByColor: ThriftMap<Color, Inner>?
         var inners: [Inner]?
-        var boolKeys: [Bool: String]?
-        var blobSet: Set<[UInt8]>?
+        var boolKeys: ThriftMap<Bool, String>?
+        var blobSet: ThriftSet<[UInt8]>?
         var innerNames: [Inner: String]?
-        var deeplyNested: [Int64: [String: Set<Int32>]]?
+        var deeplyNested: ThriftMap<Int64, ThriftMap<String, ThriftSet<Int32>>>?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .bool):
@@ -360,12 +376,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.elementType)
                     }
                 } else {
-                    var set: Set<String> = []
-                    set.reserveCapacity(header.count)
+                    var set = ThriftSet<String>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
-                        set.insert(try reader.readString())
+                        set.append(try reader.readString())
                     }
-                    wordSet = set
+                    wordSet = set.build()
                 }
                 reader.leaveNesting()
             case (13, .set):
@@ -376,12 +391,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.elementType)
                     }
                 } else {
-                    var set: Set<Int64> = []
-                    set.reserveCapacity(header.count)
+                    var set = ThriftSet<Int64>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
-                        set.insert(try reader.readI64())
+                        set.append(try reader.readI64())
                     }
-                    longSet = set
+                    longSet = set.build()
                 }
                 reader.leaveNesting()
             case (14, .map):
@@ -393,13 +407,12 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [String: Int32] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<String, Int32>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readString()
-                        map[key] = try reader.readI32()
+                        map.append(key, try reader.readI32())
                     }
-                    counts = map
+                    counts = map.build()
                 }
                 reader.leaveNesting()
             case (15, .map):
@@ -411,13 +424,12 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [Int32: String] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<Int32, String>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readI32()
-                        map[key] = try reader.readString()
+                        map.append(key, try reader.readString())
                     }
-                    names = map
+                    names = map.build()
                 }
                 reader.leaveNesting()
             case (16, .map):
@@ -429,8 +441,7 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [String: [String]] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<String, [String]>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readString()
                         let header1 = try reader.readListHeader()
@@ -445,11 +456,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                             for _ in 0..<header1.count {
                                 list1.append(try reader.readString())
                             }
-                            map[key] = list1
+                            map.append(key, list1)
                         }
                         reader.leaveNesting()
                     }
-                    groups = map
+                    groups = map.build()
                 }
                 reader.leaveNesting()
             case (17, .list):
@@ -514,12 +525,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.elementType)
                     }
                 } else {
-                    var set: Set<Color> = []
-                    set.reserveCapacity(header.count)
+                    var set = ThriftSet<Color>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
-                        set.insert(Color(rawValue: try reader.readI32()))
+                        set.append(Color(rawValue: try reader.readI32()))
                     }
-                    colorSet = set
+                    colorSet = set.build()
                 }
                 reader.leaveNesting()
             case (31, .map):
@@ -531,13 +541,12 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [Color: Inner] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<Color, Inner>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = Color(rawValue: try reader.readI32())
-                        map[key] = try reader.readStruct(Inner.self)
+                        map.append(key, try reader.readStruct(Inner.self))
                     }
-                    innerByColor = map
+                    innerByColor = map.build()
                 }
                 reader.leaveNesting()
             case (32, .list):
@@ -565,13 +574,12 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [Bool: String] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<Bool, String>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readBool()
-                        map[key] = try reader.readString()
+                        map.append(key, try reader.readString())
                     }
-                    boolKeys = map
+                    boolKeys = map.build()
                 }
                 reader.leaveNesting()
             case (34, .set):
@@ -582,12 +590,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.elementType)
                     }
                 } else {
-                    var set: Set<[UInt8]> = []
-                    set.reserveCapacity(header.count)
+                    var set = ThriftSet<[UInt8]>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
-                        set.insert(try reader.readBinary())
+                        set.append(try reader.readBinary())
                     }
-                    blobSet = set
+                    blobSet = set.build()
                 }
                 reader.leaveNesting()
             case (35, .map):
@@ -617,8 +624,7 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header.valueType)
                     }
                 } else {
-                    var map: [Int64: [String: Set<Int32>]] = [:]
-                    map.reserveCapacity(header.count)
+                    var map = ThriftMap<Int64, ThriftMap<String, ThriftSet<Int32>>>.Builder(capacity: header.count)
                     for _ in 0..<header.count {
                         let key = try reader.readI64()
                         let header1 = try reader.readMapHeader()
@@ -629,8 +635,7 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                                 try reader.skip(header1.valueType)
                             }
                         } else {
-                            var map1: [String: Set<Int32>] = [:]
-                            map1.reserveCapacity(header1.count)
+                            var map1 = ThriftMap<String, ThriftSet<Int32>>.Builder(capacity: header1.count)
                             for _ in 0..<header1.count {
                                 let key1 = try reader.readString()
                                 let header2 = try reader.readSetHeader()
@@ -640,20 +645,19 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
                                         try reader.skip(header2.elementType)
                                     }
                                 } else {
-                                    var set2: Set<Int32> = []
-                                    set2.reserveCapacity(header2.count)
+                                    var set2 = ThriftSet<Int32>.Builder(capacity: header2.count)
                                     for _ in 0..<header2.count {
-                                        set2.insert(try reader.readI32())
+                                        set2.append(try reader.readI32())
                                     }
-                                    map1[key1] = set2
+                                    map1.append(key1, set2.build())
                                 }
                                 reader.leaveNesting()
                             }
-                            map[key] = map1
+                            map.append(key, map1.build())
                         }
                         reader.leaveNesting()
                     }
-                    deeplyNested = map
+                    deeplyNested = map.build()
                 }
                 reader.leaveNesting()
             default:
@@ -666,42 +670,45 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         guard let requiredColor else {
             throw ThriftProtocolError.missingRequiredField(structName: "AllTypes", fieldName: "requiredColor")
         }
-        self.flag = flag
-        self.tiny = tiny
-        self.small = small
-        self.medium = medium
-        self.large = large
-        self.real = real
-        self.text = text
-        self.blob = blob
-        self.inner = inner
-        self.numbers = numbers
-        self.words = words
-        self.wordSet = wordSet
-        self.longSet = longSet
-        self.counts = counts
-        self.names = names
-        self.groups = groups
-        self.matrix = matrix
-        self.color = color
-        self.optionalText = optionalText
-        self.requiredNumber = requiredNumber
-        self.answer = answer
-        self.ratio = ratio
-        self.wholeRatio = wholeRatio
-        self.greeting = greeting
-        self.enabled = enabled
-        self.shade = shade
-        self.offset = offset
-        self.tinyDefault = tinyDefault
-        self.requiredColor = requiredColor
-        self.colorSet = colorSet
-        self.innerByColor = innerByColor
-        self.inners = inners
-        self.boolKeys = boolKeys
-        self.blobSet = blobSet
-        self.innerNames = innerNames
-        self.deeplyNested = deeplyNested
+        self.init(
+            flag: flag,
+            tiny: tiny,
+            small: small,
+            medium: medium,
+            large: large,
+            real: real,
+            text: text,
+            blob: blob,
+            inner: inner,
+            numbers: numbers,
+            words: words,
+            wordSet: wordSet,
+            longSet: longSet,
+            counts: counts,
+            names: names,
+            groups: groups,
+            matrix: matrix,
+            color: color,
+            optionalText: optionalText,
+            requiredNumber: requiredNumber,
+            answer: answer,
+            ratio: ratio,
+            wholeRatio: wholeRatio,
+            greeting: greeting,
+            enabled: enabled,
+            shade: shade,
+            offset: offset,
+            tinyDefault: tinyDefault,
+            requiredColor: requiredColor,
+            colorSet: colorSet,
+            innerByColor: innerByColor,
+            inners: inners,
+            boolKeys: boolKeys,
+            blobSet: blobSet,
+            innerNames: innerNames,
+            deeplyNested: deeplyNested,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -758,22 +765,25 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let wordSet {
             writer.writeFieldHeader(.set, id: 12)
             writer.writeSetHeader(.string, count: wordSet.count)
-            for element in (writer.sortsCollections ? wordSet.sorted() : Array(wordSet)) {
+            for element in wordSet {
                 writer.writeString(element)
             }
         }
         if let longSet {
             writer.writeFieldHeader(.set, id: 13)
             writer.writeSetHeader(.i64, count: longSet.count)
-            for element in (writer.sortsCollections ? longSet.sorted() : Array(longSet)) {
+            for element in longSet {
                 writer.writeI64(element)
             }
         }
         if let counts {
             writer.writeFieldHeader(.map, id: 14)
             writer.writeMapHeader(keyType: .string, valueType: .i32, count: counts.count)
-            for index in (writer.sortsCollections ? counts.indices.sorted(by: { counts[$0].key < counts[$1].key }) : Array(counts.indices)) {
-                let (key, value) = counts[index]
+            let keys = counts.keys
+            let values = counts.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeString(key)
                 writer.writeI32(value)
             }
@@ -781,8 +791,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let names {
             writer.writeFieldHeader(.map, id: 15)
             writer.writeMapHeader(keyType: .i32, valueType: .string, count: names.count)
-            for index in (writer.sortsCollections ? names.indices.sorted(by: { names[$0].key < names[$1].key }) : Array(names.indices)) {
-                let (key, value) = names[index]
+            let keys = names.keys
+            let values = names.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeI32(key)
                 writer.writeString(value)
             }
@@ -790,8 +803,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let groups {
             writer.writeFieldHeader(.map, id: 16)
             writer.writeMapHeader(keyType: .string, valueType: .list, count: groups.count)
-            for index in (writer.sortsCollections ? groups.indices.sorted(by: { groups[$0].key < groups[$1].key }) : Array(groups.indices)) {
-                let (key, value) = groups[index]
+            let keys = groups.keys
+            let values = groups.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeString(key)
                 writer.writeListHeader(.string, count: value.count)
                 for element1 in value {
@@ -842,15 +858,18 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let colorSet {
             writer.writeFieldHeader(.set, id: 30)
             writer.writeSetHeader(.i32, count: colorSet.count)
-            for element in (writer.sortsCollections ? colorSet.sorted(by: { $0.rawValue < $1.rawValue }) : Array(colorSet)) {
+            for element in colorSet {
                 writer.writeI32(element.rawValue)
             }
         }
         if let innerByColor {
             writer.writeFieldHeader(.map, id: 31)
             writer.writeMapHeader(keyType: .i32, valueType: .struct, count: innerByColor.count)
-            for index in (writer.sortsCollections ? innerByColor.indices.sorted(by: { innerByColor[$0].key.rawValue < innerByColor[$1].key.rawValue }) : Array(innerByColor.indices)) {
-                let (key, value) = innerByColor[index]
+            let keys = innerByColor.keys
+            let values = innerByColor.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeI32(key.rawValue)
                 writer.writeStruct(value)
             }
@@ -865,8 +884,11 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let boolKeys {
             writer.writeFieldHeader(.map, id: 33)
             writer.writeMapHeader(keyType: .bool, valueType: .string, count: boolKeys.count)
-            for index in (writer.sortsCollections ? boolKeys.indices.sorted(by: { !boolKeys[$0].key && boolKeys[$1].key }) : Array(boolKeys.indices)) {
-                let (key, value) = boolKeys[index]
+            let keys = boolKeys.keys
+            let values = boolKeys.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeBool(key)
                 writer.writeString(value)
             }
@@ -874,7 +896,7 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let blobSet {
             writer.writeFieldHeader(.set, id: 34)
             writer.writeSetHeader(.string, count: blobSet.count)
-            for element in (writer.sortsCollections ? blobSet.sorted(by: { $0.lexicographicallyPrecedes($1) }) : Array(blobSet)) {
+            for element in blobSet {
                 writer.writeBinary(element)
             }
         }
@@ -889,21 +911,190 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
         if let deeplyNested {
             writer.writeFieldHeader(.map, id: 36)
             writer.writeMapHeader(keyType: .i64, valueType: .map, count: deeplyNested.count)
-            for index in (writer.sortsCollections ? deeplyNested.indices.sorted(by: { deeplyNested[$0].key < deeplyNested[$1].key }) : Array(deeplyNested.indices)) {
-                let (key, value) = deeplyNested[index]
+            let keys = deeplyNested.keys
+            let values = deeplyNested.values
+            for index in keys.indices {
+                let key = keys[index]
+                let value = values[index]
                 writer.writeI64(key)
                 writer.writeMapHeader(keyType: .string, valueType: .set, count: value.count)
-                for index1 in (writer.sortsCollections ? value.indices.sorted(by: { value[$0].key < value[$1].key }) : Array(value.indices)) {
-                    let (key1, value1) = value[index1]
+                let keys1 = value.keys
+                let values1 = value.values
+                for index1 in keys1.indices {
+                    let key1 = keys1[index1]
+                    let value1 = values1[index1]
                     writer.writeString(key1)
                     writer.writeSetHeader(.i32, count: value1.count)
-                    for element2 in (writer.sortsCollections ? value1.sorted() : Array(value1)) {
+                    for element2 in value1 {
                         writer.writeI32(element2)
                     }
                 }
             }
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if flag != nil {
+            size += 3 + 1
+        }
+        if tiny != nil {
+            size += 3 + 1
+        }
+        if small != nil {
+            size += 3 + 2
+        }
+        if medium != nil {
+            size += 3 + 4
+        }
+        if large != nil {
+            size += 3 + 8
+        }
+        if real != nil {
+            size += 3 + 8
+        }
+        if let text {
+            size += 3 + 4 + text.utf8.count
+        }
+        if let blob {
+            size += 3 + 4 + blob.count
+        }
+        if let inner {
+            size += 3 + inner.thriftEncodedSize
+        }
+        if let numbers {
+            size += 3 + 5 + numbers.count * 4
+        }
+        if let words {
+            size += 3
+            size += 5
+            for element in words {
+                size += 4 + element.utf8.count
+            }
+        }
+        if let wordSet {
+            size += 3
+            size += 5
+            for element in wordSet {
+                size += 4 + element.utf8.count
+            }
+        }
+        if let longSet {
+            size += 3 + 5 + longSet.count * 8
+        }
+        if let counts {
+            size += 3
+            size += 6
+            for key in counts.keys {
+                size += 4 + key.utf8.count
+            }
+            size += counts.count * 4
+        }
+        if let names {
+            size += 3
+            size += 6
+            size += names.count * 4
+            for value in names.values {
+                size += 4 + value.utf8.count
+            }
+        }
+        if let groups {
+            size += 3
+            size += 6
+            for key in groups.keys {
+                size += 4 + key.utf8.count
+            }
+            for value in groups.values {
+                size += 5
+                for element1 in value {
+                    size += 4 + element1.utf8.count
+                }
+            }
+        }
+        if let matrix {
+            size += 3
+            size += 5
+            for element in matrix {
+                size += 5 + element.count * 4
+            }
+        }
+        if color != nil {
+            size += 3 + 4
+        }
+        if let optionalText {
+            size += 3 + 4 + optionalText.utf8.count
+        }
+        size += 3 + 4
+        size += 3 + 4
+        size += 3 + 8
+        size += 3 + 8
+        size += 3 + 4 + greeting.utf8.count
+        size += 3 + 1
+        size += 3 + 4
+        if offset != nil {
+            size += 3 + 8
+        }
+        size += 3 + 1
+        size += 3 + 4
+        if let colorSet {
+            size += 3 + 5 + colorSet.count * 4
+        }
+        if let innerByColor {
+            size += 3
+            size += 6
+            size += innerByColor.count * 4
+            for value in innerByColor.values {
+                size += value.thriftEncodedSize
+            }
+        }
+        if let inners {
+            size += 3
+            size += 5
+            for element in inners {
+                size += element.thriftEncodedSize
+            }
+        }
+        if let boolKeys {
+            size += 3
+            size += 6
+            size += boolKeys.count * 1
+            for value in boolKeys.values {
+                size += 4 + value.utf8.count
+            }
+        }
+        if let blobSet {
+            size += 3
+            size += 5
+            for element in blobSet {
+                size += 4 + element.count
+            }
+        }
+        if let innerNames {
+            size += 3
+            size += 6
+            for key in innerNames.keys {
+                size += key.thriftEncodedSize
+            }
+            for value in innerNames.values {
+                size += 4 + value.utf8.count
+            }
+        }
+        if let deeplyNested {
+            size += 3
+            size += 6
+            size += deeplyNested.count * 8
+            for value in deeplyNested.values {
+                size += 6
+                for key1 in value.keys {
+                    size += 4 + key1.utf8.count
+                }
+                for value1 in value.values {
+                    size += 5 + value1.count * 4
+                }
+            }
+        }
+        return size
     }
 }
 
@@ -922,14 +1113,18 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
     /// The `header` field (id 6).
     public var header: [Int32]
     /// The `key` field (id 7).
-    public var key: [String: [Int32]]
+    public var key: ThriftMap<String, [Int32]>
     /// The `element` field (id 8).
     public var element: [Int32]
     /// The `where` field (id 9).
     public var `where`: Int32?
     /// The `init` field (id 10).
     public var `init`: Color?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension TrickyNames {
     /// Creates a value from its fields.
     public init(
         `repeat`: Int32 = 0,
@@ -938,21 +1133,24 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
         writer: String? = nil,
         field: Int32 = 0,
         header: [Int32] = [],
-        key: [String: [Int32]] = [:],
+        key: ThriftMap<String, [Int32]> = [:],
         element: [Int32] = [],
         `where`: Int32? = nil,
         `init`: Color? = nil
     ) {
-        self.`repeat` = `repeat`
-        self.`guard` = `guard`
-        self.reader = reader
-        self.writer = writer
-        self.field = field
-        self.header = header
-        self.key = key
-        self.element = element
-        self.`where` = `where`
-        self.`init` = `init`
+        self.init(
+            repeat: `repeat`,
+            guard: `guard`,
+            reader: reader,
+            writer: writer,
+            field: field,
+            header: header,
+            key: key,
+            element: element,
+            where: `where`,
+            init: `init`,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -962,7 +1160,7 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
         var writer: String?
         var field_: Int32 = 0
         var header: [Int32] = []
-        var key: [String: [Int32]] = [:]
+        var key: ThriftMap<String, [Int32]> = [:]
         var element: [Int32] = []
         var `where`: Int32?
         var `init`: Color?
@@ -1003,8 +1201,7 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
                         try reader.skip(header_.valueType)
                     }
                 } else {
-                    var map: [String: [Int32]] = [:]
-                    map.reserveCapacity(header_.count)
+                    var map = ThriftMap<String, [Int32]>.Builder(capacity: header_.count)
                     for _ in 0..<header_.count {
                         let key_ = try reader.readString()
                         let header1 = try reader.readListHeader()
@@ -1019,11 +1216,11 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
                             for _ in 0..<header1.count {
                                 list1.append(try reader.readI32())
                             }
-                            map[key_] = list1
+                            map.append(key_, list1)
                         }
                         reader.leaveNesting()
                     }
-                    key = map
+                    key = map.build()
                 }
                 reader.leaveNesting()
             case (8, .list):
@@ -1050,16 +1247,19 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
                 try reader.skip(field.type)
             }
         }
-        self.`repeat` = `repeat`
-        self.`guard` = `guard`
-        self.reader = reader_
-        self.writer = writer
-        self.field = field_
-        self.header = header
-        self.key = key
-        self.element = element
-        self.`where` = `where`
-        self.`init` = `init`
+        self.init(
+            repeat: `repeat`,
+            guard: `guard`,
+            reader: reader_,
+            writer: writer,
+            field: field_,
+            header: header,
+            key: key,
+            element: element,
+            where: `where`,
+            init: `init`,
+            memberwise: ThriftMemberwise()
+        )
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -1084,8 +1284,11 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldHeader(.map, id: 7)
         writer.writeMapHeader(keyType: .string, valueType: .list, count: key.count)
-        for index in (writer.sortsCollections ? key.indices.sorted(by: { key[$0].key < key[$1].key }) : Array(key.indices)) {
-            let (key_, value) = key[index]
+        let keys = key.keys
+        let values = key.values
+        for index in keys.indices {
+            let key_ = keys[index]
+            let value = values[index]
             writer.writeString(key_)
             writer.writeListHeader(.i32, count: value.count)
             for element1 in value {
@@ -1107,6 +1310,36 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
         }
         writer.writeFieldStop()
     }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        if let `guard` {
+            size += 3 + 4 + `guard`.utf8.count
+        }
+        size += 3 + 4 + reader.utf8.count
+        if let writer {
+            size += 3 + 4 + writer.utf8.count
+        }
+        size += 3 + 4
+        size += 3 + 5 + header.count * 4
+        size += 3
+        size += 6
+        for key_ in key.keys {
+            size += 4 + key_.utf8.count
+        }
+        for value in key.values {
+            size += 5 + value.count * 4
+        }
+        size += 3 + 5 + element.count * 4
+        if `where` != nil {
+            size += 3 + 4
+        }
+        if `init` != nil {
+            size += 3 + 4
+        }
+        return size
+    }
 }
 
 /// A declared exception; `parts` collides with the local its description builds.
@@ -1119,13 +1352,14 @@ public struct Problem: ThriftStruct, Hashable, Sendable, Error, CustomStringConv
     public var color: Color?
     /// The `parts` field (id 4).
     public var parts: String?
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
 
+extension Problem {
     /// Creates a value from its fields.
     public init(message: String? = nil, code: Int32 = 0, color: Color? = nil, parts: String? = nil) {
-        self.message = message
-        self.code = code
-        self.color = color
-        self.parts = parts
+        self.init(message: message, code: code, color: color, parts: parts, memberwise: ThriftMemberwise())
     }
 
     public init(from reader: inout ThriftBinaryReader) throws {
@@ -1147,10 +1381,7 @@ public struct Problem: ThriftStruct, Hashable, Sendable, Error, CustomStringConv
                 try reader.skip(field.type)
             }
         }
-        self.message = message
-        self.code = code
-        self.color = color
-        self.parts = parts
+        self.init(message: message, code: code, color: color, parts: parts, memberwise: ThriftMemberwise())
     }
 
     public func write(to writer: inout ThriftBinaryWriter) {
@@ -1169,6 +1400,21 @@ public struct Problem: ThriftStruct, Hashable, Sendable, Error, CustomStringConv
             writer.writeString(parts)
         }
         writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let message {
+            size += 3 + 4 + message.utf8.count
+        }
+        size += 3 + 4
+        if color != nil {
+            size += 3 + 4
+        }
+        if let parts {
+            size += 3 + 4 + parts.utf8.count
+        }
+        return size
     }
 
     public var description: String {
@@ -1196,34 +1442,14 @@ public protocol BaseHandler: Sendable {
 public enum BaseMessages {
     /// The arguments of `Ping`, as sent in its CALL message.
     public struct PingArguments: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `Ping`: always empty.
     public struct PingResult: ThriftStruct, Hashable, Sendable {
-        /// Creates a value.
-        public init() {}
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            while let field = try reader.readFieldHeader() {
-                try reader.skip(field.type)
-            }
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `Add`, as sent in its CALL message.
@@ -1232,69 +1458,130 @@ public enum BaseMessages {
         public var a: Int32
         /// The `b` argument (id 2).
         public var b: Int32
-
-        /// Creates a value from its fields.
-        public init(a: Int32 = 0, b: Int32 = 0) {
-            self.a = a
-            self.b = b
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var a: Int32 = 0
-            var b: Int32 = 0
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .i32):
-                    a = try reader.readI32()
-                case (2, .i32):
-                    b = try reader.readI32()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.a = a
-            self.b = b
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.i32, id: 1)
-            writer.writeI32(a)
-            writer.writeFieldHeader(.i32, id: 2)
-            writer.writeI32(b)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `Add`: its return value.
     public struct AddResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
         public var success: Int32?
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
+    }
+}
 
-        /// Creates a value from its fields.
-        public init(success: Int32? = nil) {
-            self.success = success
+extension BaseMessages.PingArguments {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
         }
+        self.init(memberwise: ThriftMemberwise())
+    }
 
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: Int32?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .i32):
-                    success = try reader.readI32()
-                default:
-                    try reader.skip(field.type)
-                }
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension BaseMessages.PingResult {
+    /// Creates a value.
+    public init() {
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        while let field = try reader.readFieldHeader() {
+            try reader.skip(field.type)
+        }
+        self.init(memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int { 1 }
+}
+
+extension BaseMessages.AddArguments {
+    /// Creates a value from its fields.
+    public init(a: Int32 = 0, b: Int32 = 0) {
+        self.init(a: a, b: b, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var a: Int32 = 0
+        var b: Int32 = 0
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i32):
+                a = try reader.readI32()
+            case (2, .i32):
+                b = try reader.readI32()
+            default:
+                try reader.skip(field.type)
             }
-            self.success = success
         }
+        self.init(a: a, b: b, memberwise: ThriftMemberwise())
+    }
 
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.i32, id: 0)
-                writer.writeI32(success)
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(a)
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(b)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        size += 3 + 4
+        return size
+    }
+}
+
+extension BaseMessages.AddResult {
+    /// Creates a value from its fields.
+    public init(success: Int32? = nil) {
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: Int32?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .i32):
+                success = try reader.readI32()
+            default:
+                try reader.skip(field.type)
             }
-            writer.writeFieldStop()
         }
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.i32, id: 0)
+            writer.writeI32(success)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if success != nil {
+            size += 3 + 4
+        }
+        return size
     }
 }
 
@@ -1384,49 +1671,8 @@ public enum DerivedMessages {
         public var color: Color
         /// The `hint` argument (id 3).
         public var hint: Inner?
-
-        /// Creates a value from its fields.
-        public init(name: String = "", color: Color, hint: Inner? = nil) {
-            self.name = name
-            self.color = color
-            self.hint = hint
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var name: String = ""
-            var color: Color?
-            var hint: Inner?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .string):
-                    name = try reader.readString()
-                case (2, .i32):
-                    color = Color(rawValue: try reader.readI32())
-                case (3, .struct):
-                    hint = try reader.readStruct(Inner.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            guard let color else {
-                throw ThriftProtocolError.missingRequiredField(structName: "LocateArguments", fieldName: "color")
-            }
-            self.name = name
-            self.color = color
-            self.hint = hint
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.string, id: 1)
-            writer.writeString(name)
-            writer.writeFieldHeader(.i32, id: 2)
-            writer.writeI32(color.rawValue)
-            if let hint {
-                writer.writeFieldHeader(.struct, id: 3)
-                writer.writeStruct(hint)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `Locate`: its return value or one of its declared exceptions.
@@ -1435,41 +1681,8 @@ public enum DerivedMessages {
         public var success: Inner?
         /// Set when the handler threw `Problem`.
         public var problem: Problem?
-
-        /// Creates a value from its fields.
-        public init(success: Inner? = nil, problem: Problem? = nil) {
-            self.success = success
-            self.problem = problem
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: Inner?
-            var problem: Problem?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .struct):
-                    success = try reader.readStruct(Inner.self)
-                case (1, .struct):
-                    problem = try reader.readStruct(Problem.self)
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-            self.problem = problem
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.struct, id: 0)
-                writer.writeStruct(success)
-            }
-            if let problem {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(problem)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `Echo`, as sent in its CALL message.
@@ -1478,131 +1691,271 @@ public enum DerivedMessages {
         public var caller: Int32
         /// The `result` argument (id 2).
         public var result: Int32
-
-        /// Creates a value from its fields.
-        public init(caller: Int32 = 0, result: Int32 = 0) {
-            self.caller = caller
-            self.result = result
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var caller: Int32 = 0
-            var result: Int32 = 0
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .i32):
-                    caller = try reader.readI32()
-                case (2, .i32):
-                    result = try reader.readI32()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.caller = caller
-            self.result = result
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.i32, id: 1)
-            writer.writeI32(caller)
-            writer.writeFieldHeader(.i32, id: 2)
-            writer.writeI32(result)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `Echo`: its return value.
     public struct EchoResult: ThriftStruct, Hashable, Sendable {
         /// The return value, when the call succeeded.
         public var success: Int32?
-
-        /// Creates a value from its fields.
-        public init(success: Int32? = nil) {
-            self.success = success
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var success: Int32?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (0, .i32):
-                    success = try reader.readI32()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.success = success
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let success {
-                writer.writeFieldHeader(.i32, id: 0)
-                writer.writeI32(success)
-            }
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The arguments of `Default`, as sent in its CALL message.
     public struct DefaultArguments: ThriftStruct, Hashable, Sendable {
         /// The `repeat` argument (id 1).
         public var `repeat`: Int32
-
-        /// Creates a value from its fields.
-        public init(`repeat`: Int32 = 0) {
-            self.`repeat` = `repeat`
-        }
-
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var `repeat`: Int32 = 0
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .i32):
-                    `repeat` = try reader.readI32()
-                default:
-                    try reader.skip(field.type)
-                }
-            }
-            self.`repeat` = `repeat`
-        }
-
-        public func write(to writer: inout ThriftBinaryWriter) {
-            writer.writeFieldHeader(.i32, id: 1)
-            writer.writeI32(`repeat`)
-            writer.writeFieldStop()
-        }
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
     }
 
     /// The reply to `Default`: empty on success, else one of its declared exceptions.
     public struct DefaultResult: ThriftStruct, Hashable, Sendable {
         /// Set when the handler threw `Problem`.
         public var problem: Problem?
+        /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+        private var memberwise: ThriftMemberwise
+    }
+}
 
-        /// Creates a value from its fields.
-        public init(problem: Problem? = nil) {
-            self.problem = problem
-        }
+extension DerivedMessages.LocateArguments {
+    /// Creates a value from its fields.
+    public init(name: String = "", color: Color, hint: Inner? = nil) {
+        self.init(name: name, color: color, hint: hint, memberwise: ThriftMemberwise())
+    }
 
-        public init(from reader: inout ThriftBinaryReader) throws {
-            var problem: Problem?
-            while let field = try reader.readFieldHeader() {
-                switch (field.id, field.type) {
-                case (1, .struct):
-                    problem = try reader.readStruct(Problem.self)
-                default:
-                    try reader.skip(field.type)
-                }
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var name: String = ""
+        var color: Color?
+        var hint: Inner?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                name = try reader.readString()
+            case (2, .i32):
+                color = Color(rawValue: try reader.readI32())
+            case (3, .struct):
+                hint = try reader.readStruct(Inner.self)
+            default:
+                try reader.skip(field.type)
             }
-            self.problem = problem
         }
+        guard let color else {
+            throw ThriftProtocolError.missingRequiredField(structName: "LocateArguments", fieldName: "color")
+        }
+        self.init(name: name, color: color, hint: hint, memberwise: ThriftMemberwise())
+    }
 
-        public func write(to writer: inout ThriftBinaryWriter) {
-            if let problem {
-                writer.writeFieldHeader(.struct, id: 1)
-                writer.writeStruct(problem)
-            }
-            writer.writeFieldStop()
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.string, id: 1)
+        writer.writeString(name)
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(color.rawValue)
+        if let hint {
+            writer.writeFieldHeader(.struct, id: 3)
+            writer.writeStruct(hint)
         }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4 + name.utf8.count
+        size += 3 + 4
+        if let hint {
+            size += 3 + hint.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension DerivedMessages.LocateResult {
+    /// Creates a value from its fields.
+    public init(success: Inner? = nil, problem: Problem? = nil) {
+        self.init(success: success, problem: problem, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: Inner?
+        var problem: Problem?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .struct):
+                success = try reader.readStruct(Inner.self)
+            case (1, .struct):
+                problem = try reader.readStruct(Problem.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, problem: problem, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.struct, id: 0)
+            writer.writeStruct(success)
+        }
+        if let problem {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(problem)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let success {
+            size += 3 + success.thriftEncodedSize
+        }
+        if let problem {
+            size += 3 + problem.thriftEncodedSize
+        }
+        return size
+    }
+}
+
+extension DerivedMessages.EchoArguments {
+    /// Creates a value from its fields.
+    public init(caller: Int32 = 0, result: Int32 = 0) {
+        self.init(caller: caller, result: result, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var caller: Int32 = 0
+        var result: Int32 = 0
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i32):
+                caller = try reader.readI32()
+            case (2, .i32):
+                result = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(caller: caller, result: result, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(caller)
+        writer.writeFieldHeader(.i32, id: 2)
+        writer.writeI32(result)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        size += 3 + 4
+        return size
+    }
+}
+
+extension DerivedMessages.EchoResult {
+    /// Creates a value from its fields.
+    public init(success: Int32? = nil) {
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var success: Int32?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (0, .i32):
+                success = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(success: success, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let success {
+            writer.writeFieldHeader(.i32, id: 0)
+            writer.writeI32(success)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if success != nil {
+            size += 3 + 4
+        }
+        return size
+    }
+}
+
+extension DerivedMessages.DefaultArguments {
+    /// Creates a value from its fields.
+    public init(`repeat`: Int32 = 0) {
+        self.init(repeat: `repeat`, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var `repeat`: Int32 = 0
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i32):
+                `repeat` = try reader.readI32()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(repeat: `repeat`, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(`repeat`)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        size += 3 + 4
+        return size
+    }
+}
+
+extension DerivedMessages.DefaultResult {
+    /// Creates a value from its fields.
+    public init(problem: Problem? = nil) {
+        self.init(problem: problem, memberwise: ThriftMemberwise())
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var problem: Problem?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .struct):
+                problem = try reader.readStruct(Problem.self)
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        self.init(problem: problem, memberwise: ThriftMemberwise())
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let problem {
+            writer.writeFieldHeader(.struct, id: 1)
+            writer.writeStruct(problem)
+        }
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let problem {
+            size += 3 + problem.thriftEncodedSize
+        }
+        return size
     }
 }
 

@@ -1,4 +1,5 @@
 import ScootAPI
+import Thrift
 
 /// A CloudScoot handler that keeps everything in memory and runs nothing: jobs are validated
 /// as Scoot validates them (docs/scoot.md, "RunJob validation and admission", with the same texts) and then stay queued until
@@ -12,11 +13,11 @@ import ScootAPI
 /// are thrown as `CloudScootError`, which the processor turns into exactly that.
 public actor InMemoryCloudScoot: CloudScootHandler {
     /// Scoot's default class load percents (docs/scoot.md, "Classes and load percents").
-    public static let defaultClassLoadPercents: [String: Int32] = [
+    public static let defaultClassLoadPercents: ThriftMap<String, Int32> = [
         "land": 40, "diff": 25, "regression": 17, "sandbox": 10, "ktf": 3, "coverage": 2, "tryout": 2, "unknown": 1,
     ]
     /// Scoot's default requestor regex → class map (docs/scoot.md, "Requestor-to-class map").
-    public static let defaultRequestorToClassMap: [String: String] = [
+    public static let defaultRequestorToClassMap: ThriftMap<String, String> = [
         "land.*": "land", "diff.*": "diff", "sandbox.*": "sandbox", "regression.*": "regression", "CI.*": "regression",
         "jenkins.*": "ktf", "ktf.*": "ktf", "coverage.*": "coverage", "tryout.*": "tryout",
     ]
@@ -88,9 +89,9 @@ public actor InMemoryCloudScoot: CloudScootHandler {
         self.maxTasks = maxTasks
     }
 
-    public func getClassLoadPercents() async throws -> [String: Int32] { classLoadPercents }
+    public func getClassLoadPercents() async throws -> ThriftMap<String, Int32> { classLoadPercents }
 
-    public func setClassLoadPercents(loadPercents: [String: Int32]) async throws {
+    public func setClassLoadPercents(loadPercents: ThriftMap<String, Int32>) async throws {
         guard !loadPercents.isEmpty else { throw InvalidRequest(message: "class load percents must name at least one class") }
         if let (name, value) = loadPercents.first(where: { $0.value < 0 }) {
             throw InvalidRequest(message: "class \(name) has a negative load percent \(value)")
@@ -101,9 +102,9 @@ public actor InMemoryCloudScoot: CloudScootHandler {
         classLoadPercents = loadPercents
     }
 
-    public func getRequestorToClassMap() async throws -> [String: String] { requestorToClassMap }
+    public func getRequestorToClassMap() async throws -> ThriftMap<String, String> { requestorToClassMap }
 
-    public func setRequestorToClassMap(requestorToClassMap: [String: String]) async throws {
+    public func setRequestorToClassMap(requestorToClassMap: ThriftMap<String, String>) async throws {
         for pattern in requestorToClassMap.keys.sorted() {
             do {
                 _ = try Regex(pattern)
@@ -125,13 +126,13 @@ public actor InMemoryCloudScoot: CloudScootHandler {
     private func status(of id: String, _ job: StoredJob) -> JobStatus {
         let taskIDs = job.definition.tasks.compactMap(\.taskId)
         guard job.killed else {
-            return JobStatus(id: id, status: .inProgress, taskStatus: Dictionary(uniqueKeysWithValues: taskIDs.map { ($0, .notStarted) }), taskData: [:])
+            return JobStatus(id: id, status: .inProgress, taskStatus: ThriftMap(uniqueKeysWithValues: taskIDs.map { ($0, Status.notStarted) }), taskData: [:])
         }
         let aborted = RunStatus(status: .aborted, runId: "", error: "UserRequested", exitCode: 0)
         return JobStatus(
             id: id, status: .completed,
-            taskStatus: Dictionary(uniqueKeysWithValues: taskIDs.map { ($0, .completed) }),
-            taskData: Dictionary(uniqueKeysWithValues: taskIDs.map { ($0, aborted) }))
+            taskStatus: ThriftMap(uniqueKeysWithValues: taskIDs.map { ($0, Status.completed) }),
+            taskData: ThriftMap(uniqueKeysWithValues: taskIDs.map { ($0, aborted) }))
     }
 
     /// Scoot's RunJob validation that needs no scheduler state, in Scoot's order and words.

@@ -1,0 +1,122 @@
+/// A type whose values can be the keys of a `ThriftMap` or the elements of a `ThriftSet`: it has a
+/// total order on the values as they are written, so that a map or set kept in that order always
+/// encodes to the same bytes.
+public protocol ThriftOrderedKey: Hashable {
+    /// Negative when `lhs` comes first, zero when the two are the same key, positive when `rhs`
+    /// comes first. A strict total order; the same key implies `==`.
+    static func thriftCompare(_ lhs: Self, _ rhs: Self) -> Int
+}
+
+extension ThriftOrderedKey where Self: BinaryInteger {
+    /// Numeric order.
+    @inlinable
+    public static func thriftCompare(_ lhs: Self, _ rhs: Self) -> Int {
+        lhs < rhs ? -1 : (lhs == rhs ? 0 : 1)
+    }
+}
+
+extension Int8: ThriftOrderedKey {}
+extension Int16: ThriftOrderedKey {}
+extension Int32: ThriftOrderedKey {}
+extension Int64: ThriftOrderedKey {}
+
+extension Bool: ThriftOrderedKey {
+    /// `false` before `true`.
+    @inlinable
+    public static func thriftCompare(_ lhs: Bool, _ rhs: Bool) -> Int {
+        lhs == rhs ? 0 : (lhs ? 1 : -1)
+    }
+}
+
+extension Double: ThriftOrderedKey {
+    /// IEEE-754 total order on the bit pattern: -NaN, -∞, …, -0, +0, …, +∞, +NaN; -0 and +0, and
+    /// NaNs with different payloads, are different keys, as they are different bytes.
+    @inlinable
+    public static func thriftCompare(_ lhs: Double, _ rhs: Double) -> Int {
+        UInt64.thriftCompareBits(orderedBits(lhs), orderedBits(rhs))
+    }
+
+    /// The bit pattern mapped so that unsigned order is the total order.
+    @inlinable
+    static func orderedBits(_ value: Double) -> UInt64 {
+        let bits = value.bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+    }
+}
+
+extension UInt64 {
+    @inlinable
+    static func thriftCompareBits(_ lhs: UInt64, _ rhs: UInt64) -> Int {
+        lhs < rhs ? -1 : (lhs == rhs ? 0 : 1)
+    }
+}
+
+extension String: ThriftOrderedKey {
+    /// Byte order of the UTF-8 encoding, as the key is written. This is not Unicode's canonical
+    /// order: two spellings of "é" (precomposed, or e and a combining accent) are two keys here,
+    /// as they are two different keys on the wire, though `==` calls them equal.
+    @inlinable
+    public static func thriftCompare(_ lhs: String, _ rhs: String) -> Int {
+        let order = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in ThriftBytes.compare(left, right) }
+        }
+        if let order = order ?? nil { return order }
+        return ThriftBytes.compareSlowly(lhs.utf8, rhs.utf8)
+    }
+}
+
+extension Array: ThriftOrderedKey where Element == UInt8 {
+    /// Byte order (binary values).
+    @inlinable
+    public static func thriftCompare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+        lhs.withUnsafeBufferPointer { left in rhs.withUnsafeBufferPointer { right in ThriftBytes.compare(left, right) } }
+    }
+}
+
+/// A generated Thrift enum: an i32 on the wire. Its keys sort by wire number.
+public protocol ThriftEnum: ThriftOrderedKey, Sendable {
+    /// Creates a value from its wire number.
+    init(rawValue: Int32)
+    /// The wire number.
+    var rawValue: Int32 { get }
+}
+
+extension ThriftEnum {
+    /// Wire-number order.
+    @inlinable
+    public static func thriftCompare(_ lhs: Self, _ rhs: Self) -> Int {
+        Int32.thriftCompare(lhs.rawValue, rhs.rawValue)
+    }
+}
+
+/// Byte-wise comparison of byte sequences: memcmp's order, then the shorter first.
+@usableFromInline
+enum ThriftBytes {
+    @inlinable
+    static func compare(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = Swift.min(lhs.count, rhs.count)
+        var offset = 0
+        if common >= 8, let left = lhs.baseAddress, let right = rhs.baseAddress {
+            let leftRaw = UnsafeRawPointer(left), rightRaw = UnsafeRawPointer(right)
+            while offset + 8 <= common {
+                // Big-endian words compare as their bytes do.
+                let a = leftRaw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).bigEndian
+                let b = rightRaw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).bigEndian
+                if a != b { return a < b ? -1 : 1 }
+                offset += 8
+            }
+        }
+        while offset < common {
+            let a = lhs[offset], b = rhs[offset]
+            if a != b { return a < b ? -1 : 1 }
+            offset += 1
+        }
+        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
+
+    /// For strings without contiguous UTF-8 (bridged ones).
+    @usableFromInline
+    static func compareSlowly(_ lhs: String.UTF8View, _ rhs: String.UTF8View) -> Int {
+        Array(lhs).withUnsafeBufferPointer { left in Array(rhs).withUnsafeBufferPointer { right in compare(left, right) } }
+    }
+}

@@ -1,0 +1,113 @@
+import Testing
+import Thrift
+
+@Suite("ThriftMap and ThriftSet keep their entries sorted")
+struct ThriftMapTests {
+    @Test func entriesAreSortedWhateverTheInsertionOrder() {
+        var forwards = ThriftMap<String, Int32>()
+        var backwards = ThriftMap<String, Int32>()
+        var scattered = ThriftMap<String, Int32>()
+        let keys = (0..<50).map { "key-\($0)" }
+        for (offset, key) in keys.enumerated() { forwards[key] = Int32(offset) }
+        for (offset, key) in keys.enumerated().reversed() { backwards[key] = Int32(offset) }
+        for step in 0..<50 {
+            let offset = (step * 17) % 50
+            scattered.updateValue(Int32(offset), forKey: keys[offset])
+        }
+        let fromDictionary = ThriftMap(Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Int32($0)) }))
+        #expect(forwards.keys == keys.sorted())
+        #expect(backwards == forwards)
+        #expect(scattered == forwards)
+        #expect(fromDictionary == forwards)
+        #expect(Array(forwards.map(\.key)) == forwards.keys)
+        #expect(forwards.values == forwards.keys.map { forwards[$0]! })
+    }
+
+    @Test func stringKeysSortByTheirUTF8Bytes() {
+        // Upper case before lower case, a prefix before its extensions, and a decomposed "é"
+        // (e + U+0301) before the precomposed one (U+00E9): two keys, as on the wire.
+        let decomposed = "e\u{301}", precomposed = "\u{E9}"
+        #expect(decomposed == precomposed)
+        let map: ThriftMap<String, Int32> = [precomposed: 1, decomposed: 2, "f": 3, "Z": 4, "ab": 5, "a": 6, "abcdefgh-2": 7, "abcdefgh-10": 8]
+        #expect(map.keys.map { Array($0.utf8) } == map.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(map.keys == ["Z", "a", "ab", "abcdefgh-10", "abcdefgh-2", decomposed, "f", precomposed])
+        #expect(map[precomposed] == 1)
+        #expect(map[decomposed] == 2)
+        // A dictionary, which calls the two equal, keeps one of them rather than trapping.
+        #expect(Dictionary(map).count == map.count - 1)
+    }
+
+    @Test func otherKeyTypesHaveTheirOwnOrder() {
+        let doubles: ThriftSet<Double> = [1, -0.0, 0.0, -.infinity, .infinity, -2.5]
+        #expect(doubles.map(\.bitPattern) == [-.infinity, -2.5, -0.0, 0.0, 1, .infinity].map(\.bitPattern))
+        #expect(doubles.count == 6)
+        let flags: ThriftSet<Bool> = [true, false, true]
+        #expect(Array(flags) == [false, true])
+        let blobs: ThriftSet<[UInt8]> = [[2], [1, 0], [], [1]]
+        #expect(Array(blobs) == [[], [1], [1, 0], [2]])
+        let numbers: ThriftMap<Int64, String> = [5: "five", -3: "minus three", 0: "zero"]
+        #expect(numbers.keys == [-3, 0, 5])
+        #expect(numbers[5] == "five")
+    }
+
+    @Test func lookupsAndChangesBehaveAsADictionarys() {
+        var map: ThriftMap<String, Int32> = ["b": 2, "d": 4]
+        #expect(map["a"] == nil)
+        let replaced = map.updateValue(20, forKey: "b")
+        let added = map.updateValue(3, forKey: "c")
+        #expect(replaced == 2 && added == nil)
+        map["a"] = 1
+        map["e", default: 0] += 5
+        map["d", default: 0] += 1
+        #expect(map == ["a": 1, "b": 20, "c": 3, "d": 5, "e": 5])
+        let removed = map.removeValue(forKey: "c")
+        let removedAgain = map.removeValue(forKey: "c")
+        #expect(removed == 3 && removedAgain == nil)
+        map["a"] = nil
+        #expect(map.keys == ["b", "d", "e"])
+        #expect(map.index(forKey: "d").map { map[$0].value } == 5)
+        #expect(map.filter { $0.value == 5 } == ["d": 5, "e": 5])
+        #expect(map.mapValues { $0 * 2 } == ["b": 40, "d": 10, "e": 10])
+        #expect(map.compactMapValues { $0 > 5 ? String($0) : nil } == ["b": "20"])
+        #expect(map.description == #"["b": 20, "d": 5, "e": 5]"#)
+        #expect(ThriftMap<String, Int32>().description == "[:]")
+        #expect(Set([map, ["b": 20, "d": 5, "e": 5]]).count == 1)
+        map.removeAll()
+        #expect(map.isEmpty)
+    }
+
+    @Test func theBuilderSortsOnlyWhatArrivesOutOfOrderAndKeepsTheLastOfEqualKeys() {
+        var ascending = ThriftMap<String, Int32>.Builder(capacity: 3)
+        for (offset, key) in ["a", "b", "c"].enumerated() { ascending.append(key, Int32(offset)) }
+        #expect(ascending.build() == ["a": 0, "b": 1, "c": 2])
+
+        var shuffled = ThriftMap<String, Int32>.Builder(capacity: 6)
+        for (key, value) in [("c", 1), ("a", 2), ("c", 3), ("b", 4), ("a", 5), ("c", 6)] { shuffled.append(key, Int32(value)) }
+        #expect(shuffled.count == 6)
+        #expect(shuffled.build() == ["a": 5, "b": 4, "c": 6])
+
+        var repeated = ThriftMap<String, Int32>.Builder(capacity: 2)
+        repeated.append("a", 1)
+        repeated.append("a", 2)
+        #expect(repeated.build() == ["a": 2])
+
+        var elements = ThriftSet<Int32>.Builder(capacity: 5)
+        for element: Int32 in [3, 1, 3, 2, 1] { elements.append(element) }
+        #expect(Array(elements.build()) == [1, 2, 3])
+    }
+
+    @Test func setsKeepOneOfEachElementInOrder() {
+        var set: ThriftSet<String> = ["b", "a", "b"]
+        #expect(Array(set) == ["a", "b"])
+        let insertedNew = set.insert("c")
+        let insertedAgain = set.insert("a")
+        #expect(insertedNew && !insertedAgain)
+        #expect(set.contains("b"))
+        let removed = set.remove("b")
+        let removedAgain = set.remove("b")
+        #expect(removed == "b" && removedAgain == nil)
+        #expect(set == ThriftSet(["c", "a"]))
+        #expect(set.description == #"["a", "c"]"#)
+        #expect(Set(set) == ["a", "c"])
+    }
+}
