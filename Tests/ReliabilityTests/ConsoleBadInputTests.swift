@@ -174,7 +174,7 @@ struct ConsoleBadInputTests {
         // :kill ID, enter, move to Kill, enter; the job is not in the list, so the dialog warns
         // and enter once more sends it: the runtime shows the answer.
         let keys: [Key] = [.character(":")] + Self.keys(typing: "kill \(id)") + [.enter, .tab, .enter, .enter]
-        let console = ConsoleHarness(source: source, state: ConsoleState(endpoint: "test"), keys: keys)
+        let console = ConsoleHarness(source: source, state: ConsoleState(endpoint: "test"), keys: keys, afterFirstPoll: true)
         let answer = "Internal error processing KillJob: cannot kill Job Id \(id), not found."
         #expect(await console.waitFor(20) { $0.flash?.text.contains(answer) == true }, "flash: \(String(describing: console.state.flash))")
         #expect(console.state.flash?.isError == true)

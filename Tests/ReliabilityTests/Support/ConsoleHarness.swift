@@ -12,10 +12,13 @@ final class ConsoleHarness: Sendable {
         private let screen = TestBackend(width: 120, height: 40)
         private let published: Screen
         private var keys: [Key]
+        /// Whether the keys may be typed yet.
+        private let ready: () -> Bool
 
-        init(published: Screen, keys: [Key]) {
+        init(published: Screen, keys: [Key], ready: @escaping () -> Bool) {
             self.published = published
             self.keys = keys
+            self.ready = ready
         }
 
         var size: (width: Int, height: Int) { screen.size }
@@ -30,7 +33,7 @@ final class ConsoleHarness: Sendable {
         }
 
         func nextEvent(timeoutMs: Int) -> TerminalEvent? {
-            if !keys.isEmpty { return .key(keys.removeFirst()) }
+            if !keys.isEmpty, ready() { return .key(keys.removeFirst()) }
             usleep(UInt32(timeoutMs * 1000))
             return nil
         }
@@ -46,11 +49,15 @@ final class ConsoleHarness: Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Starts the console on `source` from `state`; `keys` are typed first, one per wait.
-    init(source: ThriftDataSource, state: ConsoleState, keys: [Key] = []) {
+    /// Starts the console on `source` from `state`; `keys` are typed first, one per wait — with
+    /// `afterFirstPoll`, only once the first poll's data is in (as a person would, on a loaded
+    /// machine where that poll can take a while).
+    init(source: ThriftDataSource, state: ConsoleState, keys: [Key] = [], afterFirstPoll: Bool = false) {
         latest = Mutex(state)
         Thread.detachNewThread { [self] in
-            let runtime = ConsoleRuntime(backend: PacedBackend(published: lines, keys: keys), dataSource: source, state: state, characters: .unicode)
+            let ready = { [self] in !afterFirstPoll || self.state.snapshot != nil }
+            let backend = PacedBackend(published: lines, keys: keys, ready: ready)
+            let runtime = ConsoleRuntime(backend: backend, dataSource: source, state: state, characters: .unicode)
             runtime.run(tickMs: 50) { state in
                 latest.withLock { $0 = state }
                 return stopRequested.load(ordering: .relaxed)
