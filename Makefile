@@ -3,7 +3,7 @@ SWIFT ?= swift
 FUZZ_SECONDS ?= 60
 RELEASE_FLAGS = -c release
 
-.PHONY: all build run test test-deps generate docs bench bench-idle fuzz reliability clean
+.PHONY: all build run test test-deps generate docs bench bench-servers bench-idle fuzz reliability clean
 
 all: build
 
@@ -29,12 +29,22 @@ generate:
 	$(SWIFT) run thrift-swift-gen Tests/ScootAPITests/Fixtures/alltypes.thrift --output Tests/ScootAPITests/Generated/AllTypes.swift --module-imports Thrift
 
 ## Benchmarks: Thrift encode/decode side by side with Apache Thrift's Python accelerator, and
-## one scheduling step at 1k/10k/100k workers (time and allocations), and serve under load.
+## one scheduling step at 1k/10k/100k workers (time and allocations), and serve under load;
+## then serve side by side with a Python Thrift server and the echo floor (bench-servers).
 bench: test-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-bench
 	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path); \
 	  $$bin/scoot-bench wire && LD_PRELOAD=$$bin/libMallocInterposerSwift.so $$bin/scoot-bench scheduler && \
 	  $$bin/scoot-bench serve && $$bin/scoot-bench gateway && $$bin/scoot-bench console
+	$(MAKE) bench-servers
+
+## The release serve, Apache Thrift's Python TThreadedServer (in memory) and a raw echo floor, with
+## the same client: medians of 3 rounds (docs/performance.md). BENCH_SCALE=0.1 for a quick look.
+BENCH_SCALE ?= 1
+bench-servers: test-deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-console
+	python3 Benchmarks/python/compare_servers.py --scale $(BENCH_SCALE) \
+	  --scoot-console "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/scoot-console"
 
 ## Idle CPU of the console watching 1,000 jobs (30 s measurement; needs tmux).
 bench-idle:

@@ -78,7 +78,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
+        .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections"), .product(name: "DequeModule", package: "swift-collections")]),
         .target(name: "CRunKeeper"),
         .target(name: "ProcessWorkers", dependencies: ["SchedulerCore", "CRunKeeper", .product(name: "Logging", package: "swift-log")]),
         .target(name: "TUIKit"),

@@ -415,6 +415,21 @@ struct ClusterLoad {
   12: optional list<string> danglingClasses
   /// The last rebalances, oldest first (the server keeps a few, 20 for serve).
   13: optional list<Rebalance> recentRebalances
+  /// The server's job log, for a server that keeps one (serve does).
+  14: optional JournalState journal
+}
+
+/// Whether the server's job log can be written. While it cannot, RunJob answers
+/// CanNotScheduleNow and kills and settings changes fail; nothing acknowledged is lost.
+struct JournalState {
+  /// Why the last commit failed, while the log cannot be written; unset when it can.
+  1: optional string failure
+  /// Since when it has been failing.
+  2: optional i64 failingSinceMs
+  /// Records waiting for a commit (task starts and ends ride in group commits).
+  3: required i64 waitingRecords
+  /// Task records dropped because too many were waiting (their tasks run again after a restart).
+  4: required i64 recordsDropped
 }
 
 /// One task of a job as the console lists it, with where and how long its latest attempt ran.

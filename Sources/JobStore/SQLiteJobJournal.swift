@@ -4,12 +4,13 @@ import GRDB
 import SchedulerCore
 
 /// The scheduler's journal in SQLite: `<dataDir>/jobs.sqlite`, in WAL mode, one transaction per
-/// record.
+/// group of records (the scheduler's `JournalWriter` makes the groups, on a thread of its own).
 ///
 /// Durability: `PRAGMA synchronous = FULL` makes every commit fsync the write-ahead log before
 /// it returns, so a job acknowledged by RunJob survives a crash of the process *and* of the
 /// machine. (NORMAL with WAL survives a process crash only: the last commits can be lost on power
-/// failure, which would break "RunJob returns an id only after the job is durable".)
+/// failure, which would break "RunJob returns an id only after the job is durable".) The figures
+/// — fsyncs per operation — are in docs/operations.md.
 public final class SQLiteJobJournal: JobJournal {
     /// The file name inside the data directory.
     public static let fileName = "jobs.sqlite"
@@ -45,11 +46,15 @@ public final class SQLiteJobJournal: JobJournal {
         }
         var configuration = Configuration()
         configuration.journalMode = .wal
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
+        // A connection closing (its last checkpoint) holds the file for a moment: wait for it
+        // rather than fail (one serve per data directory is the data-directory lock's job).
+        configuration.busyMode = .timeout(5)
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
+            // Set once the connection is open: GRDB's WAL set-up (which runs after
+            // `prepareDatabase`) sets NORMAL, which can lose the last commits on power failure.
+            // The queue has this one connection, so the setting holds for every commit.
+            try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw .databaseUnusable(path: path, reason: "\(error)")
         }
@@ -86,36 +91,33 @@ public final class SQLiteJobJournal: JobJournal {
         }
     }
 
-    public func jobAccepted(_ job: JournaledJob) throws {
-        guard let definition = job.encodedDefinition ?? JournaledJob.encode(job.definition) else {
-            throw JobStoreError.corruptRecord(path: path, reason: "job \(job.id)'s definition cannot be encoded")
-        }
+    public func commit(_ records: [JournalRecord]) throws {
         try database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO jobs (id, definition, tag, requestor, priority, submitted_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    job.id, definition, job.definition.tag, job.definition.requestor, job.definition.priority,
-                    job.submittedAt.timeIntervalSince1970,
-                ])
+            for record in records { try insert(record, in: db) }
         }
     }
 
-    public func taskStarted(_ start: TaskAttemptStart) throws {
-        let startedAt = start.startedAt.timeIntervalSince1970
-        try database.write { db in
-            try db.execute(
-                sql: "INSERT INTO attempts (job_id, task_id, attempt, worker_id, started_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [start.jobID, start.taskID, start.attempt, start.workerID, startedAt])
-            try db.execute(
-                sql: "UPDATE jobs SET started_at = COALESCE(started_at, ?) WHERE id = ?", arguments: [startedAt, start.jobID])
-        }
-    }
-
-    public func taskProgressed(jobID: String, taskID: String, status: RunStatus) throws {
-        try database.write { db in
-            try db.execute(
+    private func insert(_ record: JournalRecord, in db: Database) throws {
+        switch record {
+        case .jobAccepted(let job):
+            guard let definition = job.encodedDefinition ?? JournaledJob.encode(job.definition) else {
+                throw JobStoreError.corruptRecord(path: path, reason: "job \(job.id)'s definition cannot be encoded")
+            }
+            try db.cachedStatement(
+                sql: "INSERT INTO jobs (id, definition, tag, requestor, priority, submitted_at) VALUES (?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                job.id, definition, job.definition.tag, job.definition.requestor, job.definition.priority,
+                job.submittedAt.timeIntervalSince1970,
+            ])
+        case .taskStarted(let start):
+            let startedAt = start.startedAt.timeIntervalSince1970
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO attempts (job_id, task_id, attempt, worker_id, started_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [start.jobID, start.taskID, start.attempt, start.workerID, startedAt])
+            try db.cachedStatement(sql: "UPDATE jobs SET started_at = COALESCE(started_at, ?) WHERE id = ?")
+                .execute(arguments: [startedAt, start.jobID])
+        case .taskProgressed(let jobID, let taskID, let status):
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO task_statuses (job_id, task_id, final, \(RunStatusColumns.names)) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (job_id, task_id) DO UPDATE SET
@@ -123,50 +125,34 @@ public final class SQLiteJobJournal: JobJournal {
                         err_uri = excluded.err_uri, error = excluded.error, exit_code = excluded.exit_code,
                         snapshot_id = excluded.snapshot_id
                     WHERE final = 0
-                    """,
-                arguments: [jobID, taskID] + RunStatusColumns.arguments(of: status))
-        }
-    }
-
-    public func taskEnded(jobID: String, taskID: String, status: RunStatus, at time: Date) throws {
-        try database.write { db in
-            try db.execute(
+                    """
+            ).execute(arguments: [jobID, taskID] + RunStatusColumns.arguments(of: status))
+        case .taskEnded(let jobID, let taskID, let status, let time):
+            try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO task_statuses (job_id, task_id, final, ended_at, \(RunStatusColumns.names))
                     VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [jobID, taskID, time.timeIntervalSince1970] + RunStatusColumns.arguments(of: status))
-        }
-    }
-
-    public func jobEnded(jobID: String, killed: Bool, at time: Date) throws {
-        try database.write { db in
-            try db.execute(
-                sql: "UPDATE jobs SET ended_at = ?, killed = ? WHERE id = ?", arguments: [time.timeIntervalSince1970, killed, jobID])
-        }
-    }
-
-    public func settingsChanged(_ settings: SchedulerSettings) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let percents = try String(decoding: encoder.encode(settings.classLoadPercents), as: UTF8.self)
-        let requestorMap = try String(decoding: encoder.encode(settings.requestorToClassMap), as: UTF8.self)
-        try database.write { db in
-            try db.execute(
+                    """
+            ).execute(arguments: [jobID, taskID, time.timeIntervalSince1970] + RunStatusColumns.arguments(of: status))
+        case .jobEnded(let jobID, let killed, let time):
+            try db.cachedStatement(sql: "UPDATE jobs SET ended_at = ?, killed = ? WHERE id = ?")
+                .execute(arguments: [time.timeIntervalSince1970, killed, jobID])
+        case .settingsChanged(let settings):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let percents = try String(decoding: encoder.encode(settings.classLoadPercents), as: UTF8.self)
+            let requestorMap = try String(decoding: encoder.encode(settings.requestorToClassMap), as: UTF8.self)
+            try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO settings
                         (id, class_load_percents, requestor_to_class_map, rebalance_threshold, rebalance_minimum_duration_minutes, max_tasks)
                     VALUES (1, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    percents, requestorMap, settings.rebalanceThreshold, settings.rebalanceMinimumDurationMinutes, settings.maxTasks,
-                ])
-        }
-    }
-
-    public func purgeJobs(endedBefore cutoff: Date) throws {
-        try database.write { db in
-            try db.execute(sql: "DELETE FROM jobs WHERE ended_at < ?", arguments: [cutoff.timeIntervalSince1970])
+                    """
+            ).execute(arguments: [
+                percents, requestorMap, settings.rebalanceThreshold, settings.rebalanceMinimumDurationMinutes, settings.maxTasks,
+            ])
+        case .purgeJobs(let cutoff):
+            try db.cachedStatement(sql: "DELETE FROM jobs WHERE ended_at < ?").execute(arguments: [cutoff.timeIntervalSince1970])
         }
     }
 }

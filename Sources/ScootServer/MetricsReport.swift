@@ -55,6 +55,14 @@ public enum MetricsReport {
         set("failedTaskCounter", jobs.reduce(0) { $0 + $1.taskCounts.failed })
         set("scheduledTasksCounter", workers.reduce(0) { $0 + $1.tasksRun })
         set("schedUptimeGauge_ms", Int(WireConversions.epochMilliseconds(now) - WireConversions.epochMilliseconds(startedAt)))
+        if let journal = await scheduler.journalHealth() {
+            set("journalFailingGauge", journal.failure == nil ? 0 : 1)
+            if let since = journal.failingSince { stats["scheduler/journalFailingSince_ms"] = (since.timeIntervalSince1970 * 1000).rounded() }
+            set("journalWaitingRecordsGauge", journal.waitingRecords)
+            set("journalCommitsCounter", journal.commits)
+            set("journalRecordsWrittenCounter", journal.recordsWritten)
+            set("journalRecordsDroppedCounter", journal.recordsDropped)
+        }
         for (name, value) in metrics.counters { set(name, value) }
         for (name, summary) in metrics.latencies {
             stats["scheduler/\(name).count"] = Double(summary.count)

@@ -142,7 +142,8 @@ public struct SchedulerService: ScootConsoleHandler {
                 percents: await scheduler.getClassLoadPercents(), map: await scheduler.getRequestorToClassMap(),
                 threshold: await scheduler.getRebalanceThreshold(), minimumDuration: await scheduler.getRebalanceMinimumDuration()),
             danglingClasses: await scheduler.danglingRequestorClasses(),
-            recentRebalances: await scheduler.recentRebalances().map(WireConversions.rebalance))
+            recentRebalances: await scheduler.recentRebalances().map(WireConversions.rebalance),
+            journal: await scheduler.journalHealth().map(WireConversions.journalState))
     }
 
     /// A hash of the four load-based settings, in a stable order.

@@ -179,7 +179,8 @@ public final class ServeRuntime: Sendable {
         do {
             scheduler = try await Scheduler(
                 configuration: configuration.scheduler, clock: clock, backend: CombinedWorkerBackend(backends),
-                recoveringFrom: journal, wallClockOrigin: Date(timeIntervalSince1970: 0))
+                recoveringFrom: journal, wallClockOrigin: Date(timeIntervalSince1970: 0),
+                onJournalHealthChange: { [logger] health in Self.log(health, logger: logger) })
         } catch {
             lock.release()
             throw StartError(description: "cannot recover from the job log in \(configuration.dataDirectory.path): \(error)")
@@ -231,8 +232,21 @@ public final class ServeRuntime: Sendable {
         }
     }
 
-    /// Stops accepting, lets RPCs in progress finish, stops the scheduler loop. Every write to the
-    /// job log is committed when it returns, so nothing is left to flush.
+    /// Says that the job log started or stopped failing.
+    static func log(_ health: JournalHealth, logger: Logger) {
+        if let failure = health.failure {
+            logger.error("the job log cannot be written; RunJob answers CanNotScheduleNow, kills and settings changes fail, until it can", metadata: [
+                "reason": "\(failure)", "waitingRecords": "\(health.waitingRecords)",
+            ])
+        } else {
+            logger.notice("the job log is written again", metadata: [
+                "waitingRecords": "\(health.waitingRecords)", "recordsDropped": "\(health.recordsDropped)",
+            ])
+        }
+    }
+
+    /// Stops accepting, lets RPCs in progress finish, stops the scheduler loop, then waits for the
+    /// job log to commit every record made so far (task ends ride in group commits).
     public func shutdown() async {
         await thriftServer.shutdown()
         await readOnlyThriftServer?.shutdown()
@@ -241,6 +255,9 @@ public final class ServeRuntime: Sendable {
         await scheduler.stop()
         scheduler.wake()
         await loop.value
+        if await !scheduler.flushJournal() {
+            logger.error("serve stops with job log records unwritten; the tasks they record run again after a restart")
+        }
         lock.release()
         logger.info("serve stopped")
     }

@@ -105,6 +105,13 @@ enum WireConversions {
 
     static func int32Map(_ map: [String: Int]) -> ThriftMap<String, Int32> { ThriftMap(map.mapValues { Int32(clamping: $0) }) }
     static func intMap(_ map: ThriftMap<String, Int32>) -> [String: Int] { Dictionary(map.mapValues { Int($0) }) }
+
+    /// The job log's health as GetClusterLoad reports it.
+    static func journalState(_ health: JournalHealth) -> JournalState {
+        JournalState(
+            failure: health.failure, failingSinceMs: health.failingSince.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) },
+            waitingRecords: Int64(health.waitingRecords), recordsDropped: Int64(health.recordsDropped))
+    }
 }
 
 extension String {

@@ -135,6 +135,13 @@ struct ScreenSnapshotTests {
         try check("\(pane.title.lowercased())-120x40", Self.state(pane: pane, width: 120), width: 120, height: 40)
     }
 
+    @Test func aJobLogThatCannotBeWrittenIsShownAsAnError() throws {
+        var state = Self.state(pane: .jobs, width: 120)
+        state.snapshot?.load?.journal = JournalState(
+            failure: "SQLite error 13: database or disk is full", failingSinceMs: 50_000, waitingRecords: 12, recordsDropped: 0)
+        try check("jobs-journal-failing-120x40", state, width: 120, height: 40)
+    }
+
     @Test func jobsAt80x24IsCompact() throws {
         try check("jobs-80x24", Self.state(pane: .jobs, width: 80), width: 80, height: 24)
     }

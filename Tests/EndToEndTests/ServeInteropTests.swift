@@ -122,12 +122,22 @@ struct ServeInteropTests {
         let first = try await ServeProcess(dataDirectory: data, workers: 4)
         // 10 jobs × 50 tasks of `sleep 0.02` on 4 workers take a few seconds: kill -9 mid-run.
         let submit = Task { try await PythonInterop.runScript("crash_suite.py", [String(first.port), "submit", "10", "50", ids.path]) }
-        try await Task.sleep(for: .milliseconds(1500))
+        // Kill once a few jobs are acknowledged (not after a fixed time: on a loaded machine the
+        // submitter may not have started by then).
+        for _ in 0..<600 where Self.acknowledgedIDs(in: ids) < 3 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(Self.acknowledgedIDs(in: ids) >= 3, "the submitter got its first ids")
         await first.stop(signal: SIGKILL)
         _ = try? await submit.value  // the submitter may lose its connection; every id it got is in the file
         let second = try await ServeProcess(dataDirectory: data, workers: 4)
         let verify = try await PythonInterop.runScript("crash_suite.py", [String(second.port), "verify", ids.path])
         #expect(verify.status == 0, "after kill -9:\n\(verify.output)")
         await second.stop()
+    }
+
+    /// How many ids the crash suite's submitter has written so far (0 while its file is missing
+    /// or being rewritten).
+    private static func acknowledgedIDs(in file: URL) -> Int {
+        guard let data = try? Data(contentsOf: file), let ids = try? JSONSerialization.jsonObject(with: data) as? [String] else { return 0 }
+        return ids.count
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JobStore
+@testable import JobStore
 import SchedulerCore
 import Testing
 
@@ -78,6 +78,18 @@ import Testing
         try journal.jobAccepted(job("j1"))
         #expect(FileManager.default.fileExists(atPath: journal.path + "-wal"))
         #expect(journal.path == directory.url.appendingPathComponent("jobs.sqlite").path)
+    }
+
+    /// FULL, not the NORMAL GRDB's WAL set-up leaves: with NORMAL a commit is not fsynced, and
+    /// an acknowledged job could be lost on power failure.
+    @Test func everyCommitIsSynchronousFull() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try SQLiteJobJournal(dataDirectory: directory.url)
+        try journal.jobAccepted(job("j1"))
+        #expect(try journal.database.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        let reopened = try SQLiteJobJournal(dataDirectory: directory.url)
+        #expect(try reopened.database.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
     }
 
     @Test func aCorruptFileGivesAClearError() throws {

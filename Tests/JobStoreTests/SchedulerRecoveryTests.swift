@@ -55,6 +55,8 @@ enum DatabaseCounter {
         let status = await life.scheduler.status(of: partial)
         #expect(status.taskStatus == ["t0": .completed, "t1": .inProgress, "t2": .inProgress])
         #expect(await life.scheduler.status(of: finished).status == .completed)
+        // Task ends ride in the next group commit: this life ends once they are durable.
+        #expect(await life.scheduler.flushJournal())
         return (finished, partial, try #require(status.taskData["t0"]))
     }
 
@@ -86,6 +88,7 @@ enum DatabaseCounter {
         #expect(done.taskData["t0"] == ended)
         #expect(done.taskData["t1"]?.state == .complete && done.taskData["t2"]?.state == .complete)
 
+        #expect(await second.scheduler.flushJournal())
         let third = try await Life(directory: directory, origin: Self.firstStart + 200)
         #expect(await third.scheduler.status(of: partial) == done)
         #expect(await third.scheduler.schedulerStatus().currentTasks == 0)
@@ -122,6 +125,7 @@ enum DatabaseCounter {
         let eightDaysLater = try await Life(directory: directory, origin: Self.firstStart + 8 * 24 * 3600)
         #expect(await eightDaysLater.scheduler.status(of: finished).status == .notStarted)
         #expect(await eightDaysLater.scheduler.jobs().map(\.id) == [partial])
+        #expect(await eightDaysLater.scheduler.flushJournal())
         let stored = try SQLiteJobJournal(dataDirectory: directory.url).load()
         #expect(stored.finishedJobs.isEmpty)
         #expect(stored.unfinishedJobs.map(\.job.id) == [partial])

@@ -23,6 +23,10 @@ final class InMemoryJobJournal: JobJournal, @unchecked Sendable {
     private let lock = NSLock()
     private var recorded: [Record] = []
     private var failing = false
+    private var committed = 0
+    private var begun = 0
+    private var held = false
+    private let gate = DispatchSemaphore(value: 0)
     private let contents: JournalContents
 
     /// A journal whose `load()` returns `contents`.
@@ -33,26 +37,49 @@ final class InMemoryJobJournal: JobJournal, @unchecked Sendable {
     /// Every write so far, in order.
     var records: [Record] { lock.withLock { recorded } }
 
-    /// Makes every later write throw (or succeed again).
+    /// Makes every later commit throw (or succeed again).
     func setFailing(_ fails: Bool) { lock.withLock { failing = fails } }
 
-    func load() throws -> JournalContents { contents }
-    func jobAccepted(_ job: JournaledJob) throws { try record(.jobAccepted(job.id)) }
-    func taskStarted(_ start: TaskAttemptStart) throws { try record(.taskStarted(start)) }
-    func taskProgressed(jobID: String, taskID: String, status: RunStatus) throws {
-        try record(.taskProgressed(jobID: jobID, taskID: taskID, status))
-    }
-    func taskEnded(jobID: String, taskID: String, status: RunStatus, at time: Date) throws {
-        try record(.taskEnded(jobID: jobID, taskID: taskID, status))
-    }
-    func jobEnded(jobID: String, killed: Bool, at time: Date) throws { try record(.jobEnded(jobID, killed: killed)) }
-    func settingsChanged(_ settings: SchedulerSettings) throws { try record(.settingsChanged(settings)) }
-    func purgeJobs(endedBefore cutoff: Date) throws { try record(.purge(endedBefore: cutoff)) }
+    /// How many commits succeeded.
+    var commits: Int { lock.withLock { committed } }
 
-    private func record(_ record: Record) throws {
+    func load() throws -> JournalContents { contents }
+
+    /// Makes the next commits wait until `release()` (each on the writer's own thread).
+    func hold() { lock.withLock { held = true } }
+
+    /// Lets held commits go on.
+    func release() {
+        lock.withLock { held = false }
+        gate.signal()
+    }
+
+    /// How many commits began, held ones included.
+    var commitsBegun: Int { lock.withLock { begun } }
+
+    func commit(_ records: [JournalRecord]) throws {
+        let wait = lock.withLock {
+            begun += 1
+            return held
+        }
+        if wait {
+            gate.wait()
+            gate.signal()  // every held commit goes on
+        }
         try lock.withLock {
             if failing { throw InjectedFailure() }
-            recorded.append(record)
+            committed += 1
+            recorded += records.map { record in
+                switch record {
+                case .jobAccepted(let job): .jobAccepted(job.id)
+                case .taskStarted(let start): .taskStarted(start)
+                case .taskProgressed(let jobID, let taskID, let status): .taskProgressed(jobID: jobID, taskID: taskID, status)
+                case .taskEnded(let jobID, let taskID, let status, _): .taskEnded(jobID: jobID, taskID: taskID, status)
+                case .jobEnded(let jobID, let killed, _): .jobEnded(jobID, killed: killed)
+                case .settingsChanged(let settings): .settingsChanged(settings)
+                case .purgeJobs(let cutoff): .purge(endedBefore: cutoff)
+                }
+            }
         }
     }
 }

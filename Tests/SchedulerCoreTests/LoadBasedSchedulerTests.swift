@@ -142,7 +142,9 @@ struct LoadBasedSchedulerTests {
     @Test func rebalanceTimerResetsWhenTheSpreadStaysBack() throws {
         var input = try rebalanceInput(exceededSince: .seconds(100), now: .seconds(200))
         input.jobs[1].waiting = []      // b has nothing waiting: a is the only class considered
+        input.jobs[1].waitingCount = 0
         input.jobs[0].waiting = []
+        input.jobs[0].waitingCount = 0
         let dip = LoadBasedScheduler.step(input)
         #expect(dip.spread == 0)
         #expect(dip.thresholdExceededSince == .seconds(100) && dip.spreadBackUnderSince == .seconds(200), "a dip keeps the timer")

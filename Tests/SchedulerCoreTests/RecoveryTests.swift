@@ -79,6 +79,7 @@ import Testing
         #expect(await scheduler.status(of: "recent").status == .completed)
         #expect(await scheduler.status(of: "old").status == .notStarted)
         #expect(await scheduler.jobs().map(\.id) == ["recent"])
+        #expect(await scheduler.flushJournal())
         #expect(journal.records == [.purge(endedBefore: Self.origin.addingTimeInterval(-3600))])
     }
 }

@@ -70,8 +70,14 @@ private struct ListenersHarness {
         return client(port: runtime.tlsThriftServer!.port, layer: layer)
     }
 
+    /// Submits a one-task job of `sleep 600` and returns once its task runs (its status then
+    /// stays the same until it is killed).
     func runLongJob() async throws -> String {
-        try await main.runJob(job: ScootAPI.JobDefinition(tasks: [TaskDefinition(command: Command(argv: ["sleep", "600"]), taskId: "t0")], requestor: "r")).id
+        let id = try await main.runJob(job: ScootAPI.JobDefinition(tasks: [TaskDefinition(command: Command(argv: ["sleep", "600"]), taskId: "t0")], requestor: "r")).id
+        for _ in 0..<1_000 where try await main.getStatus(jobId: id).taskData?["t0"]?.status != .running {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return id
     }
 }
 

@@ -138,6 +138,10 @@ public enum ConsoleView {
                 ? "\(state.endpoint): \(error) — showing the last data"
                 : "cannot reach \(state.endpoint): \(error)\(tail)"
             FlashLine(text, kind: .error).render(into: &buffer, area: area)
+        } else if let failure = state.snapshot?.load?.journal?.failure {
+            // The server refuses work while its job log cannot be written: say so until it can.
+            let text = "the scheduler's job log cannot be written (\(failure)): RunJob is refused, kills and settings changes fail"
+            FlashLine(text, kind: .error).render(into: &buffer, area: area)
         } else if let limitation = state.snapshot?.limitations.first {
             FlashLine(limitation, kind: .info).render(into: &buffer, area: area)
         }

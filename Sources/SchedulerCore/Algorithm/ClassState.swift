@@ -44,7 +44,7 @@ struct ClassState {
                 continue
             }
             running[index] += job.running.count
-            waiting[index] += job.waiting.count
+            waiting[index] += job.waitingCount
             jobs[index].append(job)
         }
         start = Array(repeating: 0, count: names.count)

@@ -47,16 +47,22 @@ public struct JobLoad: Sendable, Hashable {
     public var priority: Int
     /// Its running tasks.
     public var running: [RunningTask]
-    /// Its waiting task ids, in the job's task order (descending historical mean duration).
+    /// Its first waiting task ids, in the job's task order (descending historical mean
+    /// duration): all of them, or at least as many as one step can start (the healthy workers).
     public var waiting: [String]
+    /// How many of its tasks wait in all.
+    public var waitingCount: Int
 
-    /// Creates a job load.
-    public init(id: String, requestor: String, priority: Int = 0, running: [RunningTask] = [], waiting: [String] = []) {
+    /// Creates a job load; `waitingCount` defaults to `waiting.count`.
+    public init(
+        id: String, requestor: String, priority: Int = 0, running: [RunningTask] = [], waiting: [String] = [], waitingCount: Int? = nil
+    ) {
         self.id = id
         self.requestor = requestor
         self.priority = priority
         self.running = running
         self.waiting = waiting
+        self.waitingCount = waitingCount ?? waiting.count
     }
 }
 

@@ -45,6 +45,13 @@ struct TaskRecord: Sendable {
 
     var taskID: String { definition.taskID }
 
+    /// Ends a task that never got to run (or waits for a retry) the way KillJob does.
+    mutating func endByKill(at instant: SchedulerInstant) {
+        state = .completed
+        finalStatus = RunStatus(state: .aborted, error: RunStatus.userRequested)
+        endedAt = instant
+    }
+
     /// The task's progress as GetStatus reports it: NOT_STARTED until tried, IN_PROGRESS while
     /// running or waiting for a retry, COMPLETED with its final status.
     var progress: ProgressStatus {
@@ -71,12 +78,18 @@ struct JobRecord: Sendable {
     var startedAt: SchedulerInstant?
     var endedAt: SchedulerInstant?
     var killed = false
+    /// When KillJob took effect; nil for a job not killed by KillJob.
+    var killedAt: SchedulerInstant?
+    /// The first task a step's kill slice still has to look at.
+    var killScanFrom = 0
     /// The job's end is in the journal already (a kill writes it first).
     var endJournaled = false
     /// A KillJob is waiting for its journal write: a second one is refused as for a killed job.
     var killRequested = false
     private(set) var waitingCount: Int
     private(set) var completedCount = 0
+    /// No task before this index waits: where the search for waiting tasks starts.
+    private var firstMaybeWaiting = 0
 
     init(id: String, definition: JobDefinition, tasks: [TaskRecord], submittedAt: SchedulerInstant) {
         self.id = id
@@ -94,12 +107,48 @@ struct JobRecord: Sendable {
         let after = tasks[index].state
         guard before != after else { return }
         if before == .notStarted { waitingCount -= 1 }
-        if after == .notStarted { waitingCount += 1 }
+        if after == .notStarted {
+            waitingCount += 1
+            firstMaybeWaiting = min(firstMaybeWaiting, index)
+        }
         if before == .completed { completedCount -= 1 }
         if after == .completed { completedCount += 1 }
     }
 
+    /// The ids of the first `limit` waiting tasks, in task order; what one step may start. Costs
+    /// the tasks it looks at, not the job's size: the search starts past the leading tasks that
+    /// no longer wait.
+    mutating func firstWaitingTaskIDs(limit: Int) -> [String] {
+        var ids: [String] = []
+        var index = firstMaybeWaiting
+        while index < tasks.count, tasks[index].state != .notStarted { index += 1 }
+        firstMaybeWaiting = index
+        while index < tasks.count, ids.count < limit {
+            if tasks[index].state == .notStarted { ids.append(tasks[index].taskID) }
+            index += 1
+        }
+        return ids
+    }
+
+    /// Every task is Completed in the record.
     var isFinished: Bool { completedCount == tasks.count }
-    var unfinishedTaskCount: Int { tasks.count - completedCount }
+    /// Tasks not Completed as clients see them: a killed job's waiting tasks count as ended.
+    var unfinishedTaskCount: Int { killedAt != nil ? runningCount : tasks.count - completedCount }
     var hasWaitingTask: Bool { waitingCount > 0 }
+    /// A task waits and may be scheduled: the job is not killed.
+    var hasTaskToSchedule: Bool { waitingCount > 0 && !killed }
+    /// Tasks neither waiting nor Completed in the record.
+    var runningCount: Int { tasks.count - waitingCount - completedCount }
+    /// Every task is Completed as clients see it (docs/scoot.md, "How GetStatus is derived").
+    var appearsFinished: Bool { isFinished || (killedAt != nil && runningCount == 0) }
+
+    /// The task as clients see it: after a KillJob, a task still waiting in the record is already
+    /// ended (ABORTED, `UserRequested`, at the kill), by derivation; a later step ends it in the
+    /// record as well.
+    func shown(_ task: TaskRecord) -> TaskRecord {
+        guard let killedAt, task.state == .notStarted else { return task }
+        var shown = task
+        shown.endByKill(at: killedAt)
+        return shown
+    }
 }

@@ -15,21 +15,23 @@ extension Scheduler {
     /// alone, the job's id and its journal text — off the actor, so that a job of 100,000 tasks
     /// does not hold up other clients meanwhile.
     ///
-    /// The journal write runs on the journal's thread between two turns on the actor (checks and
-    /// a reservation, then the job's insertion), so that committing a large definition holds up
-    /// no other call. A reserved job counts against every limit meanwhile.
+    /// The journal write rides in the journal writer's next group commit, between two turns on the
+    /// actor (checks and a reservation, then the job's insertion), so that committing a large
+    /// definition holds up no other call. A reserved job counts against every limit meanwhile.
+    /// When the journal cannot be written, RunJob answers CanNotScheduleNow with the reason.
     public nonisolated func runJob(_ definition: JobDefinition) async throws(SchedulerError) -> String {
         let admission = try await reserve(PreparedJob(definition))
-        if let journal = admission.journal {
-            let job = admission.journaled
+        if let writer = admission.journalWriter {
             do {
-                try await journal.thread.run { try journal.journal.jobAccepted(job) }
+                try await writer.commit(.jobAccepted(admission.journaled))
             } catch {
                 await release(admission)
-                throw .failed("could not persist the job, it was not accepted: \(error)")
+                // A journal that cannot be written is a state that passes (disk space freed, the
+                // file repaired): the client is told to come back, as for any other full resource.
+                throw canNotScheduleNow("the job journal cannot be written, so no job is accepted: \(error)")
             }
         }
-        await complete(admission)
+        await complete(admission, record: admission.record(defaultTaskTimeout: configuration.defaultTaskTimeout))
         return admission.journaled.id
     }
 
@@ -37,7 +39,18 @@ extension Scheduler {
     struct Admission: Sendable {
         let journaled: JournaledJob
         let submittedAt: SchedulerInstant
-        let journal: (journal: any JobJournal, thread: JournalThread)?
+        let journalWriter: JournalWriter?
+        /// The historical mean duration of each task, in the definition's order.
+        let meanSeconds: [Double]
+
+        /// The job's record, built off the actor: its tasks longest first, and their index.
+        func record(defaultTaskTimeout: Duration) -> JobRecord {
+            let accepted = journaled.definition
+            let tasks = DurationHistory.longestFirst(accepted.tasks, means: meanSeconds).map {
+                TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: defaultTaskTimeout))
+            }
+            return JobRecord(id: journaled.id, definition: accepted, tasks: tasks, submittedAt: submittedAt)
+        }
     }
 
     /// The checks, in order, and the reservation.
@@ -61,7 +74,9 @@ extension Scheduler {
         let submittedAt = clock.now
         let journaled = JournaledJob(id: prepared.id, definition: accepted, submittedAt: wallTime(submittedAt), encodedDefinition: encoded)
         reservedJobs[prepared.id] = (requestor: definition.requestor, tasks: definition.tasks.count)
-        return Admission(journaled: journaled, submittedAt: submittedAt, journal: journal.map { ($0, journalThread) })
+        return Admission(
+            journaled: journaled, submittedAt: submittedAt, journalWriter: journalWriter,
+            meanSeconds: accepted.tasks.map { durations.meanSeconds(of: $0.taskID) })
     }
 
     private func release(_ admission: Admission) {
@@ -69,7 +84,7 @@ extension Scheduler {
     }
 
     /// The job joins the scheduler once it is durable.
-    private func complete(_ admission: Admission) {
+    private func complete(_ admission: Admission, record: JobRecord) {
         reservedJobs[admission.journaled.id] = nil
         let accepted = admission.journaled.definition
         let id = admission.journaled.id
@@ -77,10 +92,7 @@ extension Scheduler {
             tagHistory.record(requestor: accepted.requestor, basis: accepted.basis, tag: accepted.tag)
         }
         killJobsReplaced(by: accepted, now: admission.submittedAt)
-        let tasks = durations.longestFirst(accepted.tasks).map {
-            TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
-        }
-        jobRecords[id] = JobRecord(id: id, definition: accepted, tasks: tasks, submittedAt: admission.submittedAt)
+        jobRecords[id] = record
         submissionOrder.append(id)
         activeJobIDs.append(id)
         wake()
@@ -128,7 +140,7 @@ extension Scheduler {
     /// Tasks of the jobs admitted but not yet durable.
     private var reservedTaskCount: Int { reservedJobs.values.reduce(0) { $0 + $1.tasks } }
 
-    private func canNotScheduleNow(_ reason: String) -> SchedulerError {
+    nonisolated func canNotScheduleNow(_ reason: String) -> SchedulerError {
         .canNotScheduleNow(retryAfterMs: Int(configuration.admissionRetryAfter.wholeMilliseconds), reason: reason)
     }
 

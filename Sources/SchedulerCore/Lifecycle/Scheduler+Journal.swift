@@ -1,13 +1,22 @@
 import Foundation
 
 /// What the scheduler writes to its journal as state changes (docs/scoot.md, "The saga log" and
-/// "Settings persistence").
-/// Writes that acknowledge something to a client (a job, a setting) fail the request; the others
-/// happen during a step, where a failure cannot be answered, so it is kept for `lastJournalFailure()`
-/// and the scheduler goes on (after a restart such a task runs again).
+/// "Settings persistence"), through its `JournalWriter`. Writes that acknowledge something to a
+/// client (a job, a kill, a setting) are awaited and fail the request when they fail; the others
+/// happen during a step and ride in the next group commit (after a restart, a task whose end was
+/// not yet written runs again).
 extension Scheduler {
-    /// The last journal write that failed during a step, or nil when every one succeeded.
-    public func lastJournalFailure() -> String? { journalFailure }
+    /// How the journal is doing: nil without one.
+    public nonisolated func journalHealth() async -> JournalHealth? {
+        await journalWriter?.health
+    }
+
+    /// Returns once every record so far is durable; false when the journal is failing (or there
+    /// is none to write to, true then). What a clean shutdown waits for.
+    public nonisolated func flushJournal() async -> Bool {
+        guard let writer = await journalWriter else { return true }
+        return await writer.flush()
+    }
 
     /// The wall-clock time of a scheduler instant.
     func wallTime(_ instant: SchedulerInstant) -> Date {
@@ -27,55 +36,27 @@ extension Scheduler {
             maxTasks: maxTasks)
     }
 
-    /// Writes `settings` before a setter applies them; a failure fails the setter.
-    func persist(_ settings: SchedulerSettings) throws(SchedulerError) {
-        do {
-            try journal?.settingsChanged(settings)
-        } catch {
-            throw .failed("could not persist the settings: \(error)")
-        }
-    }
-
-    /// Writes an admitted job before its id is returned; a failure fails RunJob.
-    func persistAccepted(_ job: JournaledJob) throws(SchedulerError) {
-        do {
-            try journal?.jobAccepted(job)
-        } catch {
-            throw .failed("could not persist the job, it was not accepted: \(error)")
-        }
-    }
-
     /// Journals what changed in a task: an attempt start, a new RUNNING report, a final status.
     func journalChange(of reference: TaskReference, from before: TaskRecord, to after: TaskRecord) {
-        guard let journal else { return }
+        guard let journalWriter else { return }
         if before.state != .inProgress, after.state == .inProgress, let attempt = after.attempt {
-            let start = TaskAttemptStart(
-                jobID: reference.jobID, taskID: reference.taskID, attempt: after.timesTried, workerID: attempt.workerID,
-                startedAt: wallTime(attempt.startedAt))
-            recordFailure(of: "task start") { try journal.taskStarted(start) }
+            journalWriter.append(
+                .taskStarted(
+                    TaskAttemptStart(
+                        jobID: reference.jobID, taskID: reference.taskID, attempt: after.timesTried, workerID: attempt.workerID,
+                        startedAt: wallTime(attempt.startedAt))))
         }
         if after.state == .inProgress, let report = after.latestReport, report != before.latestReport {
-            recordFailure(of: "task progress") { try journal.taskProgressed(jobID: reference.jobID, taskID: reference.taskID, status: report) }
+            journalWriter.append(.taskProgressed(jobID: reference.jobID, taskID: reference.taskID, status: report))
         }
         if before.state != .completed, after.state == .completed, let final = after.finalStatus {
-            let time = wallTime(clock.now)
-            recordFailure(of: "task end") { try journal.taskEnded(jobID: reference.jobID, taskID: reference.taskID, status: final, at: time) }
+            journalWriter.append(.taskEnded(jobID: reference.jobID, taskID: reference.taskID, status: final, at: wallTime(clock.now)))
         }
     }
 
     /// Journals the end of a job whose last task has ended.
     func journalJobEnded(_ job: JobRecord, at now: SchedulerInstant) {
-        guard let journal else { return }
-        recordFailure(of: "job end") { try journal.jobEnded(jobID: job.id, killed: job.killed, at: wallTime(now)) }
-    }
-
-    /// Runs a journal write whose failure cannot be reported to a client.
-    func recordFailure(of write: String, _ body: () throws -> Void) {
-        do {
-            try body()
-        } catch {
-            journalFailure = "\(write): \(error)"
-        }
+        journalWriter?.append(.jobEnded(jobID: job.id, killed: job.killed, at: wallTime(now)))
     }
 }
 

@@ -11,14 +11,16 @@ extension Scheduler {
     /// - Parameter wallClockOrigin: the wall-clock time of the clock's zero, which turns clock
     ///   instants into the journal's dates and back: the Unix epoch (the default) for `WallClock`,
     ///   the creation time for `ContinuousSchedulerClock`, any fixed date for a `ManualClock`.
+    /// - Parameter onJournalHealthChange: called, on the journal's thread, whenever the journal
+    ///   starts or stops failing (what `serve` logs).
     /// - Throws: `SchedulerError.failed` when the journal cannot be read. A requestor map that
     ///   today's rules refuse is dropped instead, with a line in `recoveryWarnings`.
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(), clock: any SchedulerClock, backend: any WorkerBackend,
-        recoveringFrom journal: any JobJournal, wallClockOrigin: Date = Date(timeIntervalSince1970: 0)
+        recoveringFrom journal: any JobJournal, wallClockOrigin: Date = Date(timeIntervalSince1970: 0),
+        onJournalHealthChange: @escaping @Sendable (JournalHealth) -> Void = { _ in }
     ) async throws(SchedulerError) {
         self.init(configuration: configuration, clock: clock, backend: backend)
-        self.journal = journal
         self.wallClockOrigin = wallClockOrigin
         let contents: JournalContents
         do {
@@ -26,13 +28,14 @@ extension Scheduler {
         } catch {
             throw .failed("could not read the job journal: \(error)")
         }
+        journalWriter = JournalWriter(journal: journal, onHealthChange: onJournalHealthChange)
         if let settings = contents.settings { restore(settings) }
         let cutoff = wallTime(clock.now - configuration.finishedJobRetention)
         let expired = { (job: RecoveredJob) in job.endedAt.map { $0 < cutoff } ?? false }
         for job in contents.jobs where !expired(job) { restore(job) }
         finishedJobs.sort { $0.endedAt < $1.endedAt }
         if contents.jobs.contains(where: expired) {
-            recordFailure(of: "purge") { try journal.purgeJobs(endedBefore: cutoff) }
+            journalWriter?.append(.purgeJobs(endedBefore: cutoff))
         }
     }
 
@@ -54,7 +57,7 @@ extension Scheduler {
     private func restore(_ recovered: RecoveredJob) {
         let id = recovered.job.id
         let definition = recovered.job.definition
-        let tasks = durations.longestFirst(definition.tasks).map {
+        let tasks = DurationHistory.longestFirst(definition.tasks, means: definition.tasks.map { durations.meanSeconds(of: $0.taskID) }).map {
             TaskRecord(definition: $0, timeout: definition.effectiveTimeout(of: $0, schedulerDefault: configuration.defaultTaskTimeout))
         }
         var record = JobRecord(id: id, definition: definition, tasks: tasks, submittedAt: instant(of: recovered.job.submittedAt))

@@ -17,8 +17,6 @@ extension Scheduler {
         finishedJobs.removeFirst(expiredCount)
         for id in expired { jobRecords[id] = nil }
         submissionOrder.removeAll { expired.contains($0) }
-        if let journal {
-            recordFailure(of: "purge") { try journal.purgeJobs(endedBefore: wallTime(cutoff)) }
-        }
+        journalWriter?.append(.purgeJobs(endedBefore: wallTime(cutoff)))
     }
 }

@@ -15,9 +15,10 @@ extension Scheduler {
     func jobRecord(_ jobID: String) -> JobRecord? { jobRecords[jobID] }
 
     static func status(of job: JobRecord) -> JobStatus {
-        var result = JobStatus(id: job.id, status: job.isFinished ? .completed : .inProgress)
+        var result = JobStatus(id: job.id, status: job.appearsFinished ? .completed : .inProgress)
         result.taskStatus.reserveCapacity(job.tasks.count)
-        for task in job.tasks {
+        for recorded in job.tasks {
+            let task = job.shown(recorded)
             let progress = task.progress
             result.taskStatus[task.taskID] = progress
             switch progress {
@@ -33,8 +34,9 @@ extension Scheduler {
     /// nil for an unknown or purged job id.
     public func tasks(ofJob jobID: String) -> [TaskProgress]? {
         guard let job = jobRecords[jobID] else { return nil }
-        return job.tasks.sorted { $0.taskID < $1.taskID }.map { task in
-            TaskProgress(
+        return job.tasks.sorted { $0.taskID < $1.taskID }.map { recorded in
+            let task = job.shown(recorded)
+            return TaskProgress(
                 taskID: task.taskID, status: task.progress, workerID: task.lastWorkerID, startedAt: task.lastStartedAt,
                 endedAt: task.endedAt, attempts: task.timesTried)
         }
@@ -53,7 +55,8 @@ extension Scheduler {
         submissionOrder.map { id in
             let job = jobRecords[id]!
             var counts = JobSummary.TaskCounts()
-            for task in job.tasks {
+            for recorded in job.tasks {
+                let task = job.shown(recorded)
                 switch task.state {
                 case .notStarted: counts.waiting += 1
                 case .inProgress: counts.running += 1
@@ -74,7 +77,7 @@ extension Scheduler {
                 id: id, requestor: definition.requestor,
                 className: requestorClassifier.classify(definition.requestor, percents: classLoadPercents)?.className ?? "",
                 tag: definition.tag, basis: definition.basis, priority: definition.priority, jobType: definition.jobType,
-                status: job.isFinished ? .completed : .inProgress, killed: job.killed, taskCounts: counts,
+                status: job.appearsFinished ? .completed : .inProgress, killed: job.killed, taskCounts: counts,
                 submittedAt: job.submittedAt, startedAt: job.startedAt, endedAt: job.endedAt)
         }
     }
@@ -104,7 +107,7 @@ extension Scheduler {
     /// show, as the last step's numbers go stale once nothing waits.
     public func currentClassLoads() -> ClassLoadReport {
         let now = clock.now
-        let anyWaiting = activeJobIDs.contains { jobRecords[$0]!.hasWaitingTask }
+        let anyWaiting = activeJobIDs.contains { jobRecords[$0]!.hasTaskToSchedule }
         var decision = LoadBasedScheduler.step(schedulingInput(now: now))
         if !anyWaiting {
             for name in decision.classes.keys {

@@ -35,16 +35,18 @@ public actor Scheduler {
     /// Finished jobs in order of ending, for the retention purge.
     var finishedJobs: [FinishedJob] = []
 
-    // Persistence: the journal (nil = in memory only), the wall-clock time of the clock's zero,
-    // and the last journal write of a step that failed.
-    var journal: (any JobJournal)?
-    /// Where the writes that acknowledge something (an admitted job, a kill) run.
-    lazy var journalThread = JournalThread()
+    // Persistence: the journal's writer (nil = in memory only) and the wall-clock time of the
+    // clock's zero.
+    var journalWriter: JournalWriter?
     /// Jobs that passed admission and wait for their journal write: requestor and task count,
     /// counted against the limits. At most one per RunJob in progress.
     var reservedJobs: [String: (requestor: String, tasks: Int)] = [:]
     var wallClockOrigin = Date()
-    var journalFailure: String?
+    /// A settings change waiting for its journal write, numbered; the next change builds on it.
+    var stagedSettings: (number: Int, settings: SchedulerSettings)?
+    /// The number of the last settings change staged, and of the last one applied.
+    var settingsChangesStaged = 0
+    var settingsChangesApplied = 0
 
     // Settings changed by clients (docs/scoot.md, "Settings persistence"), at Scoot's defaults.
     var classLoadPercents = ClassLoadPercents.scootDefaults
@@ -124,14 +126,15 @@ public actor Scheduler {
     }
 
     /// One scheduling step (docs/scoot.md, "The scheduling step"): applies worker membership
-    /// changes and run reports, times out overdue attempts, forgets lost workers, retires finished
-    /// jobs, then — if any task is waiting — runs the load-based algorithm, aborts its stop list,
+    /// changes and run reports, times out overdue attempts, forgets lost workers, ends a slice of
+    /// the waiting tasks of killed jobs, retires finished jobs, then — if any task is waiting — runs the load-based algorithm, aborts its stop list,
     /// and places its start list on idle workers.
     public func step() {
         let now = clock.now
         for event in backend.collectEvents() { apply(event, now: now) }
         timeOutOverdueAttempts(now: now)
         forgetLostWorkers(now: now)
+        endWaitingTasksOfKilledJobs()
         retireFinishedJobs(now: now)
         purgeExpiredJobs(now: now)
         scheduleWaitingTasks(now: now)
@@ -148,7 +151,7 @@ public actor Scheduler {
     }
 
     private func scheduleWaitingTasks(now: SchedulerInstant) {
-        guard activeJobIDs.contains(where: { jobRecords[$0]!.hasWaitingTask }) else { return }
+        guard activeJobIDs.contains(where: { jobRecords[$0]!.hasTaskToSchedule }) else { return }
         let decision = LoadBasedScheduler.step(schedulingInput(now: now))
         thresholdExceededSince = decision.thresholdExceededSince
         spreadBackUnderSince = decision.spreadBackUnderSince
@@ -176,21 +179,26 @@ public actor Scheduler {
         }
     }
 
-    /// The algorithm's view of the current state.
+    /// The algorithm's view of the current state. Costs the running tasks and, per job, the
+    /// waiting tasks one step could start (at most the healthy workers), not the jobs' sizes.
     func schedulingInput(now: SchedulerInstant) -> SchedulingInput {
         let healthy = workerRecords.values.filter { $0.membership == .healthy }
+        var runningByJob: [String: [(index: Int, task: RunningTask)]] = [:]
+        for reference in runningAttempts.values {
+            guard let index = jobRecords[reference.jobID]?.taskIndex[reference.taskID],
+                let attempt = jobRecords[reference.jobID]!.tasks[index].attempt
+            else { continue }
+            runningByJob[reference.jobID, default: []].append((index, RunningTask(taskID: reference.taskID, startedAt: attempt.startedAt)))
+        }
         let loads = activeJobIDs.map { id in
-            let job = jobRecords[id]!
-            var load = JobLoad(id: id, requestor: job.definition.requestor, priority: job.definition.priority)
-            for index in job.tasks.indices {
-                if let attempt = job.tasks[index].attempt {
-                    load.running.append(RunningTask(taskID: job.tasks[index].taskID, startedAt: attempt.startedAt))
-                } else if job.tasks[index].state == .notStarted, !job.killed {
-                    // A kill ends waiting tasks in slices: none of them starts meanwhile.
-                    load.waiting.append(job.tasks[index].taskID)
-                }
-            }
-            return load
+            let definition = jobRecords[id]!.definition
+            // A killed job's waiting tasks end in slices: none of them starts meanwhile.
+            let killed = jobRecords[id]!.killed
+            return JobLoad(
+                id: id, requestor: definition.requestor, priority: definition.priority,
+                running: (runningByJob[id] ?? []).sorted { $0.index < $1.index }.map(\.task),
+                waiting: killed ? [] : jobRecords[id]!.firstWaitingTaskIDs(limit: healthy.count),
+                waitingCount: killed ? 0 : jobRecords[id]!.waitingCount)
         }
         return SchedulingInput(
             healthyWorkers: healthy.count, runningTasks: healthy.count { $0.current != nil }, classLoadPercents: classLoadPercents,

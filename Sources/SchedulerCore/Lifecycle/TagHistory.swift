@@ -1,11 +1,15 @@
 /// The tags seen per requestor+basis (docs/scoot.md, "Tags, basis, priority and requestors"): a job
 /// whose tag was seen for its key but is not the newest is refused. Unlike Scoot, the first tag of
 /// a key is recorded too, so re-submitting it after a newer tag is refused as well.
+/// Bounded, unlike Scoot's: the keys written most recently are kept, at most 2 ×
+/// `generationSize`; a key not used for that long forgets its tags (its next job is taken as new).
 struct TagHistory {
     /// Tags kept per key, oldest dropped first (Scoot's limit).
     static let tagsPerKey = 100
+    /// Requestor+basis keys per generation of `RecentEntries`.
+    static let generationSize = 10_000
 
-    private var tagsByKey: [String: [String]] = [:]
+    private var tagsByKey = RecentEntries<String, [String]>(generationSize: generationSize)
 
     /// Scoot keys the history by the plain concatenation requestor + basis.
     private static func key(requestor: String, basis: String) -> String { requestor + basis }
@@ -21,7 +25,7 @@ struct TagHistory {
     /// Makes `tag` the newest tag of requestor+basis (call after `check` passed).
     mutating func record(requestor: String, basis: String, tag: String) {
         let key = Self.key(requestor: requestor, basis: basis)
-        var tags = tagsByKey[key, default: []]
+        var tags = tagsByKey[key] ?? []
         guard tags.last != tag else { return }
         tags.append(tag)
         if tags.count > Self.tagsPerKey { tags.removeFirst(tags.count - Self.tagsPerKey) }

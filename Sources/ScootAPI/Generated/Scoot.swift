@@ -4758,6 +4758,8 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     public var danglingClasses: [String]?
     /// The last rebalances, oldest first (the server keeps a few, 20 for serve).
     public var recentRebalances: [Rebalance]?
+    /// The server's job log, for a server that keeps one (serve does).
+    public var journal: JournalState?
     /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
     private var memberwise: ThriftMemberwise
 }
@@ -4777,7 +4779,8 @@ extension ClusterLoad: CustomReflectable {
         jobsFingerprint: Int64? = nil,
         settingsFingerprint: Int64? = nil,
         danglingClasses: [String]? = nil,
-        recentRebalances: [Rebalance]? = nil
+        recentRebalances: [Rebalance]? = nil,
+        journal: JournalState? = nil
     ) {
         self.init(
             classes: classes,
@@ -4793,6 +4796,7 @@ extension ClusterLoad: CustomReflectable {
             settingsFingerprint: settingsFingerprint,
             danglingClasses: danglingClasses,
             recentRebalances: recentRebalances,
+            journal: journal,
             memberwise: ThriftMemberwise()
         )
     }
@@ -4811,6 +4815,7 @@ extension ClusterLoad: CustomReflectable {
         var settingsFingerprint: Int64?
         var danglingClasses: [String]?
         var recentRebalances: [Rebalance]?
+        var journal: JournalState?
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .list):
@@ -4881,6 +4886,8 @@ extension ClusterLoad: CustomReflectable {
                     recentRebalances = list
                 }
                 reader.leaveNesting()
+            case (14, .struct):
+                journal = try reader.readStruct(JournalState.self)
             default:
                 try reader.skip(field.type)
             }
@@ -4914,6 +4921,7 @@ extension ClusterLoad: CustomReflectable {
             settingsFingerprint: settingsFingerprint,
             danglingClasses: danglingClasses,
             recentRebalances: recentRebalances,
+            journal: journal,
             memberwise: ThriftMemberwise()
         )
     }
@@ -4970,6 +4978,10 @@ extension ClusterLoad: CustomReflectable {
                 writer.writeStruct(element)
             }
         }
+        if let journal {
+            writer.writeFieldHeader(.struct, id: 14)
+            writer.writeStruct(journal)
+        }
         writer.writeFieldStop()
     }
 
@@ -5016,6 +5028,9 @@ extension ClusterLoad: CustomReflectable {
                 size += element.thriftEncodedSize
             }
         }
+        if let journal {
+            size += 3 + journal.thriftEncodedSize
+        }
         return size
     }
 
@@ -5035,6 +5050,113 @@ extension ClusterLoad: CustomReflectable {
             "settingsFingerprint": settingsFingerprint as Any,
             "danglingClasses": danglingClasses as Any,
             "recentRebalances": recentRebalances as Any,
+            "journal": journal as Any,
+        ], displayStyle: .struct)
+    }
+}
+
+/// Whether the server's job log can be written. While it cannot, RunJob answers
+/// CanNotScheduleNow and kills and settings changes fail; nothing acknowledged is lost.
+public struct JournalState: ThriftStruct, Hashable, Sendable {
+    /// Why the last commit failed, while the log cannot be written; unset when it can.
+    public var failure: String?
+    /// Since when it has been failing.
+    public var failingSinceMs: Int64?
+    /// Records waiting for a commit (task starts and ends ride in group commits).
+    public var waitingRecords: Int64
+    /// Task records dropped because too many were waiting (their tasks run again after a restart).
+    public var recordsDropped: Int64
+    /// Keeps the compiler's memberwise initializer, which the initializers below use (`ThriftMemberwise`).
+    private var memberwise: ThriftMemberwise
+}
+
+extension JournalState: CustomReflectable {
+    /// Creates a value from its fields.
+    public init(
+        failure: String? = nil,
+        failingSinceMs: Int64? = nil,
+        waitingRecords: Int64,
+        recordsDropped: Int64
+    ) {
+        self.init(
+            failure: failure,
+            failingSinceMs: failingSinceMs,
+            waitingRecords: waitingRecords,
+            recordsDropped: recordsDropped,
+            memberwise: ThriftMemberwise()
+        )
+    }
+
+    public init(from reader: inout ThriftBinaryReader) throws {
+        var failure: String?
+        var failingSinceMs: Int64?
+        var waitingRecords: Int64?
+        var recordsDropped: Int64?
+        while let field = try reader.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .string):
+                failure = try reader.readString()
+            case (2, .i64):
+                failingSinceMs = try reader.readI64()
+            case (3, .i64):
+                waitingRecords = try reader.readI64()
+            case (4, .i64):
+                recordsDropped = try reader.readI64()
+            default:
+                try reader.skip(field.type)
+            }
+        }
+        guard let waitingRecords else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JournalState", fieldName: "waitingRecords")
+        }
+        guard let recordsDropped else {
+            throw ThriftProtocolError.missingRequiredField(structName: "JournalState", fieldName: "recordsDropped")
+        }
+        self.init(
+            failure: failure,
+            failingSinceMs: failingSinceMs,
+            waitingRecords: waitingRecords,
+            recordsDropped: recordsDropped,
+            memberwise: ThriftMemberwise()
+        )
+    }
+
+    public func write(to writer: inout ThriftBinaryWriter) {
+        if let failure {
+            writer.writeFieldHeader(.string, id: 1)
+            writer.writeString(failure)
+        }
+        if let failingSinceMs {
+            writer.writeFieldHeader(.i64, id: 2)
+            writer.writeI64(failingSinceMs)
+        }
+        writer.writeFieldHeader(.i64, id: 3)
+        writer.writeI64(waitingRecords)
+        writer.writeFieldHeader(.i64, id: 4)
+        writer.writeI64(recordsDropped)
+        writer.writeFieldStop()
+    }
+
+    public var thriftEncodedSize: Int {
+        var size = 1
+        if let failure {
+            size += 3 + 4 + failure.utf8.count
+        }
+        if failingSinceMs != nil {
+            size += 3 + 8
+        }
+        size += 3 + 8
+        size += 3 + 8
+        return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "failure": failure as Any,
+            "failingSinceMs": failingSinceMs as Any,
+            "waitingRecords": waitingRecords as Any,
+            "recordsDropped": recordsDropped as Any,
         ], displayStyle: .struct)
     }
 }
