@@ -1,7 +1,8 @@
 /// Emits one `ThriftStruct`: the struct with its stored properties in IDL order, then an
 /// extension with a memberwise init, the decoding `init(from:)`, `write(to:)`, the exact
-/// `thriftEncodedSize`, and for exceptions a `description`. The initializers live in the
-/// extension and delegate to the compiler's memberwise one (see `ThriftMemberwise`).
+/// `thriftEncodedSize`, a mirror of the fields, and for exceptions a `description`. The
+/// initializers live in the extension and delegate to the compiler's memberwise one (see
+/// `ThriftMemberwise`); the mirror leaves that helper property out of what `print` shows.
 struct StructEmitter {
     let model: StructModel
     let types: SwiftTypeMapper
@@ -34,7 +35,7 @@ struct StructEmitter {
     /// The extension of the struct, named `typeName` where it is written (`Messages.Name` for a
     /// service's message structs, declared inside their enum).
     func emitExtension(of typeName: String, into code: inout CodeWriter) {
-        code.block("extension \(typeName)") { code in
+        code.block("extension \(typeName): CustomReflectable") { code in
             emitMemberwiseInit(into: &code)
             code.line()
             emitDecodingInit(into: &code)
@@ -42,6 +43,8 @@ struct StructEmitter {
             emitWrite(into: &code)
             code.line()
             emitEncodedSize(into: &code)
+            code.line()
+            emitMirror(into: &code)
             if model.isException {
                 code.line()
                 emitDescription(into: &code)
@@ -204,6 +207,30 @@ struct StructEmitter {
                 }
             }
             code.line("return \(size)")
+        }
+    }
+
+    // MARK: Mirror
+
+    /// The fields in IDL order, as the default mirror would show them without `memberwise`.
+    private func emitMirror(into code: inout CodeWriter) {
+        code.doc(["The fields, as `print` and `dump` show them."])
+        guard !model.fields.isEmpty else {
+            code.line("public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }")
+            return
+        }
+        let children = model.fields.map { "\(SwiftNames.stringLiteral($0.name)): \(SwiftNames.escaped($0.name)) as Any" }
+        let oneLine = "Mirror(self, children: [\(children.joined(separator: ", "))], displayStyle: .struct)"
+        code.block("public var customMirror: Mirror") { code in
+            guard oneLine.count > 100 else {
+                code.line(oneLine)
+                return
+            }
+            code.line("Mirror(self, children: [")
+            code.indented { code in
+                for child in children { code.line("\(child),") }
+            }
+            code.line("], displayStyle: .struct)")
         }
     }
 

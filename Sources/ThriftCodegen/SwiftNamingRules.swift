@@ -13,7 +13,7 @@ enum SwiftNamingRules {
     ]
 
     /// Members every generated struct has besides its fields.
-    static let structMemberNames: Set<String> = ["hashValue", "memberwise", "thriftEncodedSize"]
+    static let structMemberNames: Set<String> = ["customMirror", "hashValue", "memberwise", "thriftEncodedSize"]
 
     /// Members every generated enum declares besides its cases.
     static let enumMemberNames: Set<String> = ["description", "hashValue", "knownCases", "name", "rawValue", "unrecognized"]

@@ -228,6 +228,13 @@ import Thrift
         #expect(try AllTypes(thriftBytes: sets.bytes).longSet.map(Array.init) == [-1, 2, 5])
     }
 
+    @Test func structsPrintTheirFieldsOnly() {
+        let run = RunStatus(status: .complete, runId: "r1", exitCode: 0)
+        #expect(String(describing: run) == #"RunStatus(status: COMPLETE, runId: "r1", outUri: nil, errUri: nil, error: nil, exitCode: Optional(0), snapshotId: nil, jobId: nil, taskId: nil, tag: nil)"#)
+        #expect(String(describing: JobStatus(id: "j", status: .completed, taskStatus: ["t": .completed])) == #"JobStatus(id: "j", status: COMPLETED, taskStatus: Optional(["t": COMPLETED]), taskData: nil)"#)
+        #expect(String(describing: CloudScootMessages.GetSchedulerStatusArguments()) == "GetSchedulerStatusArguments()")
+    }
+
     @Test func exceptionsDescribeTheirSetFields() {
         #expect(InvalidRequest(message: "bad \"job\"").description == #"InvalidRequest(message: "bad \"job\"")"#)
         #expect(InvalidRequest().description == "InvalidRequest()")

@@ -113,7 +113,7 @@ import ThriftCodegen
                 private var memberwise: ThriftMemberwise
             }
 
-            extension JobId {
+            extension JobId: CustomReflectable {
                 /// Creates a value from its fields.
                 public init(id: String, attempt: Int32? = nil, tags: [String] = []) {
                     self.init(id: id, attempt: attempt, tags: tags, memberwise: ThriftMemberwise())
@@ -182,6 +182,15 @@ import ThriftCodegen
                         size += 4 + element.utf8.count
                     }
                     return size
+                }
+
+                /// The fields, as `print` and `dump` show them.
+                public var customMirror: Mirror {
+                    Mirror(self, children: [
+                        "id": id as Any,
+                        "attempt": attempt as Any,
+                        "tags": tags as Any,
+                    ], displayStyle: .struct)
                 }
             }
 
@@ -415,11 +424,11 @@ import ThriftCodegen
             }
             """))
         #expect(swift.contains("public enum CloudScootMessages {\n    /// The arguments of `RunJob`, as sent in its CALL message.\n    public struct RunJobArguments: ThriftStruct, Hashable, Sendable {"))
-        #expect(swift.contains("extension CloudScootMessages.RunJobResult {\n    /// Creates a value from its fields.\n    public init(success: JobId? = nil, ir: InvalidRequest? = nil) {"))
+        #expect(swift.contains("extension CloudScootMessages.RunJobResult: CustomReflectable {\n    /// Creates a value from its fields.\n    public init(success: JobId? = nil, ir: InvalidRequest? = nil) {"))
         #expect(swift.contains("guard let job else {\n            throw ThriftProtocolError.missingRequiredField(structName: \"RunJobArguments\", fieldName: \"job\")"))
         #expect(swift.contains("\n    public init(jobId: String = \"\") {"))
         #expect(swift.contains("    public struct StopResult: ThriftStruct, Hashable, Sendable {\n        /// Keeps the compiler's memberwise"))
-        #expect(swift.contains("extension CloudScootMessages.StopResult {\n    /// Creates a value.\n    public init() {\n        self.init(memberwise: ThriftMemberwise())\n    }"))
+        #expect(swift.contains("extension CloudScootMessages.StopResult: CustomReflectable {\n    /// Creates a value.\n    public init() {\n        self.init(memberwise: ThriftMemberwise())\n    }"))
         #expect(swift.contains("""
                     switch incoming.header.name {
                     case "RunJob":

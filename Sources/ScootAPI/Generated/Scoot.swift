@@ -10,7 +10,7 @@ public struct InvalidRequest: ThriftStruct, Hashable, Sendable, Error, CustomStr
     private var memberwise: ThriftMemberwise
 }
 
-extension InvalidRequest {
+extension InvalidRequest: CustomReflectable {
     /// Creates a value from its fields.
     public init(message: String? = nil) {
         self.init(message: message, memberwise: ThriftMemberwise())
@@ -45,6 +45,11 @@ extension InvalidRequest {
         return size
     }
 
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["message": message as Any], displayStyle: .struct)
+    }
+
     public var description: String {
         var parts: [String] = []
         if let message { parts.append("message: \(String(reflecting: message))") }
@@ -60,7 +65,7 @@ public struct CanNotScheduleNow: ThriftStruct, Hashable, Sendable, Error, Custom
     private var memberwise: ThriftMemberwise
 }
 
-extension CanNotScheduleNow {
+extension CanNotScheduleNow: CustomReflectable {
     /// Creates a value from its fields.
     public init(retryAfterMs: Int64? = nil) {
         self.init(retryAfterMs: retryAfterMs, memberwise: ThriftMemberwise())
@@ -93,6 +98,11 @@ extension CanNotScheduleNow {
             size += 3 + 8
         }
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["retryAfterMs": retryAfterMs as Any], displayStyle: .struct)
     }
 
     public var description: String {
@@ -110,7 +120,7 @@ public struct ScootServerError: ThriftStruct, Hashable, Sendable, Error, CustomS
     private var memberwise: ThriftMemberwise
 }
 
-extension ScootServerError {
+extension ScootServerError: CustomReflectable {
     /// Creates a value from its fields.
     public init(retryAfterMs: Int64? = nil) {
         self.init(retryAfterMs: retryAfterMs, memberwise: ThriftMemberwise())
@@ -143,6 +153,11 @@ extension ScootServerError {
             size += 3 + 8
         }
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["retryAfterMs": retryAfterMs as Any], displayStyle: .struct)
     }
 
     public var description: String {
@@ -318,7 +333,7 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension RunStatus {
+extension RunStatus: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         status: RunStatusState,
@@ -475,6 +490,22 @@ extension RunStatus {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "status": status as Any,
+            "runId": runId as Any,
+            "outUri": outUri as Any,
+            "errUri": errUri as Any,
+            "error": error as Any,
+            "exitCode": exitCode as Any,
+            "snapshotId": snapshotId as Any,
+            "jobId": jobId as Any,
+            "taskId": taskId as Any,
+            "tag": tag as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// A process to start: argument vector and extra environment.
@@ -487,7 +518,7 @@ public struct Command: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension Command {
+extension Command: CustomReflectable {
     /// Creates a value from its fields.
     public init(argv: [String] = [], envVars: ThriftMap<String, String>? = nil) {
         self.init(argv: argv, envVars: envVars, memberwise: ThriftMemberwise())
@@ -578,6 +609,11 @@ extension Command {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["argv": argv as Any, "envVars": envVars as Any], displayStyle: .struct)
+    }
 }
 
 /// One unit of work within a job.
@@ -594,7 +630,7 @@ public struct TaskDefinition: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension TaskDefinition {
+extension TaskDefinition: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         command: Command,
@@ -674,6 +710,16 @@ extension TaskDefinition {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "command": command as Any,
+            "snapshotId": snapshotId as Any,
+            "taskId": taskId as Any,
+            "timeoutMs": timeoutMs as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// A job submitted with RunJob: a set of tasks scheduled together.
@@ -698,7 +744,7 @@ public struct JobDefinition: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension JobDefinition {
+extension JobDefinition: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         tasks: [TaskDefinition],
@@ -851,6 +897,20 @@ extension JobDefinition {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "tasks": tasks as Any,
+            "DEPRECATED_jobType": DEPRECATED_jobType as Any,
+            "defaultTaskTimeoutMs": defaultTaskTimeoutMs as Any,
+            "priority": priority as Any,
+            "tag": tag as Any,
+            "basis": basis as Any,
+            "requestor": requestor as Any,
+            "jobType": jobType as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// The scheduler's id for a submitted job.
@@ -861,7 +921,7 @@ public struct JobId: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension JobId {
+extension JobId: CustomReflectable {
     /// Creates a value from its fields.
     public init(id: String) {
         self.init(id: id, memberwise: ThriftMemberwise())
@@ -893,6 +953,11 @@ extension JobId {
         var size = 1
         size += 3 + 4 + id.utf8.count
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["id": id as Any], displayStyle: .struct)
     }
 }
 
@@ -979,7 +1044,7 @@ public struct JobStatus: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension JobStatus {
+extension JobStatus: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         id: String,
@@ -1116,6 +1181,16 @@ extension JobStatus {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "id": id as Any,
+            "status": status as Any,
+            "taskStatus": taskStatus as Any,
+            "taskData": taskData as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// Takes a worker out of service.
@@ -1128,7 +1203,7 @@ public struct OfflineWorkerReq: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension OfflineWorkerReq {
+extension OfflineWorkerReq: CustomReflectable {
     /// Creates a value from its fields.
     public init(id: String, requestor: String) {
         self.init(id: id, requestor: requestor, memberwise: ThriftMemberwise())
@@ -1170,6 +1245,11 @@ extension OfflineWorkerReq {
         size += 3 + 4 + requestor.utf8.count
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["id": id as Any, "requestor": requestor as Any], displayStyle: .struct)
+    }
 }
 
 /// Puts an offlined worker back into service.
@@ -1182,7 +1262,7 @@ public struct ReinstateWorkerReq: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension ReinstateWorkerReq {
+extension ReinstateWorkerReq: CustomReflectable {
     /// Creates a value from its fields.
     public init(id: String, requestor: String) {
         self.init(id: id, requestor: requestor, memberwise: ThriftMemberwise())
@@ -1224,6 +1304,11 @@ extension ReinstateWorkerReq {
         size += 3 + 4 + requestor.utf8.count
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["id": id as Any, "requestor": requestor as Any], displayStyle: .struct)
+    }
 }
 
 /// How busy the scheduler is.
@@ -1236,7 +1321,7 @@ public struct SchedulerStatus: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension SchedulerStatus {
+extension SchedulerStatus: CustomReflectable {
     /// Creates a value from its fields.
     public init(currentTasks: Int32, maxTasks: Int32) {
         self.init(currentTasks: currentTasks, maxTasks: maxTasks, memberwise: ThriftMemberwise())
@@ -1277,6 +1362,14 @@ extension SchedulerStatus {
         size += 3 + 4
         size += 3 + 4
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "currentTasks": currentTasks as Any,
+            "maxTasks": maxTasks as Any,
+        ], displayStyle: .struct)
     }
 }
 
@@ -1599,7 +1692,7 @@ public enum CloudScootMessages {
     }
 }
 
-extension CloudScootMessages.RunJobArguments {
+extension CloudScootMessages.RunJobArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(job: JobDefinition) {
         self.init(job: job, memberwise: ThriftMemberwise())
@@ -1632,9 +1725,14 @@ extension CloudScootMessages.RunJobArguments {
         size += 3 + job.thriftEncodedSize
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["job": job as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.RunJobResult {
+extension CloudScootMessages.RunJobResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: JobId? = nil, ir: InvalidRequest? = nil, cnsn: CanNotScheduleNow? = nil) {
         self.init(success: success, ir: ir, cnsn: cnsn, memberwise: ThriftMemberwise())
@@ -1688,9 +1786,18 @@ extension CloudScootMessages.RunJobResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "success": success as Any,
+            "ir": ir as Any,
+            "cnsn": cnsn as Any,
+        ], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.GetStatusArguments {
+extension CloudScootMessages.GetStatusArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(jobId: String = "") {
         self.init(jobId: jobId, memberwise: ThriftMemberwise())
@@ -1720,9 +1827,14 @@ extension CloudScootMessages.GetStatusArguments {
         size += 3 + 4 + jobId.utf8.count
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["jobId": jobId as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.GetStatusResult {
+extension CloudScootMessages.GetStatusResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: JobStatus? = nil, ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(success: success, ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -1776,9 +1888,18 @@ extension CloudScootMessages.GetStatusResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "success": success as Any,
+            "ir": ir as Any,
+            "err": err as Any,
+        ], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.KillJobArguments {
+extension CloudScootMessages.KillJobArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(jobId: String = "") {
         self.init(jobId: jobId, memberwise: ThriftMemberwise())
@@ -1808,9 +1929,14 @@ extension CloudScootMessages.KillJobArguments {
         size += 3 + 4 + jobId.utf8.count
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["jobId": jobId as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.KillJobResult {
+extension CloudScootMessages.KillJobResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: JobStatus? = nil, ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(success: success, ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -1864,9 +1990,18 @@ extension CloudScootMessages.KillJobResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "success": success as Any,
+            "ir": ir as Any,
+            "err": err as Any,
+        ], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.OfflineWorkerArguments {
+extension CloudScootMessages.OfflineWorkerArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(req: OfflineWorkerReq) {
         self.init(req: req, memberwise: ThriftMemberwise())
@@ -1899,9 +2034,14 @@ extension CloudScootMessages.OfflineWorkerArguments {
         size += 3 + req.thriftEncodedSize
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["req": req as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.OfflineWorkerResult {
+extension CloudScootMessages.OfflineWorkerResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -1945,9 +2085,14 @@ extension CloudScootMessages.OfflineWorkerResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["ir": ir as Any, "err": err as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.ReinstateWorkerArguments {
+extension CloudScootMessages.ReinstateWorkerArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(req: ReinstateWorkerReq) {
         self.init(req: req, memberwise: ThriftMemberwise())
@@ -1980,9 +2125,14 @@ extension CloudScootMessages.ReinstateWorkerArguments {
         size += 3 + req.thriftEncodedSize
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["req": req as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.ReinstateWorkerResult {
+extension CloudScootMessages.ReinstateWorkerResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -2026,9 +2176,14 @@ extension CloudScootMessages.ReinstateWorkerResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["ir": ir as Any, "err": err as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.GetSchedulerStatusArguments {
+extension CloudScootMessages.GetSchedulerStatusArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -2046,9 +2201,12 @@ extension CloudScootMessages.GetSchedulerStatusArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension CloudScootMessages.GetSchedulerStatusResult {
+extension CloudScootMessages.GetSchedulerStatusResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: SchedulerStatus? = nil, err: ScootServerError? = nil) {
         self.init(success: success, err: err, memberwise: ThriftMemberwise())
@@ -2092,9 +2250,14 @@ extension CloudScootMessages.GetSchedulerStatusResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any, "err": err as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetSchedulerStatusArguments {
+extension CloudScootMessages.SetSchedulerStatusArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(maxTasks: Int32 = 0) {
         self.init(maxTasks: maxTasks, memberwise: ThriftMemberwise())
@@ -2124,9 +2287,14 @@ extension CloudScootMessages.SetSchedulerStatusArguments {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["maxTasks": maxTasks as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetSchedulerStatusResult {
+extension CloudScootMessages.SetSchedulerStatusResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -2170,9 +2338,14 @@ extension CloudScootMessages.SetSchedulerStatusResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["ir": ir as Any, "err": err as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.GetClassLoadPercentsArguments {
+extension CloudScootMessages.GetClassLoadPercentsArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -2190,9 +2363,12 @@ extension CloudScootMessages.GetClassLoadPercentsArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension CloudScootMessages.GetClassLoadPercentsResult {
+extension CloudScootMessages.GetClassLoadPercentsResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: ThriftMap<String, Int32>? = nil, ir: InvalidRequest? = nil) {
         self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
@@ -2264,9 +2440,14 @@ extension CloudScootMessages.GetClassLoadPercentsResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any, "ir": ir as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetClassLoadPercentsArguments {
+extension CloudScootMessages.SetClassLoadPercentsArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(loadPercents: ThriftMap<String, Int32> = [:]) {
         self.init(loadPercents: loadPercents, memberwise: ThriftMemberwise())
@@ -2324,9 +2505,14 @@ extension CloudScootMessages.SetClassLoadPercentsArguments {
         size += loadPercents.count * 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["loadPercents": loadPercents as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetClassLoadPercentsResult {
+extension CloudScootMessages.SetClassLoadPercentsResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -2370,9 +2556,14 @@ extension CloudScootMessages.SetClassLoadPercentsResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["ir": ir as Any, "err": err as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.GetRequestorToClassMapArguments {
+extension CloudScootMessages.GetRequestorToClassMapArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -2390,9 +2581,12 @@ extension CloudScootMessages.GetRequestorToClassMapArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension CloudScootMessages.GetRequestorToClassMapResult {
+extension CloudScootMessages.GetRequestorToClassMapResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: ThriftMap<String, String>? = nil, ir: InvalidRequest? = nil) {
         self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
@@ -2466,9 +2660,14 @@ extension CloudScootMessages.GetRequestorToClassMapResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any, "ir": ir as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetRequestorToClassMapArguments {
+extension CloudScootMessages.SetRequestorToClassMapArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(requestorToClassMap: ThriftMap<String, String> = [:]) {
         self.init(requestorToClassMap: requestorToClassMap, memberwise: ThriftMemberwise())
@@ -2528,9 +2727,14 @@ extension CloudScootMessages.SetRequestorToClassMapArguments {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["requestorToClassMap": requestorToClassMap as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetRequestorToClassMapResult {
+extension CloudScootMessages.SetRequestorToClassMapResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -2574,9 +2778,14 @@ extension CloudScootMessages.SetRequestorToClassMapResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["ir": ir as Any, "err": err as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.GetRebalanceMinimumDurationArguments {
+extension CloudScootMessages.GetRebalanceMinimumDurationArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -2594,9 +2803,12 @@ extension CloudScootMessages.GetRebalanceMinimumDurationArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension CloudScootMessages.GetRebalanceMinimumDurationResult {
+extension CloudScootMessages.GetRebalanceMinimumDurationResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: Int32? = nil, ir: InvalidRequest? = nil) {
         self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
@@ -2640,9 +2852,14 @@ extension CloudScootMessages.GetRebalanceMinimumDurationResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any, "ir": ir as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetRebalanceMinimumDurationArguments {
+extension CloudScootMessages.SetRebalanceMinimumDurationArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(durationMin: Int32 = 0) {
         self.init(durationMin: durationMin, memberwise: ThriftMemberwise())
@@ -2672,9 +2889,14 @@ extension CloudScootMessages.SetRebalanceMinimumDurationArguments {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["durationMin": durationMin as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetRebalanceMinimumDurationResult {
+extension CloudScootMessages.SetRebalanceMinimumDurationResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -2718,9 +2940,14 @@ extension CloudScootMessages.SetRebalanceMinimumDurationResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["ir": ir as Any, "err": err as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.GetRebalanceThresholdArguments {
+extension CloudScootMessages.GetRebalanceThresholdArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -2738,9 +2965,12 @@ extension CloudScootMessages.GetRebalanceThresholdArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension CloudScootMessages.GetRebalanceThresholdResult {
+extension CloudScootMessages.GetRebalanceThresholdResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: Int32? = nil, ir: InvalidRequest? = nil) {
         self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
@@ -2784,9 +3014,14 @@ extension CloudScootMessages.GetRebalanceThresholdResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any, "ir": ir as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetRebalanceThresholdArguments {
+extension CloudScootMessages.SetRebalanceThresholdArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(threshold: Int32 = 0) {
         self.init(threshold: threshold, memberwise: ThriftMemberwise())
@@ -2816,9 +3051,14 @@ extension CloudScootMessages.SetRebalanceThresholdArguments {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["threshold": threshold as Any], displayStyle: .struct)
+    }
 }
 
-extension CloudScootMessages.SetRebalanceThresholdResult {
+extension CloudScootMessages.SetRebalanceThresholdResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(ir: InvalidRequest? = nil, err: ScootServerError? = nil) {
         self.init(ir: ir, err: err, memberwise: ThriftMemberwise())
@@ -2861,6 +3101,11 @@ extension CloudScootMessages.SetRebalanceThresholdResult {
             size += 3 + err.thriftEncodedSize
         }
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["ir": ir as Any, "err": err as Any], displayStyle: .struct)
     }
 }
 
@@ -3307,7 +3552,7 @@ public struct JobFilter: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension JobFilter {
+extension JobFilter: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         statuses: [Status]? = nil,
@@ -3405,6 +3650,16 @@ extension JobFilter {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "statuses": statuses as Any,
+            "requestor": requestor as Any,
+            "className": className as Any,
+            "limit": limit as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// One job as the console lists it.
@@ -3455,7 +3710,7 @@ public struct JobSummary: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension JobSummary {
+extension JobSummary: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         id: String,
@@ -3739,6 +3994,31 @@ extension JobSummary {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "id": id as Any,
+            "requestor": requestor as Any,
+            "className": className as Any,
+            "tag": tag as Any,
+            "basis": basis as Any,
+            "priority": priority as Any,
+            "status": status as Any,
+            "killed": killed as Any,
+            "waitingTasks": waitingTasks as Any,
+            "runningTasks": runningTasks as Any,
+            "completedTasks": completedTasks as Any,
+            "failedTasks": failedTasks as Any,
+            "submittedAtMs": submittedAtMs as Any,
+            "startedAtMs": startedAtMs as Any,
+            "endedAtMs": endedAtMs as Any,
+            "jobType": jobType as Any,
+            "statusAtMs": statusAtMs as Any,
+            "unknownFields": unknownFields as Any,
+            "preemptedTasks": preemptedTasks as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// One worker as the console lists it.
@@ -3771,7 +4051,7 @@ public struct WorkerInfo: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension WorkerInfo {
+extension WorkerInfo: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         id: String,
@@ -3973,6 +4253,24 @@ extension WorkerInfo {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "id": id as Any,
+            "state": state as Any,
+            "currentJobId": currentJobId as Any,
+            "currentTaskId": currentTaskId as Any,
+            "lastSnapshotId": lastSnapshotId as Any,
+            "tasksRun": tasksRun as Any,
+            "reachable": reachable as Any,
+            "healthy": healthy as Any,
+            "initialized": initialized as Any,
+            "error": error as Any,
+            "runs": runs as Any,
+            "lastAnswerAtMs": lastAnswerAtMs as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// One scheduling class's load now: running and waiting as they are, starting and stopping as the next scheduling step would decide.
@@ -3997,7 +4295,7 @@ public struct ClassLoad: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension ClassLoad {
+extension ClassLoad: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         name: String,
@@ -4122,6 +4420,20 @@ extension ClassLoad {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "name": name as Any,
+            "percent": percent as Any,
+            "target": target as Any,
+            "running": running as Any,
+            "waiting": waiting as Any,
+            "loaned": loaned as Any,
+            "starting": starting as Any,
+            "stopping": stopping as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// How many workers are in each state.
@@ -4138,7 +4450,7 @@ public struct WorkerStateCounts: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension WorkerStateCounts {
+extension WorkerStateCounts: CustomReflectable {
     /// Creates a value from its fields.
     public init(idle: Int32, busy: Int32, suspended: Int32, offline: Int32) {
         self.init(
@@ -4210,6 +4522,16 @@ extension WorkerStateCounts {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "idle": idle as Any,
+            "busy": busy as Any,
+            "suspended": suspended as Any,
+            "offline": offline as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// A task a rebalance stopped.
@@ -4224,7 +4546,7 @@ public struct StoppedTask: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension StoppedTask {
+extension StoppedTask: CustomReflectable {
     /// Creates a value from its fields.
     public init(jobId: String, taskId: String, className: String) {
         self.init(jobId: jobId, taskId: taskId, className: className, memberwise: ThriftMemberwise())
@@ -4275,6 +4597,15 @@ extension StoppedTask {
         size += 3 + 4 + className.utf8.count
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "jobId": jobId as Any,
+            "taskId": taskId as Any,
+            "className": className as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// A rebalance the scheduler did.
@@ -4291,7 +4622,7 @@ public struct Rebalance: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension Rebalance {
+extension Rebalance: CustomReflectable {
     /// Creates a value from its fields.
     public init(atMs: Int64, spread: Int32, threshold: Int32, stopped: [StoppedTask]) {
         self.init(
@@ -4384,6 +4715,16 @@ extension Rebalance {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "atMs": atMs as Any,
+            "spread": spread as Any,
+            "threshold": threshold as Any,
+            "stopped": stopped as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// Class loads, the spread and the rebalance timer, in one answer.
@@ -4423,7 +4764,7 @@ public struct ClusterLoad: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension ClusterLoad {
+extension ClusterLoad: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         classes: [ClassLoad],
@@ -4692,6 +5033,26 @@ extension ClusterLoad {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "classes": classes as Any,
+            "spread": spread as Any,
+            "rebalanceThreshold": rebalanceThreshold as Any,
+            "rebalanceMinimumDurationMin": rebalanceMinimumDurationMin as Any,
+            "thresholdExceededSinceMs": thresholdExceededSinceMs as Any,
+            "rebalanceFiresAtMs": rebalanceFiresAtMs as Any,
+            "computedAtMs": computedAtMs as Any,
+            "schedulerStatus": schedulerStatus as Any,
+            "workers": workers as Any,
+            "jobsFingerprint": jobsFingerprint as Any,
+            "settingsFingerprint": settingsFingerprint as Any,
+            "danglingClasses": danglingClasses as Any,
+            "recentRebalances": recentRebalances as Any,
+            "journal": journal as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// Whether the server's job log can be written. While it cannot, RunJob answers
@@ -4709,7 +5070,7 @@ public struct JournalState: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension JournalState {
+extension JournalState: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         failure: String? = nil,
@@ -4788,6 +5149,16 @@ extension JournalState {
         size += 3 + 8
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "failure": failure as Any,
+            "failingSinceMs": failingSinceMs as Any,
+            "waitingRecords": waitingRecords as Any,
+            "recordsDropped": recordsDropped as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// One task of a job as the console lists it, with where and how long its latest attempt ran.
@@ -4809,7 +5180,7 @@ public struct TaskSummary: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension TaskSummary {
+extension TaskSummary: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         taskId: String,
@@ -4913,6 +5284,18 @@ extension TaskSummary {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "taskId": taskId as Any,
+            "status": status as Any,
+            "workerId": workerId as Any,
+            "startedAtMs": startedAtMs as Any,
+            "endedAtMs": endedAtMs as Any,
+            "attempts": attempts as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// CloudScoot plus the calls the console needs.
@@ -5000,7 +5383,7 @@ public enum ScootConsoleMessages {
     }
 }
 
-extension ScootConsoleMessages.ListJobsArguments {
+extension ScootConsoleMessages.ListJobsArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(filter: JobFilter) {
         self.init(filter: filter, memberwise: ThriftMemberwise())
@@ -5033,9 +5416,14 @@ extension ScootConsoleMessages.ListJobsArguments {
         size += 3 + filter.thriftEncodedSize
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["filter": filter as Any], displayStyle: .struct)
+    }
 }
 
-extension ScootConsoleMessages.ListJobsResult {
+extension ScootConsoleMessages.ListJobsResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: [JobSummary]? = nil, ir: InvalidRequest? = nil) {
         self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
@@ -5100,9 +5488,14 @@ extension ScootConsoleMessages.ListJobsResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any, "ir": ir as Any], displayStyle: .struct)
+    }
 }
 
-extension ScootConsoleMessages.ListWorkersArguments {
+extension ScootConsoleMessages.ListWorkersArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -5120,9 +5513,12 @@ extension ScootConsoleMessages.ListWorkersArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension ScootConsoleMessages.ListWorkersResult {
+extension ScootConsoleMessages.ListWorkersResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: [WorkerInfo]? = nil) {
         self.init(success: success, memberwise: ThriftMemberwise())
@@ -5177,9 +5573,14 @@ extension ScootConsoleMessages.ListWorkersResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any], displayStyle: .struct)
+    }
 }
 
-extension ScootConsoleMessages.GetClusterLoadArguments {
+extension ScootConsoleMessages.GetClusterLoadArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -5197,9 +5598,12 @@ extension ScootConsoleMessages.GetClusterLoadArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension ScootConsoleMessages.GetClusterLoadResult {
+extension ScootConsoleMessages.GetClusterLoadResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: ClusterLoad? = nil) {
         self.init(success: success, memberwise: ThriftMemberwise())
@@ -5233,9 +5637,14 @@ extension ScootConsoleMessages.GetClusterLoadResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any], displayStyle: .struct)
+    }
 }
 
-extension ScootConsoleMessages.ListTasksArguments {
+extension ScootConsoleMessages.ListTasksArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(jobId: String = "") {
         self.init(jobId: jobId, memberwise: ThriftMemberwise())
@@ -5265,9 +5674,14 @@ extension ScootConsoleMessages.ListTasksArguments {
         size += 3 + 4 + jobId.utf8.count
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["jobId": jobId as Any], displayStyle: .struct)
+    }
 }
 
-extension ScootConsoleMessages.ListTasksResult {
+extension ScootConsoleMessages.ListTasksResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: [TaskSummary]? = nil, ir: InvalidRequest? = nil) {
         self.init(success: success, ir: ir, memberwise: ThriftMemberwise())
@@ -5331,6 +5745,11 @@ extension ScootConsoleMessages.ListTasksResult {
             size += 3 + ir.thriftEncodedSize
         }
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any, "ir": ir as Any], displayStyle: .struct)
     }
 }
 

@@ -117,7 +117,7 @@ public struct RunStatus: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension RunStatus {
+extension RunStatus: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         status: Status,
@@ -274,6 +274,22 @@ extension RunStatus {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "status": status as Any,
+            "runId": runId as Any,
+            "outUri": outUri as Any,
+            "errUri": errUri as Any,
+            "error": error as Any,
+            "exitCode": exitCode as Any,
+            "snapshotId": snapshotId as Any,
+            "jobId": jobId as Any,
+            "taskId": taskId as Any,
+            "tag": tag as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// A worker's answer to QueryWorker: its runs and its health.
@@ -290,7 +306,7 @@ public struct WorkerStatus: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension WorkerStatus {
+extension WorkerStatus: CustomReflectable {
     /// Creates a value from its fields.
     public init(runs: [RunStatus], initialized: Bool, isHealthy: Bool, error: String) {
         self.init(
@@ -383,6 +399,16 @@ extension WorkerStatus {
         size += 3 + 4 + error.utf8.count
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "runs": runs as Any,
+            "initialized": initialized as Any,
+            "isHealthy": isHealthy as Any,
+            "error": error as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// A command for the worker to run.
@@ -405,7 +431,7 @@ public struct RunCommand: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension RunCommand {
+extension RunCommand: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         argv: [String],
@@ -575,6 +601,19 @@ extension RunCommand {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "argv": argv as Any,
+            "env": env as Any,
+            "snapshotId": snapshotId as Any,
+            "timeoutMs": timeoutMs as Any,
+            "jobId": jobId as Any,
+            "taskId": taskId as Any,
+            "tag": tag as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// A Scoot worker, as the scheduler drives it.
@@ -640,7 +679,7 @@ public enum WorkerMessages {
     }
 }
 
-extension WorkerMessages.QueryWorkerArguments {
+extension WorkerMessages.QueryWorkerArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -658,9 +697,12 @@ extension WorkerMessages.QueryWorkerArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension WorkerMessages.QueryWorkerResult {
+extension WorkerMessages.QueryWorkerResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: WorkerStatus? = nil) {
         self.init(success: success, memberwise: ThriftMemberwise())
@@ -694,9 +736,14 @@ extension WorkerMessages.QueryWorkerResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any], displayStyle: .struct)
+    }
 }
 
-extension WorkerMessages.RunArguments {
+extension WorkerMessages.RunArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(cmd: RunCommand) {
         self.init(cmd: cmd, memberwise: ThriftMemberwise())
@@ -729,9 +776,14 @@ extension WorkerMessages.RunArguments {
         size += 3 + cmd.thriftEncodedSize
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["cmd": cmd as Any], displayStyle: .struct)
+    }
 }
 
-extension WorkerMessages.RunResult {
+extension WorkerMessages.RunResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: RunStatus? = nil) {
         self.init(success: success, memberwise: ThriftMemberwise())
@@ -765,9 +817,14 @@ extension WorkerMessages.RunResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any], displayStyle: .struct)
+    }
 }
 
-extension WorkerMessages.AbortArguments {
+extension WorkerMessages.AbortArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(runId: String = "") {
         self.init(runId: runId, memberwise: ThriftMemberwise())
@@ -797,9 +854,14 @@ extension WorkerMessages.AbortArguments {
         size += 3 + 4 + runId.utf8.count
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["runId": runId as Any], displayStyle: .struct)
+    }
 }
 
-extension WorkerMessages.AbortResult {
+extension WorkerMessages.AbortResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: RunStatus? = nil) {
         self.init(success: success, memberwise: ThriftMemberwise())
@@ -832,6 +894,11 @@ extension WorkerMessages.AbortResult {
             size += 3 + success.thriftEncodedSize
         }
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any], displayStyle: .struct)
     }
 }
 

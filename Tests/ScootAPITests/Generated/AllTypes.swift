@@ -81,7 +81,7 @@ public struct Inner: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension Inner {
+extension Inner: CustomReflectable {
     /// Creates a value from its fields.
     public init(name: String = "", count: Int32 = 0) {
         self.init(name: name, count: count, memberwise: ThriftMemberwise())
@@ -116,6 +116,11 @@ extension Inner {
         size += 3 + 4 + name.utf8.count
         size += 3 + 4
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name as Any, "count": count as Any], displayStyle: .struct)
     }
 }
 
@@ -198,7 +203,7 @@ public struct AllTypes: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension AllTypes {
+extension AllTypes: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         flag: Bool? = nil,
@@ -1096,6 +1101,48 @@ extension AllTypes {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "flag": flag as Any,
+            "tiny": tiny as Any,
+            "small": small as Any,
+            "medium": medium as Any,
+            "large": large as Any,
+            "real": real as Any,
+            "text": text as Any,
+            "blob": blob as Any,
+            "inner": inner as Any,
+            "numbers": numbers as Any,
+            "words": words as Any,
+            "wordSet": wordSet as Any,
+            "longSet": longSet as Any,
+            "counts": counts as Any,
+            "names": names as Any,
+            "groups": groups as Any,
+            "matrix": matrix as Any,
+            "color": color as Any,
+            "optionalText": optionalText as Any,
+            "requiredNumber": requiredNumber as Any,
+            "answer": answer as Any,
+            "ratio": ratio as Any,
+            "wholeRatio": wholeRatio as Any,
+            "greeting": greeting as Any,
+            "enabled": enabled as Any,
+            "shade": shade as Any,
+            "offset": offset as Any,
+            "tinyDefault": tinyDefault as Any,
+            "requiredColor": requiredColor as Any,
+            "colorSet": colorSet as Any,
+            "innerByColor": innerByColor as Any,
+            "inners": inners as Any,
+            "boolKeys": boolKeys as Any,
+            "blobSet": blobSet as Any,
+            "innerNames": innerNames as Any,
+            "deeplyNested": deeplyNested as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// Fields named like Swift keywords or like the locals the generated code declares.
@@ -1124,7 +1171,7 @@ public struct TrickyNames: ThriftStruct, Hashable, Sendable {
     private var memberwise: ThriftMemberwise
 }
 
-extension TrickyNames {
+extension TrickyNames: CustomReflectable {
     /// Creates a value from its fields.
     public init(
         `repeat`: Int32 = 0,
@@ -1340,6 +1387,22 @@ extension TrickyNames {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "repeat": `repeat` as Any,
+            "guard": `guard` as Any,
+            "reader": reader as Any,
+            "writer": writer as Any,
+            "field": field as Any,
+            "header": header as Any,
+            "key": key as Any,
+            "element": element as Any,
+            "where": `where` as Any,
+            "init": `init` as Any,
+        ], displayStyle: .struct)
+    }
 }
 
 /// A declared exception; `parts` collides with the local its description builds.
@@ -1356,7 +1419,7 @@ public struct Problem: ThriftStruct, Hashable, Sendable, Error, CustomStringConv
     private var memberwise: ThriftMemberwise
 }
 
-extension Problem {
+extension Problem: CustomReflectable {
     /// Creates a value from its fields.
     public init(message: String? = nil, code: Int32 = 0, color: Color? = nil, parts: String? = nil) {
         self.init(message: message, code: code, color: color, parts: parts, memberwise: ThriftMemberwise())
@@ -1417,6 +1480,16 @@ extension Problem {
         return size
     }
 
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "message": message as Any,
+            "code": code as Any,
+            "color": color as Any,
+            "parts": parts as Any,
+        ], displayStyle: .struct)
+    }
+
     public var description: String {
         var parts_: [String] = []
         if let message { parts_.append("message: \(String(reflecting: message))") }
@@ -1471,7 +1544,7 @@ public enum BaseMessages {
     }
 }
 
-extension BaseMessages.PingArguments {
+extension BaseMessages.PingArguments: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -1489,9 +1562,12 @@ extension BaseMessages.PingArguments {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension BaseMessages.PingResult {
+extension BaseMessages.PingResult: CustomReflectable {
     /// Creates a value.
     public init() {
         self.init(memberwise: ThriftMemberwise())
@@ -1509,9 +1585,12 @@ extension BaseMessages.PingResult {
     }
 
     public var thriftEncodedSize: Int { 1 }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .struct) }
 }
 
-extension BaseMessages.AddArguments {
+extension BaseMessages.AddArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(a: Int32 = 0, b: Int32 = 0) {
         self.init(a: a, b: b, memberwise: ThriftMemberwise())
@@ -1547,9 +1626,14 @@ extension BaseMessages.AddArguments {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["a": a as Any, "b": b as Any], displayStyle: .struct)
+    }
 }
 
-extension BaseMessages.AddResult {
+extension BaseMessages.AddResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: Int32? = nil) {
         self.init(success: success, memberwise: ThriftMemberwise())
@@ -1582,6 +1666,11 @@ extension BaseMessages.AddResult {
             size += 3 + 4
         }
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any], displayStyle: .struct)
     }
 }
 
@@ -1720,7 +1809,7 @@ public enum DerivedMessages {
     }
 }
 
-extension DerivedMessages.LocateArguments {
+extension DerivedMessages.LocateArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(name: String = "", color: Color, hint: Inner? = nil) {
         self.init(name: name, color: color, hint: hint, memberwise: ThriftMemberwise())
@@ -1769,9 +1858,18 @@ extension DerivedMessages.LocateArguments {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "name": name as Any,
+            "color": color as Any,
+            "hint": hint as Any,
+        ], displayStyle: .struct)
+    }
 }
 
-extension DerivedMessages.LocateResult {
+extension DerivedMessages.LocateResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: Inner? = nil, problem: Problem? = nil) {
         self.init(success: success, problem: problem, memberwise: ThriftMemberwise())
@@ -1815,9 +1913,17 @@ extension DerivedMessages.LocateResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "success": success as Any,
+            "problem": problem as Any,
+        ], displayStyle: .struct)
+    }
 }
 
-extension DerivedMessages.EchoArguments {
+extension DerivedMessages.EchoArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(caller: Int32 = 0, result: Int32 = 0) {
         self.init(caller: caller, result: result, memberwise: ThriftMemberwise())
@@ -1853,9 +1959,14 @@ extension DerivedMessages.EchoArguments {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["caller": caller as Any, "result": result as Any], displayStyle: .struct)
+    }
 }
 
-extension DerivedMessages.EchoResult {
+extension DerivedMessages.EchoResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(success: Int32? = nil) {
         self.init(success: success, memberwise: ThriftMemberwise())
@@ -1889,9 +2000,14 @@ extension DerivedMessages.EchoResult {
         }
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["success": success as Any], displayStyle: .struct)
+    }
 }
 
-extension DerivedMessages.DefaultArguments {
+extension DerivedMessages.DefaultArguments: CustomReflectable {
     /// Creates a value from its fields.
     public init(`repeat`: Int32 = 0) {
         self.init(repeat: `repeat`, memberwise: ThriftMemberwise())
@@ -1921,9 +2037,14 @@ extension DerivedMessages.DefaultArguments {
         size += 3 + 4
         return size
     }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["repeat": `repeat` as Any], displayStyle: .struct)
+    }
 }
 
-extension DerivedMessages.DefaultResult {
+extension DerivedMessages.DefaultResult: CustomReflectable {
     /// Creates a value from its fields.
     public init(problem: Problem? = nil) {
         self.init(problem: problem, memberwise: ThriftMemberwise())
@@ -1956,6 +2077,11 @@ extension DerivedMessages.DefaultResult {
             size += 3 + problem.thriftEncodedSize
         }
         return size
+    }
+
+    /// The fields, as `print` and `dump` show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["problem": problem as Any], displayStyle: .struct)
     }
 }
 
