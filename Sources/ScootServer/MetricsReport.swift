@@ -57,7 +57,7 @@ public enum MetricsReport {
         set("schedUptimeGauge_ms", Int(WireConversions.epochMilliseconds(now) - WireConversions.epochMilliseconds(startedAt)))
         if let journal = await scheduler.journalHealth() {
             set("journalFailingGauge", journal.failure == nil ? 0 : 1)
-            if let since = journal.failingSince { stats["scheduler/journalFailingSince_ms"] = (since.timeIntervalSince1970 * 1000).rounded() }
+            if let since = journal.failingSince { set("journalFailingSince_ms", Int(WireConversions.epochMilliseconds(since))) }
             set("journalWaitingRecordsGauge", journal.waitingRecords)
             set("journalCommitsCounter", journal.commits)
             set("journalRecordsWrittenCounter", journal.recordsWritten)

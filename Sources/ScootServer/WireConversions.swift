@@ -1,3 +1,4 @@
+import Foundation
 import SchedulerCore
 import ScootAPI
 import Thrift
@@ -67,6 +68,10 @@ enum WireConversions {
         instant.components.seconds * 1000 + instant.components.attoseconds / 1_000_000_000_000_000
     }
 
+    static func epochMilliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
     static func jobSummary(_ job: SchedulerCore.JobSummary) -> ScootAPI.JobSummary {
         ScootAPI.JobSummary(
             id: job.id, requestor: job.requestor, className: job.className, tag: job.tag, basis: job.basis,
@@ -109,7 +114,7 @@ enum WireConversions {
     /// The job log's health as GetClusterLoad reports it.
     static func journalState(_ health: JournalHealth) -> JournalState {
         JournalState(
-            failure: health.failure, failingSinceMs: health.failingSince.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) },
+            failure: health.failure, failingSinceMs: health.failingSince.map(epochMilliseconds),
             waitingRecords: Int64(health.waitingRecords), recordsDropped: Int64(health.recordsDropped))
     }
 }

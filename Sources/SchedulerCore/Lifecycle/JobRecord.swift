@@ -80,8 +80,6 @@ struct JobRecord: Sendable {
     var killed = false
     /// When KillJob took effect; nil for a job not killed by KillJob.
     var killedAt: SchedulerInstant?
-    /// The first task a step's kill slice still has to look at.
-    var killScanFrom = 0
     /// The job's end is in the journal already (a kill writes it first).
     var endJournaled = false
     /// A KillJob is waiting for its journal write: a second one is refused as for a killed job.
@@ -115,19 +113,19 @@ struct JobRecord: Sendable {
         if after == .completed { completedCount += 1 }
     }
 
-    /// The ids of the first `limit` waiting tasks, in task order; what one step may start. Costs
-    /// the tasks it looks at, not the job's size: the search starts past the leading tasks that
-    /// no longer wait.
-    mutating func firstWaitingTaskIDs(limit: Int) -> [String] {
-        var ids: [String] = []
+    /// The indices of the first `limit` waiting tasks, in task order: what one step may start,
+    /// or a kill slice ends. Costs the tasks it looks at, not the job's size: the search starts
+    /// past the leading tasks that no longer wait.
+    mutating func firstWaitingTaskIndices(limit: Int) -> [Int] {
+        var indices: [Int] = []
         var index = firstMaybeWaiting
         while index < tasks.count, tasks[index].state != .notStarted { index += 1 }
         firstMaybeWaiting = index
-        while index < tasks.count, ids.count < limit {
-            if tasks[index].state == .notStarted { ids.append(tasks[index].taskID) }
+        while index < tasks.count, indices.count < limit {
+            if tasks[index].state == .notStarted { indices.append(index) }
             index += 1
         }
-        return ids
+        return indices
     }
 
     /// Every task is Completed in the record.

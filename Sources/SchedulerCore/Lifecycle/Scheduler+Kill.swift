@@ -73,16 +73,10 @@ extension Scheduler {
             // that would copy all of the job's tasks.
             guard let killedAt = jobRecords[jobID]!.killedAt, jobRecords[jobID]!.hasWaitingTask else { continue }
             let journaled = jobRecords[jobID]!.endJournaled
-            let count = jobRecords[jobID]!.tasks.count
-            var index = jobRecords[jobID]!.killScanFrom
-            while index < count, budget > 0 {
-                if jobRecords[jobID]!.tasks[index].state == .notStarted {
-                    endKilled(TaskReference(jobID: jobID, taskID: jobRecords[jobID]!.tasks[index].taskID), at: index, now: killedAt, journaled: journaled)
-                    budget -= 1
-                }
-                index += 1
+            for index in jobRecords[jobID]!.firstWaitingTaskIndices(limit: budget) {
+                endKilled(TaskReference(jobID: jobID, taskID: jobRecords[jobID]!.tasks[index].taskID), at: index, now: killedAt, journaled: journaled)
+                budget -= 1
             }
-            jobRecords[jobID]!.killScanFrom = index
         }
     }
 

@@ -197,7 +197,7 @@ public actor Scheduler {
             return JobLoad(
                 id: id, requestor: definition.requestor, priority: definition.priority,
                 running: (runningByJob[id] ?? []).sorted { $0.index < $1.index }.map(\.task),
-                waiting: killed ? [] : jobRecords[id]!.firstWaitingTaskIDs(limit: healthy.count),
+                waiting: killed ? [] : jobRecords[id]!.firstWaitingTaskIndices(limit: healthy.count).map { jobRecords[id]!.tasks[$0].taskID },
                 waitingCount: killed ? 0 : jobRecords[id]!.waitingCount)
         }
         return SchedulingInput(

@@ -91,6 +91,13 @@ final class JournalWriter: Sendable {
             self.onHealthChange = onHealthChange
         }
 
+        /// The figures now, with the records waiting; the caller holds the lock.
+        var currentHealth: JournalHealth {
+            var report = health
+            report.waitingRecords = recordsWaiting
+            return report
+        }
+
         func loop() {
             while let group = nextGroup() {
                 let records = group.compactMap(\.record)
@@ -132,7 +139,6 @@ final class JournalWriter: Sendable {
                 }
                 recordsWaiting -= records
                 clientWritesWaiting -= group.count { $0.record != nil && $0.completion != nil }
-                health.waitingRecords = recordsWaiting
                 return group
             }
         }
@@ -155,8 +161,7 @@ final class JournalWriter: Sendable {
                 waiting.prepend(contentsOf: kept)
                 recordsWaiting += kept.count
             }
-            health.waitingRecords = recordsWaiting
-            let report = health
+            let report = currentHealth
             condition.unlock()
             for entry in group { entry.completion?(result) }
             if wasFailing != (report.failure != nil) { onHealthChange(report) }
@@ -183,7 +188,7 @@ final class JournalWriter: Sendable {
     }
 
     /// How the journal is doing now.
-    var health: JournalHealth { shared.condition.withLock { shared.health } }
+    var health: JournalHealth { shared.condition.withLock { shared.currentHealth } }
 
     /// Queues a step record for the next group commit; dropped and counted when full.
     func append(_ record: JournalRecord) {
@@ -224,7 +229,6 @@ final class JournalWriter: Sendable {
     private func enqueue(_ entry: Entry) {
         shared.waiting.append(entry)
         if entry.record != nil { shared.recordsWaiting += 1 }
-        shared.health.waitingRecords = shared.recordsWaiting
         shared.condition.signal()
     }
 }
