@@ -8,7 +8,13 @@ extension SQLiteJobJournal {
         try database.read { db in
             var contents = JournalContents(settings: try loadSettings(db))
             let endedTasks = try loadEndedTasks(db)
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY seq") {
+            let jobs = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT jobs.*, job_definitions.definition FROM jobs
+                    LEFT JOIN job_definitions ON job_definitions.job_id = jobs.id ORDER BY seq
+                    """)
+            while let row = try jobs.next() {
                 contents.jobs.append(try recoveredJob(from: row, endedTasks: endedTasks))
             }
             return contents
@@ -40,7 +46,10 @@ extension SQLiteJobJournal {
 
     private func recoveredJob(from row: Row, endedTasks: [String: [String: RunStatus]]) throws -> RecoveredJob {
         let id: String = row["id"]
-        let definition = try decode(JobDefinition.self, row["definition"], what: "definition of job \(id)")
+        guard let json = row["definition"] as String? else {
+            throw JobStoreError.corruptRecord(path: path, reason: "job \(id) has no definition")
+        }
+        let definition = try decode(JobDefinition.self, json, what: "definition of job \(id)")
         let submittedAt = Date(timeIntervalSince1970: row["submitted_at"])
         return RecoveredJob(
             job: JournaledJob(id: id, definition: definition, submittedAt: submittedAt), endedTasks: endedTasks[id] ?? [:],

@@ -103,18 +103,18 @@ public final class SQLiteJobJournal: JobJournal {
             guard let definition = job.encodedDefinition ?? JournaledJob.encode(job.definition) else {
                 throw JobStoreError.corruptRecord(path: path, reason: "job \(job.id)'s definition cannot be encoded")
             }
-            try db.cachedStatement(
-                sql: "INSERT INTO jobs (id, definition, tag, requestor, priority, submitted_at) VALUES (?, ?, ?, ?, ?, ?)"
-            ).execute(arguments: [
-                job.id, definition, job.definition.tag, job.definition.requestor, job.definition.priority,
-                job.submittedAt.timeIntervalSince1970,
-            ])
+            try db.cachedStatement(sql: "INSERT INTO jobs (id, tag, requestor, priority, submitted_at) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [
+                    job.id, job.definition.tag, job.definition.requestor, job.definition.priority, job.submittedAt.timeIntervalSince1970,
+                ])
+            try db.cachedStatement(sql: "INSERT INTO job_definitions (job_id, definition) VALUES (?, ?)")
+                .execute(arguments: [job.id, definition])
         case .taskStarted(let start):
             let startedAt = start.startedAt.timeIntervalSince1970
             try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO attempts (job_id, task_id, attempt, worker_id, started_at) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [start.jobID, start.taskID, start.attempt, start.workerID, startedAt])
-            try db.cachedStatement(sql: "UPDATE jobs SET started_at = COALESCE(started_at, ?) WHERE id = ?")
+            try db.cachedStatement(sql: "UPDATE jobs SET started_at = ? WHERE id = ? AND started_at IS NULL")
                 .execute(arguments: [startedAt, start.jobID])
         case .taskProgressed(let jobID, let taskID, let status):
             try db.cachedStatement(

@@ -23,9 +23,14 @@ enum WireConversions {
 
     /// A job status as Scoot sends it: empty strings as unset optionals, exit code always present.
     static func jobStatus(_ status: SchedulerCore.JobStatus) -> ScootAPI.JobStatus {
-        ScootAPI.JobStatus(
-            id: status.id, status: progress(status.status),
-            taskStatus: ThriftMap(status.taskStatus.mapValues(progress)), taskData: ThriftMap(status.taskData.mapValues(runStatus)))
+        // The tasks come in task id order: the builders append without a sort.
+        var taskStatus = ThriftMap<String, ScootAPI.Status>.Builder(capacity: status.tasks.count)
+        var taskData = ThriftMap<String, ScootAPI.RunStatus>.Builder(capacity: status.tasks.count)
+        for task in status.tasks {
+            taskStatus.append(task.taskID, progress(task.progress))
+            if let data = task.data { taskData.append(task.taskID, runStatus(data)) }
+        }
+        return ScootAPI.JobStatus(id: status.id, status: progress(status.status), taskStatus: taskStatus.build(), taskData: taskData.build())
     }
 
     static func progress(_ status: ProgressStatus) -> ScootAPI.Status {

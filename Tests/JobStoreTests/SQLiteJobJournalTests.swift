@@ -92,6 +92,65 @@ import Testing
         #expect(try reopened.database.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
     }
 
+    /// The definition sat in the `jobs` row, and SQLite rewrites a whole row on UPDATE: each
+    /// start and end of a big job copied its definition (a 400,000-task job's kill wrote about
+    /// 30 MB and took seconds). Now a job's start and end write a few pages whatever its size.
+    @Test func aBigJobsStartAndEndDoNotRewriteItsDefinition() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try SQLiteJobJournal(dataDirectory: directory.url)
+        let tasks = (0..<20_000).map { TaskDefinition(taskID: "task-\($0)", argv: ["echo", String(repeating: "x", count: 80)]) }
+        let big = JournaledJob(id: "big", definition: JobDefinition(tasks: tasks, requestor: "r"), submittedAt: Self.submitted)
+        try journal.jobAccepted(big)
+        let definitionBytes = JournaledJob.encode(big.definition)!.utf8.count
+        #expect(definitionBytes > 2_000_000)
+        try journal.database.writeWithoutTransaction { _ = try Row.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        let wal = journal.path + "-wal"
+        #expect(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int == 0)
+
+        try journal.taskStarted(TaskAttemptStart(jobID: "big", taskID: "task-0", attempt: 1, workerID: "w1", startedAt: Self.submitted + 1))
+        try journal.taskStarted(TaskAttemptStart(jobID: "big", taskID: "task-1", attempt: 1, workerID: "w1", startedAt: Self.submitted + 2))
+        try journal.jobEnded(jobID: "big", killed: true, at: Self.submitted + 3)
+        let written = try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int ?? .max
+        #expect(written < 100_000, "the start and the kill wrote \(written) bytes to the log for a \(definitionBytes)-byte definition")
+        let recovered = try SQLiteJobJournal(dataDirectory: directory.url).load().finishedJobs
+        #expect(recovered.map(\.job) == [big])
+        #expect(recovered.first?.startedAt == Self.submitted + 1)
+    }
+
+    /// A journal written before definitions had a table of their own keeps its jobs.
+    @Test func aVersion1JournalIsMigratedWithItsJobs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent(SQLiteJobJournal.fileName).path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try JobStoreSchema.migrator.migrate(queue, upTo: "v1: jobs, attempts, task statuses, settings")
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT INTO jobs (id, definition, tag, requestor, priority, submitted_at, ended_at, killed) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                    arguments: [
+                        "j1", JournaledJob.encode(job("j1").definition)!, "tag-j1", "land-bot", 2, Self.submitted.timeIntervalSince1970,
+                        (Self.submitted + 5).timeIntervalSince1970,
+                    ])
+            }
+        }
+        let contents = try SQLiteJobJournal(dataDirectory: directory.url).load()
+        #expect(contents.finishedJobs.map(\.job) == [job("j1")])
+        #expect(contents.finishedJobs.first?.killed == true)
+    }
+
+    /// A job row whose definition is missing is corruption, not a job to skip.
+    @Test func aJobWithoutItsDefinitionIsACorruptRecord() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try SQLiteJobJournal(dataDirectory: directory.url)
+        try journal.jobAccepted(job("j1"))
+        try journal.database.write { try $0.execute(sql: "DELETE FROM job_definitions") }
+        let error = #expect(throws: JobStoreError.self) { try journal.load() }
+        #expect(error?.description.contains("job j1 has no definition") == true, "\(String(describing: error))")
+    }
+
     @Test func aCorruptFileGivesAClearError() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

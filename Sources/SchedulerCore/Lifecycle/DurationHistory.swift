@@ -3,7 +3,7 @@
 /// for unseen task ids, so the first real sample is the mean (Scoot averages it with that 0).
 /// Bounded, unlike Scoot's: the task ids measured most recently are kept, at most
 /// 2 × `generationSize` (about 100 bytes each); an older id starts again from no sample.
-struct DurationHistory {
+struct DurationHistory: Sendable {
     /// Task ids per generation of `RecentEntries`.
     static let generationSize = 100_000
 

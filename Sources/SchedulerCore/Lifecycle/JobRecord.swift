@@ -1,3 +1,5 @@
+import Glibc
+
 /// A task's place in the scheduler's state machine (docs/scoot.md, "Job and task states").
 enum TaskState: Sendable, Hashable {
     case notStarted
@@ -45,6 +47,16 @@ struct TaskRecord: Sendable {
 
     var taskID: String { definition.taskID }
 
+    /// How a Completed task ended, as the job counts tell it; nil before it is Completed.
+    var outcome: TaskOutcome? {
+        guard state == .completed else { return nil }
+        guard let finalStatus else { return .failed }
+        if finalStatus.state == .complete, finalStatus.exitCode == 0 { return .succeeded }
+        // A task a user killed (running or never started) is not a failure.
+        if finalStatus.state == .aborted, finalStatus.error.hasPrefix(RunStatus.userRequested) { return .killed }
+        return finalStatus.error.hasPrefix(RunStatus.rebalanceRequested) ? .preempted : .failed
+    }
+
     /// Ends a task that never got to run (or waits for a retry) the way KillJob does.
     mutating func endByKill(at instant: SchedulerInstant) {
         state = .completed
@@ -63,6 +75,16 @@ struct TaskRecord: Sendable {
     }
 }
 
+/// How a Completed task ended.
+enum TaskOutcome: Sendable, CaseIterable {
+    case succeeded
+    case killed
+    /// Failed for a reason other than a rebalance.
+    case failed
+    /// Stopped by a rebalance: a failure too.
+    case preempted
+}
+
 /// A job inside the scheduler: in memory from admission until its last task completes, then kept
 /// for status queries only (the role of Scoot's saga log).
 struct JobRecord: Sendable {
@@ -70,10 +92,14 @@ struct JobRecord: Sendable {
     /// The definition as accepted: tag defaulted to the id, priority possibly inherited.
     let definition: JobDefinition
     /// The tasks in scheduling order (descending historical mean duration); changed only through
-    /// `updateTask`, which keeps the counts below.
-    private(set) var tasks: [TaskRecord]
+    /// `updateTask`, which keeps the counts below. Chunked, so that changing a task while a
+    /// copy of the record is being read off the actor copies a chunk, not the job.
+    private(set) var tasks: ChunkedArray<TaskRecord>
     /// Task id → index in `tasks`.
     let taskIndex: [String: Int]
+    /// Indices into `tasks` in ascending task id order (UTF-8 bytes, the order of the wire's
+    /// maps): statuses and listings are built in this order, with no sort per call.
+    let taskIDOrder: [Int32]
     let submittedAt: SchedulerInstant
     var startedAt: SchedulerInstant?
     var endedAt: SchedulerInstant?
@@ -86,23 +112,32 @@ struct JobRecord: Sendable {
     var killRequested = false
     private(set) var waitingCount: Int
     private(set) var completedCount = 0
+    /// Completed tasks by how they ended (`TaskOutcome` order), kept by `updateTask`.
+    private var outcomeCounts = [0, 0, 0, 0]
     /// No task before this index waits: where the search for waiting tasks starts.
     private var firstMaybeWaiting = 0
 
     init(id: String, definition: JobDefinition, tasks: [TaskRecord], submittedAt: SchedulerInstant) {
         self.id = id
         self.definition = definition
-        self.tasks = tasks
+        self.tasks = ChunkedArray(tasks)
         self.submittedAt = submittedAt
         waitingCount = tasks.count
         taskIndex = Dictionary(uniqueKeysWithValues: tasks.enumerated().map { ($0.element.taskID, $0.offset) })
+        taskIDOrder = tasks.indices.sorted { TaskIDOrder.precedes(tasks[$0].taskID, tasks[$1].taskID) }.map { Int32($0) }
     }
 
     /// Changes the task at `index` in place and keeps the per-state counts.
     mutating func updateTask(at index: Int, _ change: (inout TaskRecord) -> Void) {
         let before = tasks[index].state
+        let outcomeBefore = tasks[index].outcome
         change(&tasks[index])
         let after = tasks[index].state
+        let outcomeAfter = tasks[index].outcome
+        if outcomeBefore != outcomeAfter {
+            if let outcomeBefore { outcomeCounts[outcomeBefore.countIndex] -= 1 }
+            if let outcomeAfter { outcomeCounts[outcomeAfter.countIndex] += 1 }
+        }
         guard before != after else { return }
         if before == .notStarted { waitingCount -= 1 }
         if after == .notStarted {
@@ -112,6 +147,10 @@ struct JobRecord: Sendable {
         if before == .completed { completedCount -= 1 }
         if after == .completed { completedCount += 1 }
     }
+
+    /// Completed tasks that ended with `outcome` in the record (a killed job's waiting tasks,
+    /// ended by derivation only, are not among them).
+    func completedCount(_ outcome: TaskOutcome) -> Int { outcomeCounts[outcome.countIndex] }
 
     /// The indices of the first `limit` waiting tasks, in task order: what one step may start,
     /// or a kill slice ends. Costs the tasks it looks at, not the job's size: the search starts
@@ -148,5 +187,31 @@ struct JobRecord: Sendable {
         var shown = task
         shown.endByKill(at: killedAt)
         return shown
+    }
+}
+
+extension TaskOutcome {
+    fileprivate var countIndex: Int {
+        switch self {
+        case .succeeded: 0
+        case .killed: 1
+        case .failed: 2
+        case .preempted: 3
+        }
+    }
+}
+
+/// The order of task ids on the wire: their UTF-8 bytes (not Swift's Unicode order).
+enum TaskIDOrder {
+    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        let order = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                let common = min(left.count, right.count)
+                let bytes = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return bytes != 0 ? bytes < 0 : left.count < right.count
+            }
+        }
+        if let order = order ?? nil { return order }
+        return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 }

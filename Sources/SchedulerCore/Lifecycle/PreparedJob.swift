@@ -15,6 +15,8 @@ struct PreparedJob: Sendable {
     let accepted: JobDefinition
     /// `accepted` as the journal stores it; nil when the definition is refused anyway.
     let encodedAccepted: String?
+    /// The definition's bytes of text (`JobDefinition.textByteCount`), counted off the actor.
+    let textByteCount: Int
 
     init(_ definition: JobDefinition) {
         self.definition = definition
@@ -23,6 +25,7 @@ struct PreparedJob: Sendable {
             try JobValidation.validatePriority(definition.priority)
             try JobValidation.validateUniqueTaskIDs(definition)
         }
+        textByteCount = definition.textByteCount
         id = UUID().uuidString.lowercased()
         var accepted = definition
         if accepted.tag.isEmpty { accepted.tag = id }

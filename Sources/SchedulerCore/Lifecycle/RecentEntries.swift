@@ -32,3 +32,4 @@ struct RecentEntries<Key: Hashable, Value> {
         }
     }
 }
+extension RecentEntries: Sendable where Key: Sendable, Value: Sendable {}

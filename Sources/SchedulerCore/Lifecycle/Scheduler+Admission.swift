@@ -40,12 +40,29 @@ extension Scheduler {
         let journaled: JournaledJob
         let submittedAt: SchedulerInstant
         let journalWriter: JournalWriter?
-        /// The historical mean duration of each task, in the definition's order.
-        let meanSeconds: [Double]
+        /// Where the tasks' historical mean durations come from.
+        let means: TaskMeans
+
+        /// The historical mean duration of each task, in the definition's order: read on the
+        /// actor for a small job; for a big one, looked up off the actor in a copy of the history
+        /// (which shares its storage until the actor records a duration).
+        enum TaskMeans: Sendable {
+            case read([Double])
+            case lookedUpIn(DurationHistory)
+        }
+
+        /// Jobs up to this many tasks have their means read on the actor (well under a
+        /// millisecond); bigger ones take a copy of the history instead.
+        static let meansReadOnTheActor = 4_096
 
         /// The job's record, built off the actor: its tasks longest first, and their index.
         func record(defaultTaskTimeout: Duration) -> JobRecord {
             let accepted = journaled.definition
+            let meanSeconds =
+                switch means {
+                case .read(let means): means
+                case .lookedUpIn(let history): accepted.tasks.map { history.meanSeconds(of: $0.taskID) }
+                }
             let tasks = DurationHistory.longestFirst(accepted.tasks, means: meanSeconds).map {
                 TaskRecord(definition: $0, timeout: accepted.effectiveTimeout(of: $0, schedulerDefault: defaultTaskTimeout))
             }
@@ -57,7 +74,7 @@ extension Scheduler {
     private func reserve(_ prepared: PreparedJob) throws(SchedulerError) -> Admission {
         let definition = prepared.definition
         if let error = prepared.definitionError { throw error }
-        try checkSizeLimits(definition)
+        try checkSizeLimits(definition, textByteCount: prepared.textByteCount)
         try checkAdmissionLimits(requestor: definition.requestor)
         if let error = prepared.priorityOrTaskIDError { throw error }
         if !definition.basis.isEmpty {
@@ -76,7 +93,8 @@ extension Scheduler {
         reservedJobs[prepared.id] = (requestor: definition.requestor, tasks: definition.tasks.count)
         return Admission(
             journaled: journaled, submittedAt: submittedAt, journalWriter: journalWriter,
-            meanSeconds: accepted.tasks.map { durations.meanSeconds(of: $0.taskID) })
+            means: accepted.tasks.count <= Admission.meansReadOnTheActor
+                ? .read(accepted.tasks.map { durations.meanSeconds(of: $0.taskID) }) : .lookedUpIn(durations))
     }
 
     private func release(_ admission: Admission) {
@@ -112,12 +130,11 @@ extension Scheduler {
 
     /// The caps that keep one request from taking the scheduler's time and memory: tasks per job,
     /// bytes per definition, unfinished tasks in all.
-    private func checkSizeLimits(_ definition: JobDefinition) throws(SchedulerError) {
+    private func checkSizeLimits(_ definition: JobDefinition, textByteCount bytes: Int) throws(SchedulerError) {
         if definition.tasks.count > configuration.maxTasksPerJob {
             throw .invalidRequest(
                 "job has \(definition.tasks.count) tasks; this scheduler takes at most \(configuration.maxTasksPerJob) per job (max tasks per job); split it")
         }
-        let bytes = definition.textByteCount
         if bytes > configuration.maxJobDefinitionBytes {
             throw .invalidRequest(
                 "job definition carries \(bytes) bytes of text; this scheduler takes at most \(configuration.maxJobDefinitionBytes) (max job definition bytes)")

@@ -14,28 +14,31 @@ extension Scheduler {
 
     func jobRecord(_ jobID: String) -> JobRecord? { jobRecords[jobID] }
 
+    /// The status of `job`, its tasks in task id order.
     static func status(of job: JobRecord) -> JobStatus {
-        var result = JobStatus(id: job.id, status: job.appearsFinished ? .completed : .inProgress)
-        result.taskStatus.reserveCapacity(job.tasks.count)
-        for recorded in job.tasks {
-            let task = job.shown(recorded)
+        var tasks: [JobStatus.Task] = []
+        tasks.reserveCapacity(job.tasks.count)
+        for index in job.taskIDOrder {
+            let task = job.shown(job.tasks[Int(index)])
             let progress = task.progress
-            result.taskStatus[task.taskID] = progress
-            switch progress {
-            case .completed: result.taskData[task.taskID] = task.finalStatus
-            case .inProgress: result.taskData[task.taskID] = task.latestReport
-            case .notStarted: break
-            }
+            let data: RunStatus? =
+                switch progress {
+                case .completed: task.finalStatus
+                case .inProgress: task.latestReport
+                case .notStarted: nil
+                }
+            tasks.append(JobStatus.Task(taskID: task.taskID, progress: progress, data: data))
         }
-        return result
+        return JobStatus(id: job.id, status: job.appearsFinished ? .completed : .inProgress, orderedTasks: tasks)
     }
 
-    /// The tasks of a known job, by task id, with the worker and times of their latest attempts;
-    /// nil for an unknown or purged job id.
-    public func tasks(ofJob jobID: String) -> [TaskProgress]? {
-        guard let job = jobRecords[jobID] else { return nil }
-        return job.tasks.sorted { $0.taskID < $1.taskID }.map { recorded in
-            let task = job.shown(recorded)
+    /// The tasks of a known job, in task id order (UTF-8 bytes), with the worker and times of
+    /// their latest attempts; nil for an unknown or purged job id. Built off the actor, as
+    /// `status(of:)` is.
+    public nonisolated func tasks(ofJob jobID: String) async -> [TaskProgress]? {
+        guard let job = await jobRecord(jobID) else { return nil }
+        return job.taskIDOrder.map { index in
+            let task = job.shown(job.tasks[Int(index)])
             return TaskProgress(
                 taskID: task.taskID, status: task.progress, workerID: task.lastWorkerID, startedAt: task.lastStartedAt,
                 endedAt: task.endedAt, attempts: task.timesTried)
@@ -54,24 +57,13 @@ extension Scheduler {
     public func jobs() -> [JobSummary] {
         submissionOrder.map { id in
             let job = jobRecords[id]!
-            var counts = JobSummary.TaskCounts()
-            for recorded in job.tasks {
-                let task = job.shown(recorded)
-                switch task.state {
-                case .notStarted: counts.waiting += 1
-                case .inProgress: counts.running += 1
-                case .completed:
-                    if task.finalStatus?.state == .complete, task.finalStatus?.exitCode == 0 {
-                        counts.completed += 1
-                    } else if task.finalStatus?.state == .aborted, task.finalStatus?.error.hasPrefix(RunStatus.userRequested) == true {
-                        // A task a user killed (running or never started) is not a failure.
-                        counts.killed += 1
-                    } else {
-                        counts.failed += 1
-                        if task.finalStatus?.error.hasPrefix(RunStatus.rebalanceRequested) == true { counts.preempted += 1 }
-                    }
-                }
-            }
+            // Kept by the record as tasks change: a listing costs the jobs, not their tasks.
+            // A killed job's waiting tasks are shown killed, as GetStatus shows them.
+            let shownKilled = job.killedAt != nil ? job.waitingCount : 0
+            let counts = JobSummary.TaskCounts(
+                waiting: job.waitingCount - shownKilled, running: job.runningCount, completed: job.completedCount(.succeeded),
+                failed: job.completedCount(.failed) + job.completedCount(.preempted), preempted: job.completedCount(.preempted),
+                killed: job.completedCount(.killed) + shownKilled)
             let definition = job.definition
             return JobSummary(
                 id: id, requestor: definition.requestor,
