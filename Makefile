@@ -57,11 +57,13 @@ fuzz:
 ## Reliability suite (docs/reliability.md): hostile input against the server, 64 × 1,000-call load
 ## with fd and memory checks, kill -9 mid-run, network faults for the console and the CLI, bad
 ## console input; then the fuzzer for FUZZ_SECONDS (600 unless given, e.g. FUZZ_SECONDS=60).
-## `make test` runs the scaled-down parts; SCOOT_RELIABILITY=1 turns on the slow ones.
+## `make test` runs the scaled-down parts; SCOOT_RELIABILITY=1 turns on the slow ones. One test at a
+## time: the latency bounds (50 ms p99 beside a 400,000-task job) are not met with the suite's
+## other load tests sharing the two cores.
 RELIABILITY_FUZZ_SECONDS = $(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
 reliability: test-deps
 	$(SWIFT) build --build-tests
-	SCOOT_RELIABILITY=1 $(SWIFT) test --skip-build --filter ReliabilityTests
+	SCOOT_RELIABILITY=1 $(SWIFT) test --skip-build --no-parallel --filter ReliabilityTests
 	$(MAKE) fuzz FUZZ_SECONDS=$(RELIABILITY_FUZZ_SECONDS)
 
 clean:

@@ -15,7 +15,8 @@ import PackageDescription
 /// - `JobStore`: the durable SQLite job log behind `serve`.
 /// - `ProcessWorkers`: workers that run tasks as local processes; `CRunKeeper`, the C code of the
 ///   per-run keeper process they fork (code a fork of a multithreaded process may run).
-/// - `ScootServer`: `serve`, CloudScoot and the metrics endpoint over `SchedulerCore`.
+/// - `ScootServer`: `serve`, CloudScoot and the metrics endpoint over `SchedulerCore`; `CHeap`,
+///   glibc's heap controls it uses to give freed memory back.
 /// - `ClusterObservation`: polling Scoot workers and budgeted job-status refreshes, shared by the
 ///   console and the gateway.
 /// - `ScootGateway`: `gateway`, a CloudScoot proxy in front of a real Scoot scheduler that
@@ -78,6 +79,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(name: "CHeap"),
         .target(name: "SchedulerCore", dependencies: [.product(name: "HeapModule", package: "swift-collections"), .product(name: "DequeModule", package: "swift-collections")]),
         .target(name: "CRunKeeper"),
         .target(name: "ProcessWorkers", dependencies: ["SchedulerCore", "CRunKeeper", .product(name: "Logging", package: "swift-log")]),
@@ -103,7 +105,7 @@ let package = Package(
         .target(
             name: "ScootServer",
             dependencies: [
-                "SchedulerCore", "ScootAPI", "Thrift", "ThriftTLS", "ProcessWorkers", "JobStore",
+                "SchedulerCore", "ScootAPI", "Thrift", "ThriftTLS", "ProcessWorkers", "JobStore", "CHeap",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -167,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "ScootServerTests",
             dependencies: [
-                "ScootServer", "SchedulerCore", "ScootAPI", "Thrift", "ThriftTLS", "ThriftCodegen", "TestSupport",
+                "ScootServer", "CHeap", "SchedulerCore", "ScootAPI", "Thrift", "ThriftTLS", "ThriftCodegen", "TestSupport",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),

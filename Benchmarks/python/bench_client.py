@@ -37,7 +37,7 @@ from thrift.transport import TSocket, TTransport
 CLOCK_TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK")
 SOCKET_TIMEOUT_S = 60
 SETUP_TIMEOUT_S = 300
-SETTLE_S = 2.0  # before an RSS reading, so that work started by the last call has finished
+SETTLE_S = 2.0  # before an RSS reading: work started by the last call has finished, and serve's heap trimmer (every 1 s) has run
 RUNJOB_BATCH = 90  # below Scoot's 100 jobs in progress per requestor, with the blocker
 VALIDATE_EVERY = 64  # in the long loops, every 64th reply is decoded and checked (and the last)
 

@@ -94,6 +94,7 @@ public final class ServeRuntime: Sendable {
     public let metricsServer: MetricsHTTPServer
     private let loop: Task<Void, Never>
     private let lock: DataDirectoryLock
+    private let heapTrimmer: HeapTrimmer
     private let logger: Logger
 
     private init(
@@ -108,6 +109,7 @@ public final class ServeRuntime: Sendable {
         self.metricsServer = metricsServer
         self.loop = loop
         self.logger = logger
+        heapTrimmer = HeapTrimmer()
     }
 
     /// Opens the job log (recovering unfinished jobs and settings), starts the workers, the
@@ -258,6 +260,7 @@ public final class ServeRuntime: Sendable {
         if await !scheduler.flushJournal() {
             logger.error("serve stops with job log records unwritten; the tasks they record run again after a restart")
         }
+        heapTrimmer.stop()
         lock.release()
         logger.info("serve stopped")
     }

@@ -137,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        HeapTrimmer.limitArenas()
         ServerLogging.bootstrap(logLevel)
         let logger = Logger(label: "scoot-console.serve")
         let thrift = try HostAndPort(parsing: addr)

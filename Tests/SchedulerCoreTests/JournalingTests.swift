@@ -124,7 +124,11 @@ import Testing
         #expect(journal.records.count == 1)
     }
 
-    @Test func settingsChangedTogetherAreAllKeptInOrder() async throws {
+    /// Each change was staged on the actor and handed to the journal writer after it, so two
+    /// setters could reach the journal in the other order: the last record then lacked the later
+    /// change, which a restart would lose though it was acknowledged (seen under load). The
+    /// write is now queued as the change is staged; many rounds give the race its chances.
+    @Test(arguments: 0..<25) func settingsChangedTogetherAreAllKeptInOrder(round: Int) async throws {
         let journal = InMemoryJobJournal()
         let (_, _, scheduler) = try await journaledCluster(journal)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -190,5 +194,49 @@ import Testing
         #expect(await scheduler.jobs().isEmpty)
         #expect(await scheduler.flushJournal())
         #expect(journal.records.last == .purge(endedBefore: Self.origin.addingTimeInterval(3603 - 3600)))
+    }
+
+    /// A million jobs a day kept for the 7-day retention were about 2.4 KB each in memory with no
+    /// end: the finished jobs kept are capped by count and by their tasks, oldest forgotten first.
+    @Test func finishedJobsPastTheCapsAreForgottenOldestFirst() async throws {
+        let journal = InMemoryJobJournal()
+        var configuration = SchedulerConfiguration()
+        configuration.maxFinishedJobsKept = 3
+        configuration.maxFinishedTasksKept = 5
+        let (clock, _, scheduler) = try await journaledCluster(journal, configuration: configuration)
+        var ids: [String] = []
+        for tasks in [1, 1, 1, 1, 2] {
+            ids.append(try await scheduler.runJob(simpleJob(tasks: tasks, requestor: "r\(ids.count)")))
+            await scheduler.step()
+            clock.advance(by: .seconds(2))
+            await scheduler.step()
+            await scheduler.step()
+        }
+        // Five finished: the job cap keeps the last three (1 + 1 + 2 tasks, under the task cap).
+        #expect(await scheduler.jobs().map(\.id) == Array(ids.suffix(3)))
+        #expect(await scheduler.status(of: ids[1]).status == .notStarted)
+        #expect(await scheduler.status(of: ids[2]).status == .completed)
+        #expect(await scheduler.flushJournal())
+        guard case .purge(let cutoff) = journal.records.last else {
+            Issue.record("no purge record: \(journal.records.suffix(3))")
+            return
+        }
+        #expect(cutoff == Self.origin.addingTimeInterval(6), "the journal forgets the jobs that ended before the first one kept")
+
+        // A job of 5 tasks: with it, 8 tasks would be kept; the older ones go, the latest stays.
+        let big = try await scheduler.runJob(simpleJob(tasks: 5, requestor: "big"))
+        for _ in 0..<5 {
+            await scheduler.step()
+            clock.advance(by: .seconds(1))
+        }
+        await scheduler.step()
+        #expect(await scheduler.jobs().map(\.id) == [big])
+        let huge = try await scheduler.runJob(simpleJob(tasks: 7, requestor: "huge"))
+        for _ in 0..<6 {
+            await scheduler.step()
+            clock.advance(by: .seconds(1))
+        }
+        await scheduler.step()
+        #expect(await scheduler.jobs().map(\.id) == [huge], "the latest finished job stays, though over the task cap")
     }
 }

@@ -39,11 +39,25 @@ struct TaskRecord: Sendable {
     var lastStartedAt: SchedulerInstant?
     /// When the task became Completed (finished, given up, aborted or killed); nil before.
     var endedAt: SchedulerInstant?
+    /// `latestReport` until the task is Completed, `finalStatus` from then on: one is never
+    /// needed beside the other, and a run status is 96 bytes of every task.
+    private var report: RunStatus?
     /// The latest not-yet-done report of a run; kept while the task waits for a retry, as Scoot's
-    /// GetStatus shows the previous attempt's RUNNING data then.
-    var latestReport: RunStatus?
-    /// The final run status, once Completed.
-    var finalStatus: RunStatus?
+    /// GetStatus shows the previous attempt's RUNNING data then. Nil once Completed.
+    var latestReport: RunStatus? {
+        get { state == .completed ? nil : report }
+        set { report = newValue }
+    }
+    /// The final run status, once Completed; nil before.
+    var finalStatus: RunStatus? {
+        get { state == .completed ? report : nil }
+        set { report = newValue }
+    }
+
+    init(definition: TaskDefinition, timeout: Duration) {
+        self.definition = definition
+        self.timeout = timeout
+    }
 
     var taskID: String { definition.taskID }
 
@@ -89,7 +103,8 @@ enum TaskOutcome: Sendable, CaseIterable {
 /// for status queries only (the role of Scoot's saga log).
 struct JobRecord: Sendable {
     let id: String
-    /// The definition as accepted: tag defaulted to the id, priority possibly inherited.
+    /// The definition as accepted (tag defaulted to the id, priority possibly inherited), without
+    /// its tasks: they are in `tasks`, and a second array of them was 72 bytes a task.
     let definition: JobDefinition
     /// The tasks in scheduling order (descending historical mean duration); changed only through
     /// `updateTask`, which keeps the counts below. Chunked, so that changing a task while a
@@ -119,7 +134,9 @@ struct JobRecord: Sendable {
 
     init(id: String, definition: JobDefinition, tasks: [TaskRecord], submittedAt: SchedulerInstant) {
         self.id = id
-        self.definition = definition
+        var withoutTasks = definition
+        withoutTasks.tasks = []
+        self.definition = withoutTasks
         self.tasks = ChunkedArray(tasks)
         self.submittedAt = submittedAt
         waitingCount = tasks.count

@@ -83,7 +83,7 @@ extension Scheduler {
         jobRecords[id] = record
         submissionOrder.append(id)
         if let endedAt = record.endedAt {
-            finishedJobs.append(FinishedJob(id: id, endedAt: endedAt))
+            keepFinished(id, endedAt: endedAt)
         } else {
             activeJobIDs.append(id)
         }

@@ -66,7 +66,9 @@ extension Scheduler {
         let number: Int
         let settings: SchedulerSettings
         let classifier: RequestorClassifier?
-        let journalWriter: JournalWriter?
+        /// Its journal write, queued when it was staged: changes reach the journal in the order
+        /// they build on each other, so that the last one written holds them all.
+        let journalWrite: JournalWriter.PendingWrite?
     }
 
     /// Stages `edit` on top of the last staged change (or the settings in effect), writes it, and
@@ -75,9 +77,9 @@ extension Scheduler {
         classifier: RequestorClassifier? = nil, _ edit: @Sendable (inout SchedulerSettings) -> Void
     ) async throws(SchedulerError) {
         guard let change = await stageSettings(classifier: classifier, edit) else { return }
-        if let writer = change.journalWriter {
+        if let write = change.journalWrite {
             do {
-                try await writer.commit(.settingsChanged(change.settings))
+                try await write.durable()
             } catch {
                 await unstage(change)
                 throw .failed("could not persist the settings: \(error)")
@@ -94,7 +96,9 @@ extension Scheduler {
         if stagedSettings == nil, settings == base { return nil }
         settingsChangesStaged += 1
         stagedSettings = (settingsChangesStaged, settings)
-        return SettingsChange(number: settingsChangesStaged, settings: settings, classifier: classifier, journalWriter: journalWriter)
+        return SettingsChange(
+            number: settingsChangesStaged, settings: settings, classifier: classifier,
+            journalWrite: journalWriter?.queue(.settingsChanged(settings)))
     }
 
     private func unstage(_ change: SettingsChange) {

@@ -34,6 +34,8 @@ public actor Scheduler {
     var durations = DurationHistory()
     /// Finished jobs in order of ending, for the retention purge.
     var finishedJobs: [FinishedJob] = []
+    /// Tasks of the jobs in `finishedJobs`.
+    var finishedTaskCount = 0
 
     // Persistence: the journal's writer (nil = in memory only) and the wall-clock time of the
     // clock's zero.
@@ -145,7 +147,7 @@ public actor Scheduler {
             guard jobRecords[id]!.isFinished else { return false }
             jobRecords[id]!.endedAt = now
             if !jobRecords[id]!.endJournaled { journalJobEnded(jobRecords[id]!, at: now) }
-            finishedJobs.append(FinishedJob(id: id, endedAt: now))
+            keepFinished(id, endedAt: now)
             return true
         }
     }

@@ -44,6 +44,10 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     /// How long a finished job answers status queries after its end before it is forgotten, in
     /// memory and in the journal.
     public var finishedJobRetention: Duration = .seconds(7 * 24 * 60 * 60)
+    /// The most finished jobs kept within the retention; past it the oldest are forgotten first.
+    public var maxFinishedJobsKept: Int = 10_000
+    /// The most tasks of finished jobs kept together (the latest finished job is always kept).
+    public var maxFinishedTasksKept: Int = 200_000
 
     /// Scoot's defaults.
     public init() {}

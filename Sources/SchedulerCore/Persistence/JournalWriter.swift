@@ -1,5 +1,6 @@
 import DequeModule
 import Foundation
+import Synchronization
 
 /// How the journal is doing, as `serve` logs it and reports it (GetClusterLoad,
 /// `/admin/metrics.json`).
@@ -203,15 +204,51 @@ final class JournalWriter: Sendable {
 
     /// Writes `record` in the next group commit and returns once it is durable.
     func commit(_ record: JournalRecord) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            shared.condition.lock()
-            let accepted = shared.recordsWaiting < Self.capacity
-            if accepted {
-                enqueue(Entry(record: record, completion: { continuation.resume(with: $0) }))
-                shared.clientWritesWaiting += 1
+        try await queue(record).durable()
+    }
+
+    /// Queues `record` for the next group commit at once, in the caller's order, to be waited
+    /// for later: a caller on the actor fixes the order of its writes without waiting there.
+    func queue(_ record: JournalRecord) -> PendingWrite {
+        let pending = PendingWrite()
+        shared.condition.lock()
+        let accepted = shared.recordsWaiting < Self.capacity
+        if accepted {
+            enqueue(Entry(record: record, completion: { pending.complete($0) }))
+            shared.clientWritesWaiting += 1
+        }
+        shared.condition.unlock()
+        if !accepted { pending.complete(.failure(Full())) }
+        return pending
+    }
+
+    /// A client write queued and not yet known durable.
+    final class PendingWrite: Sendable {
+        private struct State {
+            var result: Result<Void, any Error>?
+            var waiter: CheckedContinuation<Void, any Error>?
+        }
+
+        private let state = Mutex(State())
+
+        /// Returns once the record is durable; throws why it is not.
+        func durable() async throws {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let known = state.withLock { state in
+                    if state.result == nil { state.waiter = continuation }
+                    return state.result
+                }
+                if let known { continuation.resume(with: known) }
             }
-            shared.condition.unlock()
-            if !accepted { continuation.resume(throwing: Full()) }
+        }
+
+        fileprivate func complete(_ result: Result<Void, any Error>) {
+            let waiter = state.withLock { state in
+                state.result = result
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(with: result)
         }
     }
 
