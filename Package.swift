@@ -154,7 +154,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ScootAPI", "Thrift", .product(name: "Logging", package: "swift-log")], path: "Tests/Support/TestSupport"),
         .testTarget(name: "ThriftTests", dependencies: ["Thrift"]),
         .testTarget(name: "ThriftCodegenTests", dependencies: ["ThriftCodegen"]),
-        .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore"]),
+        .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore", .product(name: "HeapModule", package: "swift-collections")]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "HostEnvironment"]),
         .testTarget(name: "ScootCLITests", dependencies: ["ScootCLI", "ScootAPI", "ScootServer", "SchedulerCore", "AuditLog", "Thrift", "TestSupport"]),

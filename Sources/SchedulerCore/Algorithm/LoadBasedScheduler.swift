@@ -1,5 +1,3 @@
-import HeapModule
-
 /// Scoot's load-based scheduling algorithm (`GetTasksToBeAssigned`; docs/scoot.md, "The load-based
 /// algorithm" and "Rebalancing") as a pure function of a `SchedulingInput`: which tasks to start,
 /// which to stop, and the numbers behind the decision. Deviations from Scoot are listed in
@@ -81,39 +79,47 @@ public enum LoadBasedScheduler {
     /// (arrival order within a count); take one waiting task from each visited job; it then goes
     /// to the back of the next count. Priority 2 jobs are served before 1 before 0 (Scoot ignores
     /// priority).
+    ///
+    /// Done level by level rather than with a priority queue: the jobs visited at running count
+    /// L are those that start at L (in arrival order) followed by those visited at L − 1 that
+    /// still wait (in the order they were visited), so each pick costs O(1) and the step
+    /// O(jobs log jobs + picks).
     static func pickTasks(count: Int, from jobs: [JobLoad]) -> [TaskReference] {
         var picked: [TaskReference] = []
-        picked.reserveCapacity(count)
+        picked.reserveCapacity(min(count, jobs.reduce(0) { $0 + $1.waiting.count }))
+        var taken = [Int](repeating: 0, count: jobs.count)
+        var level: [Int] = []
+        var visited: [Int] = []
         for priority in [2, 1, 0] where picked.count < count {
-            var queue = Heap<RoundRobinEntry>()
-            var nextTask: [Int] = Array(repeating: 0, count: jobs.count)
-            var sequence = 0
-            for (index, job) in jobs.enumerated() where job.priority.clampedPriority == priority && !job.waiting.isEmpty {
-                queue.insert(RoundRobinEntry(running: job.running.count, sequence: sequence, job: index))
-                sequence += 1
-            }
-            while picked.count < count, let entry = queue.popMin() {
-                let job = jobs[entry.job]
-                picked.append(TaskReference(jobID: job.id, taskID: job.waiting[nextTask[entry.job]]))
-                nextTask[entry.job] += 1
-                if nextTask[entry.job] < job.waiting.count {
-                    queue.insert(RoundRobinEntry(running: entry.running + 1, sequence: sequence, job: entry.job))
-                    sequence += 1
+            let entries = jobs.indices
+                .filter { jobs[$0].priority.clampedPriority == priority && !jobs[$0].waiting.isEmpty }
+                .sorted { (jobs[$0].running.count, $0) < (jobs[$1].running.count, $1) }
+            var nextEntry = 0
+            var running = 0
+            visited.removeAll(keepingCapacity: true)
+            while picked.count < count {
+                if visited.isEmpty {
+                    guard nextEntry < entries.count else { break }
+                    running = jobs[entries[nextEntry]].running.count
+                } else {
+                    running += 1
+                }
+                level.removeAll(keepingCapacity: true)
+                while nextEntry < entries.count, jobs[entries[nextEntry]].running.count == running {
+                    level.append(entries[nextEntry])
+                    nextEntry += 1
+                }
+                level += visited
+                visited.removeAll(keepingCapacity: true)
+                for job in level {
+                    guard picked.count < count else { break }
+                    picked.append(TaskReference(jobID: jobs[job].id, taskID: jobs[job].waiting[taken[job]]))
+                    taken[job] += 1
+                    if taken[job] < jobs[job].waiting.count { visited.append(job) }
                 }
             }
         }
         return picked
-    }
-
-    /// A job's place in the round robin: fewest running first, then first queued.
-    struct RoundRobinEntry: Comparable {
-        var running: Int
-        var sequence: Int
-        var job: Int
-
-        static func < (lhs: Self, rhs: Self) -> Bool {
-            (lhs.running, lhs.sequence) < (rhs.running, rhs.sequence)
-        }
     }
 
     /// The `count` most recently started running tasks of a class, newest first, looking back at

@@ -1,0 +1,54 @@
+import HeapModule
+import Testing
+@testable import SchedulerCore
+
+/// `pickTasks` visits jobs level by level; the rule it implements is stated most plainly with a
+/// priority queue of (running, order of entry) — the way it was first written. Both must pick
+/// the same tasks in the same order.
+@Suite struct PickTasksReferenceTests {
+    /// The rule as a priority queue: fewest running first, then first queued; a visited job goes
+    /// back in with one more running, behind everything queued so far.
+    static func referencePicks(count: Int, from jobs: [JobLoad]) -> [TaskReference] {
+        struct Entry: Comparable {
+            var running: Int
+            var sequence: Int
+            var job: Int
+            static func < (lhs: Self, rhs: Self) -> Bool { (lhs.running, lhs.sequence) < (rhs.running, rhs.sequence) }
+        }
+        var picked: [TaskReference] = []
+        for priority in [2, 1, 0] where picked.count < count {
+            var queue = Heap<Entry>()
+            var nextTask = [Int](repeating: 0, count: jobs.count)
+            var sequence = 0
+            for (index, job) in jobs.enumerated() where job.priority.clampedPriority == priority && !job.waiting.isEmpty {
+                queue.insert(Entry(running: job.running.count, sequence: sequence, job: index))
+                sequence += 1
+            }
+            while picked.count < count, let entry = queue.popMin() {
+                let job = jobs[entry.job]
+                picked.append(TaskReference(jobID: job.id, taskID: job.waiting[nextTask[entry.job]]))
+                nextTask[entry.job] += 1
+                if nextTask[entry.job] < job.waiting.count {
+                    queue.insert(Entry(running: entry.running + 1, sequence: sequence, job: entry.job))
+                    sequence += 1
+                }
+            }
+        }
+        return picked
+    }
+
+    @Test(arguments: Array(UInt64(1)...400))
+    func levelByLevelPicksWhatThePriorityQueuePicks(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        let jobs = (0..<Int.random(in: 0...25, using: &random)).map { index in
+            JobLoad(
+                id: "j\(index)", requestor: "r", priority: Int.random(in: -1...3, using: &random),
+                running: (0..<Int.random(in: 0...6, using: &random)).map { RunningTask(taskID: "r\($0)", startedAt: .seconds($0)) },
+                waiting: (0..<Int.random(in: 0...9, using: &random)).map { "w\($0)" })
+        }
+        let total = jobs.reduce(0) { $0 + $1.waiting.count }
+        for count in [0, 1, Int.random(in: 0...max(1, total), using: &random), total, total + 5] {
+            #expect(LoadBasedScheduler.pickTasks(count: count, from: jobs) == Self.referencePicks(count: count, from: jobs), "count \(count)")
+        }
+    }
+}
