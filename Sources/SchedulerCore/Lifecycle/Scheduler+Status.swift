@@ -55,8 +55,8 @@ extension Scheduler {
 
     /// Every job accepted so far, in submission order.
     public func jobs() -> [JobSummary] {
-        submissionOrder.map { id in
-            let job = jobRecords[id]!
+        submissionOrder.compactMap { id in
+            guard let job = jobRecords[id] else { return nil }
             // Kept by the record as tasks change: a listing costs the jobs, not their tasks.
             // A killed job's waiting tasks are shown killed, as GetStatus shows them.
             let shownKilled = job.killedAt != nil ? job.waitingCount : 0

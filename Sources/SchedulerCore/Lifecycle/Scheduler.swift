@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import HeapModule
 
@@ -19,6 +20,8 @@ public actor Scheduler {
     // in-memory (not yet finished) ones in arrival order.
     var jobRecords: [String: JobRecord] = [:]
     var submissionOrder: [String] = []
+    /// Ids in `submissionOrder` whose job was forgotten since the list was last compacted.
+    var forgottenInSubmissionOrder = 0
     var activeJobIDs: [String] = []
     /// Running attempt id → its task.
     var runningAttempts: [Int: TaskReference] = [:]
@@ -33,7 +36,7 @@ public actor Scheduler {
     var tagHistory = TagHistory()
     var durations = DurationHistory()
     /// Finished jobs in order of ending, for the retention purge.
-    var finishedJobs: [FinishedJob] = []
+    var finishedJobs = Deque<FinishedJob>()
     /// Tasks of the jobs in `finishedJobs`.
     var finishedTaskCount = 0
 
