@@ -168,6 +168,7 @@ let package = Package(
             name: "ScootServerTests",
             dependencies: [
                 "ScootServer", "SchedulerCore", "ScootAPI", "Thrift", "ThriftTLS", "ThriftCodegen", "TestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),

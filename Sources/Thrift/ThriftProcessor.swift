@@ -88,6 +88,10 @@ public enum ThriftServerCall {
         exception(TApplicationException(.unknownMethod, message: "Unknown function \(incoming.header.name)"), header: incoming.header)
     }
 
+    /// Replies larger than this many bytes are encoded on Swift's global executor, so that a server
+    /// connection's event loop is not held up by them (`ThriftServer`).
+    public static let largeReplySize = 256 * 1024
+
     /// Decodes the arguments, runs `body`, and encodes its result struct as a REPLY.
     /// `body` returns the result struct with either the success value or a declared exception
     /// set; any error it throws becomes `TApplicationException(INTERNAL_ERROR)` with the text
@@ -110,10 +114,15 @@ public enum ThriftServerCall {
         do {
             let result = try await body(decoded)
             let header = ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID)
-            let reply = ThriftBinaryWriter.encode(size: ThriftBinaryWriter.messageHeaderSize(header) + result.thriftEncodedSize) { writer in
-                writer.writeMessageHeader(header)
-                result.write(to: &writer)
+            let size = ThriftBinaryWriter.messageHeaderSize(header) + result.thriftEncodedSize
+            func encode() -> [UInt8] {
+                ThriftBinaryWriter.encode(size: size) { writer in
+                    writer.writeMessageHeader(header)
+                    result.write(to: &writer)
+                }
             }
+            // A large reply is encoded on the global executor, not on a connection's event loop.
+            let reply = size > largeReplySize ? await withTaskExecutorPreference(globalConcurrentExecutor) { encode() } : encode()
             return ThriftProcessorResult(reply: reply, closeConnection: false)
         } catch let forwarded as TApplicationException {
             // A proxy passes an upstream server's exception back unchanged (kind and text).
