@@ -38,7 +38,8 @@ public struct SchedulerService: ScootConsoleHandler {
 
     public func getStatus(jobId: String) async throws -> ScootAPI.JobStatus {
         await timed(Self.statusCall) {
-            await sizedByJob(jobId) { WireConversions.jobStatus(await scheduler.status(of: jobId)) }
+            if let status = await scheduler.status(of: jobId, ifAtMost: Self.largeJobTaskCount) { return WireConversions.jobStatus(status) }
+            return await withTaskExecutorPreference(globalConcurrentExecutor) { WireConversions.jobStatus(await scheduler.status(of: jobId)) }
         }
     }
 
@@ -228,8 +229,8 @@ public struct SchedulerService: ScootConsoleHandler {
     /// the other calls for milliseconds.
     static let largeJobTaskCount = 2_000
 
-    /// Runs `body`, which builds the status of job `jobID`, where the task runs (the connection's
-    /// event loop) for a small job, on the global executor for a large one.
+    /// Runs `body`, which builds the status of job `jobID` (a kill), where the task runs (the
+    /// connection's event loop) for a small job, on the global executor for a large one.
     private func sizedByJob<T, Failure: Error>(_ jobID: String, _ body: () async throws(Failure) -> T) async throws(Failure) -> T {
         guard let count = await scheduler.taskCount(ofJob: jobID), count > Self.largeJobTaskCount else { return try await body() }
         return try await withTaskExecutorPreference(globalConcurrentExecutor, operation: body)

@@ -48,5 +48,8 @@ struct SchedulerExecutorTests {
         #expect(await cluster.scheduler.status(of: id).taskStatus.count == 2)
         #expect(await cluster.scheduler.taskCount(ofJob: id) == 2)
         #expect(await cluster.scheduler.taskCount(ofJob: "no such job") == nil)
+        #expect(await cluster.scheduler.status(of: id, ifAtMost: 2) == cluster.scheduler.status(of: id))
+        #expect(await cluster.scheduler.status(of: id, ifAtMost: 1) == nil)
+        #expect(await cluster.scheduler.status(of: "no such job", ifAtMost: 0) == JobStatus(id: "no such job", status: .notStarted))
     }
 }
