@@ -22,10 +22,17 @@ enum WireConversions {
     }
 
     /// A job status as Scoot sends it: empty strings as unset optionals, exit code always present.
+    /// The task ids are sorted once: `taskData`'s keys are among `taskStatus`'s, and go into their
+    /// map in that order.
     static func jobStatus(_ status: SchedulerCore.JobStatus) -> ScootAPI.JobStatus {
-        ScootAPI.JobStatus(
-            id: status.id, status: progress(status.status),
-            taskStatus: ThriftMap(status.taskStatus.mapValues(progress)), taskData: ThriftMap(status.taskData.mapValues(runStatus)))
+        let taskStatus = ThriftMap(status.taskStatus.mapValues(progress))
+        var taskData = ThriftMap<String, ScootAPI.RunStatus>.Builder(capacity: status.taskData.count)
+        for taskID in taskStatus.keys {
+            if let data = status.taskData[taskID] { taskData.append(taskID, runStatus(data)) }
+        }
+        // Data of a task without a status (the scheduler makes none) would still be sent.
+        let data = taskData.count == status.taskData.count ? taskData.build() : ThriftMap(status.taskData.mapValues(runStatus))
+        return ScootAPI.JobStatus(id: status.id, status: progress(status.status), taskStatus: taskStatus, taskData: data)
     }
 
     static func progress(_ status: ProgressStatus) -> ScootAPI.Status {

@@ -89,23 +89,17 @@ extension String: ThriftOrderedKey {
     @inlinable
     public static func thriftSortPrefixes(_ keys: [String]) -> [UInt64] {
         guard let first = keys.first else { return [] }
-        var common = first.utf8.count
-        for key in keys.dropFirst() where common > 0 {
-            var length = 0
-            for (a, b) in zip(first.utf8.prefix(common), key.utf8) {
-                guard a == b else { break }
-                length += 1
+        return ThriftBytes.withUTF8(first) { start in
+            var common = start.count
+            for key in keys.dropFirst() where common > 0 {
+                common = ThriftBytes.withUTF8(key) { bytes in
+                    let limit = Swift.min(common, bytes.count)
+                    var length = 0
+                    while length < limit, bytes[length] == start[length] { length += 1 }
+                    return length
+                }
             }
-            common = length
-        }
-        return keys.map { key in
-            var prefix: UInt64 = 0
-            var shift: UInt64 = 56
-            for byte in key.utf8.dropFirst(common).prefix(8) {
-                prefix |= UInt64(byte) << shift
-                shift &-= 8
-            }
-            return prefix
+            return keys.map { key in ThriftBytes.withUTF8(key) { ThriftBytes.prefix($0, from: common) } }
         }
     }
 }
@@ -163,6 +157,28 @@ enum ThriftBytes {
             offset += 1
         }
         return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
+
+    /// The 8 bytes from `offset` on, big-endian, zero-padded.
+    @inlinable
+    static func prefix(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> UInt64 {
+        var prefix: UInt64 = 0
+        var shift: UInt64 = 56
+        var position = offset
+        let end = Swift.min(bytes.count, offset + 8)
+        while position < end {
+            prefix |= UInt64(bytes[position]) << shift
+            shift &-= 8
+            position += 1
+        }
+        return prefix
+    }
+
+    /// Runs `body` on the UTF-8 bytes of `string`, copied first if they are not contiguous.
+    @inlinable
+    static func withUTF8<T>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(string.utf8).withUnsafeBufferPointer(body)
     }
 
     /// For strings without contiguous UTF-8 (bridged ones).

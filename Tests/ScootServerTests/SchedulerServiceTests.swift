@@ -167,6 +167,20 @@ struct SchedulerServiceTests {
         #expect(killed.status == .completed)
     }
 
+    @Test func aStatusGoesOnTheWireWithEveryTaskInOrder() {
+        let running = SchedulerCore.RunStatus(state: .running, runID: "1")
+        var status = SchedulerCore.JobStatus(id: "j", status: .inProgress)
+        for index in [3, 1, 10, 2] { status.taskStatus["task-\(index)"] = index == 2 ? .notStarted : .inProgress }
+        for index in [3, 1, 10] { status.taskData["task-\(index)"] = running }
+        let wire = WireConversions.jobStatus(status)
+        #expect(wire.taskStatus?.keys == ["task-1", "task-10", "task-2", "task-3"])
+        #expect(wire.taskData?.keys == ["task-1", "task-10", "task-3"])
+        #expect(wire.taskData?["task-10"]?.status == .running)
+        // Data of a task without a status is not lost.
+        status.taskData["task-9"] = running
+        #expect(WireConversions.jobStatus(status).taskData?.keys == ["task-1", "task-10", "task-3", "task-9"])
+    }
+
     @Test func rpcCallsAreCountedWithLatencies() async throws {
         let harness = ServiceHarness()
         _ = try await harness.client.getStatus(jobId: "x")
