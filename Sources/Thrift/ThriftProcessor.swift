@@ -1,13 +1,16 @@
+import NIOCore
+
 /// What a processor wants sent back for one incoming message.
 public struct ThriftProcessorResult: Sendable {
-    /// The encoded reply message, or `nil` when nothing is to be sent (ONEWAY).
-    public var reply: [UInt8]?
+    /// The encoded reply message, without any frame length, or `nil` when nothing is to be sent
+    /// (ONEWAY).
+    public var reply: ByteBuffer?
     /// Whether the connection must be closed after the reply, as Apache Thrift servers do after
     /// any `TApplicationException`.
     public var closeConnection: Bool
 
     /// Creates a result.
-    public init(reply: [UInt8]?, closeConnection: Bool) {
+    public init(reply: ByteBuffer?, closeConnection: Bool) {
         self.reply = reply
         self.closeConnection = closeConnection
     }
@@ -77,10 +80,12 @@ public enum ThriftServerCall {
 
     /// Encodes `exception` as an EXCEPTION message answering `header`; the connection closes after it.
     public static func exception(_ exception: TApplicationException, header: ThriftMessageHeader) -> ThriftProcessorResult {
-        var writer = ThriftBinaryWriter()
-        writer.writeMessageHeader(ThriftMessageHeader(name: header.name, type: .exception, sequenceID: header.sequenceID))
-        exception.write(to: &writer)
-        return ThriftProcessorResult(reply: writer.bytes, closeConnection: true)
+        var reply = ByteBuffer()
+        ThriftBinaryWriter.encode(size: 256, into: &reply) { writer in
+            writer.writeMessageHeader(ThriftMessageHeader(name: header.name, type: .exception, sequenceID: header.sequenceID))
+            exception.write(to: &writer)
+        }
+        return ThriftProcessorResult(reply: reply, closeConnection: true)
     }
 
     /// The answer to a method this service does not have (`UNKNOWN_METHOD`, then close, as Scoot).
@@ -115,11 +120,13 @@ public enum ThriftServerCall {
             let result = try await body(decoded)
             let header = ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID)
             let size = ThriftBinaryWriter.messageHeaderSize(header) + result.thriftEncodedSize
-            func encode() -> [UInt8] {
-                ThriftBinaryWriter.encode(size: size) { writer in
+            func encode() -> ByteBuffer {
+                var reply = ByteBuffer()
+                ThriftBinaryWriter.encode(size: size, into: &reply) { writer in
                     writer.writeMessageHeader(header)
                     result.write(to: &writer)
                 }
+                return reply
             }
             // A large reply is encoded on the global executor, not on a connection's event loop.
             let reply = size > largeReplySize ? await withTaskExecutorPreference(globalConcurrentExecutor) { encode() } : encode()

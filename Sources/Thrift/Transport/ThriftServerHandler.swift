@@ -149,13 +149,17 @@ final class ThriftServerHandler: ChannelInboundHandler {
     /// were handed to the kernel, so the caller always receives the exception it is owed.
     private func write(_ result: ThriftProcessorResult, framing: ThriftFraming, context: ChannelHandlerContext) {
         guard let reply = result.reply else { return }
-        let buffer = framing.encode(reply, allocator: context.channel.allocator)
+        if framing == .framed {
+            var length = context.channel.allocator.buffer(capacity: 4)
+            length.writeInteger(Int32(truncatingIfNeeded: reply.readableBytes))
+            context.write(wrapOutboundOut(length), promise: nil)
+        }
         if result.closeConnection {
             closing = true
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in bound.value.close(promise: nil) }
         } else {
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
         }
     }
 
