@@ -170,6 +170,7 @@ let package = Package(
             name: "ScootServerTests",
             dependencies: [
                 "ScootServer", "CHeap", "SchedulerCore", "ScootAPI", "Thrift", "ThriftTLS", "ThriftCodegen", "TestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),

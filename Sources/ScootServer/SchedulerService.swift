@@ -29,7 +29,7 @@ public struct SchedulerService: ScootConsoleHandler {
     // MARK: CloudScoot
 
     public func runJob(job: ScootAPI.JobDefinition) async throws -> JobId {
-        try await timed("runJob") {
+        try await timed(Self.runJobCall) {
             let definition = try wire { () throws(SchedulerError) in try WireConversions.jobDefinition(job) }
             if let refusal = await diskSpaceGuard?.refusal() { throw Self.wireError(refusal) }
             return JobId(id: try await scheduled { () throws(SchedulerError) in try await scheduler.runJob(definition) })
@@ -37,12 +37,17 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     public func getStatus(jobId: String) async throws -> ScootAPI.JobStatus {
-        await timed("jobStatus") { WireConversions.jobStatus(await scheduler.status(of: jobId)) }
+        await timed(Self.statusCall) {
+            if let status = await scheduler.status(of: jobId, ifAtMost: Self.largeJobTaskCount) { return WireConversions.jobStatus(status) }
+            return await withTaskExecutorPreference(globalConcurrentExecutor) { WireConversions.jobStatus(await scheduler.status(of: jobId)) }
+        }
     }
 
     public func killJob(jobId: String) async throws -> ScootAPI.JobStatus {
-        try await timed("jobKill") {
-            WireConversions.jobStatus(try await scheduled { () throws(SchedulerError) in try await scheduler.kill(jobID: jobId) })
+        try await timed(Self.killCall) {
+            try await sizedByJob(jobId) {
+                WireConversions.jobStatus(try await scheduled { () throws(SchedulerError) in try await scheduler.kill(jobID: jobId) })
+            }
         }
     }
 
@@ -206,11 +211,28 @@ public struct SchedulerService: ScootConsoleHandler {
         }
     }
 
+    /// Scoot's stat names of the timed calls.
+    private static let runJobCall = ServerMetrics.Call("runJob")
+    private static let statusCall = ServerMetrics.Call("jobStatus")
+    private static let killCall = ServerMetrics.Call("jobKill")
+
     /// Counts the call and records its latency under Scoot's stat names (`runJobRpmCounter`,
     /// `runJobLatency_ms` …).
-    private func timed<T>(_ name: String, _ body: () async throws -> T) async rethrows -> T {
+    private func timed<T>(_ call: ServerMetrics.Call, _ body: () async throws -> T) async rethrows -> T {
         let start = clock.now
-        defer { metrics.recordCall(name, latency: start.duration(to: clock.now)) }
+        defer { metrics.recordCall(call, latency: start.duration(to: clock.now)) }
         return try await body()
+    }
+
+    /// Jobs of more tasks than this have their status built and converted on Swift's global
+    /// executor: on the event loop the scheduler shares with the connections it would hold up
+    /// the other calls for milliseconds.
+    static let largeJobTaskCount = 2_000
+
+    /// Runs `body`, which builds the status of job `jobID` (a kill), where the task runs (the
+    /// connection's event loop) for a small job, on the global executor for a large one.
+    private func sizedByJob<T, Failure: Error>(_ jobID: String, _ body: () async throws(Failure) -> T) async throws(Failure) -> T {
+        guard let count = await scheduler.taskCount(ofJob: jobID), count > Self.largeJobTaskCount else { return try await body() }
+        return try await withTaskExecutorPreference(globalConcurrentExecutor, operation: body)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JobStore
 import Logging
+import NIOPosix
 import ProcessWorkers
 import SchedulerCore
 import ScootAPI
@@ -177,12 +178,15 @@ public final class ServeRuntime: Sendable {
             lock.release()
             throw StartError(description: "cannot open the job log in \(configuration.dataDirectory.path): \(error)")
         }
+        // The scheduler and every Thrift connection share one event loop, so that a call whose
+        // work is small is read, answered and written on one thread (docs/architecture.md).
+        let serviceLoop = MultiThreadedEventLoopGroup.singleton.next()
         let scheduler: Scheduler
         do {
             scheduler = try await Scheduler(
                 configuration: configuration.scheduler, clock: clock, backend: CombinedWorkerBackend(backends),
                 recoveringFrom: journal, wallClockOrigin: Date(timeIntervalSince1970: 0),
-                onJournalHealthChange: { [logger] health in Self.log(health, logger: logger) })
+                onJournalHealthChange: { [logger] health in Self.log(health, logger: logger) }, executor: serviceLoop.executor)
         } catch {
             lock.release()
             throw StartError(description: "cannot recover from the job log in \(configuration.dataDirectory.path): \(error)")
@@ -203,7 +207,7 @@ public final class ServeRuntime: Sendable {
             let server = try await ThriftServer.start(
                 configuration: .init(
                     host: address.host, port: address.port, maximumConnections: connectionsPerListener, connectionLayer: layer),
-                processor: processor, logger: logger)
+                processor: processor, logger: logger, group: serviceLoop)
             started.append(server)
             return server
         }

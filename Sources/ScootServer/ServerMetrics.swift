@@ -21,6 +21,32 @@ public final class ServerMetrics: Sendable {
         var next = 0
         var count = 0
         var sum = 0.0
+
+        mutating func record(_ milliseconds: Double, window: Int) {
+            if samples.count < window {
+                samples.append(milliseconds)
+            } else {
+                samples[next] = milliseconds
+            }
+            next = (next + 1) % window
+            count += 1
+            sum += milliseconds
+        }
+    }
+
+    /// The counter and histogram names of one call (`<name>RpmCounter`, `<name>Latency_ms`),
+    /// made once rather than at every call.
+    public struct Call: Sendable {
+        /// The counter's name.
+        public let counter: String
+        /// The latency histogram's name.
+        public let latency: String
+
+        /// The names of the call `name`.
+        public init(_ name: String) {
+            counter = "\(name)RpmCounter"
+            latency = "\(name)Latency_ms"
+        }
     }
 
     private struct State {
@@ -37,11 +63,14 @@ public final class ServerMetrics: Sendable {
         self.window = window
     }
 
-    /// Counts one call of `name` (`<name>RpmCounter`) and records its latency (`<name>Latency_ms`).
-    public func recordCall(_ name: String, latency: Duration) {
+    /// Counts one call (`<name>RpmCounter`) and records its latency (`<name>Latency_ms`).
+    public func recordCall(_ call: Call, latency: Duration) {
         let milliseconds = Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15
-        increment("\(name)RpmCounter")
-        record("\(name)Latency_ms", milliseconds: milliseconds)
+        let window = self.window
+        state.withLock { state in
+            state.counters[call.counter, default: 0] += 1
+            state.histograms[call.latency, default: Histogram()].record(milliseconds, window: window)
+        }
     }
 
     /// Adds one to a counter.
@@ -49,21 +78,10 @@ public final class ServerMetrics: Sendable {
         state.withLock { $0.counters[counter, default: 0] += amount }
     }
 
-    /// Records a latency sample.
+    /// Records a latency sample (in place: the window is not copied).
     public func record(_ name: String, milliseconds: Double) {
         let window = self.window
-        state.withLock { state in
-            var histogram = state.histograms[name] ?? Histogram()
-            if histogram.samples.count < window {
-                histogram.samples.append(milliseconds)
-            } else {
-                histogram.samples[histogram.next] = milliseconds
-            }
-            histogram.next = (histogram.next + 1) % window
-            histogram.count += 1
-            histogram.sum += milliseconds
-            state.histograms[name] = histogram
-        }
+        state.withLock { $0.histograms[name, default: Histogram()].record(milliseconds, window: window) }
     }
 
     /// Every counter by name.

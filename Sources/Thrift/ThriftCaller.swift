@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The client side of a connection as generated clients see it: send a CALL with these
 /// arguments, get back the decoded result struct or the error that ended the call.
 public protocol ThriftCaller: Sendable {
@@ -63,6 +65,6 @@ public struct ThriftLoopbackCaller<Processor: ThriftProcessor>: ThriftCaller {
         let message = ThriftClientCall.encodeCall(method: method, sequenceID: 1, arguments: arguments)
         let outcome = await processor.process(message)
         guard let reply = outcome.reply else { throw ThriftTransportError.connectionClosed }
-        return try ThriftClientCall.decodeReply(reply, method: method, sequenceID: 1, limits: limits, resultType: resultType)
+        return try ThriftClientCall.decodeReply(Array(reply.readableBytesView), method: method, sequenceID: 1, limits: limits, resultType: resultType)
     }
 }

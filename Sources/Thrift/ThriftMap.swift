@@ -254,16 +254,21 @@ enum ThriftSorting {
     /// The offsets of `keys` in ascending key order, keeping only the last offset of equal keys.
     @inlinable
     static func lastOccurrencesInOrder<Key: ThriftOrderedKey>(_ keys: [Key]) -> [Int] {
-        // Ties are broken by offset, so the last of a run of equal keys is the latest one.
-        let sorted = keys.indices.sorted { a, b in
-            let order = Key.thriftCompare(keys[a], keys[b])
-            return order != 0 ? order < 0 : a < b
+        // Most comparisons are of the keys' integer prefixes; ties are broken by `thriftCompare`,
+        // then by offset, so the last of a run of equal keys is the latest one.
+        let prefixes = Key.thriftSortPrefixes(keys)
+        var sorted = keys.indices.map { (prefix: prefixes[$0], offset: $0) }
+        sorted.sort { a, b in
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let order = Key.thriftCompare(keys[a.offset], keys[b.offset])
+            return order != 0 ? order < 0 : a.offset < b.offset
         }
         var kept: [Int] = []
         kept.reserveCapacity(sorted.count)
-        for (position, offset) in sorted.enumerated() {
+        for position in sorted.indices {
+            let (prefix, offset) = sorted[position]
             let next = position + 1
-            if next < sorted.count, Key.thriftCompare(keys[sorted[next]], keys[offset]) == 0 { continue }
+            if next < sorted.count, sorted[next].prefix == prefix, Key.thriftCompare(keys[sorted[next].offset], keys[offset]) == 0 { continue }
             kept.append(offset)
         }
         return kept

@@ -5,6 +5,16 @@ public protocol ThriftOrderedKey: Hashable {
     /// Negative when `lhs` comes first, zero when the two are the same key, positive when `rhs`
     /// comes first. A strict total order; the same key implies `==`.
     static func thriftCompare(_ lhs: Self, _ rhs: Self) -> Int
+    /// A number per key, in the keys' order as far as it goes: when two keys' numbers differ, the
+    /// key with the smaller one comes first; equal numbers say nothing. Sorting compares most
+    /// keys as these integers and calls `thriftCompare` only on ties. All 0 by default.
+    static func thriftSortPrefixes(_ keys: [Self]) -> [UInt64]
+}
+
+extension ThriftOrderedKey {
+    /// No prefixes: every comparison is a `thriftCompare`.
+    @inlinable
+    public static func thriftSortPrefixes(_ keys: [Self]) -> [UInt64] { Array(repeating: 0, count: keys.count) }
 }
 
 extension ThriftOrderedKey where Self: BinaryInteger {
@@ -12,6 +22,14 @@ extension ThriftOrderedKey where Self: BinaryInteger {
     @inlinable
     public static func thriftCompare(_ lhs: Self, _ rhs: Self) -> Int {
         lhs < rhs ? -1 : (lhs == rhs ? 0 : 1)
+    }
+}
+
+extension ThriftOrderedKey where Self: FixedWidthInteger & SignedInteger {
+    /// The values with their sign bit flipped: unsigned order is then numeric order.
+    @inlinable
+    public static func thriftSortPrefixes(_ keys: [Self]) -> [UInt64] {
+        keys.map { UInt64(bitPattern: Int64($0)) ^ (1 << 63) }
     }
 }
 
@@ -63,6 +81,27 @@ extension String: ThriftOrderedKey {
         if let order = order ?? nil { return order }
         return ThriftBytes.compareSlowly(lhs.utf8, rhs.utf8)
     }
+
+    /// The 8 bytes of each key's UTF-8 encoding that follow the bytes all the keys start with,
+    /// big-endian, zero-padded: byte order as far as they go (a padding zero ties with a zero
+    /// byte, and ties say nothing). Task ids such as `task-000123` differ only after their
+    /// common start.
+    @inlinable
+    public static func thriftSortPrefixes(_ keys: [String]) -> [UInt64] {
+        guard let first = keys.first else { return [] }
+        return ThriftBytes.withUTF8(first) { start in
+            var common = start.count
+            for key in keys.dropFirst() where common > 0 {
+                common = ThriftBytes.withUTF8(key) { bytes in
+                    let limit = Swift.min(common, bytes.count)
+                    var length = 0
+                    while length < limit, bytes[length] == start[length] { length += 1 }
+                    return length
+                }
+            }
+            return keys.map { key in ThriftBytes.withUTF8(key) { ThriftBytes.prefix($0, from: common) } }
+        }
+    }
 }
 
 extension Array: ThriftOrderedKey where Element == UInt8 {
@@ -86,6 +125,12 @@ extension ThriftEnum {
     @inlinable
     public static func thriftCompare(_ lhs: Self, _ rhs: Self) -> Int {
         Int32.thriftCompare(lhs.rawValue, rhs.rawValue)
+    }
+
+    /// The wire numbers' prefixes.
+    @inlinable
+    public static func thriftSortPrefixes(_ keys: [Self]) -> [UInt64] {
+        Int32.thriftSortPrefixes(keys.map(\.rawValue))
     }
 }
 
@@ -112,6 +157,28 @@ enum ThriftBytes {
             offset += 1
         }
         return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+    }
+
+    /// The 8 bytes from `offset` on, big-endian, zero-padded.
+    @inlinable
+    static func prefix(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> UInt64 {
+        var prefix: UInt64 = 0
+        var shift: UInt64 = 56
+        var position = offset
+        let end = Swift.min(bytes.count, offset + 8)
+        while position < end {
+            prefix |= UInt64(bytes[position]) << shift
+            shift &-= 8
+            position += 1
+        }
+        return prefix
+    }
+
+    /// Runs `body` on the UTF-8 bytes of `string`, copied first if they are not contiguous.
+    @inlinable
+    static func withUTF8<T>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(string.utf8).withUnsafeBufferPointer(body)
     }
 
     /// For strings without contiguous UTF-8 (bridged ones).

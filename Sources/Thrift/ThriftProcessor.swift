@@ -1,13 +1,16 @@
+import NIOCore
+
 /// What a processor wants sent back for one incoming message.
 public struct ThriftProcessorResult: Sendable {
-    /// The encoded reply message, or `nil` when nothing is to be sent (ONEWAY).
-    public var reply: [UInt8]?
+    /// The encoded reply message, without any frame length, or `nil` when nothing is to be sent
+    /// (ONEWAY).
+    public var reply: ByteBuffer?
     /// Whether the connection must be closed after the reply, as Apache Thrift servers do after
     /// any `TApplicationException`.
     public var closeConnection: Bool
 
     /// Creates a result.
-    public init(reply: [UInt8]?, closeConnection: Bool) {
+    public init(reply: ByteBuffer?, closeConnection: Bool) {
         self.reply = reply
         self.closeConnection = closeConnection
     }
@@ -77,16 +80,22 @@ public enum ThriftServerCall {
 
     /// Encodes `exception` as an EXCEPTION message answering `header`; the connection closes after it.
     public static func exception(_ exception: TApplicationException, header: ThriftMessageHeader) -> ThriftProcessorResult {
-        var writer = ThriftBinaryWriter()
-        writer.writeMessageHeader(ThriftMessageHeader(name: header.name, type: .exception, sequenceID: header.sequenceID))
-        exception.write(to: &writer)
-        return ThriftProcessorResult(reply: writer.bytes, closeConnection: true)
+        var reply = ByteBuffer()
+        ThriftBinaryWriter.encode(size: 256, into: &reply) { writer in
+            writer.writeMessageHeader(ThriftMessageHeader(name: header.name, type: .exception, sequenceID: header.sequenceID))
+            exception.write(to: &writer)
+        }
+        return ThriftProcessorResult(reply: reply, closeConnection: true)
     }
 
     /// The answer to a method this service does not have (`UNKNOWN_METHOD`, then close, as Scoot).
     public static func unknownMethod(_ incoming: Incoming) -> ThriftProcessorResult {
         exception(TApplicationException(.unknownMethod, message: "Unknown function \(incoming.header.name)"), header: incoming.header)
     }
+
+    /// Replies larger than this many bytes are encoded on Swift's global executor, so that a server
+    /// connection's event loop is not held up by them (`ThriftServer`).
+    public static let largeReplySize = 256 * 1024
 
     /// Decodes the arguments, runs `body`, and encodes its result struct as a REPLY.
     /// `body` returns the result struct with either the success value or a declared exception
@@ -110,10 +119,17 @@ public enum ThriftServerCall {
         do {
             let result = try await body(decoded)
             let header = ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID)
-            let reply = ThriftBinaryWriter.encode(size: ThriftBinaryWriter.messageHeaderSize(header) + result.thriftEncodedSize) { writer in
-                writer.writeMessageHeader(header)
-                result.write(to: &writer)
+            let size = ThriftBinaryWriter.messageHeaderSize(header) + result.thriftEncodedSize
+            func encode() -> ByteBuffer {
+                var reply = ByteBuffer()
+                ThriftBinaryWriter.encode(size: size, into: &reply) { writer in
+                    writer.writeMessageHeader(header)
+                    result.write(to: &writer)
+                }
+                return reply
             }
+            // A large reply is encoded on the global executor, not on a connection's event loop.
+            let reply = size > largeReplySize ? await withTaskExecutorPreference(globalConcurrentExecutor) { encode() } : encode()
             return ThriftProcessorResult(reply: reply, closeConnection: false)
         } catch let forwarded as TApplicationException {
             // A proxy passes an upstream server's exception back unchanged (kind and text).

@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+import Thrift
 @testable import ConsoleApp
 
 @Suite("Poll starter")

@@ -154,12 +154,50 @@ struct SchedulerServiceTests {
         await #expect(throws: InvalidRequest(message: "jobId must not be empty")) { try await harness.client.consoleTasks(ofJob: "") }
     }
 
+    @Test func statusAndKillOfALargeJobAreBuiltOffTheCallersExecutorAndComplete() async throws {
+        let harness = ServiceHarness()
+        let tasks = SchedulerService.largeJobTaskCount + 1
+        let id = try await harness.client.runJob(job: harness.job("land-x", tasks: tasks)).id
+        await harness.scheduler.step()
+        let status = try await harness.client.getStatus(jobId: id)
+        #expect(status.taskStatus?.count == tasks)
+        #expect(status.taskStatus?.values.count { $0 == .inProgress } == 2)
+        let killed = try await harness.client.killJob(jobId: id)
+        #expect(killed.taskStatus?.count == tasks)
+        #expect(killed.status == .completed)
+    }
+
+    @Test func aStatusGoesOnTheWireWithEveryTaskInOrder() {
+        let running = SchedulerCore.RunStatus(state: .running, runID: "1")
+        let status = SchedulerCore.JobStatus(
+            id: "j", status: .inProgress,
+            taskStatus: Dictionary(uniqueKeysWithValues: [3, 1, 10, 2].map { ("task-\($0)", $0 == 2 ? .notStarted : .inProgress) }),
+            taskData: Dictionary(uniqueKeysWithValues: [3, 1, 10].map { ("task-\($0)", running) }))
+        let wire = WireConversions.jobStatus(status)
+        #expect(wire.taskStatus?.keys == ["task-1", "task-10", "task-2", "task-3"])
+        #expect(wire.taskData?.keys == ["task-1", "task-10", "task-3"])
+        #expect(wire.taskData?["task-10"]?.status == .running)
+    }
+
     @Test func rpcCallsAreCountedWithLatencies() async throws {
         let harness = ServiceHarness()
         _ = try await harness.client.getStatus(jobId: "x")
         _ = try await harness.client.getStatus(jobId: "y")
         #expect(harness.metrics.counters["jobStatusRpmCounter"] == 2)
         #expect(harness.metrics.latencies["jobStatusLatency_ms"]?.count == 2)
+    }
+
+    @Test func latencyHistogramsKeepTheirWindow() {
+        let metrics = ServerMetrics(window: 3)
+        for milliseconds in [1.0, 2, 3, 4, 5] { metrics.record("xLatency_ms", milliseconds: milliseconds) }
+        metrics.recordCall(ServerMetrics.Call("y"), latency: .milliseconds(7))
+        let x = metrics.latencies["xLatency_ms"]
+        #expect(x?.count == 5)
+        #expect(x?.sum == 15)
+        #expect(x?.min == 3)
+        #expect(x?.max == 5)
+        #expect(metrics.counters["yRpmCounter"] == 1)
+        #expect(metrics.latencies["yLatency_ms"]?.max == 7)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import NIOSSL
 import SchedulerCore
 import ScootAPI
@@ -93,6 +94,21 @@ struct ServeListenersTests {
         #expect(!methods.isEmpty)
         #expect(Set(methods) == CloudScootMethods.reading.union(CloudScootMethods.stateChanging))
         #expect(CloudScootMethods.reading.isDisjoint(with: CloudScootMethods.stateChanging))
+    }
+
+    /// Whether the caller runs on one of NIO's event loops: called isolated to the scheduler.
+    private func onAnEventLoop(_ scheduler: isolated Scheduler) -> Bool {
+        MultiThreadedEventLoopGroup.currentEventLoop != nil
+    }
+
+    @Test func theSchedulerRunsOnTheEventLoopOfTheThriftConnections() async throws {
+        let harness = try await ListenersHarness.start()
+        #expect(await onAnEventLoop(harness.runtime.scheduler))
+        // Every listener answers on that loop, the TLS one too.
+        let id = try await harness.main.runJob(job: JobDefinition(tasks: [TaskDefinition(command: Command(argv: ["sleep", "0"]), taskId: "t")])).id
+        #expect(try await harness.readOnly.getStatus(jobId: id).id == id)
+        #expect(try await harness.alice().getStatus(jobId: id).id == id)
+        await harness.stop()
     }
 
     @Test func theReadOnlyListenerAnswersReadsAndRefusesChangesWithoutChangingAnything() async throws {

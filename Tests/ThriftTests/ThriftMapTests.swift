@@ -37,6 +37,34 @@ struct ThriftMapTests {
         #expect(Dictionary(map).count == map.count - 1)
     }
 
+    @Test func sortingByPrefixesAgreesWithTheFullComparison() {
+        // Keys that tie on their first 8 bytes, zero bytes against the padding, the empty key,
+        // multi-byte characters across the 8-byte boundary, duplicates: built out of order, the
+        // map's order is that of the full byte comparison, and the last of equal keys wins.
+        var keys = ["", "\0", "\0\0", "a", "a\0", "a\0b", "abcdefgh", "abcdefgh\0", "abcdefgha", "abcdefg\u{E9}", "abcdefg\u{E9}x", "\u{FFFF}"]
+        keys += (0..<300).map { "t\($0)" } + (0..<40).map { "task-prefix-\($0 * 7919 % 40)" }
+        var builder = ThriftMap<String, Int>.Builder(capacity: keys.count * 2)
+        for (offset, key) in keys.enumerated().reversed() { builder.append(key, -offset) }
+        for (offset, key) in keys.enumerated() { builder.append(key, offset) }
+        let map = builder.build()
+        let bytes = keys.map { Array($0.utf8) }
+        let expected = Set(bytes).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(map.keys.map { Array($0.utf8) } == expected)
+        #expect(map.keys.allSatisfy { map[$0]! >= 0 })
+        // Keys that all start alike (task ids), one of them that start alone, one with a zero after it.
+        var ids: [String] = ["task-", "task-\0", "task-00"]
+        for step in 0..<500 {
+            let number = String((step * 7919) % 1000 + 1000)
+            ids.append("task-" + number.dropFirst())
+        }
+        let idMap = ThriftMap<String, Int>(uniqueKeysWithValues: ids.enumerated().map { ($0.element, $0.offset) })
+        #expect(idMap.keys.map { Array($0.utf8) } == ids.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        let numbers: ThriftSet<Int32> = [.max, .min, -1, 0, 1, 7, -7, .max, .min]
+        #expect(Array(numbers) == [.min, -7, -1, 0, 1, 7, .max])
+        let wide: ThriftSet<Int64> = [.max, .min, -1, 0, 1]
+        #expect(Array(wide) == [.min, -1, 0, 1, .max])
+    }
+
     @Test func otherKeyTypesHaveTheirOwnOrder() {
         let doubles: ThriftSet<Double> = [1, -0.0, 0.0, -.infinity, .infinity, -2.5]
         #expect(doubles.map(\.bitPattern) == [-.infinity, -2.5, -0.0, 0.0, 1, .infinity].map(\.bitPattern))

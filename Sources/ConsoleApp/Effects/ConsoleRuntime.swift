@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import TUIKit
+import Thrift
 
 /// Runs the console: one thread owns the terminal and the state; polls and actions run in tasks
 /// and post their results back as messages, so key input is never blocked by the network.

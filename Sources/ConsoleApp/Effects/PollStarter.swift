@@ -1,5 +1,6 @@
 import NIOCore
 import Synchronization
+import Thrift
 
 /// Starts the console's polls on the event loop of its connection, at the times the console
 /// asks for, without waking that loop in the usual case. After each answer the loop arms its own

@@ -13,14 +13,15 @@ extension Scheduler {
     ///   the creation time for `ContinuousSchedulerClock`, any fixed date for a `ManualClock`.
     /// - Parameter onJournalHealthChange: called, on the journal's thread, whenever the journal
     ///   starts or stops failing (what `serve` logs).
+    /// - Parameter executor: where the actor runs, as for `init(configuration:clock:backend:executor:)`.
     /// - Throws: `SchedulerError.failed` when the journal cannot be read. A requestor map that
     ///   today's rules refuse is dropped instead, with a line in `recoveryWarnings`.
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(), clock: any SchedulerClock, backend: any WorkerBackend,
         recoveringFrom journal: any JobJournal, wallClockOrigin: Date = Date(timeIntervalSince1970: 0),
-        onJournalHealthChange: @escaping @Sendable (JournalHealth) -> Void = { _ in }
+        onJournalHealthChange: @escaping @Sendable (JournalHealth) -> Void = { _ in }, executor: (any SerialExecutor)? = nil
     ) async throws(SchedulerError) {
-        self.init(configuration: configuration, clock: clock, backend: backend)
+        self.init(configuration: configuration, clock: clock, backend: backend, executor: executor)
         self.wallClockOrigin = wallClockOrigin
         let contents: JournalContents
         do {

@@ -11,6 +11,9 @@ import HeapModule
 ///
 /// Time comes only from the injected clock. `run()` steps every `tickInterval`; tests call
 /// `step()` directly with a `ManualClock`.
+///
+/// The actor runs where it is told (`executor`): `serve` runs it on the event loop of its Thrift
+/// connections, so that a small call is answered on one thread; by default it runs as any actor.
 public actor Scheduler {
     let configuration: SchedulerConfiguration
     let clock: any SchedulerClock
@@ -74,14 +77,26 @@ public actor Scheduler {
     var stopRequested = false
     /// Cuts `run()`'s sleep short: set by `wake()` and by the backend's event observer.
     let wakeUpSignal: WakeUpSignal
+    /// What the actor's isolation runs on; kept here so that `unownedExecutor` stays valid.
+    private let isolation: SchedulerIsolation
+
+    /// The executor the actor runs on: the one given at creation, else an ordinary actor's.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { isolation.unownedExecutor }
 
     /// Creates a scheduler with no jobs; workers appear as the backend reports them. The
     /// scheduler registers itself as the backend's event observer, so `run()` steps as soon as a
     /// backend that reports asynchronously has something new.
-    public init(configuration: SchedulerConfiguration = SchedulerConfiguration(), clock: any SchedulerClock, backend: any WorkerBackend) {
+    ///
+    /// - Parameter executor: where the actor runs, e.g. an event loop (it must never block: the
+    ///   scheduler does no blocking I/O); nil: as an ordinary actor, on Swift's cooperative pool.
+    public init(
+        configuration: SchedulerConfiguration = SchedulerConfiguration(), clock: any SchedulerClock, backend: any WorkerBackend,
+        executor: (any SerialExecutor)? = nil
+    ) {
         self.configuration = configuration
         self.clock = clock
         self.backend = backend
+        self.isolation = SchedulerIsolation(executor)
         let wakeUpSignal = WakeUpSignal()
         self.wakeUpSignal = wakeUpSignal
         backend.setEventObserver { wakeUpSignal.signal() }

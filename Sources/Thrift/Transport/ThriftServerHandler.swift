@@ -6,18 +6,23 @@ struct CloseWhenIdleEvent: Sendable {}
 
 /// Serves one connection: hands each complete message to the processor and writes the replies
 /// back in order. Requests on a connection are handled one after another, as Apache Thrift's
-/// simple server does; the next read is requested only when the queue is empty, so a client that
-/// pipelines cannot make the server buffer without bound.
+/// simple server does, by one task per connection (`ConnectionCalls`) that runs on the
+/// connection's event loop: a call whose work stays on that loop (the scheduler of `serve` runs
+/// there) is answered without a thread switch. A message larger than `largeMessageSize` is
+/// processed on Swift's global executor instead, so that decoding it holds up no other
+/// connection of the loop. One more read is requested only when the queue is empty, so a client
+/// that pipelines cannot make the server buffer more than what one read brings.
 final class ThriftServerHandler: ChannelInboundHandler {
     typealias InboundIn = ThriftInboundMessage
     typealias OutboundOut = ByteBuffer
+
+    /// Messages larger than this many bytes are processed off the event loop.
+    static let largeMessageSize = 64 * 1024
 
     private let processor: any ThriftProcessor
     private let logger: Logger
     /// Reads the connection layer's peer identity; nil on a plain listener.
     private let peerIdentitySource: (@Sendable (any Channel) -> String?)?
-    /// The peer identity, read once when the first request arrives (after any handshake).
-    private var peerIdentity: String??
     /// Work in arrival order: requests, and the answer owed to a message that could not be read.
     private enum Work {
         case request(ThriftInboundMessage)
@@ -25,6 +30,9 @@ final class ThriftServerHandler: ChannelInboundHandler {
     }
 
     private var queue: [Work] = []
+    /// The task that runs the connection's calls, started by the first request (after any
+    /// handshake, so that the peer identity is known).
+    private var calls: ConnectionCalls?
     private var processing = false
     private var closing = false
     private var closeWhenIdle = false
@@ -40,6 +48,15 @@ final class ThriftServerHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        calls?.finish()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        calls?.finish()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         queue.append(.request(unwrapInboundIn(data)))
@@ -47,7 +64,9 @@ final class ThriftServerHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if !processing && queue.isEmpty && !closing { context.read() }
+        // Reading on while the last request is processed keeps the socket registered for reads
+        // (no epoll change per call); what arrives meanwhile waits in the queue.
+        if queue.isEmpty && !closing { context.read() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -90,26 +109,22 @@ final class ThriftServerHandler: ChannelInboundHandler {
             return
         }
         processing = true
-        let processor = self.processor
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let peer = context.remoteAddress.map(Self.hostAndPort)
-        let identity = resolvedPeerIdentity(context: context)
-        Task {
-            let result = await ThriftCallContext.$peerAddress.withValue(peer) {
-                await ThriftCallContext.$peerIdentity.withValue(identity) { await processor.process(message.bytes) }
-            }
-            bound.eventLoop.execute {
-                let (handler, context) = bound.value
-                handler.finish(result, framing: message.framing, context: context)
-            }
-        }
+        callsOfConnection(context: context).send(message)
     }
 
-    private func resolvedPeerIdentity(context: ChannelHandlerContext) -> String? {
-        if let peerIdentity { return peerIdentity }
-        let identity = peerIdentitySource?(context.channel)
-        peerIdentity = .some(identity)
-        return identity
+    /// The connection's call task, started on first use.
+    private func callsOfConnection(context: ChannelHandlerContext) -> ConnectionCalls {
+        if let calls { return calls }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let calls = ConnectionCalls(
+            processor: processor, eventLoop: context.eventLoop, peerAddress: context.remoteAddress.map(Self.hostAndPort),
+            peerIdentity: peerIdentitySource?(context.channel)
+        ) { result, framing in
+            let (handler, context) = bound.value
+            handler.finish(result, framing: framing, context: context)
+        }
+        self.calls = calls
+        return calls
     }
 
     private func finish(_ result: ThriftProcessorResult, framing: ThriftFraming, context: ChannelHandlerContext) {
@@ -134,13 +149,17 @@ final class ThriftServerHandler: ChannelInboundHandler {
     /// were handed to the kernel, so the caller always receives the exception it is owed.
     private func write(_ result: ThriftProcessorResult, framing: ThriftFraming, context: ChannelHandlerContext) {
         guard let reply = result.reply else { return }
-        let buffer = framing.encode(reply, allocator: context.channel.allocator)
+        if framing == .framed {
+            var length = context.channel.allocator.buffer(capacity: 4)
+            length.writeInteger(Int32(truncatingIfNeeded: reply.readableBytes))
+            context.write(wrapOutboundOut(length), promise: nil)
+        }
         if result.closeConnection {
             closing = true
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in bound.value.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in bound.value.close(promise: nil) }
         } else {
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
         }
     }
 

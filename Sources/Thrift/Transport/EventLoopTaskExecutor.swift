@@ -1,13 +1,16 @@
 import NIOCore
 
-/// A task executor that runs jobs on one NIO event loop: a poll whose client connection lives on
-/// that loop runs start to finish there (its actors too, as a task's preferred executor), instead
+/// A task executor that runs jobs on one NIO event loop. A task that prefers it runs its
+/// nonisolated code there, and so do the actors whose executor is that loop: work whose I/O lives
+/// on the loop (a console's poll, a server connection's calls) runs start to finish on it instead
 /// of waking a thread of the cooperative pool to start it and another to resume it after every
-/// answer. Poll work never blocks (network I/O is NIO's; file reads have threads of their own).
+/// answer. Work that prefers it must never block (network I/O is NIO's; file reads need threads
+/// of their own).
 public final class EventLoopTaskExecutor: TaskExecutor {
     /// The loop the jobs run on.
     public let eventLoop: any EventLoop
 
+    /// An executor of `eventLoop`'s jobs.
     public init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
