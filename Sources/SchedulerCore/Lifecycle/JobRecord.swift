@@ -147,10 +147,11 @@ struct JobRecord: Sendable {
     /// Changes the task at `index` in place and keeps the per-state counts.
     mutating func updateTask(at index: Int, _ change: (inout TaskRecord) -> Void) {
         let before = tasks[index].state
-        let outcomeBefore = tasks[index].outcome
+        // Only a Completed task has an outcome: a report or a start costs no classification.
+        let outcomeBefore = before == .completed ? tasks[index].outcome : nil
         change(&tasks[index])
         let after = tasks[index].state
-        let outcomeAfter = tasks[index].outcome
+        let outcomeAfter = after == .completed ? tasks[index].outcome : nil
         if outcomeBefore != outcomeAfter {
             if let outcomeBefore { outcomeCounts[outcomeBefore.countIndex] -= 1 }
             if let outcomeAfter { outcomeCounts[outcomeAfter.countIndex] += 1 }
