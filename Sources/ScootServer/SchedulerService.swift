@@ -37,18 +37,32 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     public func getStatus(jobId: String) async throws -> ScootAPI.JobStatus {
-        await timed(Self.statusCall) {
-            if let status = await scheduler.status(of: jobId, ifAtMost: Self.largeJobTaskCount) { return WireConversions.jobStatus(status) }
-            return await withTaskExecutorPreference(globalConcurrentExecutor) { WireConversions.jobStatus(await scheduler.status(of: jobId)) }
-        }
+        await Self.converted(statusSnapshot(jobId: jobId))
     }
 
     public func killJob(jobId: String) async throws -> ScootAPI.JobStatus {
+        try await Self.converted(killSnapshot(jobId: jobId))
+    }
+
+    /// GetStatus's answer as the scheduler's snapshot of the job (`JobStatusReplyProcessor`
+    /// writes the reply from it).
+    public func statusSnapshot(jobId: String) async -> JobStatusSnapshot {
+        await timed(Self.statusCall) { await scheduler.statusSnapshot(of: jobId) }
+    }
+
+    /// KillJob's answer as the scheduler's snapshot of the job right after the kill; throws the
+    /// wire's errors.
+    public func killSnapshot(jobId: String) async throws -> JobStatusSnapshot {
         try await timed(Self.killCall) {
-            try await sizedByJob(jobId) {
-                WireConversions.jobStatus(try await scheduled { () throws(SchedulerError) in try await scheduler.kill(jobID: jobId) })
-            }
+            try await scheduled { () throws(SchedulerError) in try await scheduler.killWithSnapshot(jobID: jobId) }
         }
+    }
+
+    /// The wire's status of `snapshot`: built where the call runs for a small job, on the global
+    /// executor for a large one.
+    private static func converted(_ snapshot: JobStatusSnapshot) async -> ScootAPI.JobStatus {
+        guard snapshot.taskCount > largeJobTaskCount else { return WireConversions.jobStatus(JobStatus(snapshot)) }
+        return await withTaskExecutorPreference(globalConcurrentExecutor) { WireConversions.jobStatus(JobStatus(snapshot)) }
     }
 
     /// The requestor checked against `--admins`: the caller's certificate name on the TLS
@@ -228,11 +242,4 @@ public struct SchedulerService: ScootConsoleHandler {
     /// executor: on the event loop the scheduler shares with the connections it would hold up
     /// the other calls for milliseconds.
     static let largeJobTaskCount = 2_000
-
-    /// Runs `body`, which builds the status of job `jobID` (a kill), where the task runs (the
-    /// connection's event loop) for a small job, on the global executor for a large one.
-    private func sizedByJob<T, Failure: Error>(_ jobID: String, _ body: () async throws(Failure) -> T) async throws(Failure) -> T {
-        guard let count = await scheduler.taskCount(ofJob: jobID), count > Self.largeJobTaskCount else { return try await body() }
-        return try await withTaskExecutorPreference(globalConcurrentExecutor, operation: body)
-    }
 }

@@ -102,7 +102,7 @@ public enum ThriftServerCall {
     /// set; any error it throws becomes `TApplicationException(INTERNAL_ERROR)` with the text
     /// `Internal error processing <Method>: <error>` and the connection is closed; a thrown
     /// `TApplicationException` is sent as it is (a proxy forwarding its upstream's answer).
-    public static func handle<Arguments: ThriftStruct, Result: ThriftStruct>(
+    public static func handle<Arguments: ThriftStruct, Result: ThriftStructEncoding>(
         _ incoming: Incoming,
         arguments: Arguments.Type,
         _ body: (Arguments) async throws -> Result

@@ -46,10 +46,8 @@ struct SchedulerExecutorTests {
         let id = try await cluster.scheduler.runJob(simpleJob(tasks: 2))
         await cluster.scheduler.step()
         #expect(await cluster.scheduler.status(of: id).taskStatus.count == 2)
-        #expect(await cluster.scheduler.taskCount(ofJob: id) == 2)
-        #expect(await cluster.scheduler.taskCount(ofJob: "no such job") == nil)
-        #expect(await cluster.scheduler.status(of: id, ifAtMost: 2) == cluster.scheduler.status(of: id))
-        #expect(await cluster.scheduler.status(of: id, ifAtMost: 1) == nil)
-        #expect(await cluster.scheduler.status(of: "no such job", ifAtMost: 0) == JobStatus(id: "no such job", status: .notStarted))
+        #expect(await cluster.scheduler.statusSnapshot(of: id).taskCount == 2)
+        #expect(await JobStatus(cluster.scheduler.statusSnapshot(of: id)) == cluster.scheduler.status(of: id))
+        #expect(await JobStatus(cluster.scheduler.statusSnapshot(of: "no such job")) == JobStatus(id: "no such job", status: .notStarted))
     }
 }

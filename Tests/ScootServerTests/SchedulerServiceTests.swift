@@ -15,7 +15,9 @@ struct ServiceHarness {
     init(workers: Int = 2) {
         scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: workers)))
         let service = SchedulerService(scheduler: scheduler, metrics: metrics)
-        client = ScootConsoleClient(caller: ThriftLoopbackCaller(processor: ScootConsoleProcessor(handler: service)))
+        // As `serve` answers: GetStatus and KillJob written from the scheduler's snapshot.
+        client = ScootConsoleClient(
+            caller: ThriftLoopbackCaller(processor: JobStatusReplyProcessor(wrapping: ScootConsoleProcessor(handler: service), service: service)))
     }
 
     func job(_ requestor: String, tasks: Int, argv: [String] = ["sleep", "1"]) -> ScootAPI.JobDefinition {

@@ -113,14 +113,18 @@ extension Scheduler {
         jobRecords[id] = record
         submissionOrder.append(id)
         activeJobIDs.append(id)
-        wake()
+        // With every worker busy a step now could start nothing: the next tick (at most
+        // `tickInterval` away) sees the job, as it does every other change of the loads.
+        if workerRecords.values.contains(where: \.isIdleAndHealthy) { wake() }
     }
 
     private func checkAdmissionLimits(requestor: String) throws(SchedulerError) {
-        let requestors = Set(activeJobIDs.map { jobRecords[$0]!.definition.requestor }).union(reservedJobs.values.map(\.requestor))
         let jobsOfRequestor = activeJobIDs.count { jobRecords[$0]!.definition.requestor == requestor }
             + reservedJobs.values.count { $0.requestor == requestor }
-        if jobsOfRequestor == 0, requestors.count >= configuration.maxRequestors {
+        if jobsOfRequestor == 0,
+            Set(activeJobIDs.map { jobRecords[$0]!.definition.requestor }).union(reservedJobs.values.map(\.requestor)).count
+                >= configuration.maxRequestors
+        {
             throw canNotScheduleNow("exceeds max number of requestors: \(requestor) (\(configuration.maxRequestors))")
         }
         if jobsOfRequestor >= configuration.maxJobsPerRequestor {

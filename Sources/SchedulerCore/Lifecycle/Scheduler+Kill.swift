@@ -13,6 +13,12 @@ extension Scheduler {
     /// are not journaled one by one: recovery ends every task of a killed job that has no final
     /// status the way the kill did. The status is built off the actor.
     public nonisolated func kill(jobID: String) async throws(SchedulerError) -> JobStatus {
+        JobStatus(try await killWithSnapshot(jobID: jobID))
+    }
+
+    /// Kills as `kill(jobID:)` does and returns the job's status right afterwards as a snapshot,
+    /// to be read task by task (a server encodes its reply straight from it).
+    public nonisolated func killWithSnapshot(jobID: String) async throws(SchedulerError) -> JobStatusSnapshot {
         let request = try await requestKill(jobID)
         if let writer = request.journalWriter {
             do {
@@ -22,8 +28,8 @@ extension Scheduler {
                 throw .failed("could not persist the kill of job Id \(jobID), it was not killed: \(error)")
             }
         }
-        guard let job = await beginKill(jobID, now: request.now) else { return JobStatus(id: jobID, status: .notStarted) }
-        return Self.status(of: job)
+        guard let job = await beginKill(jobID, now: request.now) else { return JobStatusSnapshot(unknownJob: jobID) }
+        return JobStatusSnapshot(job)
     }
 
     /// Waiting tasks of killed jobs a step ends in the record.

@@ -5,32 +5,19 @@ extension Scheduler {
     /// (also while queued), then COMPLETED. A task is NOT_STARTED until tried, IN_PROGRESS while
     /// running or waiting for a retry (with its latest RUNNING report), COMPLETED with its final
     /// status.
-    /// Built off the actor from a copy of the job's record (copies share their storage), so that
+    /// Built off the actor from a snapshot of the job's record (`statusSnapshot(of:)`), so that
     /// the status of a 100,000-task job does not hold up other calls while its maps are built.
     public nonisolated func status(of jobID: String) async -> JobStatus {
-        guard let job = await jobRecord(jobID) else { return JobStatus(id: jobID, status: .notStarted) }
-        return Self.status(of: job)
+        JobStatus(await statusSnapshot(of: jobID))
+    }
+
+    /// The status of job `jobID` as `status(of:)` derives it, as a snapshot of the job's record
+    /// (taken at once, whatever the job's size) to be read task by task, on the actor or off it.
+    public func statusSnapshot(of jobID: String) -> JobStatusSnapshot {
+        jobRecords[jobID].map(JobStatusSnapshot.init) ?? JobStatusSnapshot(unknownJob: jobID)
     }
 
     func jobRecord(_ jobID: String) -> JobRecord? { jobRecords[jobID] }
-
-    /// The status of `job`, its tasks in task id order.
-    static func status(of job: JobRecord) -> JobStatus {
-        var tasks: [JobStatus.Task] = []
-        tasks.reserveCapacity(job.tasks.count)
-        for index in job.taskIDOrder {
-            let task = job.shown(job.tasks[Int(index)])
-            let progress = task.progress
-            let data: RunStatus? =
-                switch progress {
-                case .completed: task.finalStatus
-                case .inProgress: task.latestReport
-                case .notStarted: nil
-                }
-            tasks.append(JobStatus.Task(taskID: task.taskID, progress: progress, data: data))
-        }
-        return JobStatus(id: job.id, status: job.appearsFinished ? .completed : .inProgress, orderedTasks: tasks)
-    }
 
     /// The tasks of a known job, in task id order (UTF-8 bytes), with the worker and times of
     /// their latest attempts; nil for an unknown or purged job id. Built off the actor, as
