@@ -24,11 +24,11 @@ struct JobStatusReply: ThriftStructEncoding {
         // The result's STOP, the JobStatus's fields (header and value of the id, status and the
         // two maps' headers) and its STOP.
         var size = 1 + 3 + 1 + (3 + 4 + snapshot.id.utf8.count) + (3 + 4) + 2 * (3 + 6)
-        snapshot.forEachTask { taskID, _, data in
+        snapshot.forEachTask(inTaskIDOrder: false) { taskID, _, data in
             size += 4 + taskID.utf8.count + 4
             if let data {
                 tasksWithData += 1
-                size += 4 + taskID.utf8.count + WireConversions.runStatus(data).thriftEncodedSize
+                size += 4 + taskID.utf8.count + WireConversions.runStatusEncodedSize(data)
             }
         }
         content = .status(snapshot, tasksWithData: tasksWithData, size: size)

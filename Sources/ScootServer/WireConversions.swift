@@ -56,6 +56,14 @@ enum WireConversions {
             error: status.error.nonEmpty, exitCode: status.exitCode, snapshotId: status.snapshotID.nonEmpty)
     }
 
+    /// `runStatus(status).thriftEncodedSize`, without building the wire's struct: its status,
+    /// runId and exitCode, and each other string that is not empty (header, length, bytes).
+    static func runStatusEncodedSize(_ status: SchedulerCore.RunStatus) -> Int {
+        func optional(_ text: String) -> Int { text.isEmpty ? 0 : 3 + 4 + text.utf8.count }
+        return 1 + (3 + 4) + (3 + 4 + status.runID.utf8.count) + (3 + 4) + optional(status.outURI) + optional(status.errURI)
+            + optional(status.error) + optional(status.snapshotID)
+    }
+
     static func runState(_ state: RunState) -> RunStatusState {
         switch state {
         case .unknown: .unknown

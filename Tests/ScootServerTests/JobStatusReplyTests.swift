@@ -115,6 +115,32 @@ struct JobStatusReplyTests {
         #expect(Harness.bytes(await harness.direct.process(again)) == Harness.bytes(await harness.generated.process(again)))
     }
 
+    @Test func aRunStatusIsSizedAsTheWiresStructIsEncoded() {
+        let texts = ["", "x", "file:///var/scoot/task-00001/stdout", "é✓"]
+        for runID in texts {
+            for outURI in texts {
+                for error in texts {
+                    let status = SchedulerCore.RunStatus(
+                        state: .failed, runID: runID, outURI: outURI, errURI: outURI, error: error, exitCode: 2, snapshotID: error)
+                    let wire = WireConversions.runStatus(status)
+                    #expect(WireConversions.runStatusEncodedSize(status) == wire.thriftEncodedSize)
+                    #expect(WireConversions.runStatusEncodedSize(status) == wire.thriftBytes().count)
+                }
+            }
+        }
+    }
+
+    @Test func aReplyIsSizedExactly() async throws {
+        let harness = Harness()
+        let id = try await harness.submit(["t1", "t2", "t3", "t4", "t5-fail"])
+        await harness.scheduler.step()
+        await harness.advance(1)
+        for snapshot in [await harness.scheduler.statusSnapshot(of: id), await harness.scheduler.statusSnapshot(of: "nope")] {
+            let reply = JobStatusReply(snapshot)
+            #expect(reply.thriftEncodedSize == reply.thriftBytes().count)
+        }
+    }
+
     @Test func otherCallsAndBrokenMessagesGoToTheWrappedProcessor() async throws {
         let harness = Harness()
         let call = ThriftClientCall.encodeCall(method: "GetSchedulerStatus", sequenceID: 1, arguments: CloudScootMessages.GetSchedulerStatusArguments())

@@ -33,8 +33,9 @@ struct ChunkedArray<Element>: RandomAccessCollection {
     var startIndex: Int { 0 }
     var endIndex: Int { count }
 
+    /// Read in place (`job.tasks[i].state` copies no record).
     subscript(position: Int) -> Element {
-        get { chunks[position / Self.chunkSize][position % Self.chunkSize] }
+        _read { yield chunks[position / Self.chunkSize][position % Self.chunkSize] }
         _modify { yield &chunks[position / Self.chunkSize][position % Self.chunkSize] }
     }
 }

@@ -74,9 +74,12 @@ struct TaskRecord: Sendable {
     /// Ends a task that never got to run (or waits for a retry) the way KillJob does.
     mutating func endByKill(at instant: SchedulerInstant) {
         state = .completed
-        finalStatus = RunStatus(state: .aborted, error: RunStatus.userRequested)
+        finalStatus = Self.endedByKill
         endedAt = instant
     }
+
+    /// The final status of a task KillJob ended before it ran (or while it waited for a retry).
+    static let endedByKill = RunStatus(state: .aborted, error: RunStatus.userRequested)
 
     /// The task's progress as GetStatus reports it: NOT_STARTED until tried, IN_PROGRESS while
     /// running or waiting for a retry, COMPLETED with its final status.
@@ -205,6 +208,19 @@ struct JobRecord: Sendable {
         var shown = task
         shown.endByKill(at: killedAt)
         return shown
+    }
+
+    /// What GetStatus shows of the task at `position`, as `shown(_:)` derives it: its progress
+    /// and its run status (the final one once Completed, the latest report while IN_PROGRESS).
+    /// Reads the record in place, copying none of it but the run status.
+    func shownProgressAndData(at position: Int) -> (ProgressStatus, RunStatus?) {
+        if killedAt != nil, tasks[position].state == .notStarted { return (.completed, TaskRecord.endedByKill) }
+        let progress = tasks[position].progress
+        switch progress {
+        case .completed: return (progress, tasks[position].finalStatus)
+        case .inProgress: return (progress, tasks[position].latestReport)
+        case .notStarted: return (progress, nil)
+        }
     }
 }
 

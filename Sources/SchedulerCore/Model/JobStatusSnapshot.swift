@@ -29,15 +29,23 @@ public struct JobStatusSnapshot: Sendable {
     /// its id, its progress and, when it has one, its run status (the final one when COMPLETED,
     /// the latest RUNNING report while IN_PROGRESS). A killed job's waiting tasks are shown
     /// ended, as they are from the moment of the kill.
-    public func forEachTask(_ body: (_ taskID: String, _ progress: ProgressStatus, _ data: RunStatus?) throws -> Void) rethrows {
+    ///
+    /// `inTaskIDOrder: false` visits them in the record's own order instead, which reads the
+    /// record sequentially: about twice as fast on a large job, for what does not need the order
+    /// (counts, sizes).
+    public func forEachTask(
+        inTaskIDOrder: Bool = true, _ body: (_ taskID: String, _ progress: ProgressStatus, _ data: RunStatus?) throws -> Void
+    ) rethrows {
         guard let job else { return }
-        for index in job.taskIDOrder {
-            let task = job.shown(job.tasks[Int(index)])
-            let progress = task.progress
-            switch progress {
-            case .completed: try body(task.taskID, progress, task.finalStatus)
-            case .inProgress: try body(task.taskID, progress, task.latestReport)
-            case .notStarted: try body(task.taskID, progress, nil)
+        if inTaskIDOrder {
+            for index in job.taskIDOrder {
+                let (progress, data) = job.shownProgressAndData(at: Int(index))
+                try body(job.tasks[Int(index)].taskID, progress, data)
+            }
+        } else {
+            for position in job.tasks.indices {
+                let (progress, data) = job.shownProgressAndData(at: position)
+                try body(job.tasks[position].taskID, progress, data)
             }
         }
     }
