@@ -1,7 +1,9 @@
 """`make bench`'s server comparison: the same client (bench_client.py) against scoot-console's
 release `serve`, against memory_server.py (Apache Thrift's Python TThreadedServer) and against the
 echo floor (Benchmarks/echo-floor/echo_server.c), in rounds; prints one table of medians with
-their spread (min-max over the rounds), the ratios and the issue-14 targets.
+their spread (min-max over the rounds), the ratios and the issue-14 targets, then the disk floor
+of a durable RunJob (its request appended to a file and fdatasync-ed, on the same file system as
+serve's data directory, in each round), which bounds RunJob's latency from below.
 
 Every server runs as a process of its own on a free loopback port; each is stopped when its part
 is done, and all of them on any failure, Ctrl-C or SIGTERM (and, should this script be killed
@@ -164,6 +166,27 @@ class Comparison:
         finally:
             server.stop()
 
+    def disk_floor(self, request_bytes):
+        """The durable RunJob's physical floor: appending a RunJob request's bytes to a file on the
+        file system of serve's data directories and fdatasync-ing it, as many times as RunJob is
+        called; p50 and p99 in ms."""
+        calls = max(1, int(2_000 * self.options.scale))
+        latencies = []
+        path = self.scratch / "disk-floor"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            payload = b"x" * request_bytes
+            for _ in range(calls):
+                start = time.perf_counter_ns()
+                os.write(descriptor, payload)
+                os.fdatasync(descriptor)
+                latencies.append(time.perf_counter_ns() - start)
+        finally:
+            os.close(descriptor)
+            path.unlink()
+        latencies.sort()
+        return {"p50_ms": latencies[len(latencies) // 2] / 1e6, "p99_ms": latencies[int(len(latencies) * 0.99)] / 1e6}
+
     def round(self, number):
         """One round: each Thrift server in full (alternating which goes first), then the echo floor
         with the request and reply sizes our server had."""
@@ -182,6 +205,7 @@ class Comparison:
             for name, values in kind_figures.items():
                 if "rss_mib" in values:
                     values["rss_mb"] = values["rss_mib"] / MB
+        figures["disk"] = {"runjob_1": self.disk_floor(sum(request for request, _ in sizes["runjob_1"]))}
         return figures
 
 
@@ -262,6 +286,9 @@ def main():
         Path(options.json).write_text(json.dumps(rounds, indent=1))
     print(table(rounds))
     print(reply_sizes(rounds))
+    floor = {figure: spread([round_["disk"]["runjob_1"][figure] for round_ in rounds])[0] for figure in ("p50_ms", "p99_ms")}
+    print(f"disk floor (RunJob's request appended to a file beside serve's data directories, then fdatasync), "
+          f"as many times as RunJob: p50 {floor['p50_ms']} ms, p99 {floor['p99_ms']} ms")
     coarse = sorted({f"{kind} {name}" for round_ in rounds for kind, figures in round_.items()
                      for name, values in figures.items() if "ticks" in values.get("cpu_source", "")})
     if coarse:
