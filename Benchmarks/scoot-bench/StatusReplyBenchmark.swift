@@ -1,6 +1,6 @@
 // The status entry of `make bench`: the server side of GetStatus on a killed 1,000- and
 // 100,000-task job (what KillJob answers), answered by the generated processor (the scheduler's
-// JobStatus, converted to the wire's maps, encoded) and by `JobStatusReplyProcessor` (written
+// JobStatus, converted to the wire's maps, encoded) and by `ServeProcessor` (written
 // straight from the scheduler's snapshot), side by side in one run on the same scheduler.
 import NIOCore
 import SchedulerCore
@@ -20,7 +20,7 @@ func runStatusReplyBenchmark() async throws {
             configuration: configuration, clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 50)))
         let service = SchedulerService(scheduler: scheduler, metrics: ServerMetrics())
         let generated = ScootConsoleProcessor(handler: service)
-        let direct = JobStatusReplyProcessor(wrapping: generated, service: service)
+        let direct = ServeProcessor(wrapping: generated, service: service)
         let definition = SchedulerCore.JobDefinition(
             tasks: (0..<tasks).map { SchedulerCore.TaskDefinition(taskID: "task-\($0)", argv: ["sleep", "1000"]) }, requestor: "bench")
         let id = try await scheduler.runJob(definition)

@@ -43,6 +43,12 @@ public struct ReadOnlyProcessor: ThriftProcessor {
         "read-only listener: \(method) changes the cluster; use the main address"
     }
 
+    /// The wrapped processor's, for read calls.
+    public func processWithoutWaiting(_ message: [UInt8]) -> ThriftProcessorResult? {
+        guard let method = CloudScootMethods.calledMethod(message), !CloudScootMethods.stateChanging.contains(method) else { return nil }
+        return wrapped.processWithoutWaiting(message)
+    }
+
     public func process(_ message: [UInt8]) async -> ThriftProcessorResult {
         guard case .success(let incoming) = ThriftServerCall.parse(message, limits: .default),
             CloudScootMethods.stateChanging.contains(incoming.header.name)
@@ -64,6 +70,12 @@ public struct IdentityLoggingProcessor: ThriftProcessor {
     public init(wrapping wrapped: any ThriftProcessor, logger: Logger) {
         self.wrapped = wrapped
         self.logger = logger
+    }
+
+    /// The wrapped processor's, for calls that are not logged.
+    public func processWithoutWaiting(_ message: [UInt8]) -> ThriftProcessorResult? {
+        guard let method = CloudScootMethods.calledMethod(message), !CloudScootMethods.stateChanging.contains(method) else { return nil }
+        return wrapped.processWithoutWaiting(message)
     }
 
     public func process(_ message: [UInt8]) async -> ThriftProcessorResult {

@@ -44,7 +44,7 @@ public struct SchedulerService: ScootConsoleHandler {
         try await Self.converted(killSnapshot(jobId: jobId))
     }
 
-    /// GetStatus's answer as the scheduler's snapshot of the job (`JobStatusReplyProcessor`
+    /// GetStatus's answer as the scheduler's snapshot of the job (`ServeProcessor`
     /// writes the reply from it).
     public func statusSnapshot(jobId: String) async -> JobStatusSnapshot {
         await timed(Self.statusCall) { await scheduler.statusSnapshot(of: jobId) }
@@ -79,8 +79,7 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     public func getSchedulerStatus() async throws -> ScootAPI.SchedulerStatus {
-        let status = await scheduler.schedulerStatus()
-        return ScootAPI.SchedulerStatus(currentTasks: Int32(clamping: status.currentTasks), maxTasks: Int32(clamping: status.maxTasks))
+        await Self.schedulerStatus(of: scheduler)
     }
 
     public func setSchedulerStatus(maxTasks: Int32) async throws {
@@ -88,7 +87,7 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     public func getClassLoadPercents() async throws -> ThriftMap<String, Int32> {
-        WireConversions.int32Map(await scheduler.getClassLoadPercents())
+        await Self.classLoadPercents(of: scheduler)
     }
 
     public func setClassLoadPercents(loadPercents: ThriftMap<String, Int32>) async throws {
@@ -96,7 +95,7 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     public func getRequestorToClassMap() async throws -> ThriftMap<String, String> {
-        ThriftMap(await scheduler.getRequestorToClassMap())
+        await Self.requestorToClassMap(of: scheduler)
     }
 
     public func setRequestorToClassMap(requestorToClassMap: ThriftMap<String, String>) async throws {
@@ -104,7 +103,7 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     public func getRebalanceMinimumDuration() async throws -> Int32 {
-        Int32(clamping: await scheduler.getRebalanceMinimumDuration())
+        await Self.rebalanceMinimumDuration(of: scheduler)
     }
 
     public func setRebalanceMinimumDuration(durationMin: Int32) async throws {
@@ -112,7 +111,43 @@ public struct SchedulerService: ScootConsoleHandler {
     }
 
     public func getRebalanceThreshold() async throws -> Int32 {
-        Int32(clamping: await scheduler.getRebalanceThreshold())
+        await Self.rebalanceThreshold(of: scheduler)
+    }
+
+    // MARK: Reads on the scheduler's executor
+
+    // What the reads answer, read on the scheduler's executor: awaited by the calls above, run at
+    // once by `ServeProcessor.processWithoutWaiting` on the event loop the scheduler runs on.
+
+    static func schedulerStatus(of scheduler: isolated Scheduler) -> ScootAPI.SchedulerStatus {
+        let status = scheduler.schedulerStatus()
+        return ScootAPI.SchedulerStatus(currentTasks: Int32(clamping: status.currentTasks), maxTasks: Int32(clamping: status.maxTasks))
+    }
+
+    static func classLoadPercents(of scheduler: isolated Scheduler) -> ThriftMap<String, Int32> {
+        WireConversions.int32Map(scheduler.getClassLoadPercents())
+    }
+
+    static func requestorToClassMap(of scheduler: isolated Scheduler) -> ThriftMap<String, String> {
+        ThriftMap(scheduler.getRequestorToClassMap())
+    }
+
+    static func rebalanceMinimumDuration(of scheduler: isolated Scheduler) -> Int32 {
+        Int32(clamping: scheduler.getRebalanceMinimumDuration())
+    }
+
+    static func rebalanceThreshold(of scheduler: isolated Scheduler) -> Int32 {
+        Int32(clamping: scheduler.getRebalanceThreshold())
+    }
+
+    /// GetStatus's snapshot, counted and timed as `statusSnapshot(jobId:)`, if the job has at
+    /// most `largeJobTaskCount` tasks; nil (nothing counted) for a larger one.
+    func smallJobStatusSnapshot(jobId: String, on scheduler: isolated Scheduler) -> JobStatusSnapshot? {
+        let start = clock.now
+        let snapshot = scheduler.statusSnapshot(of: jobId)
+        guard snapshot.taskCount <= Self.largeJobTaskCount else { return nil }
+        metrics.recordCall(Self.statusCall, latency: start.duration(to: clock.now))
+        return snapshot
     }
 
     public func setRebalanceThreshold(threshold: Int32) async throws {

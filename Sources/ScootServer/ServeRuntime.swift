@@ -201,7 +201,7 @@ public final class ServeRuntime: Sendable {
             retryAfter: configuration.scheduler.admissionRetryAfter, logger: logger)
         let service = SchedulerService(scheduler: scheduler, metrics: metrics, diskSpaceGuard: diskSpaceGuard)
         let startedAt = clock.now
-        let processor = JobStatusReplyProcessor(wrapping: ScootConsoleProcessor(handler: service), service: service)
+        let processor = ServeProcessor(wrapping: ScootConsoleProcessor(handler: service), service: service, schedulerLoop: serviceLoop)
         var started: [ThriftServer] = []
         func startListener(_ address: HostAndPort, _ processor: any ThriftProcessor, layer: ThriftConnectionLayer? = nil) async throws -> ThriftServer {
             let server = try await ThriftServer.start(

@@ -31,6 +31,17 @@ public enum ThriftCallContext {
 public protocol ThriftProcessor: Sendable {
     /// Handles one complete message (envelope and arguments).
     func process(_ message: [UInt8]) async -> ThriftProcessorResult
+
+    /// Answers `message` at once, on the connection's event loop, when that needs no waiting
+    /// (a read of state kept on that loop); nil to have it `process`ed as usual. A server asks
+    /// this first for each message of at most `ThriftServerHandler.largeMessageSize` bytes; the
+    /// answer must be the one `process` would give. Called without `ThriftCallContext`.
+    func processWithoutWaiting(_ message: [UInt8]) -> ThriftProcessorResult?
+}
+
+extension ThriftProcessor {
+    /// Never: every message is `process`ed.
+    public func processWithoutWaiting(_ message: [UInt8]) -> ThriftProcessorResult? { nil }
 }
 
 /// Building blocks shared by generated processors: envelope checks, argument decoding, error
@@ -108,35 +119,76 @@ public enum ThriftServerCall {
         _ body: (Arguments) async throws -> Result
     ) async -> ThriftProcessorResult {
         let decoded: Arguments
-        do {
-            decoded = try ThriftBinaryReader.withReader(incoming.message, limits: incoming.limits) { reader in
-                reader.seek(to: incoming.argumentsOffset)
-                return try reader.readStruct(Arguments.self)
-            }
-        } catch {
-            return exception(TApplicationException(.protocolError, message: String(describing: error)), header: incoming.header)
+        switch decodeArguments(incoming, Arguments.self) {
+        case .success(let arguments): decoded = arguments
+        case .failure(let failed): return failed.result
         }
         do {
             let result = try await body(decoded)
-            let header = ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID)
-            let size = ThriftBinaryWriter.messageHeaderSize(header) + result.thriftEncodedSize
-            func encode() -> ByteBuffer {
-                var reply = ByteBuffer()
-                ThriftBinaryWriter.encode(size: size, into: &reply) { writer in
-                    writer.writeMessageHeader(header)
-                    result.write(to: &writer)
-                }
-                return reply
-            }
+            let (size, encode) = replyEncoder(incoming, result)
             // A large reply is encoded on the global executor, not on a connection's event loop.
             let reply = size > largeReplySize ? await withTaskExecutorPreference(globalConcurrentExecutor) { encode() } : encode()
             return ThriftProcessorResult(reply: reply, closeConnection: false)
-        } catch let forwarded as TApplicationException {
+        } catch {
+            return failure(error, incoming)
+        }
+    }
+
+    /// `handle` for a `body` that answers at once (`ThriftProcessor.processWithoutWaiting`):
+    /// nil, to have the call processed as usual, when `body` returns nil or the reply is large.
+    public static func handleWithoutWaiting<Arguments: ThriftStruct, Result: ThriftStructEncoding>(
+        _ incoming: Incoming,
+        arguments: Arguments.Type,
+        _ body: (Arguments) throws -> Result?
+    ) -> ThriftProcessorResult? {
+        let decoded: Arguments
+        switch decodeArguments(incoming, Arguments.self) {
+        case .success(let arguments): decoded = arguments
+        case .failure(let failed): return failed.result
+        }
+        do {
+            guard let result = try body(decoded) else { return nil }
+            let (size, encode) = replyEncoder(incoming, result)
+            guard size <= largeReplySize else { return nil }
+            return ThriftProcessorResult(reply: encode(), closeConnection: false)
+        } catch {
+            return failure(error, incoming)
+        }
+    }
+
+    private static func decodeArguments<Arguments: ThriftStruct>(_ incoming: Incoming, _: Arguments.Type) -> Result<Arguments, FailedCall> {
+        do {
+            return .success(
+                try ThriftBinaryReader.withReader(incoming.message, limits: incoming.limits) { reader in
+                    reader.seek(to: incoming.argumentsOffset)
+                    return try reader.readStruct(Arguments.self)
+                })
+        } catch {
+            return .failure(FailedCall(exception(TApplicationException(.protocolError, message: String(describing: error)), header: incoming.header)))
+        }
+    }
+
+    /// The reply's size and the function that encodes it.
+    private static func replyEncoder<Result: ThriftStructEncoding>(_ incoming: Incoming, _ result: Result) -> (Int, () -> ByteBuffer) {
+        let header = ThriftMessageHeader(name: incoming.header.name, type: .reply, sequenceID: incoming.header.sequenceID)
+        let size = ThriftBinaryWriter.messageHeaderSize(header) + result.thriftEncodedSize
+        return (size, {
+            var reply = ByteBuffer()
+            ThriftBinaryWriter.encode(size: size, into: &reply) { writer in
+                writer.writeMessageHeader(header)
+                result.write(to: &writer)
+            }
+            return reply
+        })
+    }
+
+    /// The exception sent for an error the body threw.
+    private static func failure(_ error: any Error, _ incoming: Incoming) -> ThriftProcessorResult {
+        if let forwarded = error as? TApplicationException {
             // A proxy passes an upstream server's exception back unchanged (kind and text).
             return exception(forwarded, header: incoming.header)
-        } catch {
-            let text = "Internal error processing \(incoming.header.name): \(String(describing: error))"
-            return exception(TApplicationException(.internalError, message: text), header: incoming.header)
         }
+        let text = "Internal error processing \(incoming.header.name): \(String(describing: error))"
+        return exception(TApplicationException(.internalError, message: text), header: incoming.header)
     }
 }

@@ -1,11 +1,12 @@
 import NIOCore
+import NIOPosix
 import SchedulerCore
 import ScootAPI
 import Testing
 import Thrift
 @testable import ScootServer
 
-/// `JobStatusReplyProcessor` writes GetStatus and KillJob replies straight from the scheduler's
+/// `ServeProcessor` writes GetStatus and KillJob replies straight from the scheduler's
 /// snapshot: its bytes must be exactly those of the generated processor over the same state.
 @Suite("JobStatusReply: statuses written from the scheduler's snapshot")
 struct JobStatusReplyTests {
@@ -15,7 +16,7 @@ struct JobStatusReplyTests {
         let clock = ManualClock()
         let scheduler: Scheduler
         let generated: ScootConsoleProcessor<SchedulerService>
-        let direct: JobStatusReplyProcessor
+        let direct: ServeProcessor
 
         init() {
             let configuration = SimulatedWorkers.Configuration(workerCount: 3, outcomeOverride: { request in
@@ -29,7 +30,7 @@ struct JobStatusReplyTests {
                 configuration: schedulerConfiguration, clock: clock, backend: SimulatedWorkers(clock: clock, configuration: configuration))
             let service = SchedulerService(scheduler: scheduler, metrics: ServerMetrics())
             generated = ScootConsoleProcessor(handler: service)
-            direct = JobStatusReplyProcessor(wrapping: generated, service: service)
+            direct = ServeProcessor(wrapping: generated, service: service)
         }
 
         func submit(_ taskIDs: [String], seconds: Int = 1) async throws -> String {
@@ -150,5 +151,55 @@ struct JobStatusReplyTests {
         #expect(directAnswer.reply == nil && directAnswer.closeConnection)
         let truncated = Array(ThriftClientCall.encodeCall(method: "GetStatus", sequenceID: 2, arguments: CloudScootMessages.GetStatusArguments(jobId: "x")).dropLast(3))
         #expect(Harness.bytes(await harness.direct.process(truncated)) == Harness.bytes(await harness.generated.process(truncated)))
+    }
+}
+
+/// `ServeProcessor.processWithoutWaiting`: the reads answered at once on the scheduler's event
+/// loop give exactly what `process` gives; everything else is left to `process`.
+@Suite("ServeProcessor: reads answered on the scheduler's event loop")
+struct ServeProcessorWithoutWaitingTests {
+    @Test func readsGetTheSameAnswerAtOnceOnTheSchedulersLoop() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let clock = ManualClock()
+        let scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 2)), executor: loop.executor)
+        let service = SchedulerService(scheduler: scheduler, metrics: ServerMetrics())
+        let processor = ServeProcessor(wrapping: ScootConsoleProcessor(handler: service), service: service, schedulerLoop: loop)
+        let small = try await scheduler.runJob(SchedulerCore.JobDefinition(tasks: [.init(taskID: "a", argv: ["sleep", "1"])], requestor: "r"))
+        let large = try await scheduler.runJob(
+            SchedulerCore.JobDefinition(
+                tasks: (0...SchedulerService.largeJobTaskCount).map { .init(taskID: "t\($0)", argv: ["sleep", "1"]) }, requestor: "r"))
+        try await scheduler.setRebalanceThreshold(7)
+        await scheduler.step()
+
+        func call<Arguments: ThriftStruct>(_ method: String, _ arguments: Arguments) -> [UInt8] {
+            ThriftClientCall.encodeCall(method: method, sequenceID: 5, arguments: arguments)
+        }
+        let reads = [
+            call("GetStatus", CloudScootMessages.GetStatusArguments(jobId: small)),
+            call("GetStatus", CloudScootMessages.GetStatusArguments(jobId: "no such job")),
+            call("GetSchedulerStatus", CloudScootMessages.GetSchedulerStatusArguments()),
+            call("GetClassLoadPercents", CloudScootMessages.GetClassLoadPercentsArguments()),
+            call("GetRequestorToClassMap", CloudScootMessages.GetRequestorToClassMapArguments()),
+            call("GetRebalanceMinimumDuration", CloudScootMessages.GetRebalanceMinimumDurationArguments()),
+            call("GetRebalanceThreshold", CloudScootMessages.GetRebalanceThresholdArguments()),
+            // Arguments that do not decode: the PROTOCOL_ERROR exception, at once too.
+            Array(call("GetStatus", CloudScootMessages.GetStatusArguments(jobId: "x")).dropLast(2)) + [8, 0],
+        ]
+        let leftToProcess = [
+            call("GetStatus", CloudScootMessages.GetStatusArguments(jobId: large)),
+            call("KillJob", CloudScootMessages.KillJobArguments(jobId: small)),
+            call("SetRebalanceThreshold", CloudScootMessages.SetRebalanceThresholdArguments(threshold: 7)),
+            call("ListJobs", ScootConsoleMessages.ListJobsArguments(filter: JobFilter())),
+        ]
+        let answered = try await loop.submit { reads.map { processor.processWithoutWaiting($0) } }.get()
+        let left = try await loop.submit { leftToProcess.map { processor.processWithoutWaiting($0) } }.get()
+        for (message, answer) in zip(reads, answered) {
+            let expected = await processor.process(message)
+            #expect(answer.flatMap(\.reply).map { Array($0.readableBytesView) } == expected.reply.map { Array($0.readableBytesView) })
+            #expect(answer?.closeConnection == expected.closeConnection)
+        }
+        #expect(left.allSatisfy { $0 == nil })
+        // Off the scheduler's loop, nothing is answered at once.
+        #expect(processor.processWithoutWaiting(reads[0]) == nil)
     }
 }

@@ -17,7 +17,7 @@ struct ServiceHarness {
         let service = SchedulerService(scheduler: scheduler, metrics: metrics)
         // As `serve` answers: GetStatus and KillJob written from the scheduler's snapshot.
         client = ScootConsoleClient(
-            caller: ThriftLoopbackCaller(processor: JobStatusReplyProcessor(wrapping: ScootConsoleProcessor(handler: service), service: service)))
+            caller: ThriftLoopbackCaller(processor: ServeProcessor(wrapping: ScootConsoleProcessor(handler: service), service: service)))
     }
 
     func job(_ requestor: String, tasks: Int, argv: [String] = ["sleep", "1"]) -> ScootAPI.JobDefinition {

@@ -97,19 +97,34 @@ final class ThriftServerHandler: ChannelInboundHandler {
         startNextIfIdle(context: context)
     }
 
+    /// Answers the queued requests in order: each at once when the processor can
+    /// (`processWithoutWaiting`), else through the connection's call task, after which `finish`
+    /// comes back here.
     private func startNextIfIdle(context: ChannelHandlerContext) {
-        guard !processing, !closing, !queue.isEmpty else { return }
-        let message: ThriftInboundMessage
-        switch queue.removeFirst() {
-        case .request(let request):
-            message = request
-        case .protocolFailure(let answer):
-            queue.removeAll()
-            if let answer { write(answer, framing: .unframed, context: context) } else { close(context: context) }
+        while !processing, !closing, !queue.isEmpty {
+            let message: ThriftInboundMessage
+            switch queue.removeFirst() {
+            case .request(let request):
+                message = request
+            case .protocolFailure(let answer):
+                queue.removeAll()
+                if let answer { write(answer, framing: .unframed, context: context) } else { close(context: context) }
+                return
+            }
+            if message.bytes.count <= Self.largeMessageSize, let result = processor.processWithoutWaiting(message.bytes) {
+                send(result, framing: message.framing, context: context)
+                continue
+            }
+            processing = true
+            callsOfConnection(context: context).send(message)
             return
         }
-        processing = true
-        callsOfConnection(context: context).send(message)
+        guard !processing, !closing else { return }
+        if closeWhenIdle {
+            close(context: context)
+        } else {
+            context.read()
+        }
     }
 
     /// The connection's call task, started on first use.
@@ -129,19 +144,17 @@ final class ThriftServerHandler: ChannelInboundHandler {
 
     private func finish(_ result: ThriftProcessorResult, framing: ThriftFraming, context: ChannelHandlerContext) {
         processing = false
+        send(result, framing: framing, context: context)
+        startNextIfIdle(context: context)
+    }
+
+    /// Sends a call's result: its reply, then a close if it asks for one.
+    private func send(_ result: ThriftProcessorResult, framing: ThriftFraming, context: ChannelHandlerContext) {
         guard !closing else { return }
-        if let reply = result.reply {
-            write(ThriftProcessorResult(reply: reply, closeConnection: result.closeConnection), framing: framing, context: context)
+        if result.reply != nil {
+            write(result, framing: framing, context: context)
         } else if result.closeConnection {
             close(context: context)
-        }
-        guard !closing else { return }
-        if closeWhenIdle && queue.isEmpty {
-            close(context: context)
-        } else if queue.isEmpty {
-            context.read()
-        } else {
-            startNextIfIdle(context: context)
         }
     }
 
