@@ -8,8 +8,8 @@ struct ClassState {
     var running: [Int]
     /// Waiting tasks of the class's jobs before the step (Wt).
     var waiting: [Int]
-    /// The class's jobs, in arrival order.
-    var jobs: [[JobLoad]]
+    /// The class's jobs as indices into the input's jobs, in arrival order.
+    var jobs: [[Int]]
     /// Tasks to start (positive) or stop (negative) (S).
     var start: [Int]
     /// Waiting tasks not yet allotted (Wr).
@@ -27,25 +27,30 @@ struct ClassState {
         waiting = Array(repeating: 0, count: names.count)
         jobs = Array(repeating: [], count: names.count)
         let position = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        var classOfRequestor: [String: (className: String, matched: Bool)?] = [:]
-        for job in input.jobs {
-            let classified: (className: String, matched: Bool)?
-            if let known = classOfRequestor[job.requestor] {
+        // Requestor → its class's index (nil: none) and whether a pattern matched it; each
+        // requestor is classified once. Jobs are read in place rather than copied.
+        var classOfRequestor: [String: (index: Int, matched: Bool)?] = [:]
+        for jobIndex in input.jobs.indices {
+            let requestor = input.jobs[jobIndex].requestor
+            let classified: (index: Int, matched: Bool)?
+            if let known = classOfRequestor[requestor] {
                 classified = known
             } else {
-                classified = input.requestorToClass.classify(job.requestor, percents: input.classLoadPercents)
-                classOfRequestor[job.requestor] = classified
+                classified = input.requestorToClass.classify(requestor, percents: input.classLoadPercents).flatMap { found in
+                    position[found.className].map { ($0, found.matched) }
+                }
+                classOfRequestor[requestor] = classified
             }
-            guard let classified, let index = position[classified.className] else { continue }
-            if !classified.matched { unknownClassJobs += 1 }
+            guard let (index, matched) = classified else { continue }
+            if !matched { unknownClassJobs += 1 }
             // A 0 % class never runs, and its running tasks count nowhere.
             guard percent[index] > 0 else {
                 ignoredJobs += 1
                 continue
             }
-            running[index] += job.running.count
-            waiting[index] += job.waitingCount
-            jobs[index].append(job)
+            running[index] += input.jobs[jobIndex].running.count
+            waiting[index] += input.jobs[jobIndex].waitingCount
+            jobs[index].append(jobIndex)
         }
         start = Array(repeating: 0, count: names.count)
         remaining = waiting
