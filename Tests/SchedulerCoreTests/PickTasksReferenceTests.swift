@@ -39,9 +39,9 @@ import Testing
 
     /// `TaskPicker.pick` on all of `jobs`, as task references.
     static func picks(count: Int, from jobs: [JobLoad]) -> [TaskReference] {
-        var picker = LoadBasedScheduler.TaskPicker(jobCount: jobs.count)
+        var picker = LoadBasedScheduler.TaskPicker(jobCount: jobs.count, largestClassJobCount: jobs.count)
         var picked: [TaskPosition] = []
-        _ = picker.pick(count: count, from: Array(jobs.indices), of: jobs, into: &picked)
+        _ = picker.pick(count: count, from: Array(jobs.indices)[...], of: jobs, into: &picked)
         return picked.map { TaskReference(jobID: jobs[Int($0.job)].id, taskID: jobs[Int($0.job)].waiting[Int($0.task)]) }
     }
 
@@ -74,13 +74,13 @@ import Testing
         let classCount = Int.random(in: 1...4, using: &random)
         var classJobs = [[Int]](repeating: [], count: classCount)
         for index in jobs.indices { classJobs[Int.random(in: 0..<classCount, using: &random)].append(index) }
-        var picker = LoadBasedScheduler.TaskPicker(jobCount: jobs.count)
+        var picker = LoadBasedScheduler.TaskPicker(jobCount: jobs.count, largestClassJobCount: classJobs.map(\.count).max() ?? 0)
         var picked: [TaskPosition] = []
         for members in classJobs {
             let classTotal = members.reduce(0) { $0 + jobs[$1].waiting.count }
             let count = Int.random(in: 0...classTotal + 2, using: &random)
             let first = picked.count
-            let appended = picker.pick(count: count, from: members, of: jobs, into: &picked)
+            let appended = picker.pick(count: count, from: members[...], of: jobs, into: &picked)
             #expect(appended == picked.count - first)
             let references = picked[first...].map { TaskReference(jobID: jobs[Int($0.job)].id, taskID: jobs[Int($0.job)].waiting[Int($0.task)]) }
             #expect(references == Self.referencePicks(count: count, from: members.map { jobs[$0] }), "class of \(members.count) jobs, count \(count)")

@@ -21,17 +21,17 @@ public enum LoadBasedScheduler {
         // Bounded by the healthy workers: a step starts at most all of them (or the free ones).
         var tasksToStart: [TaskPosition] = []
         tasksToStart.reserveCapacity(state.start.reduce(0) { $0 + max(0, $1) })
-        var picker = TaskPicker(jobCount: input.jobs.count)
+        var picker = TaskPicker(jobCount: input.jobs.count, largestClassJobCount: state.largestClassJobCount)
         var started = [Int](repeating: 0, count: state.names.count)
         for index in state.names.indices where state.start[index] > 0 {
-            started[index] = picker.pick(count: state.start[index], from: state.jobs[index], of: input.jobs, into: &tasksToStart)
+            started[index] = picker.pick(count: state.start[index], from: state.jobs(of: index), of: input.jobs, into: &tasksToStart)
         }
         var tasksToStop: [TaskPosition] = []
         var stopped = [Int](repeating: 0, count: state.names.count)
         // Scoot ignores a stop list that comes without any start.
         if rebalance, !tasksToStart.isEmpty {
             for index in state.names.indices where state.start[index] < 0 {
-                let picked = newestRunning(count: -state.start[index], from: state.jobs[index], of: input.jobs, now: input.now)
+                let picked = newestRunning(count: -state.start[index], from: state.jobs(of: index), of: input.jobs, now: input.now)
                 stopped[index] = picked.count
                 tasksToStop += picked
             }
@@ -85,8 +85,9 @@ public enum LoadBasedScheduler {
     /// Done level by level rather than with a priority queue: the jobs visited at running count
     /// L are those that start at L (in arrival order) followed by those visited at L − 1 that
     /// still wait (in the order they were visited), so each pick costs O(1) and the step
-    /// O(jobs log jobs + picks). The buffers are kept from one class to the next: each holds at
-    /// most one entry per job of the input.
+    /// O(jobs log jobs + picks). One picker serves every class of a step, its buffers kept from
+    /// one class to the next: `taken` and `available` hold one entry per job of the input, the
+    /// others at most one per job of the class served, and are allocated once for the largest.
     struct TaskPicker {
         /// Waiting tasks taken so far from each job of the input, by job index.
         private var taken: [Int]
@@ -99,15 +100,18 @@ public enum LoadBasedScheduler {
         /// The jobs visited at the current count that still wait: they start the next level.
         private var visited: [Int] = []
 
-        /// A picker for an input of `jobCount` jobs.
-        init(jobCount: Int) {
+        /// A picker for an input of `jobCount` jobs whose largest class has `largestClassJobCount`.
+        init(jobCount: Int, largestClassJobCount: Int) {
             taken = [Int](repeating: 0, count: jobCount)
             available = [Int](repeating: 0, count: jobCount)
+            entries.reserveCapacity(largestClassJobCount)
+            level.reserveCapacity(largestClassJobCount)
+            visited.reserveCapacity(largestClassJobCount)
         }
 
         /// Appends up to `count` waiting tasks of `classJobs` (indices into `jobs`, in arrival
         /// order) to `picked`; returns how many it appended.
-        mutating func pick(count: Int, from classJobs: [Int], of jobs: [JobLoad], into picked: inout [TaskPosition]) -> Int {
+        mutating func pick(count: Int, from classJobs: ArraySlice<Int>, of jobs: [JobLoad], into picked: inout [TaskPosition]) -> Int {
             let first = picked.count
             let end = first + count
             for priority in [2, 1, 0] where picked.count < end {
@@ -150,7 +154,7 @@ public enum LoadBasedScheduler {
     /// `jobs`), newest first, looking back at most `stopListLookBack`. Scoot buckets start times
     /// per second and leaves the order inside a bucket open; we order by exact start time, then
     /// job and task id.
-    static func newestRunning(count: Int, from classJobs: [Int], of jobs: [JobLoad], now: SchedulerInstant) -> [TaskPosition] {
+    static func newestRunning(count: Int, from classJobs: ArraySlice<Int>, of jobs: [JobLoad], now: SchedulerInstant) -> [TaskPosition] {
         let oldest = now - stopListLookBack
         var running: [(startedAt: SchedulerInstant, position: TaskPosition)] = []
         for job in classJobs {
