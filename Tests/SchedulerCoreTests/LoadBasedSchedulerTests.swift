@@ -36,8 +36,9 @@ struct LoadBasedSchedulerTests {
     }
 
     @Test func tasksOfAJobStartInJobOrder() throws {
-        let decision = LoadBasedScheduler.step(try readmeExample())
-        let c2 = decision.tasksToStart.filter { $0.jobID == "job-c2" }.map(\.taskID)
+        let input = try readmeExample()
+        let decision = LoadBasedScheduler.step(input)
+        let c2 = decision.tasksToStart.map(input.waitingTask(at:)).filter { $0.jobID == "job-c2" }.map(\.taskID)
         #expect(c2 == (0..<150).map { "w\($0)" })
     }
 
@@ -80,7 +81,7 @@ struct LoadBasedSchedulerTests {
             jobs: [job("j1", "za", running: 3, waiting: 5), job("j2", "aa", waiting: 2)])
         let decision = LoadBasedScheduler.step(input)
         #expect(decision.classes["z"] == ClassDecision(percent: 0, target: 0, running: 0, waiting: 0, start: 0, stop: 0))
-        #expect(decision.tasksToStart.map(\.jobID) == ["j2", "j2"])
+        #expect(decision.tasksToStart.map { input.waitingTask(at: $0).jobID } == ["j2", "j2"])
     }
 
     @Test func idleClassesLendTheirWorkers() throws {
@@ -96,7 +97,7 @@ struct LoadBasedSchedulerTests {
         let input = SchedulingInput(
             healthyWorkers: 7, runningTasks: 2, classLoadPercents: ["a": 100], requestorToClass: try RequestorClassifier([:]),
             jobs: [job("busy", "r", running: 2, waiting: 5), job("idle1", "r", waiting: 5), job("idle2", "r", waiting: 5)])
-        let order = LoadBasedScheduler.step(input).tasksToStart.map(\.jobID)
+        let order = LoadBasedScheduler.step(input).tasksToStart.map { input.waitingTask(at: $0).jobID }
         // idle1 and idle2 catch up with busy's 2 running tasks; then busy, first in that bin.
         #expect(order == ["idle1", "idle2", "idle1", "idle2", "busy"])
     }
@@ -105,7 +106,7 @@ struct LoadBasedSchedulerTests {
         let input = SchedulingInput(
             healthyWorkers: 3, runningTasks: 0, classLoadPercents: ["a": 100], requestorToClass: try RequestorClassifier([:]),
             jobs: [job("low", "r", waiting: 5), job("high", "r", waiting: 2, priority: 2), job("mid", "r", waiting: 5, priority: 1)])
-        #expect(LoadBasedScheduler.step(input).tasksToStart.map(\.jobID) == ["high", "high", "mid"])
+        #expect(LoadBasedScheduler.step(input).tasksToStart.map { input.waitingTask(at: $0).jobID } == ["high", "high", "mid"])
     }
 
     private func rebalanceInput(exceededSince: SchedulerInstant?, now: SchedulerInstant) throws -> SchedulingInput {
@@ -131,11 +132,12 @@ struct LoadBasedSchedulerTests {
         let early = LoadBasedScheduler.step(try rebalanceInput(exceededSince: .seconds(100), now: .seconds(340)))
         #expect(!early.rebalanced, "must exceed the minimum duration strictly")
 
-        let fired = LoadBasedScheduler.step(try rebalanceInput(exceededSince: .seconds(100), now: .seconds(341)))
+        let firing = try rebalanceInput(exceededSince: .seconds(100), now: .seconds(341))
+        let fired = LoadBasedScheduler.step(firing)
         #expect(fired.rebalanced)
         #expect(fired.thresholdExceededSince == nil)
         #expect(fired.classes["a"]?.stop == 5)
-        #expect(fired.tasksToStop.map(\.taskID) == ["t9", "t8", "t7", "t6", "t5"], "most recently started first")
+        #expect(fired.tasksToStop.map { firing.runningTask(at: $0).taskID } == ["t9", "t8", "t7", "t6", "t5"], "most recently started first")
         #expect(fired.classes["b"]?.start == 5)
     }
 

@@ -8,8 +8,11 @@ struct ClassState {
     var running: [Int]
     /// Waiting tasks of the class's jobs before the step (Wt).
     var waiting: [Int]
-    /// The class's jobs, in arrival order.
-    var jobs: [[JobLoad]]
+    /// The jobs of all classes as indices into the input's jobs, class after class, each class's
+    /// in arrival order (one list rather than one per class: it is allocated once).
+    private var jobsOfAllClasses: [Int]
+    /// Where each class's jobs start in `jobsOfAllClasses`, plus the end of the last.
+    private var classJobsStart: [Int]
     /// Tasks to start (positive) or stop (negative) (S).
     var start: [Int]
     /// Waiting tasks not yet allotted (Wr).
@@ -25,30 +28,58 @@ struct ClassState {
         target = names.map { targets[$0]! }
         running = Array(repeating: 0, count: names.count)
         waiting = Array(repeating: 0, count: names.count)
-        jobs = Array(repeating: [], count: names.count)
+        // The jobs are sorted by class by counting: each job's class and each class's job count
+        // (at index + 1) are noted here, then every job is placed at its class's next slot.
+        var classOfJob = [Int?](repeating: nil, count: input.jobs.count)
+        var classJobsStart = [Int](repeating: 0, count: names.count + 1)
         let position = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        var classOfRequestor: [String: (className: String, matched: Bool)?] = [:]
-        for job in input.jobs {
-            let classified: (className: String, matched: Bool)?
-            if let known = classOfRequestor[job.requestor] {
+        // Requestor → its class's index (nil: none) and whether a pattern matched it; each
+        // requestor is classified once. Jobs are read in place rather than copied.
+        var classOfRequestor: [String: (index: Int, matched: Bool)?] = [:]
+        for jobIndex in input.jobs.indices {
+            let requestor = input.jobs[jobIndex].requestor
+            let classified: (index: Int, matched: Bool)?
+            if let known = classOfRequestor[requestor] {
                 classified = known
             } else {
-                classified = input.requestorToClass.classify(job.requestor, percents: input.classLoadPercents)
-                classOfRequestor[job.requestor] = classified
+                classified = input.requestorToClass.classify(requestor, percents: input.classLoadPercents).flatMap { found in
+                    position[found.className].map { ($0, found.matched) }
+                }
+                classOfRequestor[requestor] = classified
             }
-            guard let classified, let index = position[classified.className] else { continue }
-            if !classified.matched { unknownClassJobs += 1 }
+            guard let (index, matched) = classified else { continue }
+            if !matched { unknownClassJobs += 1 }
             // A 0 % class never runs, and its running tasks count nowhere.
             guard percent[index] > 0 else {
                 ignoredJobs += 1
                 continue
             }
-            running[index] += job.running.count
-            waiting[index] += job.waitingCount
-            jobs[index].append(job)
+            running[index] += input.jobs[jobIndex].running.count
+            waiting[index] += input.jobs[jobIndex].waitingCount
+            classOfJob[jobIndex] = index
+            classJobsStart[index + 1] += 1
+        }
+        for index in names.indices { classJobsStart[index + 1] += classJobsStart[index] }
+        self.classJobsStart = classJobsStart
+        var nextSlot = classJobsStart
+        jobsOfAllClasses = [Int](repeating: 0, count: classJobsStart[names.count])
+        for (jobIndex, index) in classOfJob.enumerated() {
+            guard let index else { continue }
+            jobsOfAllClasses[nextSlot[index]] = jobIndex
+            nextSlot[index] += 1
         }
         start = Array(repeating: 0, count: names.count)
         remaining = waiting
+    }
+
+    /// The class's jobs as indices into the input's jobs, in arrival order.
+    func jobs(of index: Int) -> ArraySlice<Int> {
+        jobsOfAllClasses[classJobsStart[index]..<classJobsStart[index + 1]]
+    }
+
+    /// The most jobs any class has.
+    var largestClassJobCount: Int {
+        names.indices.reduce(0) { max($0, classJobsStart[$1 + 1] - classJobsStart[$1]) }
     }
 
     var anyRemaining: Bool { remaining.contains { $0 > 0 } }

@@ -18,24 +18,26 @@ public enum LoadBasedScheduler {
         } else {
             state.planNormal(free: max(0, input.healthyWorkers - input.runningTasks))
         }
-        var tasksToStart: [TaskReference] = []
+        // Bounded by the healthy workers: a step starts at most all of them (or the free ones).
+        var tasksToStart: [TaskPosition] = []
+        tasksToStart.reserveCapacity(state.start.reduce(0) { $0 + max(0, $1) })
+        var picker = TaskPicker(jobCount: input.jobs.count, largestClassJobCount: state.largestClassJobCount)
         var started = [Int](repeating: 0, count: state.names.count)
         for index in state.names.indices where state.start[index] > 0 {
-            let picked = pickTasks(count: state.start[index], from: state.jobs[index])
-            started[index] = picked.count
-            tasksToStart += picked
+            started[index] = picker.pick(count: state.start[index], from: state.jobs(of: index), of: input.jobs, into: &tasksToStart)
         }
-        var tasksToStop: [TaskReference] = []
+        var tasksToStop: [TaskPosition] = []
         var stopped = [Int](repeating: 0, count: state.names.count)
         // Scoot ignores a stop list that comes without any start.
         if rebalance, !tasksToStart.isEmpty {
             for index in state.names.indices where state.start[index] < 0 {
-                let picked = newestRunning(count: -state.start[index], of: state.jobs[index], now: input.now)
+                let picked = newestRunning(count: -state.start[index], from: state.jobs(of: index), of: input.jobs, now: input.now)
                 stopped[index] = picked.count
                 tasksToStop += picked
             }
         }
         var classes: [String: ClassDecision] = [:]
+        classes.reserveCapacity(state.names.count)
         for (index, name) in state.names.enumerated() {
             classes[name] = ClassDecision(
                 percent: state.percent[index], target: state.target[index], running: state.running[index],
@@ -83,58 +85,88 @@ public enum LoadBasedScheduler {
     /// Done level by level rather than with a priority queue: the jobs visited at running count
     /// L are those that start at L (in arrival order) followed by those visited at L − 1 that
     /// still wait (in the order they were visited), so each pick costs O(1) and the step
-    /// O(jobs log jobs + picks).
-    static func pickTasks(count: Int, from jobs: [JobLoad]) -> [TaskReference] {
-        var picked: [TaskReference] = []
-        picked.reserveCapacity(min(count, jobs.reduce(0) { $0 + $1.waiting.count }))
-        var taken = [Int](repeating: 0, count: jobs.count)
-        var level: [Int] = []
-        var visited: [Int] = []
-        for priority in [2, 1, 0] where picked.count < count {
-            let entries = jobs.indices
-                .filter { jobs[$0].priority.clampedPriority == priority && !jobs[$0].waiting.isEmpty }
-                .sorted { (jobs[$0].running.count, $0) < (jobs[$1].running.count, $1) }
-            var nextEntry = 0
-            var running = 0
-            visited.removeAll(keepingCapacity: true)
-            while picked.count < count {
-                if visited.isEmpty {
-                    guard nextEntry < entries.count else { break }
-                    running = jobs[entries[nextEntry]].running.count
-                } else {
-                    running += 1
+    /// O(jobs log jobs + picks). One picker serves every class of a step, its buffers kept from
+    /// one class to the next: `taken` and `available` hold one entry per job of the input, the
+    /// others at most one per job of the class served, and are allocated once for the largest.
+    struct TaskPicker {
+        /// Waiting tasks taken so far from each job of the input, by job index.
+        private var taken: [Int]
+        /// Waiting task ids each job of the input has, by job index (set when its class is served).
+        private var available: [Int]
+        /// The waiting jobs of the class and priority being served, by running count, then index.
+        private var entries: [(running: Int, job: Int)] = []
+        /// The jobs visited at the current running count, in visiting order.
+        private var level: [Int] = []
+        /// The jobs visited at the current count that still wait: they start the next level.
+        private var visited: [Int] = []
+
+        /// A picker for an input of `jobCount` jobs whose largest class has `largestClassJobCount`.
+        init(jobCount: Int, largestClassJobCount: Int) {
+            taken = [Int](repeating: 0, count: jobCount)
+            available = [Int](repeating: 0, count: jobCount)
+            entries.reserveCapacity(largestClassJobCount)
+            level.reserveCapacity(largestClassJobCount)
+            visited.reserveCapacity(largestClassJobCount)
+        }
+
+        /// Appends up to `count` waiting tasks of `classJobs` (indices into `jobs`, in arrival
+        /// order) to `picked`; returns how many it appended.
+        mutating func pick(count: Int, from classJobs: ArraySlice<Int>, of jobs: [JobLoad], into picked: inout [TaskPosition]) -> Int {
+            let first = picked.count
+            let end = first + count
+            for priority in [2, 1, 0] where picked.count < end {
+                entries.removeAll(keepingCapacity: true)
+                for job in classJobs where jobs[job].priority.clampedPriority == priority && !jobs[job].waiting.isEmpty {
+                    entries.append((jobs[job].running.count, job))
+                    available[job] = jobs[job].waiting.count
                 }
-                level.removeAll(keepingCapacity: true)
-                while nextEntry < entries.count, jobs[entries[nextEntry]].running.count == running {
-                    level.append(entries[nextEntry])
-                    nextEntry += 1
-                }
-                level += visited
+                entries.sort { ($0.running, $0.job) < ($1.running, $1.job) }
+                var nextEntry = 0
+                var running = 0
                 visited.removeAll(keepingCapacity: true)
-                for job in level {
-                    guard picked.count < count else { break }
-                    picked.append(TaskReference(jobID: jobs[job].id, taskID: jobs[job].waiting[taken[job]]))
-                    taken[job] += 1
-                    if taken[job] < jobs[job].waiting.count { visited.append(job) }
+                while picked.count < end {
+                    if visited.isEmpty {
+                        guard nextEntry < entries.count else { break }
+                        running = entries[nextEntry].running
+                    } else {
+                        running += 1
+                    }
+                    level.removeAll(keepingCapacity: true)
+                    while nextEntry < entries.count, entries[nextEntry].running == running {
+                        level.append(entries[nextEntry].job)
+                        nextEntry += 1
+                    }
+                    level += visited
+                    visited.removeAll(keepingCapacity: true)
+                    for job in level {
+                        guard picked.count < end else { break }
+                        picked.append(TaskPosition(job: job, task: taken[job]))
+                        taken[job] += 1
+                        if taken[job] < available[job] { visited.append(job) }
+                    }
                 }
             }
+            return picked.count - first
         }
-        return picked
     }
 
-    /// The `count` most recently started running tasks of a class, newest first, looking back at
-    /// most `stopListLookBack`. Scoot buckets start times per second and leaves the order inside a
-    /// bucket open; we order by exact start time, then job and task id.
-    static func newestRunning(count: Int, of jobs: [JobLoad], now: SchedulerInstant) -> [TaskReference] {
+    /// The `count` most recently started running tasks of a class (`classJobs`, indices into
+    /// `jobs`), newest first, looking back at most `stopListLookBack`. Scoot buckets start times
+    /// per second and leaves the order inside a bucket open; we order by exact start time, then
+    /// job and task id.
+    static func newestRunning(count: Int, from classJobs: ArraySlice<Int>, of jobs: [JobLoad], now: SchedulerInstant) -> [TaskPosition] {
         let oldest = now - stopListLookBack
-        var running: [(startedAt: SchedulerInstant, task: TaskReference)] = []
-        for job in jobs {
-            for task in job.running where task.startedAt >= oldest {
-                running.append((task.startedAt, TaskReference(jobID: job.id, taskID: task.taskID)))
+        var running: [(startedAt: SchedulerInstant, position: TaskPosition)] = []
+        for job in classJobs {
+            for (task, runningTask) in jobs[job].running.enumerated() where runningTask.startedAt >= oldest {
+                running.append((runningTask.startedAt, TaskPosition(job: job, task: task)))
             }
         }
-        running.sort { $0.startedAt != $1.startedAt ? $0.startedAt > $1.startedAt : $0.task < $1.task }
-        return running.prefix(count).map(\.task)
+        func reference(_ position: TaskPosition) -> TaskReference {
+            TaskReference(jobID: jobs[Int(position.job)].id, taskID: jobs[Int(position.job)].running[Int(position.task)].taskID)
+        }
+        running.sort { $0.startedAt != $1.startedAt ? $0.startedAt > $1.startedAt : reference($0.position) < reference($1.position) }
+        return running.prefix(count).map(\.position)
     }
 }
 

@@ -23,6 +23,23 @@ public struct TaskReference: Sendable, Hashable, Comparable, CustomStringConvert
     public var description: String { "\(jobID)/\(taskID)" }
 }
 
+/// Where a task is in the `SchedulingInput` a decision was made from: the index of its job in
+/// `jobs`, and the index of the task in that job's `waiting` (a task to start) or `running` (a
+/// task to stop). 32 bits each: an input holds far fewer than 2³¹ jobs, and a job far fewer
+/// tasks (a step needs at most one waiting task per healthy worker).
+public struct TaskPosition: Sendable, Hashable {
+    /// The job's index in `SchedulingInput.jobs`.
+    public var job: Int32
+    /// The task's index in the job's `waiting` or `running`.
+    public var task: Int32
+
+    /// Creates a position; both indices must fit in 32 bits.
+    public init(job: Int, task: Int) {
+        self.job = Int32(job)
+        self.task = Int32(task)
+    }
+}
+
 /// A running task and when it started, for rebalance stop lists.
 public struct RunningTask: Sendable, Hashable {
     /// The task's id inside its job.
@@ -110,6 +127,20 @@ public struct SchedulingInput: Sendable {
     }
 }
 
+extension SchedulingInput {
+    /// The waiting task at `position`, an element of `SchedulingDecision.tasksToStart`.
+    public func waitingTask(at position: TaskPosition) -> TaskReference {
+        let job = jobs[Int(position.job)]
+        return TaskReference(jobID: job.id, taskID: job.waiting[Int(position.task)])
+    }
+
+    /// The running task at `position`, an element of `SchedulingDecision.tasksToStop`.
+    public func runningTask(at position: TaskPosition) -> TaskReference {
+        let job = jobs[Int(position.job)]
+        return TaskReference(jobID: job.id, taskID: job.running[Int(position.task)].taskID)
+    }
+}
+
 /// One class's numbers in a scheduling decision.
 public struct ClassDecision: Sendable, Hashable {
     /// Normalized percent.
@@ -143,10 +174,12 @@ public struct SchedulingDecision: Sendable, Hashable {
     public var spreadBackUnderSince: SchedulerInstant?
     /// When the pending rebalance will fire, if the spread stays above the threshold.
     public var rebalanceFiresAt: SchedulerInstant?
-    /// Tasks to start, in order; assignment places as many as there are idle workers.
-    public var tasksToStart: [TaskReference]
-    /// Tasks to abort with `RebalanceRequested`.
-    public var tasksToStop: [TaskReference]
+    /// Tasks to start, in order, as positions in the input (`SchedulingInput.waitingTask(at:)`);
+    /// assignment places as many as there are idle workers. At most the healthy workers.
+    public var tasksToStart: [TaskPosition]
+    /// Tasks to abort with `RebalanceRequested`, as positions in the input
+    /// (`SchedulingInput.runningTask(at:)`). At most the running tasks.
+    public var tasksToStop: [TaskPosition]
     /// Jobs whose requestor maps to no class with a percent (put in the smallest class).
     public var unknownClassJobs: Int
     /// Jobs ignored because their class has 0 %.

@@ -172,14 +172,16 @@ public actor Scheduler {
 
     private func scheduleWaitingTasks(now: SchedulerInstant) {
         guard activeJobIDs.contains(where: { jobRecords[$0]!.hasTaskToSchedule }) else { return }
-        let decision = LoadBasedScheduler.step(schedulingInput(now: now))
+        let input = schedulingInput(now: now)
+        let decision = LoadBasedScheduler.step(input)
         thresholdExceededSince = decision.thresholdExceededSince
         spreadBackUnderSince = decision.spreadBackUnderSince
         lastDecision = (now, decision)
         // Scoot ignores a stop list that comes without starts (docs/scoot.md, "The scheduling step").
         guard !decision.tasksToStart.isEmpty else { return }
-        if !decision.tasksToStop.isEmpty {
-            let stopped = decision.tasksToStop.map { task in
+        let tasksToStop = decision.tasksToStop.map(input.runningTask(at:))
+        if !tasksToStop.isEmpty {
+            let stopped = tasksToStop.map { task in
                 RebalanceRecord.StoppedTask(
                     task: task,
                     className: requestorClassifier.classify(jobRecords[task.jobID]?.definition.requestor ?? "", percents: classLoadPercents)?.className ?? "")
@@ -187,13 +189,16 @@ public actor Scheduler {
             rebalances.append(RebalanceRecord(at: now, spread: decision.spread, threshold: rebalanceThreshold, stopped: stopped))
             if rebalances.count > Self.rebalancesKept { rebalances.removeFirst(rebalances.count - Self.rebalancesKept) }
         }
-        for task in decision.tasksToStop {
+        for task in tasksToStop {
             abortAttempt(of: task, error: RunStatus.rebalanceRequested + RunStatus.deadLetterTrailer, now: now)
         }
         let idle = workerOrder.compactMap { id in
             workerRecords[id].flatMap { $0.isIdleAndHealthy ? WorkerAssignment.IdleWorker(id: id, lastSnapshotID: $0.lastSnapshotID) : nil }
         }
-        let tasks = decision.tasksToStart.map { ($0, task($0).definition.snapshotID) }
+        let tasks = decision.tasksToStart.map { position in
+            let reference = input.waitingTask(at: position)
+            return (reference, task(reference).definition.snapshotID)
+        }
         for placement in WorkerAssignment.assign(tasks: tasks, idleWorkers: idle) {
             launch(placement.task, on: placement.workerID, now: now)
         }
