@@ -60,8 +60,8 @@ public struct ThriftMap<Key: ThriftOrderedKey, Value> {
     public var values: [Value] { storedValues }
 
     /// Calls `body` with the keys (ascending) and the values (in their keys' order) where they are
-    /// stored. Generated encoders loop over these by index: unlike `for (key, value) in map`, or a
-    /// closure called per entry, that copies and retains nothing per entry.
+    /// stored. Generated encoders loop over these by index: unlike `for (key, value) in map`, no
+    /// tuple and no copy of the arrays is made, and nothing is called per entry but the writes.
     @inlinable
     public func withUnsafeEntries<Result>(
         _ body: (_ keys: UnsafeBufferPointer<Key>, _ values: UnsafeBufferPointer<Value>) throws -> Result

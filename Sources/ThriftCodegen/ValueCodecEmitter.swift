@@ -118,7 +118,7 @@ struct ValueCodecEmitter {
                 }
                 return
             }
-            // A ThriftMap's entries where they are stored, by index: none is copied.
+            // A ThriftMap's entries where they are stored, by index: no tuple is built per entry.
             let keys = local("keys", depth: depth), values = local("values", depth: depth), index = local("index", depth: depth)
             code.closure("\(value).withUnsafeEntries", parameters: "\(keys), \(values)") { code in
                 code.block("for \(index) in \(keys).indices") { code in
