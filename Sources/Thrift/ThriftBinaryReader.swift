@@ -135,7 +135,27 @@ public struct ThriftBinaryReader {
     public mutating func readString() throws -> String {
         let length = try readLength("string length", limit: limits.maxStringLength)
         let at = try take(length)
-        return String(decoding: UnsafeRawBufferPointer(rebasing: base[at..<at + length]), as: UTF8.self)
+        return Self.string(fromUTF8: UnsafeRawBufferPointer(rebasing: base[at..<at + length]))
+    }
+
+    /// The most UTF-8 bytes a `String` holds in itself, without storage of its own (64-bit).
+    @inlinable
+    static var smallStringCapacity: Int { 15 }
+
+    /// `String(decoding: bytes, as: UTF8.self)`, faster for short strings: their bytes are copied
+    /// into the string first and checked there, one copy and one mask instead of a byte-by-byte
+    /// scan and build. Invalid UTF-8 is repaired by the standard library exactly as
+    /// `String(decoding:as:)` repairs it; longer strings take that path itself.
+    @inlinable
+    @inline(__always)
+    static func string(fromUTF8 bytes: UnsafeRawBufferPointer) -> String {
+        guard bytes.count <= smallStringCapacity else { return String(decoding: bytes, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            if let source = bytes.baseAddress, let target = buffer.baseAddress {
+                ThriftBytes.copy(from: source, to: UnsafeMutableRawPointer(target), count: bytes.count)
+            }
+            return bytes.count
+        }
     }
 
     /// Reads length-prefixed binary data.
@@ -173,10 +193,28 @@ public struct ThriftBinaryReader {
     @inlinable
     @inline(__always)
     public mutating func readFieldHeader() throws -> (type: ThriftType, id: Int16)? {
+        if _fastPath(position < base.count), base[position] == ThriftType.stop.rawValue {
+            position += 1
+            return nil
+        }
         let type = try readType()
         if type == .stop { return nil }
         guard type.isValueType else { throw Self.invalidType(type.rawValue) }
         return (type, try readI16())
+    }
+
+    /// Consumes the next field header if it is field `id` of `type`, and reads nothing otherwise:
+    /// generated decoders try each field in IDL order first, which is how fields usually arrive,
+    /// and leave the others to `readFieldHeader()`.
+    @inlinable
+    @inline(__always)
+    public mutating func readFieldHeader(ifNextIs type: ThriftType, id: Int16) -> Bool {
+        guard _fastPath(base.count - position >= 3) else { return false }
+        let expected = UInt32(type.rawValue) << 16 | UInt32(UInt16(bitPattern: id))
+        let next = UInt32(base[position]) << 16 | UInt32(base[position + 1]) << 8 | UInt32(base[position + 2])
+        guard next == expected else { return false }
+        position += 3
+        return true
     }
 
     @inlinable

@@ -201,8 +201,8 @@ public struct ThriftBinaryWriter: ~Copyable {
     mutating func writeLengthPrefixed(_ raw: UnsafeRawBufferPointer) {
         reserve(4 + raw.count)
         store(UInt32(truncatingIfNeeded: raw.count))
-        if let source = raw.baseAddress, raw.count > 0 {
-            (base + length).copyMemory(from: source, byteCount: raw.count)
+        if let source = raw.baseAddress {
+            ThriftBytes.copy(from: source, to: base + length, count: raw.count)
             length += raw.count
         }
     }

@@ -59,6 +59,18 @@ public struct ThriftMap<Key: ThriftOrderedKey, Value> {
     @inlinable
     public var values: [Value] { storedValues }
 
+    /// Calls `body` with the keys (ascending) and the values (in their keys' order) where they are
+    /// stored. Generated encoders loop over these by index: unlike `for (key, value) in map`, no
+    /// tuple and no copy of the arrays is made, and nothing is called per entry but the writes.
+    @inlinable
+    public func withUnsafeEntries<Result>(
+        _ body: (_ keys: UnsafeBufferPointer<Key>, _ values: UnsafeBufferPointer<Value>) throws -> Result
+    ) rethrows -> Result {
+        try storedKeys.withUnsafeBufferPointer { keys in
+            try storedValues.withUnsafeBufferPointer { values in try body(keys, values) }
+        }
+    }
+
     /// Makes room for `minimumCapacity` entries.
     @inlinable
     public mutating func reserveCapacity(_ minimumCapacity: Int) {

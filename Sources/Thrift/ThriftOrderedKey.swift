@@ -159,6 +159,35 @@ enum ThriftBytes {
         return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
     }
 
+    /// Copies `count` bytes, inline: short strings are most of what is read and written, and a
+    /// `memmove` call costs more than the copy itself. Every load and store stays within `count`
+    /// bytes (overlapping words at the ends).
+    @inlinable
+    @inline(__always)
+    static func copy(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
+        switch count {
+        case 0:
+            return
+        case 1..<4:
+            target.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
+            target.storeBytes(of: source.load(fromByteOffset: count >> 1, as: UInt8.self), toByteOffset: count >> 1, as: UInt8.self)
+            target.storeBytes(of: source.load(fromByteOffset: count - 1, as: UInt8.self), toByteOffset: count - 1, as: UInt8.self)
+        case 4..<8:
+            let head = source.loadUnaligned(as: UInt32.self), tail = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 8...64:
+            var offset = 0
+            while offset + 8 < count {
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                offset += 8
+            }
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+        default:
+            target.copyMemory(from: source, byteCount: count)
+        }
+    }
+
     /// The 8 bytes from `offset` on, big-endian, zero-padded.
     @inlinable
     static func prefix(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> UInt64 {

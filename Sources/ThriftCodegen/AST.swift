@@ -151,6 +151,14 @@ public indirect enum TypeReference: Hashable, Sendable {
     /// An enum, struct or exception, resolved by the semantic check.
     case named(String, SourceLocation)
 
+    /// A list, set or map.
+    public var isContainer: Bool {
+        switch self {
+        case .list, .set, .map: return true
+        default: return false
+        }
+    }
+
     /// The type as the IDL spells it, for diagnostics.
     public var idlSpelling: String {
         switch self {

@@ -25,6 +25,13 @@ struct CodeWriter {
         line("}")
     }
 
+    /// Appends `call { parameters in`, the indented body, then `}`: a trailing closure.
+    mutating func closure(_ call: String, parameters: String, _ body: (inout CodeWriter) -> Void) {
+        line("\(call) { \(parameters) in")
+        indented(body)
+        line("}")
+    }
+
     /// Appends `if condition {`, the first body, `} else {`, the second body, then `}`.
     mutating func ifElse(_ condition: String, then thenBody: (inout CodeWriter) -> Void, else elseBody: (inout CodeWriter) -> Void) {
         line("if \(condition) {")

@@ -127,6 +127,13 @@ struct StructEmitter {
                 case .defaulted(let value): code.line("var \(local): \(types.swiftType(field.type)) = \(value)")
                 }
             }
+            // Fields usually arrive in IDL order: those before the first container are tried in
+            // that order, without the loop's switch; the loop takes whatever follows, in any order.
+            for (field, local) in fields.prefix(while: { !$0.0.type.isContainer }) {
+                code.block("if reader.readFieldHeader(ifNextIs: \(types.wireType(field.type)), id: \(field.id))") { code in
+                    codec.emitRead(field.type, depth: 0, into: &code) { "\(local) = \($0)" }
+                }
+            }
             code.block("while let field = try reader.readFieldHeader()") { code in
                 guard !fields.isEmpty else {
                     code.line("try reader.skip(field.type)")

@@ -110,24 +110,21 @@ struct ValueCodecEmitter {
             }
         case .map(let key, let mapValue):
             code.line("writer.writeMapHeader(keyType: \(types.wireType(key)), valueType: \(types.wireType(mapValue)), count: \(value).count)")
-            let keyName = local("key", depth: depth)
-            let valueName = local("value", depth: depth)
-            let writeEntry = { (code: inout CodeWriter) in
-                emitWrite(key, value: keyName, depth: depth + 1, into: &code)
-                emitWrite(mapValue, value: valueName, depth: depth + 1, into: &code)
-            }
             guard types.isOrdered(key) else {
-                code.block("for (\(keyName), \(valueName)) in \(value)", writeEntry)
+                let keyName = local("key", depth: depth), valueName = local("value", depth: depth)
+                code.block("for (\(keyName), \(valueName)) in \(value)") { code in
+                    emitWrite(key, value: keyName, depth: depth + 1, into: &code)
+                    emitWrite(mapValue, value: valueName, depth: depth + 1, into: &code)
+                }
                 return
             }
-            // A ThriftMap's own arrays, by index: no (key, value) tuple is built per entry.
+            // A ThriftMap's entries where they are stored, by index: no tuple is built per entry.
             let keys = local("keys", depth: depth), values = local("values", depth: depth), index = local("index", depth: depth)
-            code.line("let \(keys) = \(value).keys")
-            code.line("let \(values) = \(value).values")
-            code.block("for \(index) in \(keys).indices") { code in
-                code.line("let \(keyName) = \(keys)[\(index)]")
-                code.line("let \(valueName) = \(values)[\(index)]")
-                writeEntry(&code)
+            code.closure("\(value).withUnsafeEntries", parameters: "\(keys), \(values)") { code in
+                code.block("for \(index) in \(keys).indices") { code in
+                    emitWrite(key, value: "\(keys)[\(index)]", depth: depth + 1, into: &code)
+                    emitWrite(mapValue, value: "\(values)[\(index)]", depth: depth + 1, into: &code)
+                }
             }
         default:
             code.line(types.writeStatement(type, value: value))
@@ -149,6 +146,22 @@ struct ValueCodecEmitter {
             let item = local("element", depth: depth)
             code.block("for \(item) in \(value)") { code in
                 emitSize(element, value: item, size: size, depth: depth + 1, into: &code)
+            }
+        case .map(let key, let mapValue) where types.isOrdered(key):
+            // One pass over the ThriftMap's entries where they are stored, as in `emitWrite`.
+            code.line("\(size) += 6")
+            let parts = [(key, local("keys", depth: depth)), (mapValue, local("values", depth: depth))]
+            for (partType, _) in parts {
+                if let fixed = types.fixedSize(partType) { code.line("\(size) += \(value).count * \(fixed)") }
+            }
+            let index = local("index", depth: depth)
+            let parameters = parts.map { types.fixedSize($0.0) == nil ? $0.1 : "_" }.joined(separator: ", ")
+            code.closure("\(value).withUnsafeEntries", parameters: parameters) { code in
+                code.block("for \(index) in \(parts.first { types.fixedSize($0.0) == nil }!.1).indices") { code in
+                    for (partType, name) in parts where types.fixedSize(partType) == nil {
+                        emitSize(partType, value: "\(name)[\(index)]", size: size, depth: depth + 1, into: &code)
+                    }
+                }
             }
         case .map(let key, let mapValue):
             code.line("\(size) += 6")

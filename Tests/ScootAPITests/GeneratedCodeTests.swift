@@ -134,6 +134,36 @@ import Thrift
         #expect(try JobId(thriftBytes: writer.bytes) == JobId(id: "the-id"))
     }
 
+    @Test func fieldsInAnyOrderAndRepeatedDecodeAsTheLastOneSays() throws {
+        // In IDL order, then field 2 again: the in-order reads and the loop agree on the last value.
+        var writer = ThriftBinaryWriter()
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(3)
+        writer.writeFieldHeader(.string, id: 2)
+        writer.writeString("first")
+        writer.writeFieldHeader(.string, id: 3)
+        writer.writeString("file:///var/scoot/out")
+        writer.writeFieldHeader(.string, id: 2)
+        writer.writeString("second")
+        writer.writeFieldStop()
+        #expect(try RunStatus(thriftBytes: writer.bytes) == RunStatus(status: .complete, runId: "second", outUri: "file:///var/scoot/out"))
+
+        // Backwards, with a gap and a repeat of the first field.
+        writer = ThriftBinaryWriter()
+        writer.writeFieldHeader(.string, id: 9)
+        writer.writeString("t")
+        writer.writeFieldHeader(.i32, id: 6)
+        writer.writeI32(-1)
+        writer.writeFieldHeader(.string, id: 2)
+        writer.writeString("r")
+        writer.writeFieldHeader(.i32, id: 1)
+        writer.writeI32(4)
+        writer.writeFieldHeader(.string, id: 9)
+        writer.writeString("task")
+        writer.writeFieldStop()
+        #expect(try RunStatus(thriftBytes: writer.bytes) == RunStatus(status: .failed, runId: "r", exitCode: -1, taskId: "task"))
+    }
+
     @Test func aKnownFieldWithTheWrongTypeIsSkipped() throws {
         var writer = ThriftBinaryWriter()
         writer.writeFieldHeader(.string, id: 1)

@@ -123,6 +123,12 @@ import ThriftCodegen
                     var id: String?
                     var attempt: Int32?
                     var tags: [String] = []
+                    if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+                        id = try reader.readString()
+                    }
+                    if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+                        attempt = try reader.readI32()
+                    }
                     while let field = try reader.readFieldHeader() {
                         switch (field.id, field.type) {
                         case (1, .string):
@@ -292,7 +298,7 @@ import ThriftCodegen
         #expect(swift.contains("public var keySet: Set<Key>\n"))
         #expect(swift.contains("public enum Color: ThriftEnum, Sendable, Hashable, CustomStringConvertible {"))
         // Every container is written in its own order: sorted ones never sort on encode.
-        #expect(swift.contains("let keys = byName.keys\n        let values = byName.values\n        for index in keys.indices {"))
+        #expect(swift.contains("byName.withUnsafeEntries { keys, values in\n            for index in keys.indices {\n                writer.writeString(keys[index])"))
         #expect(swift.contains("for (key, value) in byKey {"))
         #expect(swift.contains("for element in names {"))
         #expect(swift.contains("for element in ordered {"))
@@ -357,17 +363,15 @@ import ThriftCodegen
             """))
         #expect(swift.contains("""
                     writer.writeMapHeader(keyType: .string, valueType: .list, count: deep.count)
-                    let keys = deep.keys
-                    let values = deep.values
-                    for index in keys.indices {
-                        let key = keys[index]
-                        let value = values[index]
-                        writer.writeString(key)
-                        writer.writeListHeader(.set, count: value.count)
-                        for element1 in value {
-                            writer.writeSetHeader(.i32, count: element1.count)
-                            for element2 in element1 {
-                                writer.writeI32(element2)
+                    deep.withUnsafeEntries { keys, values in
+                        for index in keys.indices {
+                            writer.writeString(keys[index])
+                            writer.writeListHeader(.set, count: values[index].count)
+                            for element1 in values[index] {
+                                writer.writeSetHeader(.i32, count: element1.count)
+                                for element2 in element1 {
+                                    writer.writeI32(element2)
+                                }
                             }
                         }
                     }

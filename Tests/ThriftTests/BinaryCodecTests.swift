@@ -41,6 +41,55 @@ struct BinaryCodecTests {
         }
     }
 
+    @Test func stringsOfEveryShortLengthKeepEveryByte() throws {
+        // The inline copy has a path per length range; 0 to 100 bytes covers each and the one past.
+        for length in 0...100 {
+            let ascii = String((0..<length).map { Character(Unicode.Scalar(UInt8(33 + $0 % 90))) })
+            let accented = String(repeating: "é", count: length / 2) + (length % 2 == 1 ? "x" : "")
+            for text in [ascii, accented] {
+                var writer = ThriftBinaryWriter(capacity: 1)
+                writer.writeString(text)
+                writer.writeI32(7)
+                #expect(writer.bytes == [0, 0, 0, UInt8(text.utf8.count)] + Array(text.utf8) + [0, 0, 0, 7])
+                try ThriftBinaryReader.withReader(writer.bytes) { (reader: inout ThriftBinaryReader) throws in
+                    #expect(try reader.readString() == text)
+                    #expect(try reader.readI32() == 7)
+                }
+            }
+        }
+    }
+
+    @Test func invalidUTF8IsRepairedAsStringDecodingRepairsIt() throws {
+        for length in [1, 2, 5, 15, 16, 17, 40] {
+            for badAt in [0, length / 2, length - 1] {
+                var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+                bytes[badAt] = 0xFF
+                if length > 3 { bytes[length - 2] = 0xC3 }  // a lead byte without its continuation
+                let framed = [0, 0, 0, UInt8(length)] + bytes
+                let decoded = try ThriftBinaryReader.withReader(framed) { (reader: inout ThriftBinaryReader) throws in try reader.readString() }
+                #expect(decoded == String(decoding: bytes, as: UTF8.self))
+                #expect(Array(decoded.utf8) == Array(String(decoding: bytes, as: UTF8.self).utf8))
+            }
+        }
+    }
+
+    @Test func aFieldHeaderIsConsumedOnlyWhenItIsTheOneExpected() throws {
+        var writer = ThriftBinaryWriter()
+        writer.writeFieldHeader(.string, id: 2)
+        writer.writeFieldStop()
+        try ThriftBinaryReader.withReader(writer.bytes) { (reader: inout ThriftBinaryReader) throws in
+            let wrongID = reader.readFieldHeader(ifNextIs: .string, id: 1)
+            let wrongType = reader.readFieldHeader(ifNextIs: .i32, id: 2)
+            #expect(!wrongID && !wrongType && reader.offset == 0)
+            let expected = reader.readFieldHeader(ifNextIs: .string, id: 2)
+            #expect(expected && reader.offset == 3)
+            // Only the STOP byte is left: too short for a header, nothing is read.
+            let stop = reader.readFieldHeader(ifNextIs: .stop, id: 0)
+            #expect(!stop && reader.offset == 3)
+            #expect(try reader.readFieldHeader() == nil)
+        }
+    }
+
     @Test func theBufferGrowsPastItsCapacityAndKeepsEveryByte() throws {
         var writer = ThriftBinaryWriter(capacity: 1)
         var expected: [UInt8] = []

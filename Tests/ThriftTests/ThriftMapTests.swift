@@ -23,6 +23,14 @@ struct ThriftMapTests {
         #expect(forwards.values == forwards.keys.map { forwards[$0]! })
     }
 
+    @Test func theEntriesLentInPlaceAreTheMapsInKeyOrder() {
+        let map: ThriftMap<String, Int32> = ["b": 2, "c": 3, "a": 1]
+        let (keys, values) = map.withUnsafeEntries { keys, values in (Array(keys), Array(values)) }
+        #expect(keys == ["a", "b", "c"])
+        #expect(values == [1, 2, 3])
+        #expect(ThriftMap<String, Int32>().withUnsafeEntries { keys, values in keys.count + values.count } == 0)
+    }
+
     @Test func stringKeysSortByTheirUTF8Bytes() {
         // Upper case before lower case, a prefix before its extensions, and a decomposed "é"
         // (e + U+0301) before the precomposed one (U+00E9): two keys, as on the wire.

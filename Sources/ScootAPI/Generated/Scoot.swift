@@ -18,6 +18,9 @@ extension InvalidRequest: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var message: String?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            message = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -73,6 +76,9 @@ extension CanNotScheduleNow: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var retryAfterMs: Int64?
+        if reader.readFieldHeader(ifNextIs: .i64, id: 1) {
+            retryAfterMs = try reader.readI64()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i64):
@@ -128,6 +134,9 @@ extension ScootServerError: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var retryAfterMs: Int64?
+        if reader.readFieldHeader(ifNextIs: .i64, id: 1) {
+            retryAfterMs = try reader.readI64()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i64):
@@ -373,6 +382,36 @@ extension RunStatus: CustomReflectable {
         var jobId: String?
         var taskId: String?
         var tag: String?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            status = RunStatusState(rawValue: try reader.readI32())
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 2) {
+            runId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 3) {
+            outUri = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 4) {
+            errUri = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 5) {
+            error = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 6) {
+            exitCode = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 7) {
+            snapshotId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 8) {
+            jobId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 9) {
+            taskId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 10) {
+            tag = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -578,13 +617,11 @@ extension Command: CustomReflectable {
         if let envVars {
             writer.writeFieldHeader(.map, id: 2)
             writer.writeMapHeader(keyType: .string, valueType: .string, count: envVars.count)
-            let keys = envVars.keys
-            let values = envVars.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeString(key)
-                writer.writeString(value)
+            envVars.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeString(keys[index])
+                    writer.writeString(values[index])
+                }
             }
         }
         writer.writeFieldStop()
@@ -600,11 +637,11 @@ extension Command: CustomReflectable {
         if let envVars {
             size += 3
             size += 6
-            for key in envVars.keys {
-                size += 4 + key.utf8.count
-            }
-            for value in envVars.values {
-                size += 4 + value.utf8.count
+            envVars.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    size += 4 + keys[index].utf8.count
+                    size += 4 + values[index].utf8.count
+                }
             }
         }
         return size
@@ -652,6 +689,18 @@ extension TaskDefinition: CustomReflectable {
         var snapshotId: String?
         var taskId: String?
         var timeoutMs: Int32?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            command = try reader.readStruct(Command.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 2) {
+            snapshotId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 3) {
+            taskId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 4) {
+            timeoutMs = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -929,6 +978,9 @@ extension JobId: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var id: String?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            id = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -1066,6 +1118,12 @@ extension JobStatus: CustomReflectable {
         var status: Status?
         var taskStatus: ThriftMap<String, Status>?
         var taskData: ThriftMap<String, RunStatus>?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            id = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            status = Status(rawValue: try reader.readI32())
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -1133,25 +1191,21 @@ extension JobStatus: CustomReflectable {
         if let taskStatus {
             writer.writeFieldHeader(.map, id: 3)
             writer.writeMapHeader(keyType: .string, valueType: .i32, count: taskStatus.count)
-            let keys = taskStatus.keys
-            let values = taskStatus.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeString(key)
-                writer.writeI32(value.rawValue)
+            taskStatus.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeString(keys[index])
+                    writer.writeI32(values[index].rawValue)
+                }
             }
         }
         if let taskData {
             writer.writeFieldHeader(.map, id: 4)
             writer.writeMapHeader(keyType: .string, valueType: .struct, count: taskData.count)
-            let keys = taskData.keys
-            let values = taskData.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeString(key)
-                writer.writeStruct(value)
+            taskData.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeString(keys[index])
+                    writer.writeStruct(values[index])
+                }
             }
         }
         writer.writeFieldStop()
@@ -1164,19 +1218,21 @@ extension JobStatus: CustomReflectable {
         if let taskStatus {
             size += 3
             size += 6
-            for key in taskStatus.keys {
-                size += 4 + key.utf8.count
-            }
             size += taskStatus.count * 4
+            taskStatus.withUnsafeEntries { keys, _ in
+                for index in keys.indices {
+                    size += 4 + keys[index].utf8.count
+                }
+            }
         }
         if let taskData {
             size += 3
             size += 6
-            for key in taskData.keys {
-                size += 4 + key.utf8.count
-            }
-            for value in taskData.values {
-                size += value.thriftEncodedSize
+            taskData.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    size += 4 + keys[index].utf8.count
+                    size += values[index].thriftEncodedSize
+                }
             }
         }
         return size
@@ -1212,6 +1268,12 @@ extension OfflineWorkerReq: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var id: String?
         var requestor: String?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            id = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 2) {
+            requestor = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -1271,6 +1333,12 @@ extension ReinstateWorkerReq: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var id: String?
         var requestor: String?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            id = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 2) {
+            requestor = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -1330,6 +1398,12 @@ extension SchedulerStatus: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var currentTasks: Int32?
         var maxTasks: Int32?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            currentTasks = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            maxTasks = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -1700,6 +1774,9 @@ extension CloudScootMessages.RunJobArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var job: JobDefinition?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            job = try reader.readStruct(JobDefinition.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -1742,6 +1819,15 @@ extension CloudScootMessages.RunJobResult: CustomReflectable {
         var success: JobId?
         var ir: InvalidRequest?
         var cnsn: CanNotScheduleNow?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(JobId.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            cnsn = try reader.readStruct(CanNotScheduleNow.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):
@@ -1805,6 +1891,9 @@ extension CloudScootMessages.GetStatusArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var jobId: String = ""
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            jobId = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -1844,6 +1933,15 @@ extension CloudScootMessages.GetStatusResult: CustomReflectable {
         var success: JobStatus?
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(JobStatus.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):
@@ -1907,6 +2005,9 @@ extension CloudScootMessages.KillJobArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var jobId: String = ""
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            jobId = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -1946,6 +2047,15 @@ extension CloudScootMessages.KillJobResult: CustomReflectable {
         var success: JobStatus?
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(JobStatus.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):
@@ -2009,6 +2119,9 @@ extension CloudScootMessages.OfflineWorkerArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var req: OfflineWorkerReq?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            req = try reader.readStruct(OfflineWorkerReq.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -2050,6 +2163,12 @@ extension CloudScootMessages.OfflineWorkerResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -2100,6 +2219,9 @@ extension CloudScootMessages.ReinstateWorkerArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var req: ReinstateWorkerReq?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            req = try reader.readStruct(ReinstateWorkerReq.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -2141,6 +2263,12 @@ extension CloudScootMessages.ReinstateWorkerResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -2215,6 +2343,12 @@ extension CloudScootMessages.GetSchedulerStatusResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: SchedulerStatus?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(SchedulerStatus.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):
@@ -2265,6 +2399,9 @@ extension CloudScootMessages.SetSchedulerStatusArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var maxTasks: Int32 = 0
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            maxTasks = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -2303,6 +2440,12 @@ extension CloudScootMessages.SetSchedulerStatusResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -2409,13 +2552,11 @@ extension CloudScootMessages.GetClassLoadPercentsResult: CustomReflectable {
         if let success {
             writer.writeFieldHeader(.map, id: 0)
             writer.writeMapHeader(keyType: .string, valueType: .i32, count: success.count)
-            let keys = success.keys
-            let values = success.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeString(key)
-                writer.writeI32(value)
+            success.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeString(keys[index])
+                    writer.writeI32(values[index])
+                }
             }
         }
         if let ir {
@@ -2430,10 +2571,12 @@ extension CloudScootMessages.GetClassLoadPercentsResult: CustomReflectable {
         if let success {
             size += 3
             size += 6
-            for key in success.keys {
-                size += 4 + key.utf8.count
-            }
             size += success.count * 4
+            success.withUnsafeEntries { keys, _ in
+                for index in keys.indices {
+                    size += 4 + keys[index].utf8.count
+                }
+            }
         }
         if let ir {
             size += 3 + ir.thriftEncodedSize
@@ -2484,13 +2627,11 @@ extension CloudScootMessages.SetClassLoadPercentsArguments: CustomReflectable {
     public func write(to writer: inout ThriftBinaryWriter) {
         writer.writeFieldHeader(.map, id: 1)
         writer.writeMapHeader(keyType: .string, valueType: .i32, count: loadPercents.count)
-        let keys = loadPercents.keys
-        let values = loadPercents.values
-        for index in keys.indices {
-            let key = keys[index]
-            let value = values[index]
-            writer.writeString(key)
-            writer.writeI32(value)
+        loadPercents.withUnsafeEntries { keys, values in
+            for index in keys.indices {
+                writer.writeString(keys[index])
+                writer.writeI32(values[index])
+            }
         }
         writer.writeFieldStop()
     }
@@ -2499,10 +2640,12 @@ extension CloudScootMessages.SetClassLoadPercentsArguments: CustomReflectable {
         var size = 1
         size += 3
         size += 6
-        for key in loadPercents.keys {
-            size += 4 + key.utf8.count
-        }
         size += loadPercents.count * 4
+        loadPercents.withUnsafeEntries { keys, _ in
+            for index in keys.indices {
+                size += 4 + keys[index].utf8.count
+            }
+        }
         return size
     }
 
@@ -2521,6 +2664,12 @@ extension CloudScootMessages.SetClassLoadPercentsResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -2627,13 +2776,11 @@ extension CloudScootMessages.GetRequestorToClassMapResult: CustomReflectable {
         if let success {
             writer.writeFieldHeader(.map, id: 0)
             writer.writeMapHeader(keyType: .string, valueType: .string, count: success.count)
-            let keys = success.keys
-            let values = success.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeString(key)
-                writer.writeString(value)
+            success.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeString(keys[index])
+                    writer.writeString(values[index])
+                }
             }
         }
         if let ir {
@@ -2648,11 +2795,11 @@ extension CloudScootMessages.GetRequestorToClassMapResult: CustomReflectable {
         if let success {
             size += 3
             size += 6
-            for key in success.keys {
-                size += 4 + key.utf8.count
-            }
-            for value in success.values {
-                size += 4 + value.utf8.count
+            success.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    size += 4 + keys[index].utf8.count
+                    size += 4 + values[index].utf8.count
+                }
             }
         }
         if let ir {
@@ -2704,13 +2851,11 @@ extension CloudScootMessages.SetRequestorToClassMapArguments: CustomReflectable 
     public func write(to writer: inout ThriftBinaryWriter) {
         writer.writeFieldHeader(.map, id: 1)
         writer.writeMapHeader(keyType: .string, valueType: .string, count: requestorToClassMap.count)
-        let keys = requestorToClassMap.keys
-        let values = requestorToClassMap.values
-        for index in keys.indices {
-            let key = keys[index]
-            let value = values[index]
-            writer.writeString(key)
-            writer.writeString(value)
+        requestorToClassMap.withUnsafeEntries { keys, values in
+            for index in keys.indices {
+                writer.writeString(keys[index])
+                writer.writeString(values[index])
+            }
         }
         writer.writeFieldStop()
     }
@@ -2719,11 +2864,11 @@ extension CloudScootMessages.SetRequestorToClassMapArguments: CustomReflectable 
         var size = 1
         size += 3
         size += 6
-        for key in requestorToClassMap.keys {
-            size += 4 + key.utf8.count
-        }
-        for value in requestorToClassMap.values {
-            size += 4 + value.utf8.count
+        requestorToClassMap.withUnsafeEntries { keys, values in
+            for index in keys.indices {
+                size += 4 + keys[index].utf8.count
+                size += 4 + values[index].utf8.count
+            }
         }
         return size
     }
@@ -2743,6 +2888,12 @@ extension CloudScootMessages.SetRequestorToClassMapResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -2817,6 +2968,12 @@ extension CloudScootMessages.GetRebalanceMinimumDurationResult: CustomReflectabl
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: Int32?
         var ir: InvalidRequest?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 0) {
+            success = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .i32):
@@ -2867,6 +3024,9 @@ extension CloudScootMessages.SetRebalanceMinimumDurationArguments: CustomReflect
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var durationMin: Int32 = 0
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            durationMin = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -2905,6 +3065,12 @@ extension CloudScootMessages.SetRebalanceMinimumDurationResult: CustomReflectabl
     public init(from reader: inout ThriftBinaryReader) throws {
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -2979,6 +3145,12 @@ extension CloudScootMessages.GetRebalanceThresholdResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: Int32?
         var ir: InvalidRequest?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 0) {
+            success = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .i32):
@@ -3029,6 +3201,9 @@ extension CloudScootMessages.SetRebalanceThresholdArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var threshold: Int32 = 0
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            threshold = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -3067,6 +3242,12 @@ extension CloudScootMessages.SetRebalanceThresholdResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var ir: InvalidRequest?
         var err: ScootServerError?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            ir = try reader.readStruct(InvalidRequest.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 2) {
+            err = try reader.readStruct(ScootServerError.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -3777,6 +3958,57 @@ extension JobSummary: CustomReflectable {
         var statusAtMs: Int64?
         var unknownFields: [String]?
         var preemptedTasks: Int32?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            id = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 2) {
+            requestor = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 3) {
+            className = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 4) {
+            tag = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 5) {
+            basis = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 6) {
+            priority = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 7) {
+            status = Status(rawValue: try reader.readI32())
+        }
+        if reader.readFieldHeader(ifNextIs: .bool, id: 8) {
+            killed = try reader.readBool()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 9) {
+            waitingTasks = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 10) {
+            runningTasks = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 11) {
+            completedTasks = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 12) {
+            failedTasks = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 13) {
+            submittedAtMs = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 14) {
+            startedAtMs = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 15) {
+            endedAtMs = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 16) {
+            jobType = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 17) {
+            statusAtMs = try reader.readI64()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -4097,6 +4329,36 @@ extension WorkerInfo: CustomReflectable {
         var error: String?
         var runs: [RunStatus]?
         var lastAnswerAtMs: Int64?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            id = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            state = WorkerState(rawValue: try reader.readI32())
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 3) {
+            currentJobId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 4) {
+            currentTaskId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 5) {
+            lastSnapshotId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 6) {
+            tasksRun = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .bool, id: 7) {
+            reachable = try reader.readBool()
+        }
+        if reader.readFieldHeader(ifNextIs: .bool, id: 8) {
+            healthy = try reader.readBool()
+        }
+        if reader.readFieldHeader(ifNextIs: .bool, id: 9) {
+            initialized = try reader.readBool()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 10) {
+            error = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -4329,6 +4591,30 @@ extension ClassLoad: CustomReflectable {
         var loaned: Int32?
         var starting: Int32?
         var stopping: Int32?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            name = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            percent = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 3) {
+            target = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 4) {
+            running = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 5) {
+            waiting = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 6) {
+            loaned = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 7) {
+            starting = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 8) {
+            stopping = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -4467,6 +4753,18 @@ extension WorkerStateCounts: CustomReflectable {
         var busy: Int32?
         var suspended: Int32?
         var offline: Int32?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            idle = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            busy = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 3) {
+            suspended = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 4) {
+            offline = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -4556,6 +4854,15 @@ extension StoppedTask: CustomReflectable {
         var jobId: String?
         var taskId: String?
         var className: String?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            jobId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 2) {
+            taskId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 3) {
+            className = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -4639,6 +4946,15 @@ extension Rebalance: CustomReflectable {
         var spread: Int32?
         var threshold: Int32?
         var stopped: [StoppedTask]?
+        if reader.readFieldHeader(ifNextIs: .i64, id: 1) {
+            atMs = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            spread = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 3) {
+            threshold = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i64):
@@ -5092,6 +5408,18 @@ extension JournalState: CustomReflectable {
         var failingSinceMs: Int64?
         var waitingRecords: Int64?
         var recordsDropped: Int64?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            failure = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 2) {
+            failingSinceMs = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 3) {
+            waitingRecords = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 4) {
+            recordsDropped = try reader.readI64()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -5208,6 +5536,24 @@ extension TaskSummary: CustomReflectable {
         var startedAtMs: Int64?
         var endedAtMs: Int64?
         var attempts: Int32?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            taskId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            status = Status(rawValue: try reader.readI32())
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 3) {
+            workerId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 4) {
+            startedAtMs = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 5) {
+            endedAtMs = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 6) {
+            attempts = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -5391,6 +5737,9 @@ extension ScootConsoleMessages.ListJobsArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var filter: JobFilter?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            filter = try reader.readStruct(JobFilter.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -5611,6 +5960,9 @@ extension ScootConsoleMessages.GetClusterLoadResult: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: ClusterLoad?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(ClusterLoad.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):
@@ -5652,6 +6004,9 @@ extension ScootConsoleMessages.ListTasksArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var jobId: String = ""
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            jobId = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):

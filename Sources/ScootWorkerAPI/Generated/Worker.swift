@@ -157,6 +157,36 @@ extension RunStatus: CustomReflectable {
         var jobId: String?
         var taskId: String?
         var tag: String?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            status = Status(rawValue: try reader.readI32())
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 2) {
+            runId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 3) {
+            outUri = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 4) {
+            errUri = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 5) {
+            error = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 6) {
+            exitCode = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 7) {
+            snapshotId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 8) {
+            jobId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 9) {
+            taskId = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 10) {
+            tag = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -535,13 +565,11 @@ extension RunCommand: CustomReflectable {
         if let env {
             writer.writeFieldHeader(.map, id: 2)
             writer.writeMapHeader(keyType: .string, valueType: .string, count: env.count)
-            let keys = env.keys
-            let values = env.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeString(key)
-                writer.writeString(value)
+            env.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeString(keys[index])
+                    writer.writeString(values[index])
+                }
             }
         }
         if let snapshotId {
@@ -577,11 +605,11 @@ extension RunCommand: CustomReflectable {
         if let env {
             size += 3
             size += 6
-            for key in env.keys {
-                size += 4 + key.utf8.count
-            }
-            for value in env.values {
-                size += 4 + value.utf8.count
+            env.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    size += 4 + keys[index].utf8.count
+                    size += 4 + values[index].utf8.count
+                }
             }
         }
         if let snapshotId {
@@ -710,6 +738,9 @@ extension WorkerMessages.QueryWorkerResult: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: WorkerStatus?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(WorkerStatus.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):
@@ -751,6 +782,9 @@ extension WorkerMessages.RunArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var cmd: RunCommand?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            cmd = try reader.readStruct(RunCommand.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
@@ -791,6 +825,9 @@ extension WorkerMessages.RunResult: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: RunStatus?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(RunStatus.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):
@@ -832,6 +869,9 @@ extension WorkerMessages.AbortArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var runId: String = ""
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            runId = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -869,6 +909,9 @@ extension WorkerMessages.AbortResult: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: RunStatus?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(RunStatus.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):

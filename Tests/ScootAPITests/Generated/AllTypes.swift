@@ -90,6 +90,12 @@ extension Inner: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var name: String = ""
         var count: Int32 = 0
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            name = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            count = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -321,6 +327,33 @@ extension AllTypes: CustomReflectable {
         var blobSet: ThriftSet<[UInt8]>?
         var innerNames: [Inner: String]?
         var deeplyNested: ThriftMap<Int64, ThriftMap<String, ThriftSet<Int32>>>?
+        if reader.readFieldHeader(ifNextIs: .bool, id: 1) {
+            flag = try reader.readBool()
+        }
+        if reader.readFieldHeader(ifNextIs: .byte, id: 2) {
+            tiny = try reader.readByte()
+        }
+        if reader.readFieldHeader(ifNextIs: .i16, id: 3) {
+            small = try reader.readI16()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 4) {
+            medium = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i64, id: 5) {
+            large = try reader.readI64()
+        }
+        if reader.readFieldHeader(ifNextIs: .double, id: 6) {
+            real = try reader.readDouble()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 7) {
+            text = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 8) {
+            blob = try reader.readBinary()
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 9) {
+            inner = try reader.readStruct(Inner.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .bool):
@@ -784,39 +817,33 @@ extension AllTypes: CustomReflectable {
         if let counts {
             writer.writeFieldHeader(.map, id: 14)
             writer.writeMapHeader(keyType: .string, valueType: .i32, count: counts.count)
-            let keys = counts.keys
-            let values = counts.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeString(key)
-                writer.writeI32(value)
+            counts.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeString(keys[index])
+                    writer.writeI32(values[index])
+                }
             }
         }
         if let names {
             writer.writeFieldHeader(.map, id: 15)
             writer.writeMapHeader(keyType: .i32, valueType: .string, count: names.count)
-            let keys = names.keys
-            let values = names.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeI32(key)
-                writer.writeString(value)
+            names.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeI32(keys[index])
+                    writer.writeString(values[index])
+                }
             }
         }
         if let groups {
             writer.writeFieldHeader(.map, id: 16)
             writer.writeMapHeader(keyType: .string, valueType: .list, count: groups.count)
-            let keys = groups.keys
-            let values = groups.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeString(key)
-                writer.writeListHeader(.string, count: value.count)
-                for element1 in value {
-                    writer.writeString(element1)
+            groups.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeString(keys[index])
+                    writer.writeListHeader(.string, count: values[index].count)
+                    for element1 in values[index] {
+                        writer.writeString(element1)
+                    }
                 }
             }
         }
@@ -870,13 +897,11 @@ extension AllTypes: CustomReflectable {
         if let innerByColor {
             writer.writeFieldHeader(.map, id: 31)
             writer.writeMapHeader(keyType: .i32, valueType: .struct, count: innerByColor.count)
-            let keys = innerByColor.keys
-            let values = innerByColor.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeI32(key.rawValue)
-                writer.writeStruct(value)
+            innerByColor.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeI32(keys[index].rawValue)
+                    writer.writeStruct(values[index])
+                }
             }
         }
         if let inners {
@@ -889,13 +914,11 @@ extension AllTypes: CustomReflectable {
         if let boolKeys {
             writer.writeFieldHeader(.map, id: 33)
             writer.writeMapHeader(keyType: .bool, valueType: .string, count: boolKeys.count)
-            let keys = boolKeys.keys
-            let values = boolKeys.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeBool(key)
-                writer.writeString(value)
+            boolKeys.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeBool(keys[index])
+                    writer.writeString(values[index])
+                }
             }
         }
         if let blobSet {
@@ -916,22 +939,18 @@ extension AllTypes: CustomReflectable {
         if let deeplyNested {
             writer.writeFieldHeader(.map, id: 36)
             writer.writeMapHeader(keyType: .i64, valueType: .map, count: deeplyNested.count)
-            let keys = deeplyNested.keys
-            let values = deeplyNested.values
-            for index in keys.indices {
-                let key = keys[index]
-                let value = values[index]
-                writer.writeI64(key)
-                writer.writeMapHeader(keyType: .string, valueType: .set, count: value.count)
-                let keys1 = value.keys
-                let values1 = value.values
-                for index1 in keys1.indices {
-                    let key1 = keys1[index1]
-                    let value1 = values1[index1]
-                    writer.writeString(key1)
-                    writer.writeSetHeader(.i32, count: value1.count)
-                    for element2 in value1 {
-                        writer.writeI32(element2)
+            deeplyNested.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    writer.writeI64(keys[index])
+                    writer.writeMapHeader(keyType: .string, valueType: .set, count: values[index].count)
+                    values[index].withUnsafeEntries { keys1, values1 in
+                        for index1 in keys1.indices {
+                            writer.writeString(keys1[index1])
+                            writer.writeSetHeader(.i32, count: values1[index1].count)
+                            for element2 in values1[index1] {
+                                writer.writeI32(element2)
+                            }
+                        }
                     }
                 }
             }
@@ -991,29 +1010,33 @@ extension AllTypes: CustomReflectable {
         if let counts {
             size += 3
             size += 6
-            for key in counts.keys {
-                size += 4 + key.utf8.count
-            }
             size += counts.count * 4
+            counts.withUnsafeEntries { keys, _ in
+                for index in keys.indices {
+                    size += 4 + keys[index].utf8.count
+                }
+            }
         }
         if let names {
             size += 3
             size += 6
             size += names.count * 4
-            for value in names.values {
-                size += 4 + value.utf8.count
+            names.withUnsafeEntries { _, values in
+                for index in values.indices {
+                    size += 4 + values[index].utf8.count
+                }
             }
         }
         if let groups {
             size += 3
             size += 6
-            for key in groups.keys {
-                size += 4 + key.utf8.count
-            }
-            for value in groups.values {
-                size += 5
-                for element1 in value {
-                    size += 4 + element1.utf8.count
+            groups.withUnsafeEntries { keys, values in
+                for index in keys.indices {
+                    size += 4 + keys[index].utf8.count
+                    size += 5
+                    for element1 in values[index] {
+                        size += 4 + element1.utf8.count
+                    }
                 }
             }
         }
@@ -1049,8 +1072,10 @@ extension AllTypes: CustomReflectable {
             size += 3
             size += 6
             size += innerByColor.count * 4
-            for value in innerByColor.values {
-                size += value.thriftEncodedSize
+            innerByColor.withUnsafeEntries { _, values in
+                for index in values.indices {
+                    size += values[index].thriftEncodedSize
+                }
             }
         }
         if let inners {
@@ -1064,8 +1089,10 @@ extension AllTypes: CustomReflectable {
             size += 3
             size += 6
             size += boolKeys.count * 1
-            for value in boolKeys.values {
-                size += 4 + value.utf8.count
+            boolKeys.withUnsafeEntries { _, values in
+                for index in values.indices {
+                    size += 4 + values[index].utf8.count
+                }
             }
         }
         if let blobSet {
@@ -1089,13 +1116,15 @@ extension AllTypes: CustomReflectable {
             size += 3
             size += 6
             size += deeplyNested.count * 8
-            for value in deeplyNested.values {
-                size += 6
-                for key1 in value.keys {
-                    size += 4 + key1.utf8.count
-                }
-                for value1 in value.values {
-                    size += 5 + value1.count * 4
+            deeplyNested.withUnsafeEntries { _, values in
+                for index in values.indices {
+                    size += 6
+                    values[index].withUnsafeEntries { keys1, values1 in
+                        for index1 in keys1.indices {
+                            size += 4 + keys1[index1].utf8.count
+                            size += 5 + values1[index1].count * 4
+                        }
+                    }
                 }
             }
         }
@@ -1211,6 +1240,21 @@ extension TrickyNames: CustomReflectable {
         var element: [Int32] = []
         var `where`: Int32?
         var `init`: Color?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            `repeat` = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 2) {
+            `guard` = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 3) {
+            reader_ = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 4) {
+            writer = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 5) {
+            field_ = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -1331,15 +1375,13 @@ extension TrickyNames: CustomReflectable {
         }
         writer.writeFieldHeader(.map, id: 7)
         writer.writeMapHeader(keyType: .string, valueType: .list, count: key.count)
-        let keys = key.keys
-        let values = key.values
-        for index in keys.indices {
-            let key_ = keys[index]
-            let value = values[index]
-            writer.writeString(key_)
-            writer.writeListHeader(.i32, count: value.count)
-            for element1 in value {
-                writer.writeI32(element1)
+        key.withUnsafeEntries { keys, values in
+            for index in keys.indices {
+                writer.writeString(keys[index])
+                writer.writeListHeader(.i32, count: values[index].count)
+                for element1 in values[index] {
+                    writer.writeI32(element1)
+                }
             }
         }
         writer.writeFieldHeader(.list, id: 8)
@@ -1372,11 +1414,11 @@ extension TrickyNames: CustomReflectable {
         size += 3 + 5 + header.count * 4
         size += 3
         size += 6
-        for key_ in key.keys {
-            size += 4 + key_.utf8.count
-        }
-        for value in key.values {
-            size += 5 + value.count * 4
+        key.withUnsafeEntries { keys, values in
+            for index in keys.indices {
+                size += 4 + keys[index].utf8.count
+                size += 5 + values[index].count * 4
+            }
         }
         size += 3 + 5 + element.count * 4
         if `where` != nil {
@@ -1430,6 +1472,18 @@ extension Problem: CustomReflectable {
         var code: Int32 = 0
         var color: Color?
         var parts: String?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            message = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            code = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 3) {
+            color = Color(rawValue: try reader.readI32())
+        }
+        if reader.readFieldHeader(ifNextIs: .string, id: 4) {
+            parts = try reader.readString()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -1599,6 +1653,12 @@ extension BaseMessages.AddArguments: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var a: Int32 = 0
         var b: Int32 = 0
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            a = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            b = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -1641,6 +1701,9 @@ extension BaseMessages.AddResult: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: Int32?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 0) {
+            success = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .i32):
@@ -1819,6 +1882,15 @@ extension DerivedMessages.LocateArguments: CustomReflectable {
         var name: String = ""
         var color: Color?
         var hint: Inner?
+        if reader.readFieldHeader(ifNextIs: .string, id: 1) {
+            name = try reader.readString()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            color = Color(rawValue: try reader.readI32())
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 3) {
+            hint = try reader.readStruct(Inner.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .string):
@@ -1878,6 +1950,12 @@ extension DerivedMessages.LocateResult: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: Inner?
         var problem: Problem?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 0) {
+            success = try reader.readStruct(Inner.self)
+        }
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            problem = try reader.readStruct(Problem.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .struct):
@@ -1932,6 +2010,12 @@ extension DerivedMessages.EchoArguments: CustomReflectable {
     public init(from reader: inout ThriftBinaryReader) throws {
         var caller: Int32 = 0
         var result: Int32 = 0
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            caller = try reader.readI32()
+        }
+        if reader.readFieldHeader(ifNextIs: .i32, id: 2) {
+            result = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -1974,6 +2058,9 @@ extension DerivedMessages.EchoResult: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var success: Int32?
+        if reader.readFieldHeader(ifNextIs: .i32, id: 0) {
+            success = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (0, .i32):
@@ -2015,6 +2102,9 @@ extension DerivedMessages.DefaultArguments: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var `repeat`: Int32 = 0
+        if reader.readFieldHeader(ifNextIs: .i32, id: 1) {
+            `repeat` = try reader.readI32()
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32):
@@ -2052,6 +2142,9 @@ extension DerivedMessages.DefaultResult: CustomReflectable {
 
     public init(from reader: inout ThriftBinaryReader) throws {
         var problem: Problem?
+        if reader.readFieldHeader(ifNextIs: .struct, id: 1) {
+            problem = try reader.readStruct(Problem.self)
+        }
         while let field = try reader.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .struct):
