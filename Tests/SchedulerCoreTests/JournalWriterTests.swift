@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SchedulerCore
 
@@ -48,6 +49,35 @@ import Testing
         #expect(await writer.flush())
         #expect(journal.records == [.taskEnded(jobID: "j", taskID: "t1", RunStatus(state: .complete))])
         #expect(changes.all.map { $0.failure != nil } == [true, false])
+    }
+
+    /// A client write behind more step records than one group holds, while the journal fails:
+    /// it used to wait forever while the writer retried the front group without a pause.
+    @Test func aClientWriteBehindAGroupOfStepRecordsIsToldWhileTheJournalFails() async throws {
+        let journal = InMemoryJobJournal()
+        let writer = JournalWriter(journal: journal)
+        journal.setFailing(true)
+        writer.append(end(0))
+        #expect(await writer.flush() == false)
+        for index in 1...(JournalWriter.largestGroup + 100) { writer.append(end(index)) }
+        // Not awaited in a task group: before the fix the commit never returned.
+        let told = Mutex<Bool?>(nil)
+        Task {
+            do {
+                try await writer.commit(end(-1))
+                told.withLock { $0 = false }
+            } catch {
+                told.withLock { $0 = error is InMemoryJobJournal.InjectedFailure }
+            }
+        }
+        for _ in 0..<500 where told.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(told.withLock { $0 } == true, "the client was told the journal is failing")
+        let attempts = journal.commitsBegun
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(journal.commitsBegun - attempts <= 1, "a failing journal is retried every second, not in a loop")
+        journal.setFailing(false)
+        #expect(await writer.flush())
+        #expect(journal.records.count == JournalWriter.largestGroup + 101)
     }
 
     @Test func stepRecordsBeyondTheCapacityAreDroppedAndCounted() async throws {

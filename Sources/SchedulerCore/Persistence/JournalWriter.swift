@@ -43,8 +43,9 @@ public struct JournalHealth: Sendable, Hashable {
 /// setting), which returns once its record is durable; `append` for what happens during a step
 /// (task starts, progress and ends, job ends, purges), which rides in the next group commit.
 ///
-/// When a commit fails, the clients waiting on it are told and their records dropped; the step
-/// records are kept and tried again every `retryInterval` (sooner when a client write arrives),
+/// When a commit fails, the clients waiting on it, and every client write queued behind it, are
+/// told and their records dropped; the step records are kept and tried again every
+/// `retryInterval` (at once when a client write arrives),
 /// and `health` says the journal is failing until a commit succeeds.
 ///
 /// Bounded: at most `capacity` records wait. Beyond it a client write fails at once and a step
@@ -145,6 +146,7 @@ final class JournalWriter: Sendable {
         }
 
         private func finish(_ group: [Entry], records: Int, result: Result<Void, any Error>) {
+            var told: [Entry] = []
             condition.lock()
             let wasFailing = health.failure != nil
             switch result {
@@ -157,14 +159,23 @@ final class JournalWriter: Sendable {
                 health.failure = "\(error)"
                 health.failingSince = health.failingSince ?? Date()
                 retryAt = Date().addingTimeInterval(JournalWriter.retryInterval)
-                // The step records go back in front, in order; the clients are told below.
+                // The step records go back in front, in order; the clients are told below, and
+                // so are those still waiting behind them: their records would follow ones that
+                // cannot be written (and with a group's worth in front, the writer would retry
+                // without a pause for a client it never reaches).
                 let kept = group.filter { $0.record != nil && $0.completion == nil }
-                waiting.prepend(contentsOf: kept)
-                recordsWaiting += kept.count
+                let (stepRecords, clientWrites) = waiting.reduce(into: ([Entry](), [Entry]())) { split, entry in
+                    if entry.record != nil, entry.completion != nil { split.1.append(entry) } else { split.0.append(entry) }
+                }
+                waiting = Deque(kept + stepRecords)
+                recordsWaiting += kept.count - clientWrites.count
+                clientWritesWaiting -= clientWrites.count
+                told = clientWrites
             }
             let report = currentHealth
             condition.unlock()
             for entry in group { entry.completion?(result) }
+            for entry in told { entry.completion?(result) }
             if wasFailing != (report.failure != nil) { onHealthChange(report) }
         }
     }
