@@ -7,7 +7,7 @@ import ScootServer
 
 /// Runs the soak and prints its table.
 func runSoakBenchmark() async throws {
-    HeapTrimmer.limitArenas()
+    HeapTrimmer.configureHeap()
     let trimmer = HeapTrimmer()
     defer { trimmer.stop() }
     let clock = ManualClock()

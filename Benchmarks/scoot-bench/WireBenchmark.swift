@@ -2,6 +2,7 @@
 // Thrift's Python TBinaryProtocolAccelerated (its C extension) on the same value, in the same run.
 import Foundation
 import ScootAPI
+import ScootServer
 import Thrift
 
 /// The benchmark value, built exactly as Benchmarks/python/bench_jobstatus.py builds it.
@@ -129,4 +130,20 @@ func runWireBenchmark() throws {
         print("decode JobStatus     \(format(swiftDecode))")
     }
     print("scan GetStatus reply \(format(swiftScan))      (unframed message boundary detection, ours only)")
+
+    // The rounds above run with glibc's default heap; serve runs with its own settings.
+    HeapTrimmer.configureHeap()
+    let serveHeap = try (0..<3).map { _ in
+        (
+            encode: medianMicroseconds(iterations: iterations) { _ = value.thriftBytes() },
+            decode: try medianMicroseconds(iterations: iterations) { _ = try JobStatus(thriftBytes: encoded) }
+        )
+    }
+    let pythonDecode = pythonRounds.count == rounds.count ? median(pythonRounds.map { $0["decode_us"] ?? .nan }) : .nan
+    let pythonEncode = pythonRounds.count == rounds.count ? median(pythonRounds.map { $0["encode_us"] ?? .nan }) : .nan
+    let heapEncode = median(serveHeap.map(\.encode))
+    let heapDecode = median(serveHeap.map(\.decode))
+    print("with serve's heap settings (HeapTrimmer.configureHeap: freed memory kept for reuse up to 4 MiB), after the rounds above:")
+    print("encode JobStatus     \(format(heapEncode))      \(format(pythonEncode))         \(String(format: "%6.2f", pythonEncode / heapEncode))x")
+    print("decode JobStatus     \(format(heapDecode))      \(format(pythonDecode))         \(String(format: "%6.2f", pythonDecode / heapDecode))x")
 }

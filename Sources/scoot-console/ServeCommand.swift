@@ -137,7 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        HeapTrimmer.limitArenas()
+        HeapTrimmer.configureHeap()
         ServerLogging.bootstrap(logLevel)
         let logger = Logger(label: "scoot-console.serve")
         let thrift = try HostAndPort(parsing: addr)

@@ -164,13 +164,17 @@ final class JournalWriter: Sendable {
                 // cannot be written (and with a group's worth in front, the writer would retry
                 // without a pause for a client it never reaches).
                 let kept = group.filter { $0.record != nil && $0.completion == nil }
-                let (stepRecords, clientWrites) = waiting.reduce(into: ([Entry](), [Entry]())) { split, entry in
-                    if entry.record != nil, entry.completion != nil { split.1.append(entry) } else { split.0.append(entry) }
+                if clientWritesWaiting > 0 {
+                    let (stepRecords, clientWrites) = waiting.reduce(into: ([Entry](), [Entry]())) { split, entry in
+                        if entry.record != nil, entry.completion != nil { split.1.append(entry) } else { split.0.append(entry) }
+                    }
+                    waiting = Deque(stepRecords)
+                    recordsWaiting -= clientWrites.count
+                    clientWritesWaiting -= clientWrites.count
+                    told = clientWrites
                 }
-                waiting = Deque(kept + stepRecords)
-                recordsWaiting += kept.count - clientWrites.count
-                clientWritesWaiting -= clientWrites.count
-                told = clientWrites
+                waiting.prepend(contentsOf: kept)
+                recordsWaiting += kept.count
             }
             let report = currentHealth
             condition.unlock()
