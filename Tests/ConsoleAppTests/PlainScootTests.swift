@@ -26,7 +26,11 @@ private struct PlainScoot {
     static func start(stats: [String: Double] = scootStats) async throws -> PlainScoot {
         let handler = InMemoryCloudScoot()
         let thrift = try await CloudScootServer.start(handler: handler, configuration: .init(host: "127.0.0.1", port: 0))
-        let metrics = try await MetricsHTTPServer.start(host: "127.0.0.1", port: 0, logger: Logger(label: "test")) { stats }
+        // The server answers from a task on Swift's cooperative pool, which the full parallel run
+        // can keep busy for seconds on two cores: a request deadline far above the default 10 s
+        // keeps these tests about what they check, not about the machine's load.
+        let limits = MetricsHTTPServer.Limits(requestTimeout: .seconds(60))
+        let metrics = try await MetricsHTTPServer.start(host: "127.0.0.1", port: 0, limits: limits, logger: Logger(label: "test")) { stats }
         return PlainScoot(handler: handler, thrift: thrift, metrics: metrics)
     }
 
