@@ -18,6 +18,10 @@ public struct ClusterSnapshot: Sendable, Equatable {
     /// Worker and times of the selected job's tasks, by task id (empty when none is selected or
     /// the server lacks ListTasks).
     public var selectedJobTasks: [TaskSummary]
+    /// Task lists (ListTasks) of jobs followed besides the selected one, by job id: the jobs this
+    /// console acted on, for a while after the action, so that the task timeline (and a replay)
+    /// can show them even when nobody had them open. Empty without ListTasks.
+    public var followedJobTasks: [String: [TaskSummary]] = [:]
     /// Panes the server cannot fill, with the reason shown in the UI (each starts with its pane's
     /// name, e.g. `Workers: …`).
     public var limitations: [String]
