@@ -1,5 +1,6 @@
 import Foundation
 import AuditLog
+import HostEnvironment
 import Dispatch
 import NIOCore
 import NIOPosix
@@ -12,13 +13,20 @@ import Thrift
 public final class ConsoleRuntime {
     private let terminal: Terminal
     private let backend: any Backend
-    private let dataSource: ThriftDataSource
+    /// The scheduler; nil in a replay, which reads `replaySource` instead and never polls or acts.
+    private let dataSource: ThriftDataSource?
+    /// The recording a replay shows; read on `replayQueue`.
+    private let replaySource: (any RecordingSource)?
+    /// Where every accepted poll's snapshot and every audit entry also go (nil: not recorded).
+    private let recorder: (any FlightRecording)?
+    /// Where `:dump` without a file name writes.
+    private let dumpDirectory: String
     private let auditLog: AuditLog
     /// Whether a dangerous action goes ahead when its audit entry cannot be written
     /// (`--audit-optional`); otherwise it is not sent.
     private let auditOptional: Bool
     /// Starts polls at their time on the event loop of the data source's connection.
-    private let pollStarter: PollStarter
+    private let pollStarter: PollStarter?
     /// `events.jsonl`, beside the audit log (found once, not per effect).
     private let eventJournal: EventJournal
     private let inbox: Inbox
@@ -28,9 +36,15 @@ public final class ConsoleRuntime {
     /// cooperative pool, in order. Its queue is bounded by the operator: one entry per confirmed
     /// action and one read per Audit pane opening.
     private let auditQueue = DispatchQueue(label: "scoot-console.audit")
+    /// A replay's seeks (file reads and decompression), in order, one at a time: the state asks
+    /// for the next only when the last one has answered.
+    private let replayQueue = DispatchQueue(label: "scoot-console.replay")
     private let characters: BoxCharacters
     private let started = ContinuousClock.now
     private var needsDraw = true
+    /// `$XDG_STATE_HOME/scoot-console/dumps`: where `:dump` writes without a file name.
+    public static var defaultDumpDirectory: String { HostEnvironment.stateDirectory() + "/scoot-console/dumps" }
+
     /// The longest a wakeable loop sleeps with nothing due.
     static let longestSleep: Duration = .seconds(10)
     /// How many waits in a row may return nothing at once before the terminal counts as gone.
@@ -53,26 +67,50 @@ public final class ConsoleRuntime {
     }
 
     /// A runtime drawing on `backend` with data from `dataSource`, recording every action in
-    /// `auditLog`.
-    public init(
+    /// `auditLog`, and every poll and action in `recorder` when there is one.
+    public convenience init(
         backend: any Backend, dataSource: ThriftDataSource, state: ConsoleState, characters: BoxCharacters = .unicode, auditLog: AuditLog = AuditLog(),
-        auditOptional: Bool = false, pollExecutor: EventLoopTaskExecutor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
+        auditOptional: Bool = false, pollExecutor: EventLoopTaskExecutor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next()),
+        recorder: (any FlightRecording)? = nil, dumpDirectory: String = ConsoleRuntime.defaultDumpDirectory
+    ) {
+        self.init(backend: backend, dataSource: dataSource, replaySource: nil, state: state, characters: characters, auditLog: auditLog,
+                  auditOptional: auditOptional, pollExecutor: pollExecutor, recorder: recorder, dumpDirectory: dumpDirectory)
+    }
+
+    /// A runtime replaying `source` (`state.replay` set, read-only): no scheduler, no audit log
+    /// written, no recording.
+    public convenience init(backend: any Backend, replaying source: any RecordingSource, state: ConsoleState, characters: BoxCharacters = .unicode,
+                            dumpDirectory: String = ConsoleRuntime.defaultDumpDirectory) {
+        self.init(backend: backend, dataSource: nil, replaySource: source, state: state, characters: characters, auditLog: AuditLog(),
+                  auditOptional: false, pollExecutor: nil, recorder: nil, dumpDirectory: dumpDirectory)
+    }
+
+    private init(
+        backend: any Backend, dataSource: ThriftDataSource?, replaySource: (any RecordingSource)?, state: ConsoleState, characters: BoxCharacters,
+        auditLog: AuditLog, auditOptional: Bool, pollExecutor: EventLoopTaskExecutor?, recorder: (any FlightRecording)?, dumpDirectory: String
     ) {
         self.auditOptional = auditOptional
         self.backend = backend
         let waker = backend.makeWaker()
         let inbox = Inbox(wake: waker)
         self.inbox = inbox
-        self.pollStarter = PollStarter(executor: pollExecutor) { request in
-            do {
-                inbox.post(.pollFinished(id: request.id, result: .success(try await dataSource.fetch(selectedJob: request.job, workers: request.workers))))
-            } catch {
-                inbox.post(.pollFinished(id: request.id, result: .failure(PollFailure(describing: error))))
+        if let dataSource, let pollExecutor {
+            self.pollStarter = PollStarter(executor: pollExecutor) { request in
+                do {
+                    inbox.post(.pollFinished(id: request.id, result: .success(try await dataSource.fetch(selectedJob: request.job, workers: request.workers))))
+                } catch {
+                    inbox.post(.pollFinished(id: request.id, result: .failure(PollFailure(describing: error))))
+                }
             }
+        } else {
+            self.pollStarter = nil
         }
         self.wakeable = waker != nil
         self.terminal = Terminal(backend: backend)
         self.dataSource = dataSource
+        self.replaySource = replaySource
+        self.recorder = recorder
+        self.dumpDirectory = dumpDirectory
         self.auditLog = auditLog
         self.eventJournal = EventJournal(besideAuditLog: auditLog.path)
         self.state = state
@@ -87,6 +125,11 @@ public final class ConsoleRuntime {
     public func run(tickMs: Int = 1000, until shouldStop: (ConsoleState) -> Bool = { _ in false }) {
         // The state learns the screen's size first: paging and scrolling depend on it.
         apply(.resize(width: backend.size.width, height: backend.size.height))
+        // A replay starts on the frame at its position.
+        if var replay = state.replay, let seek = replay.move(to: replay.position) {
+            state.replay = replay
+            run(.replaySeek(seek))
+        }
         draw()
         var instantEmptyWaits = 0
         while !state.wantsQuit, !shouldStop(state) {
@@ -125,6 +168,8 @@ public final class ConsoleRuntime {
             }
             for message in inbox.drain() {
                 needsDraw = true
+                // What the console accepts from a poll is what it saw: on record.
+                if let recorder, case .pollFinished(let id, .success(let snapshot)) = message, id == state.pollRequestID { recorder.record(snapshot) }
                 apply(message)
             }
             if state.differsOnScreen(from: before) || needsDraw { draw() }
@@ -144,12 +189,18 @@ public final class ConsoleRuntime {
         while !state.actionsInFlight.isEmpty, ContinuousClock.now < deadline {
             for message in inbox.drain() {
                 for effect in ConsoleUpdate.update(&state, message) {
-                    if case .audit(let entry) = effect { try? auditLog.append(entry) }
+                    if case .audit(let entry) = effect { appendAudit(entry) }
                 }
             }
             if !state.actionsInFlight.isEmpty { Thread.sleep(forTimeInterval: 0.02) }
         }
-        for entry in ConsoleUpdate.unanswered(state) { try? auditLog.append(entry) }
+        for entry in ConsoleUpdate.unanswered(state) { appendAudit(entry) }
+    }
+
+    /// Writes `entry` to the audit log (this thread: on quit) and hands it to the recorder.
+    private func appendAudit(_ entry: AuditEntry) {
+        recorder?.record(entry)
+        try? auditLog.append(entry)
     }
 
     private func apply(_ message: ConsoleMessage) {
@@ -161,6 +212,7 @@ public final class ConsoleRuntime {
             // own thread. Without a record the action is not sent, unless audit is optional.
             if case .audit(let entry) = effects[index], entry.outcome == .sent, index + 1 < effects.endIndex,
                case .perform(let action) = effects[index + 1] {
+                recorder?.record(entry)
                 do throws(AuditLog.Failure) {
                     try auditLog.append(entry)
                 } catch {
@@ -204,9 +256,13 @@ public final class ConsoleRuntime {
 
     private func run(_ effect: ConsoleEffect) {
         let inbox = self.inbox
-        let dataSource = self.dataSource
         let auditLog = self.auditLog
         let eventJournal = self.eventJournal
+        if replaySource != nil {
+            runInReplay(effect)
+            return
+        }
+        guard let dataSource, let pollStarter else { return }
         switch effect {
         case .quit:
             return
@@ -226,6 +282,7 @@ public final class ConsoleRuntime {
         case .untrack(let ids):
             Task.detached { inbox.post(.trackingChanged(await dataSource.untrack(jobs: ids))) }
         case .audit(let entry):
+            recorder?.record(entry)
             auditQueue.async {
                 do throws(AuditLog.Failure) {
                     try auditLog.append(entry)
@@ -254,6 +311,56 @@ public final class ConsoleRuntime {
                 } catch {
                     inbox.post(.actionFinished(action, result: .failure(PollFailure(describing: error))))
                 }
+            }
+        case .dump(let path):
+            dump(to: path)
+        case .replaySeek:
+            break  // a live console has nothing to seek
+        }
+    }
+
+    /// A replay's effects: seeks, dumps, output and the clipboard; nothing that writes the audit
+    /// log or the event journal, polls or acts (the past is read-only).
+    private func runInReplay(_ effect: ConsoleEffect) {
+        let inbox = self.inbox
+        switch effect {
+        case .replaySeek(let time):
+            guard let source = replaySource else { return }
+            replayQueue.async {
+                do {
+                    if let frame = try source.frame(at: time) {
+                        inbox.post(.replayFrame(frame))
+                    } else {
+                        inbox.post(.replayFailed("the recording holds no poll"))
+                    }
+                } catch {
+                    inbox.post(.replayFailed("\(error)"))
+                }
+            }
+        case .dump(let path):
+            dump(to: path)
+        case .copyToClipboard(let text):
+            backend.copyToClipboard(text)
+        case .readOutput(let title, let uris):
+            Task.detached { inbox.post(.outputLoaded(title: title, lines: await TaskOutput.lastLines(of: uris))) }
+        case .poll, .cancelPoll, .perform, .track, .untrack, .audit, .recordEvents, .readAudit, .quit:
+            break
+        }
+    }
+
+    /// `:dump`: the text is made here (it renders the state), the file written on the audit
+    /// queue's thread.
+    private func dump(to path: String?) {
+        let now = Date()
+        let text = ConsoleDump.text(of: state, at: now)
+        let target = path.map { NSString(string: $0).expandingTildeInPath } ?? ConsoleDump.defaultPath(pane: state.pane, at: now, directory: dumpDirectory)
+        let inbox = self.inbox
+        auditQueue.async {
+            do {
+                try ConsoleDump.write(text, to: target)
+                inbox.post(.dumpWritten(path: target, error: nil))
+            } catch {
+                inbox.post(.dumpWritten(path: target, error: "\(error)"))
             }
         }
     }

@@ -158,6 +158,8 @@ public struct ConsoleState: Sendable {
     /// The last messages of the flash line, in full (`L` shows them).
     public var flashHistory = FlashHistory()
     public var wantsQuit = false
+    /// Set in `scoot-console replay`: the console shows a recording, read-only, and never polls.
+    public var replay: ReplayState?
 
     /// Creates the state for a console connected to `endpoint`.
     public init(endpoint: String, label: String? = nil, readOnly: Bool = false, operatorName: String = HostEnvironment.userName) {
@@ -216,7 +218,7 @@ public struct ConsoleState: Sendable {
     /// (`data < 2s old, every 1s`: nothing to redraw between them), then the age in whole seconds
     /// (`data 7s old`) once the data is older than two refresh intervals; nil before the first poll.
     public var dataAgeText: String? {
-        guard let snapshotAt else { return nil }
+        guard replay == nil, let snapshotAt else { return nil }
         let age = now - snapshotAt
         if !isDataLate { return onTimeAgeText }
         return "data \(Int((age / .seconds(1)).rounded(.down)))s old\(paused ? " (paused)" : "")"
@@ -225,7 +227,7 @@ public struct ConsoleState: Sendable {
     /// Whether the data is older than two refresh intervals (polls are late): the header's age
     /// is then drawn as a warning.
     public var isDataLate: Bool {
-        guard let snapshotAt else { return false }
+        guard replay == nil, let snapshotAt else { return false }
         return now - snapshotAt >= refreshInterval * 2
     }
 
@@ -234,6 +236,13 @@ public struct ConsoleState: Sendable {
     /// held row order thaws. The runtime sleeps until then; nil means nothing is scheduled.
     public func nextDeadline() -> Duration? {
         var deadlines: [Duration] = []
+        if let replay {
+            // A replay never polls, and its data is never late: only the play clock counts.
+            if let flash { deadlines.append(flash.until) }
+            if let next = replay.nextPollDeadline(now: now) { deadlines.append(next) }
+            if orderFrozen, let cursorMovedAt { deadlines.append(cursorMovedAt + Self.orderFrozenFor) }
+            return deadlines.min()
+        }
         if !paused, !pollInFlight { deadlines.append(nextPollAt) }
         if let flash { deadlines.append(flash.until) }
         if let snapshotAt {
@@ -251,6 +260,7 @@ public struct ConsoleState: Sendable {
     /// flash message expiring.
     func differsOnScreen(from before: ConsoleState) -> Bool {
         dataAgeText != before.dataAgeText || flash != before.flash || connection != before.connection
+            || replay?.shownSecond != before.replay?.shownSecond
     }
 
     /// The selected row of `pane`, clamped to `count` rows.

@@ -22,6 +22,10 @@ public enum CommandParser {
         /// Sort the pane by the column whose title starts with the text; nil keeps or picks the
         /// column's own direction.
         case sort(column: String, ascending: Bool?)
+        /// Jump a replay to a time (`03:12:30`, `2026-12-03 03:12`, `-10m`).
+        case goTo(String)
+        /// Write the pane and the screen to a file (nil: a new file in the dumps directory).
+        case dump(String?)
         /// Follow job ids on a plain Scoot scheduler (which cannot list jobs).
         case track([String])
         /// Stop following job ids.
@@ -51,6 +55,8 @@ public enum CommandParser {
         (":events", "what the console saw happen: settings changes by anyone, workers, actions, rebalances (same as 7)"),
         (":sort COLUMN [asc|desc]", "sort this pane by a column (its title or the start of it)"),
         (":messages", "the flash line's last messages in full (same as L)"),
+        (":dump [FILE]", "write this pane (TSV and JSON) and the screen (text) to a file, for an incident channel"),
+        (":goto TIME", "in a replay: jump to 03:12:30, 2026-12-03 03:12 or -10m / +90s"),
         (":track ID [ID …]", "follow jobs on a plain Scoot scheduler"),
         (":untrack ID [ID …]", "stop following jobs"),
         (":help", "keys and commands"),
@@ -77,6 +83,12 @@ public enum CommandParser {
         case "help", "h": return .help
         case "filter": return .filter(rest.joined(separator: " "))
         case "audit": return .audit
+        case "dump":
+            guard rest.count <= 1 else { throw ParseError(description: ":dump takes at most one file name (no spaces), got \(rest.count) words") }
+            return .dump(rest.first)
+        case "goto":
+            guard !rest.isEmpty else { throw ParseError(description: ":goto needs a time: 03:12:30, 2026-12-03 03:12 or -10m") }
+            return .goTo(rest.joined(separator: " "))
         case "events": return .events
         case "messages", "msgs": return .messages
         case "sort":

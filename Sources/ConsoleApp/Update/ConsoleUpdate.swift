@@ -25,6 +25,12 @@ public enum ConsoleMessage: Sendable {
     case actionNotSent(ConsoleAction, auditError: String)
     /// The audit log at `path` was read.
     case auditLoaded(path: String, result: Result<AuditLog.Contents, PollFailure>)
+    /// A replay's seek found this frame.
+    case replayFrame(RecordedFrame)
+    /// A replay's seek could not read the recording.
+    case replayFailed(String)
+    /// `:dump` wrote its file at `path`, or could not (`error`).
+    case dumpWritten(path: String, error: String?)
 }
 
 /// Why a poll or an action failed, in words for the flash line.
@@ -73,6 +79,11 @@ public enum ConsoleEffect: Sendable, Hashable {
     case copyToClipboard(String)
     /// Read the audit log for the Audit pane.
     case readAudit
+    /// Read the frame a replay shows at this moment (the last poll at or before it).
+    case replaySeek(Date)
+    /// Write the current pane (TSV and JSON) and the screen (text) to `path`, or to a new file
+    /// in the dumps directory when nil.
+    case dump(path: String?)
     case quit
 }
 
@@ -89,6 +100,7 @@ public enum ConsoleUpdate {
             state.now = now
             if let flash = state.flash, flash.until <= now { state.flash = nil }
             state.thawOrderIfDue()
+            if state.replay != nil { return state.replay!.advance(now: now).map { [.replaySeek($0)] } ?? [] }
             return pollIfDue(&state)
         case .pollFinished(let id, let result):
             guard id == state.pollRequestID else { return [] }
@@ -182,6 +194,36 @@ public enum ConsoleUpdate {
                 state.overlay = .viewer(viewer)
             }
             return []
+        case .replayFrame(let frame):
+            guard var replay = state.replay else { return [] }
+            // Events are what changed from one poll to the next: after a jump they start afresh.
+            let stepped = replay.frameAt != nil && frame.previousPollAt == replay.frameAt
+            if !stepped { state.events = EventLog() }
+            let next = replay.arrived(frame)
+            state.replay = replay
+            let events = stepped ? ClusterEvents.changes(from: state.snapshot, to: frame.snapshot, at: frame.snapshot.observedAt) : []
+            state.snapshot = frame.snapshot
+            state.loadHistory.record(frame.snapshot)
+            state.snapshotAt = state.now
+            state.connection = .connected
+            state.events.append(events)
+            state.audit.loaded = true
+            state.audit.path = "the recording"
+            state.audit.entries = frame.audit.reversed()
+            state.audit.error = nil
+            return next.map { [.replaySeek($0)] } ?? []
+        case .replayFailed(let error):
+            state.replay?.seekFailed()
+            state.replay?.playing = false
+            flash(&state, "cannot read the recording: \(error)", error: true)
+            return []
+        case .dumpWritten(let path, let error):
+            if let error {
+                flash(&state, "dump not written: \(error)", error: true)
+            } else {
+                flash(&state, "dumped \(state.pane.title) (TSV, JSON) and the screen to \(path)", error: false)
+            }
+            return []
         case .trackingChanged(let text):
             flash(&state, text, error: false)
             state.nextPollAt = state.now
@@ -192,10 +234,11 @@ public enum ConsoleUpdate {
             return []
         case .key(let key):
             if state.overlay != nil { return handleOverlayKey(&state, key) }
-            guard let command = KeyTable.command(for: key, in: state.pane, readOnly: state.readOnly) else {
+            guard let command = KeyTable.command(for: key, in: state.pane, readOnly: state.readOnly, replay: state.replay != nil) else {
                 // A dangerous key in read-only mode says why it does nothing.
                 if state.readOnly, let binding = KeyTable.bindings(in: state.pane, readOnly: false).first(where: { $0.keys.contains(key) && $0.dangerous }) {
-                    flash(&state, "read-only: \(binding.description) is not available (the console was started with --read-only)", error: true)
+                    let why = state.replay != nil ? "this is a replay: the past cannot be changed" : "the console was started with --read-only"
+                    flash(&state, "read-only: \(binding.description) is not available (\(why))", error: true)
                 }
                 return []
             }
@@ -211,6 +254,7 @@ public enum ConsoleUpdate {
     /// moves (a key that wants data now, another pane) and dropped when refresh is paused; one
     /// that has started is never overlapped: its answer comes first.
     static func pollIfDue(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard state.replay == nil else { return [] }
         let waitingToStart = state.pollInFlight && state.pollStartsAt > state.now
         if state.paused {
             guard waitingToStart else { return [] }
@@ -225,10 +269,64 @@ public enum ConsoleUpdate {
         return [.poll(id: state.pollRequestID, job: state.pane == .tasks ? state.tasksOfJob : nil, workers: state.pane == .workers, startingAt: state.pollStartsAt)]
     }
 
+    // MARK: Replay
+
+    /// The keys that mean something else in a replay (play, step, jump, speed); nil for the others.
+    static func handleReplay(_ state: inout ConsoleState, _ command: KeyCommand) -> [ConsoleEffect]? {
+        guard var replay = state.replay else { return nil }
+        var seek: Date?
+        switch command {
+        case .pause, .replayPlayPause:
+            replay.playing.toggle()
+            if replay.playing, replay.position >= replay.span.upperBound { seek = replay.move(to: replay.span.lowerBound) }
+            flash(&state, replay.playing ? "playing at \(replay.speed)× (P pauses)" : "paused (P plays)", error: false)
+        case .refreshFaster, .refreshSlower:
+            replay.changeSpeed(faster: command == .refreshFaster)
+            flash(&state, "replay at \(replay.speed)×", error: false)
+        case .replayStepForward, .replayStepBack:
+            replay.playing = false
+            let target = command == .replayStepForward ? replay.nextPollAt : replay.previousPollAt
+            guard let target else {
+                flash(&state, command == .replayStepForward ? "at the last recorded poll" : "at the first recorded poll", error: false)
+                state.replay = replay
+                return []
+            }
+            seek = replay.move(to: target)
+        case .replayForward, .replayBack, .replayForwardFar, .replayBackFar:
+            let seconds: TimeInterval = [.replayForward: 60, .replayBack: -60, .replayForwardFar: 600, .replayBackFar: -600][command] ?? 0
+            seek = replay.move(to: replay.position.addingTimeInterval(seconds))
+        case .retryNow:
+            flash(&state, "a replay does not poll: P plays, . and , step", error: false)
+        default:
+            return nil
+        }
+        state.replay = replay
+        return seek.map { [.replaySeek($0)] } ?? []
+    }
+
+    /// `:goto TIME`: the replay jumps there.
+    static func goTo(_ state: inout ConsoleState, _ text: String) -> [ConsoleEffect] {
+        guard var replay = state.replay else {
+            flash(&state, ":goto works in a replay (scoot-console replay); a live console shows now", error: true)
+            return []
+        }
+        do {
+            let time = try ReplayTime.parse(text, relativeTo: replay.position, timeZone: state.timeZone)
+            if !replay.span.contains(time) { flash(&state, "\(text) is outside the recording: showing its \(time < replay.span.lowerBound ? "first" : "last") poll", error: false) }
+            let seek = replay.move(to: time)
+            state.replay = replay
+            return seek.map { [.replaySeek($0)] } ?? []
+        } catch {
+            flash(&state, error.description, error: true)
+            return []
+        }
+    }
+
     // MARK: Commands
 
     /// Runs `command`; `key` is the key that asked for it (a pane's number says which pane).
     static func handle(_ state: inout ConsoleState, _ command: KeyCommand, key: Key? = nil) -> [ConsoleEffect] {
+        if state.replay != nil, let effects = handleReplay(&state, command) { return effects }
         let pane = state.pane
         switch command {
         case .moveUp: move(&state, by: -1)
@@ -289,7 +387,7 @@ public enum ConsoleUpdate {
             }
         case .nextMatch, .previousMatch: jumpToMatch(&state, forward: command == .nextMatch, fromCurrent: false)
         case .commandLine: state.overlay = .commandLine(text: TextInput(), error: nil)
-        case .help: openViewer(&state, title: "Help — \(pane.title) (/ searches, esc closes)", lines: helpLines(pane: pane, readOnly: state.readOnly))
+        case .help: openViewer(&state, title: "Help — \(pane.title) (/ searches, esc closes)", lines: helpLines(pane: pane, readOnly: state.readOnly, replay: state.replay != nil))
         case .messages:
             let lines = state.flashHistory.messages.reversed().map {
                 ViewportLine(LocalTime.text($0.time, in: state.timeZone) + "  " + $0.text, role: $0.isError ? .stateFailed : .normal)
@@ -342,6 +440,8 @@ public enum ConsoleUpdate {
                 return pollIfDue(&state)
             }
         case .quit: state.wantsQuit = true; return [.quit]
+        case .replayPlayPause, .replayStepForward, .replayStepBack, .replayForward, .replayBack, .replayForwardFar, .replayBackFar:
+            break  // bound only in a replay, where `handleReplay` runs them
         case .killJob:
             let targets = state.marks.isEmpty ? state.selectedJob.map { [$0.id] } ?? [] : state.marks.sorted()
             guard !targets.isEmpty else { flash(&state, "no job selected", error: true); return [] }
@@ -465,8 +565,8 @@ public enum ConsoleUpdate {
     }
 
     /// The help screen's lines: the pane's keys, then the `:` commands.
-    static func helpLines(pane: Pane, readOnly: Bool) -> [ViewportLine] {
-        var lines = KeyTable.bindings(in: pane, readOnly: readOnly).map { binding in
+    static func helpLines(pane: Pane, readOnly: Bool, replay: Bool = false) -> [ViewportLine] {
+        var lines = KeyTable.bindings(in: pane, readOnly: readOnly, replay: replay).map { binding in
             let keys = binding.keys.map(\.description).joined(separator: " ")
             return ViewportLine(keys.padding(to: 14) + binding.description + (binding.dangerous ? "  (asks to confirm)" : ""))
         }
@@ -680,11 +780,17 @@ public enum ConsoleUpdate {
                 var sort = sortColumns.picking(title, current: current)
                 if let ascending { sort = SortOrder(column: title, ascending: ascending) }
                 setSort(&state, sort, in: state.pane)
+            case .goTo(let time): state.overlay = nil; return goTo(&state, time)
+            case .dump(let path): state.overlay = nil; return [.dump(path: path)]
             case .track(let ids): state.overlay = nil; return [.track(ids)]
             case .untrack(let ids): state.overlay = nil; return [.untrack(ids)]
             case .action, .editPercents, .editRequestorMap:
                 guard let action = try resolve(command, snapshot: state.snapshot) else { return [] }
                 guard !state.readOnly else {
+                    guard state.replay == nil else {
+                        state.overlay = .commandLine(text: input, error: "this is a replay: \(action) is not available (the past cannot be changed)")
+                        return []
+                    }
                     state.overlay = .commandLine(text: input, error: "read-only: \(action) is not available")
                     return [.audit(refusal(state, action, before: action.currentValue(in: state.snapshot)))]
                 }

@@ -9,6 +9,7 @@ public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
     case inspect, copyID, messages
     case killJob, offlineWorker, reinstateWorker
     case editMaxTasks, editPercents, editRequestorMap, editThreshold, editDuration
+    case replayPlayPause, replayStepForward, replayStepBack, replayForward, replayBack, replayForwardFar, replayBackFar
 }
 
 /// One entry of the key table: the single source for dispatch, the help screen, the key-hint bar
@@ -27,6 +28,8 @@ public struct KeyBinding: Sendable, Hashable {
     public var command: KeyCommand
     /// Whether the key-hint bar shows it.
     public var hinted: Bool
+    /// Whether it exists only in a replay (`scoot-console replay`).
+    public var replayOnly = false
 }
 
 /// The key table. Navigation keys never do anything destructive (`k` is up, not kill).
@@ -70,7 +73,20 @@ public enum KeyTable {
         binding([.character("M")], "edit requestor map", .editRequestorMap, dangerous: true),
         binding([.character("t")], "set rebalance threshold", .editThreshold, dangerous: true),
         binding([.character("d")], "set rebalance minimum duration", .editDuration, dangerous: true),
+        replayBinding([.character("P")], "replay: play / pause (Z too; + and - change the speed, 1× to 64×)", .replayPlayPause),
+        replayBinding([.character(".")], "replay: the next recorded poll", .replayStepForward),
+        replayBinding([.character(",")], "replay: the previous recorded poll", .replayStepBack),
+        replayBinding([.character("f")], "replay: forward 1 minute", .replayForward),
+        replayBinding([.character("b")], "replay: back 1 minute", .replayBack),
+        replayBinding([.character("F")], "replay: forward 10 minutes", .replayForwardFar),
+        replayBinding([.character("B")], "replay: back 10 minutes", .replayBackFar),
     ]
+
+    private static func replayBinding(_ keys: [Key], _ description: String, _ command: KeyCommand) -> KeyBinding {
+        var binding = binding(keys, description, command, hinted: command == .replayPlayPause || command == .replayStepForward)
+        binding.replayOnly = true
+        return binding
+    }
 
     private static func binding(
         _ keys: [Key], _ description: String, _ command: KeyCommand, scope: Pane? = nil, dangerous: Bool = false, hinted: Bool = false
@@ -78,14 +94,15 @@ public enum KeyTable {
         KeyBinding(keys: keys, description: description, scope: scope, dangerous: dangerous, command: command, hinted: hinted)
     }
 
-    /// The bindings available in `pane`, without dangerous ones when `readOnly`.
-    public static func bindings(in pane: Pane, readOnly: Bool) -> [KeyBinding] {
-        all.filter { ($0.scope == nil || $0.scope == pane) && !(readOnly && $0.dangerous) }
+    /// The bindings available in `pane`, without dangerous ones when `readOnly`, with the
+    /// replay's own only in a replay.
+    public static func bindings(in pane: Pane, readOnly: Bool, replay: Bool = false) -> [KeyBinding] {
+        all.filter { ($0.scope == nil || $0.scope == pane) && !(readOnly && $0.dangerous) && (replay || !$0.replayOnly) }
     }
 
     /// The command `key` triggers in `pane`, if any.
-    public static func command(for key: Key, in pane: Pane, readOnly: Bool) -> KeyCommand? {
-        bindings(in: pane, readOnly: readOnly).first { $0.keys.contains(key) }?.command
+    public static func command(for key: Key, in pane: Pane, readOnly: Bool, replay: Bool = false) -> KeyCommand? {
+        bindings(in: pane, readOnly: readOnly, replay: replay).first { $0.keys.contains(key) }?.command
     }
 
     /// docs/keys.md, generated from the table (a test fails when the committed file differs).
@@ -98,7 +115,8 @@ public enum KeyTable {
         ]
         for binding in all {
             let keys = binding.keys.map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(separator: " ")
-            lines.append("| \(keys) | \(binding.description) | \(binding.scope?.title ?? "everywhere") | \(binding.dangerous ? "yes" : "") |")
+            let scope = binding.replayOnly ? "replay" : binding.scope?.title ?? "everywhere"
+            lines.append("| \(keys) | \(binding.description) | \(scope) | \(binding.dangerous ? "yes" : "") |")
         }
         lines += ["", "## Command line (`:`)", "", "| command | action |", "|---|---|"]
         for (command, meaning) in CommandParser.usage { lines.append("| `\(command)` | \(meaning) |") }

@@ -94,11 +94,15 @@ public enum ConsoleView {
         case .disconnected(_, let retryAt):
             ("✖ DISCONNECTED, retry in \(max(0, Int(((retryAt - state.now) / .seconds(1)).rounded(.up))))s", .danger)
         }
-        var x = area.x
-        x += buffer.write("scoot-console \(state.endpoint)\(label)  ", x: x, y: area.y, role: state.label == nil ? .title : .prodFrame)
-        x += buffer.write(connection.0, x: x, y: area.y, role: connection.1)
-        if let age = state.dataAgeText { x += buffer.write("  \(age)", x: x, y: area.y, role: state.isDataLate ? .flashError : .dim) }
-        if state.readOnly { buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
+        if let replay = state.replay {
+            ReplayBar.render(replay, source: state.endpoint, timeZone: state.timeZone, into: &buffer, area: Rect(x: area.x, y: area.y, width: area.width, height: 1))
+        } else {
+            var x = area.x
+            x += buffer.write("scoot-console \(state.endpoint)\(label)  ", x: x, y: area.y, role: state.label == nil ? .title : .prodFrame)
+            x += buffer.write(connection.0, x: x, y: area.y, role: connection.1)
+            if let age = state.dataAgeText { x += buffer.write("  \(age)", x: x, y: area.y, role: state.isDataLate ? .flashError : .dim) }
+            if state.readOnly { buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
+        }
         guard let snapshot = state.snapshot else { return }
         let maxTasks = snapshot.schedulerStatus.maxTasks < 0 ? "∞" : String(snapshot.schedulerStatus.maxTasks)
         // A plain Scoot scheduler lists no workers: its metrics still count them.
@@ -148,16 +152,18 @@ public enum ConsoleView {
     }
 
     static func renderHints(_ state: ConsoleState, into buffer: inout Buffer, area: Rect) {
-        KeyHintBar(hints: (state.readOnly ? readOnlyHints : hints)[state.pane] ?? []).render(into: &buffer, area: area)
+        let table = state.replay != nil ? replayHints : state.readOnly ? readOnlyHints : hints
+        KeyHintBar(hints: table[state.pane] ?? []).render(into: &buffer, area: area)
     }
 
     /// Each pane's key hints, derived once from the key table.
     private static let hints = hintTable(readOnly: false)
     private static let readOnlyHints = hintTable(readOnly: true)
+    private static let replayHints = hintTable(readOnly: true, replay: true)
 
-    private static func hintTable(readOnly: Bool) -> [Pane: [KeyHintBar.Hint]] {
+    private static func hintTable(readOnly: Bool, replay: Bool = false) -> [Pane: [KeyHintBar.Hint]] {
         Dictionary(uniqueKeysWithValues: Pane.allCases.map { pane in
-            (pane, KeyTable.bindings(in: pane, readOnly: readOnly).filter(\.hinted).map {
+            (pane, KeyTable.bindings(in: pane, readOnly: readOnly, replay: replay).filter(\.hinted).map {
                 KeyHintBar.Hint(key: $0.keys[0].description, description: $0.description.split(separator: " (").first.map(String.init) ?? $0.description)
             })
         })

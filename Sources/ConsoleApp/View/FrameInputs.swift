@@ -29,6 +29,8 @@ struct FrameInputs: Equatable {
     var rows: PaneRows
     /// The sparklines' data: recorded on every poll, shown only on the Classes pane.
     var loadHistory: LoadHistory?
+    /// The replay without its clock (the position's second is among `timeTexts`).
+    var replay: ReplayState?
     /// The snapshot with its timestamps cleared.
     var snapshot: ClusterSnapshot?
     /// The texts the clock changes on screen: the header's, then the visible rows'.
@@ -62,6 +64,10 @@ struct FrameInputs: Equatable {
         timeZone = state.timeZone
         rows = state.rows
         loadHistory = state.pane == .classes ? state.loadHistory : nil
+        var replay = state.replay
+        replay?.position = .distantPast
+        replay?.advancedAt = nil
+        self.replay = replay
         var snapshot = state.snapshot
         snapshot?.observedAt = .distantPast
         snapshot?.load?.computedAtMs = 0
@@ -88,6 +94,7 @@ struct FrameInputs: Equatable {
     /// The header's time texts and the visible rows' time-dependent cells.
     static func headerTimeTexts(_ state: ConsoleState) -> [String] {
         var texts = [state.dataAgeText ?? ""]
+        if let replay = state.replay { texts += replay.shownSecond.map(String.init) }
         if case .disconnected(_, let retryAt) = state.connection {
             texts.append(String(max(0, Int(((retryAt - state.now) / .seconds(1)).rounded(.up)))))
         }

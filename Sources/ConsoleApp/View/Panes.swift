@@ -51,7 +51,10 @@ enum TasksPane {
         }
         guard let status = state.snapshot?.selectedJobStatus, status.id == job else {
             guard !timeOnly else { return }
-            Paragraph("loading the tasks of \(job)…", role: .dim).render(into: &buffer, area: area)
+            let text = state.replay != nil
+                ? "the recording has no task list of \(job) at this moment: the console that recorded it did not have the job open"
+                : "loading the tasks of \(job)…"
+            Paragraph(text, role: .dim).render(into: &buffer, area: area)
             return
         }
         PaneTable.render(state.rows.tasks, columns: TaskRow.columns, sort: state.sort(of: .tasks), table: state.tables[.tasks],
