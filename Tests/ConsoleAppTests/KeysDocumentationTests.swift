@@ -15,6 +15,8 @@ struct KeysDocumentationTests {
         for pane in Pane.allCases {
             let keys = KeyTable.bindings(in: pane, readOnly: false).flatMap(\.keys)
             #expect(keys.count == Set(keys).count, "a key is bound twice in \(pane)")
+            let replayKeys = KeyTable.bindings(in: pane, readOnly: true, replay: true).flatMap(\.keys)
+            #expect(replayKeys.count == Set(replayKeys).count, "a key is bound twice in \(pane) in a replay")
         }
     }
 }

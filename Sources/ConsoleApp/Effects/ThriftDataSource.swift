@@ -37,6 +37,13 @@ public actor ThriftDataSource {
     var offlinedWorkers: Set<String> = []
     /// Tracked job ids the scheduler does not know (GetStatus: NOT_STARTED with no tasks).
     var unknownJobIDs: Set<String> = []
+    /// Jobs this console killed, with the polls left in which their task lists are read
+    /// (`ClusterSnapshot.followedJobTasks`): long enough to see the aborts land. At most
+    /// `followedJobLimit` jobs; a newer kill pushes out the oldest.
+    private var followedJobs: [(id: String, pollsLeft: Int)] = []
+    /// The most jobs followed at once, and for how many polls each.
+    static let followedJobLimit = 16
+    static let followedJobPolls = 10
 
     /// A data source over `caller` (a `ThriftClient` to the scheduler); `metricsAddress` is the
     /// scheduler's HTTP port, read for worker and class counts when the server has no extension;
@@ -108,6 +115,7 @@ public actor ThriftDataSource {
             selectedJobStatus: selected, selectedJobTasks: selectedTasks, limitations: limitations)
         snapshot.workerCounts = workerCounts ?? fallback?.workerCounts
         snapshot.unknownJobIDs = fallback?.unknownJobIDs ?? []
+        snapshot.followedJobTasks = await followedJobTasks(besides: selectedJob)
         return snapshot
     }
 
@@ -131,6 +139,29 @@ public actor ThriftDataSource {
         return settings
     }
 
+    /// The task lists of the jobs followed after a kill (not the selected one: its list is in the
+    /// snapshot already); each job's count of polls goes down by one.
+    /// A list that cannot be read (the job was forgotten) is left out; it never fails the poll.
+    private func followedJobTasks(besides selectedJob: String?) async -> [String: [TaskSummary]] {
+        guard !followedJobs.isEmpty else { return [:] }
+        defer {
+            followedJobs = followedJobs.map { ($0.id, $0.pollsLeft - 1) }.filter { $0.pollsLeft > 0 }
+        }
+        guard extensionSupported, listTasksSupported else { return [:] }
+        var lists: [String: [TaskSummary]] = [:]
+        for job in followedJobs where job.id != selectedJob {
+            lists[job.id] = try? await tasks(ofJob: job.id)
+        }
+        return lists
+    }
+
+    /// Follows `id`'s task list for the next polls.
+    private func follow(_ id: String) {
+        followedJobs.removeAll { $0.id == id }
+        followedJobs.append((id, Self.followedJobPolls))
+        if followedJobs.count > Self.followedJobLimit { followedJobs.removeFirst(followedJobs.count - Self.followedJobLimit) }
+    }
+
     /// The tasks of a job with their workers and times; empty, and not asked again, when the
     /// server's extension predates ListTasks.
     private func tasks(ofJob id: String) async throws -> [TaskSummary] {
@@ -151,6 +182,7 @@ public actor ThriftDataSource {
             for id in ids {
                 let status = try await client.killJob(jobId: id)
                 _ = observed.killRequested(id)
+                follow(id)
                 results.append(Self.killOutcome(id, status))
             }
             return results.joined(separator: "; ")

@@ -163,7 +163,9 @@ public enum ConsoleView {
 
     private static func hintTable(readOnly: Bool, replay: Bool = false) -> [Pane: [KeyHintBar.Hint]] {
         Dictionary(uniqueKeysWithValues: Pane.allCases.map { pane in
-            (pane, KeyTable.bindings(in: pane, readOnly: readOnly, replay: replay).filter(\.hinted).map {
+            // A replay's own keys come first: they are what a replay is about.
+            let bindings = KeyTable.bindings(in: pane, readOnly: readOnly, replay: replay).filter(\.hinted)
+            return (pane, (bindings.filter(\.replayOnly) + bindings.filter { !$0.replayOnly }).map {
                 KeyHintBar.Hint(key: $0.keys[0].description, description: $0.description.split(separator: " (").first.map(String.init) ?? $0.description)
             })
         })
