@@ -11,6 +11,7 @@ final class MemoryRecording: RecordingSource, @unchecked Sendable {
     let entries: [(Date, AuditEntry)]
     var warnings: [String] = []
     var span: ClosedRange<Date>? { polls.isEmpty ? nil : polls.first!.observedAt...polls.last!.observedAt }
+    var sessions: [ClosedRange<Date>] { RecordedSessions.split(polls.map(\.observedAt)) }
     var marks: [RecordedMark] { entries.map { RecordedMark(time: $0.0, action: $0.1.action, outcome: $0.1.outcome) } }
 
     init(start: Date, count: Int, entries: [(Date, AuditEntry)] = []) {
@@ -136,6 +137,13 @@ struct ReplayTests {
         _ = ConsoleUpdate.runCommandLine(&state, TextInput("goto 25:00"))
         #expect(state.flash?.isError == true)
         #expect(state.flash?.text.contains("HH:MM") == true)
+    }
+
+    @Test func sessionsAreSplitAtGapsOfMoreThanAMinute() {
+        let t = Self.start
+        let sessions = RecordedSessions.split([t, t + 1, t + 61, t + 200, t + 201])
+        #expect(sessions == [t...(t + 61), (t + 200)...(t + 201)])
+        #expect(RecordedSessions.split([Date]()).isEmpty)
     }
 
     @Test func replayTimesParse() throws {

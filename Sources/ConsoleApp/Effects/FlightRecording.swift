@@ -24,6 +24,10 @@ public protocol RecordingSource: AnyObject, Sendable {
     /// Problems met on opening, for the flash line: a torn last chunk, a file skipped (each
     /// says which file and what was lost). Never a reason not to replay the rest.
     var warnings: [String] { get }
+    /// The sessions in the recording, oldest first: runs of polls with no gap between two polls
+    /// longer than `RecordedSessions.gap` (a console that quit and started again, a recorder
+    /// stopped). A replay's time bar spans one of them.
+    var sessions: [ClosedRange<Date>] { get }
     /// Every recorded audit entry with its time, oldest first: marks on the time bar.
     var marks: [RecordedMark] { get }
     /// The frame the console showed at `time`: the last poll at or before it (the first poll
@@ -65,5 +69,27 @@ public struct RecordedMark: Sendable, Hashable {
         self.time = time
         self.action = action
         self.outcome = outcome
+    }
+}
+
+/// How sessions are told apart in a recording.
+public enum RecordedSessions {
+    /// A gap between two polls longer than this starts a new session.
+    public static let gap: TimeInterval = 60
+
+    /// The sessions of polls at `times` (in order).
+    public static func split(_ times: some Sequence<Date>) -> [ClosedRange<Date>] {
+        var sessions: [ClosedRange<Date>] = []
+        var current: ClosedRange<Date>?
+        for time in times {
+            if let open = current, time.timeIntervalSince(open.upperBound) <= gap {
+                current = open.lowerBound...max(open.upperBound, time)
+            } else {
+                if let open = current { sessions.append(open) }
+                current = time...time
+            }
+        }
+        if let current { sessions.append(current) }
+        return sessions
     }
 }
