@@ -27,6 +27,8 @@ public final class GatewayRuntime: Sendable {
         public var statusReadInterval: Duration
         /// How often the workers are polled.
         public var workerPollInterval: Duration
+        /// Told of every state-changing call but RunJob once answered (`gateway --record`).
+        public var changeObserver: (@Sendable (ObservedChange) -> Void)? = nil
 
         /// Creates a configuration with the documented defaults.
         public init(
@@ -101,10 +103,11 @@ public final class GatewayRuntime: Sendable {
         }
         loops.append(Task.detached { await statusLoop(state: state, reader: reader, logger: logger) })
         loops.append(Task.detached { await settingsLoop(state: state, reader: reader, logger: logger) })
+        let processor: any ThriftProcessor = ScootConsoleProcessor(handler: GatewayService(upstream: upstream, state: state))
         do {
             let thriftServer = try await ThriftServer.start(
                 configuration: .init(host: configuration.thriftAddress.host, port: configuration.thriftAddress.port),
-                processor: ScootConsoleProcessor(handler: GatewayService(upstream: upstream, state: state)), logger: logger)
+                processor: configuration.changeObserver.map { ChangeObservingProcessor(wrapping: processor, observe: $0) } ?? processor, logger: logger)
             let metricsServer = try await MetricsHTTPServer.start(
                 host: configuration.httpAddress.host, port: configuration.httpAddress.port, logger: logger
             ) { await state.metrics() }

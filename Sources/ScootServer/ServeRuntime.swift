@@ -42,6 +42,9 @@ public final class ServeRuntime: Sendable {
         public var readOnlyThriftAddress: HostAndPort? = nil
         /// A Thrift listener over TLS that requires client certificates; nil: none.
         public var tlsListener: TLSListener? = nil
+        /// Told of every state-changing call but RunJob once answered, on every listener
+        /// (`serve --record`); nil: nothing observes them.
+        public var changeObserver: (@Sendable (ObservedChange) -> Void)? = nil
 
         /// `serve --tls-addr`: where, and the server's certificate, key and the authority
         /// that signs the operators' client certificates.
@@ -201,7 +204,8 @@ public final class ServeRuntime: Sendable {
             retryAfter: configuration.scheduler.admissionRetryAfter, logger: logger)
         let service = SchedulerService(scheduler: scheduler, metrics: metrics, diskSpaceGuard: diskSpaceGuard)
         let startedAt = clock.now
-        let processor = ServeProcessor(wrapping: ScootConsoleProcessor(handler: service), service: service, schedulerLoop: serviceLoop)
+        let serveProcessor = ServeProcessor(wrapping: ScootConsoleProcessor(handler: service), service: service, schedulerLoop: serviceLoop)
+        let processor: any ThriftProcessor = configuration.changeObserver.map { ChangeObservingProcessor(wrapping: serveProcessor, observe: $0) } ?? serveProcessor
         var started: [ThriftServer] = []
         func startListener(_ address: HostAndPort, _ processor: any ThriftProcessor, layer: ThriftConnectionLayer? = nil) async throws -> ThriftServer {
             let server = try await ThriftServer.start(
