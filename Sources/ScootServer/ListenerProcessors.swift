@@ -138,14 +138,18 @@ public struct ChangeObservingProcessor: ThriftProcessor {
     /// Nil for a reply that succeeded (its result struct's field 0, or none for a void call); the
     /// exception as text otherwise.
     static func error(inReply reply: [UInt8]) -> String? {
-        (try? ThriftBinaryReader.withReader(reply, limits: .default) { reader -> String? in
-            let header = try reader.readMessageHeader()
-            if header.type == .exception { return (try? TApplicationException(from: &reader))?.message ?? "exception" }
-            let start = reader.offset
-            guard let field = try reader.readFieldHeader(), field.id != 0 else { return nil }
-            reader.seek(to: start)
-            return ThriftValueText.structText(&reader)
-        }) ?? "an unreadable reply"
+        do {
+            return try ThriftBinaryReader.withReader(reply, limits: .default) { reader -> String? in
+                let header = try reader.readMessageHeader()
+                if header.type == .exception { return (try? TApplicationException(from: &reader))?.message ?? "exception" }
+                let start = reader.offset
+                guard let field = try reader.readFieldHeader(), field.id != 0 else { return nil }
+                reader.seek(to: start)
+                return ThriftValueText.structText(&reader)
+            }
+        } catch {
+            return "an unreadable reply"
+        }
     }
 }
 
@@ -162,8 +166,15 @@ public enum ThriftValueText {
 
     static func structText(_ reader: inout ThriftBinaryReader, depth: Int = 0) -> String {
         var fields: [String] = []
-        while let field = try? reader.readFieldHeader() {
-            guard let value = text(field.type, &reader, depth: depth + 1) else { return "{" + fields.joined(separator: ", ") + ", ?}" }
+        while true {
+            let header: (type: ThriftType, id: Int16)?
+            do { header = try reader.readFieldHeader() } catch { header = (.stop, -1) }
+            guard let field = header else { break }  // STOP: the end of the struct
+            // A field cut short or unreadable ends the text with `?`.
+            guard field.id >= 0, let value = text(field.type, &reader, depth: depth + 1) else {
+                fields.append("?")
+                break
+            }
             fields.append("\(field.id): \(value)")
         }
         return "{" + fields.joined(separator: ", ") + "}"
