@@ -48,7 +48,7 @@ bench-servers: test-deps
 	python3 Benchmarks/python/compare_servers.py --scale $(BENCH_SCALE) \
 	  --scoot-console "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/scoot-console"
 
-## Idle CPU of the console watching 1,000 jobs (30 s measurement; needs tmux).
+## Idle CPU of the console watching 1,000 jobs, flight recorder off and on (3 × 20 s each; needs tmux).
 bench-idle:
 	scripts/console-idle-cpu.sh
 
