@@ -9,6 +9,7 @@ public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
     case inspect, copyID, messages
     case killJob, offlineWorker, reinstateWorker
     case editMaxTasks, editPercents, editRequestorMap, editThreshold, editDuration
+    case toggleTimeline, timeEarlier, timeLater, zoomIn, zoomOut, zoomFit
 }
 
 /// One entry of the key table: the single source for dispatch, the help screen, the key-hint bar
@@ -70,6 +71,16 @@ public enum KeyTable {
         binding([.character("M")], "edit requestor map", .editRequestorMap, dangerous: true),
         binding([.character("t")], "set rebalance threshold", .editThreshold, dangerous: true),
         binding([.character("d")], "set rebalance minimum duration", .editDuration, dangerous: true),
+    ] + timelineBindings
+
+    /// The Tasks pane's timeline (docs/console.md, "The task timeline").
+    static let timelineBindings: [KeyBinding] = [
+        binding([.character("T")], "timeline (each task's attempts over time; T again: the table)", .toggleTimeline, scope: .tasks, hinted: true),
+        binding([.left, .character("h")], "timeline: time cursor earlier (one column)", .timeEarlier, scope: .tasks),
+        binding([.right, .character("l")], "timeline: time cursor later (one column)", .timeLater, scope: .tasks),
+        binding([.character("]")], "timeline: zoom in (around the time cursor)", .zoomIn, scope: .tasks),
+        binding([.character("[")], "timeline: zoom out", .zoomOut, scope: .tasks),
+        binding([.character("0")], "timeline: fit the whole job", .zoomFit, scope: .tasks),
     ]
 
     private static func binding(

@@ -29,6 +29,8 @@ struct FrameInputs: Equatable {
     var rows: PaneRows
     /// The sparklines' data: recorded on every poll, shown only on the Classes pane.
     var loadHistory: LoadHistory?
+    /// The task timeline's own inputs while it is on screen.
+    var timeline: TimelineFrameInputs?
     /// The snapshot with its timestamps cleared.
     var snapshot: ClusterSnapshot?
     /// The texts the clock changes on screen: the header's, then the visible rows'.
@@ -62,6 +64,7 @@ struct FrameInputs: Equatable {
         timeZone = state.timeZone
         rows = state.rows
         loadHistory = state.pane == .classes ? state.loadHistory : nil
+        timeline = TimelineFrameInputs(state)
         var snapshot = state.snapshot
         snapshot?.observedAt = .distantPast
         snapshot?.load?.computedAtMs = 0
