@@ -36,7 +36,7 @@ func timeline(of polls: [ClusterSnapshot]) -> TaskTimeline {
         state.taskHistory.record(poll)
         state.snapshot = poll
     }
-    return state.timeline!
+    return state.taskTimelineModel!
 }
 
 /// The bars of `lane` as (kind, start, end) in seconds from `TimelineSample.base`.
@@ -90,6 +90,18 @@ struct TaskTimelineTests {
         #expect(timeline.lane(at: 0).bars[1].workerID == "w0")
         #expect(shape(timeline.lane(at: 1)) == ["waiting 0–5", "running 5–30…"])
         #expect(shape(timeline.lane(at: 2)) == ["waiting 0–30…"])
+    }
+
+    @Test func aPlainScootsTaskListIsWhatTheConsoleSawOnTheWorkers() {
+        // No GetClusterLoad: the task list comes from the workers as the console polled them.
+        let timeline = timeline(of: [
+            timelinePoll(10, ["t1": (.notStarted, nil)], listed: [TaskSummary(taskId: "t1", status: .notStarted, attempts: 0)]),
+            timelinePoll(20, ["t1": (.inProgress, S.running)],
+                         listed: [TaskSummary(taskId: "t1", status: .inProgress, workerId: "w7", startedAtMs: S.ms(19), attempts: 1)]),
+        ])
+        #expect(timeline.source == .observed)
+        #expect(shape(timeline.lane(at: 0)) == ["waiting 0–20", "running 20–20…"])
+        #expect(timeline.lane(at: 0).bars[1].workerID == "w7")
     }
 
     @Test func aGrowingAttemptsCounterIsARetryEachAttemptWithItsWorker() {
@@ -227,7 +239,7 @@ struct TaskTimelineTests {
             TaskSummary(taskId: "f2", status: .completed, workerId: "w3", startedAtMs: S.ms(3), endedAtMs: S.ms(9), attempts: 1),
         ]
         state.tasksOfJob = "job-f"
-        let timeline = state.timeline!
+        let timeline = state.taskTimelineModel!
         #expect(timeline.source == .listTasks)
         #expect(timeline.tasks.map(\.id) == ["f2", "f10"])
         #expect(shape(timeline.lane(at: 0)) == ["waiting 0–3", "ended 3–9"], "ListTasks alone does not say how a task ended")

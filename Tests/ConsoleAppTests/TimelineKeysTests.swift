@@ -25,8 +25,8 @@ struct TimelineKeysTests {
         #expect(state.taskHistory.jobID == "job-a")
         #expect(state.taskHistory.tasks["task-2"]?.attempts.map(\.number) == [1, 2])
         #expect(state.taskHistory.tasks["task-2"]?.attempts.map(\.workerID) == ["sim-worker-1", "sim-worker-2"])
-        #expect(state.timeline?.source == .listTasks)
-        #expect(Self.polledState(listed: false).timeline?.source == .observed)
+        #expect(state.taskTimelineModel?.source == .listTasks)
+        #expect(Self.polledState(listed: false).taskTimelineModel?.source == .observed)
     }
 
     @Test func capitalTTogglesTheTimelineInTheTasksPaneOnly() {
@@ -44,7 +44,7 @@ struct TimelineKeysTests {
     @Test func arrowsAndHLMoveTheTimeCursorOneColumnAndPastTheEndItFollowsTheData() throws {
         var state = Self.polledState()
         press(&state, .character("T"))
-        let timeline = try #require(state.timeline)
+        let timeline = try #require(state.taskTimelineModel)
         let column = timeline.window(zoom: 0, cursorMs: nil).millisecondsPerColumn(width: TaskTimelineLayout.barWidth(screenWidth: state.screen.width))
         press(&state, .left)
         #expect(state.taskTimeline.cursorMs == timeline.span.upperBound - column)

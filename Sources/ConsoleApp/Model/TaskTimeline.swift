@@ -21,7 +21,7 @@ public struct TaskTimeline: Sendable {
     }
 
     /// What a bar shows. Each has the role and glyph of the Tasks table's badge for that state.
-    public enum Kind: Sendable, Hashable, CaseIterable {
+    public enum Kind: Sendable, Hashable {
         case waiting, running, done, failed, killed
         /// An attempt that ended with the task going back to waiting for another.
         case retried
@@ -199,7 +199,7 @@ public struct TaskTimeline: Sendable {
         var start = submittedAtMs ?? self.history?.firstPollMs
         if start == nil {
             // Neither the job nor a poll says when it began: its earliest bar does.
-            start = tasks.indices.lazy.compactMap { [self] in lane(for: tasks[$0]).bars.map(\.startMs).min() }.min()
+            start = lanes.compactMap { $0.bars.map(\.startMs).min() }.min()
         }
         let lower = min(start ?? end, end)
         span = lower...max(end, lower + Self.minimumSpanMs)

@@ -33,7 +33,7 @@ extension ConsoleState {
     /// The timeline of the Tasks pane's job, in the table's order: from the table's rows when the
     /// snapshot has the job's status, else from its ListTasks entries as a followed job (a
     /// replay of a console that had another job open). Nil before either is known.
-    var timeline: TaskTimeline? {
+    var taskTimelineModel: TaskTimeline? {
         guard let job = tasksOfJob, let snapshot else { return nil }
         let tasks: [TaskTimeline.Task]
         let listed: Bool

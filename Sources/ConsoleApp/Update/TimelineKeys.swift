@@ -15,7 +15,7 @@ enum TimelineKeys {
             ConsoleUpdate.flash(&state, "the time cursor and the zoom work in the timeline: T shows it", error: true)
             return
         }
-        guard let timeline = state.timeline else {
+        guard let timeline = state.taskTimelineModel else {
             ConsoleUpdate.flash(&state, "no timeline yet: the tasks of the job are not loaded", error: true)
             return
         }

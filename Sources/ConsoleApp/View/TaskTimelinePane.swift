@@ -36,7 +36,7 @@ struct TimelineFrameInputs: Equatable {
         view = state.taskTimeline
         historyRevision = state.taskHistory.revision
         refresh = state.refreshInterval
-        nowMs = state.timeline?.nowMs
+        nowMs = state.taskTimelineModel?.nowMs
     }
 }
 
@@ -45,7 +45,7 @@ struct TimelineFrameInputs: Equatable {
 /// badges and ending in their glyphs, waiting drawn as dots, and the time cursor as a line.
 enum TaskTimelinePane {
     static func render(_ state: ConsoleState, into buffer: inout Buffer, area: Rect, characters: BoxCharacters) {
-        guard let job = state.tasksOfJob, let timeline = state.timeline else {
+        guard let job = state.tasksOfJob, let timeline = state.taskTimelineModel else {
             Paragraph("loading the tasks of \(state.tasksOfJob ?? "the job")…", role: .dim).render(into: &buffer, area: area)
             return
         }
