@@ -20,8 +20,9 @@ public struct BoxCharacters: Sendable, Hashable {
     public var descending: Character
     /// Sparkline levels, lowest to highest.
     public var sparkLevels: [Character]
-    /// A timeline's bar of work (a task's attempt) and of waiting.
+    /// A timeline's bar of work (a task's attempt).
     public var barFill: Character
+    /// A timeline's bar of waiting.
     public var waitFill: Character
     /// The end of a timeline bar that was tried again.
     public var retryMark: Character
