@@ -132,6 +132,11 @@ public struct ConsoleState: Sendable {
     public var loadHistory = LoadHistory()
     /// The job whose tasks the Tasks pane shows.
     public var tasksOfJob: String?
+    /// The Tasks pane's timeline (`T`): shown or not, its time cursor and zoom.
+    public var taskTimeline = TaskTimelineState()
+    /// The selected job's tasks as the polls showed them, for the timeline (bounded by
+    /// `TaskHistory.taskCapacity` and `attemptCapacity`).
+    public var taskHistory = TaskHistory()
     public var overlay: Overlay? {
         didSet {
             // A confirmation opens at its top.
@@ -211,7 +216,7 @@ public struct ConsoleState: Sendable {
     /// Keeps `pane`'s cursor inside its rows and on screen.
     mutating func scrollToSelection(in pane: Pane) {
         guard pane != .settings else { return }
-        tables[pane, default: TableState()].scrollToSelection(visibleHeight: ConsoleLayout.visibleRows(of: pane, screen: screen), rowCount: rows.count(in: pane))
+        tables[pane, default: TableState()].scrollToSelection(visibleHeight: visibleRows(of: pane), rowCount: rows.count(in: pane))
     }
 
     /// How fresh the data is, as the header says it: a bound while polls arrive on time

@@ -66,6 +66,8 @@ public struct TaskRow: Identified, Hashable {
     /// When the latest attempt started and ended (ListTasks); nil when not known.
     let startedAtMs: Int64?
     let endedAtMs: Int64?
+    /// Attempts started (ListTasks); 0 when not known.
+    let attempts: Int
 
     init(id: String, status: JobStatus, summary: TaskSummary?) {
         self.id = id
@@ -74,6 +76,7 @@ public struct TaskRow: Identified, Hashable {
         workerID = summary?.workerId ?? ""
         startedAtMs = summary?.startedAtMs
         endedAtMs = summary?.endedAtMs
+        attempts = Int(summary?.attempts ?? 0)
     }
 
     /// The DURATION column's order without a clock: finished attempts by how long they ran,

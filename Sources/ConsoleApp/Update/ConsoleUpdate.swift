@@ -114,6 +114,7 @@ public enum ConsoleUpdate {
                 }
                 state.snapshot = snapshot
                 state.loadHistory.record(snapshot)
+                state.taskHistory.record(snapshot)
                 state.snapshotAt = state.now
                 state.connection = .connected
                 state.consecutiveFailures = 0
@@ -333,7 +334,7 @@ public enum ConsoleUpdate {
         case .moveDown: move(&state, by: 1)
         case .pageUp, .pageDown:
             // A page is what the table shows at this size; the rows keep their place on screen.
-            let height = ConsoleLayout.visibleRows(of: pane, screen: state.screen)
+            let height = state.visibleRows(of: pane)
             var table = state.tables[pane] ?? TableState()
             if command == .pageUp { table.pageUp(visibleHeight: height, rowCount: state.rowCount(in: pane)) } else {
                 table.pageDown(visibleHeight: height, rowCount: state.rowCount(in: pane))
@@ -442,6 +443,7 @@ public enum ConsoleUpdate {
         case .quit: state.wantsQuit = true; return [.quit]
         case .replayPlayPause, .replayStepForward, .replayStepBack, .replayForward, .replayBack, .replayForwardFar, .replayBackFar:
             break  // bound only in a replay, where `handleReplay` runs them
+        case .toggleTimeline, .timeEarlier, .timeLater, .zoomIn, .zoomOut, .zoomFit: TimelineKeys.handle(&state, command)
         case .killJob:
             let targets = state.marks.isEmpty ? state.selectedJob.map { [$0.id] } ?? [] : state.marks.sorted()
             guard !targets.isEmpty else { flash(&state, "no job selected", error: true); return [] }

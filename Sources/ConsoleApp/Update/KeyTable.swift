@@ -10,6 +10,7 @@ public enum KeyCommand: String, Sendable, Hashable, CaseIterable {
     case killJob, offlineWorker, reinstateWorker
     case editMaxTasks, editPercents, editRequestorMap, editThreshold, editDuration
     case replayPlayPause, replayStepForward, replayStepBack, replayForward, replayBack, replayForwardFar, replayBackFar
+    case toggleTimeline, timeEarlier, timeLater, zoomIn, zoomOut, zoomFit
 }
 
 /// One entry of the key table: the single source for dispatch, the help screen, the key-hint bar
@@ -80,6 +81,16 @@ public enum KeyTable {
         replayBinding([.character("b")], "replay: back 1 minute", .replayBack),
         replayBinding([.character("F")], "replay: forward 10 minutes", .replayForwardFar),
         replayBinding([.character("B")], "replay: back 10 minutes", .replayBackFar),
+    ] + timelineBindings
+
+    /// The Tasks pane's timeline (docs/console.md, "The task timeline").
+    static let timelineBindings: [KeyBinding] = [
+        binding([.character("T")], "timeline (each task's attempts over time; T again: the table)", .toggleTimeline, scope: .tasks, hinted: true),
+        binding([.left, .character("h")], "timeline: time cursor earlier (one column)", .timeEarlier, scope: .tasks),
+        binding([.right, .character("l")], "timeline: time cursor later (one column)", .timeLater, scope: .tasks),
+        binding([.character("]")], "timeline: zoom in (around the time cursor)", .zoomIn, scope: .tasks),
+        binding([.character("[")], "timeline: zoom out", .zoomOut, scope: .tasks),
+        binding([.character("0")], "timeline: fit the whole job", .zoomFit, scope: .tasks),
     ]
 
     private static func replayBinding(_ keys: [Key], _ description: String, _ command: KeyCommand) -> KeyBinding {

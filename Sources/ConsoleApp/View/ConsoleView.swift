@@ -81,7 +81,7 @@ public enum ConsoleView {
             let filter = state.jobFilter.isEmpty ? "" : " /\(state.jobFilter)"
             let marks = state.marks.isEmpty ? "" : " · \(state.marks.count) marked"
             return " (\(state.rows.jobs.count))\(filter)\(marks)\(position)\(frozen)"
-        case .tasks: return (state.tasksOfJob.map { " of \($0)" } ?? "") + position + frozen
+        case .tasks: return (state.tasksOfJob.map { " of \($0)" } ?? "") + (state.taskTimeline.shown ? " · timeline" : "") + position + frozen
         default: return position + frozen
         }
     }

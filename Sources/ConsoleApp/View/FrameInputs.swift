@@ -31,6 +31,8 @@ struct FrameInputs: Equatable {
     var loadHistory: LoadHistory?
     /// The replay without its clock (the position's second is among `timeTexts`).
     var replay: ReplayState?
+    /// The task timeline's own inputs while it is on screen.
+    var timeline: TimelineFrameInputs?
     /// The snapshot with its timestamps cleared.
     var snapshot: ClusterSnapshot?
     /// The texts the clock changes on screen: the header's, then the visible rows'.
@@ -68,6 +70,7 @@ struct FrameInputs: Equatable {
         replay?.position = .distantPast
         replay?.advancedAt = nil
         self.replay = replay
+        timeline = TimelineFrameInputs(state)
         var snapshot = state.snapshot
         snapshot?.observedAt = .distantPast
         snapshot?.load?.computedAtMs = 0

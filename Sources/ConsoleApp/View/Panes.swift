@@ -49,6 +49,11 @@ enum TasksPane {
             Paragraph("select a job in the Jobs pane and press enter", role: .dim).render(into: &buffer, area: area)
             return
         }
+        // The timeline reads no clock: a frame that only the clock changed leaves it alone.
+        if state.taskTimeline.shown {
+            if !timeOnly { TaskTimelinePane.render(state, into: &buffer, area: area, characters: characters) }
+            return
+        }
         guard let status = state.snapshot?.selectedJobStatus, status.id == job else {
             guard !timeOnly else { return }
             let text = state.replay != nil

@@ -20,20 +20,29 @@ public struct BoxCharacters: Sendable, Hashable {
     public var descending: Character
     /// Sparkline levels, lowest to highest.
     public var sparkLevels: [Character]
+    /// A timeline's bar of work (a task's attempt).
+    public var barFill: Character
+    /// A timeline's bar of waiting.
+    public var waitFill: Character
+    /// The end of a timeline bar that was tried again.
+    public var retryMark: Character
+    /// Where a timeline's time cursor stands, over its time axis.
+    public var timeCursor: Character
     /// Whether this set is plain ASCII.
     public var isASCII: Bool
 
-    /// UTF-8 box drawing: `┌─┐│└┘`, `●`, `█░`, `│`, `▲▼`, `▁…█`.
+    /// UTF-8 box drawing: `┌─┐│└┘`, `●`, `█░`, `│`, `▲▼`, `▁…█`, `━·↻▼`.
     public static let unicode = BoxCharacters(
         topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘", horizontal: "─", vertical: "│",
         mark: "●", meterFill: "█", meterEmpty: "░", targetMarker: "│", ascending: "▲", descending: "▼",
-        sparkLevels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], isASCII: false
+        sparkLevels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], barFill: "━", waitFill: "·", retryMark: "↻", timeCursor: "▼",
+        isASCII: false
     )
 
-    /// Plain ASCII: `+-|`, `*`, `#.`, `|`, `^v`, `_.-=#`.
+    /// Plain ASCII: `+-|`, `*`, `#.`, `|`, `^v`, `_.-=#`, `=.rv`.
     public static let ascii = BoxCharacters(
         topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|",
         mark: "*", meterFill: "#", meterEmpty: ".", targetMarker: "|", ascending: "^", descending: "v",
-        sparkLevels: ["_", ".", "-", "=", "#"], isASCII: true
+        sparkLevels: ["_", ".", "-", "=", "#"], barFill: "=", waitFill: ".", retryMark: "r", timeCursor: "v", isASCII: true
     )
 }
