@@ -16,6 +16,8 @@ public struct FlightRecorderStatus: Sendable, Hashable {
     public var writeFailures = 0
     /// Polls and audit entries in chunks written and synced.
     public var recordsWritten = 0
+    /// Records on the queue, waiting for the writer thread.
+    public var recordsWaiting = 0
     /// Records dropped because `Configuration.queueCapacity` records were already waiting.
     public var recordsDropped = 0
     /// Polls and audit entries in chunks that could not be written.
@@ -198,7 +200,11 @@ public final class FlightRecorder: FlightRecording {
 
     /// How the recorder is doing now.
     public var status: FlightRecorderStatus {
-        shared.condition.withLock { shared.status }
+        shared.condition.withLock {
+            var status = shared.status
+            status.recordsWaiting = shared.queue.count
+            return status
+        }
     }
 
     /// Queues a poll's snapshot; never waits (dropped and counted when the queue is full).
