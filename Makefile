@@ -29,15 +29,16 @@ generate:
 	$(SWIFT) run thrift-swift-gen Tests/ScootAPITests/Fixtures/alltypes.thrift --output Tests/ScootAPITests/Generated/AllTypes.swift --module-imports Thrift
 
 ## Benchmarks: Thrift encode/decode side by side with Apache Thrift's Python accelerator, and
-## one scheduling step at 1k/10k/100k workers (time and allocations), serve under load, a 24-hour
-## simulated soak of a million jobs (RSS);
+## one scheduling step at 1k/10k/100k workers (time and allocations), serve under load, the flight
+## recorder (bytes and CPU per poll, seeks in a 24-hour recording), a 24-hour simulated soak of a
+## million jobs (RSS);
 ## then serve side by side with a Python Thrift server and the echo floor (bench-servers).
 bench: test-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-bench
 	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path); \
 	  $$bin/scoot-bench wire && LD_PRELOAD=$$bin/libMallocInterposerSwift.so $$bin/scoot-bench scheduler && \
 	  $$bin/scoot-bench serve && $$bin/scoot-bench gateway && $$bin/scoot-bench console && \
-	  $$bin/scoot-bench soak
+	  $$bin/scoot-bench recorder && $$bin/scoot-bench soak
 	$(MAKE) bench-servers
 
 ## The release serve, Apache Thrift's Python TThreadedServer (in memory) and a raw echo floor, with

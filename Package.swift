@@ -23,6 +23,8 @@ import PackageDescription
 ///   records every job and action and serves the console extension.
 /// - `HostEnvironment`: the user's identity and the XDG directories.
 /// - `AuditLog`: the audit log and its shared action vocabulary.
+/// - `FlightRecorder`: the console's flight recorder (every poll's snapshot and every audit entry,
+///   in hourly files of zlib-compressed chunks) and its reader for replay; `CZlib`, zlib.
 /// - `ScootCLI`: the scootcl-compatible commands, the JSON reader and `plan`'s files.
 /// - `TUIKit`: the widget toolkit: cells, buffers, layout, widgets, themes (no terminal I/O).
 /// - `CNcurses`, `TUINcurses`: the only code that touches ncurses (the backend).
@@ -100,6 +102,8 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "FlightRecorder", dependencies: ["ConsoleApp", "AuditLog", "ScootAPI", "Thrift", "HostEnvironment", "CZlib"]),
         .target(name: "TUINcurses", dependencies: ["TUIKit", "CNcurses"]),
         .target(name: "JobStore", dependencies: ["SchedulerCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
@@ -138,7 +142,8 @@ let package = Package(
         .executableTarget(
             name: "scoot-bench",
             dependencies: [
-                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "ScootGateway", "TestSupport",
+                "ScootAPI", "Thrift", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "ScootGateway", "TestSupport", "FlightRecorder",
+                "AuditLog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],
@@ -157,6 +162,7 @@ let package = Package(
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore", .product(name: "HeapModule", package: "swift-collections")]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "HostEnvironment"]),
+        .testTarget(name: "FlightRecorderTests", dependencies: ["FlightRecorder", "ConsoleApp", "AuditLog", "ScootAPI", "Thrift"]),
         .testTarget(name: "ScootCLITests", dependencies: ["ScootCLI", "ScootAPI", "ScootServer", "SchedulerCore", "AuditLog", "Thrift", "TestSupport"]),
         .testTarget(
             name: "ConsoleAppTests",

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the tools the build and the tests need are present: Apache Thrift's compiler
 # (Debian's thrift-compiler), its Python library (PyPI's thrift, with the fastbinary accelerator),
-# tmux, openssl (the TLS tests make their certificates with it), and SQLite's headers for GRDB
-# (libsqlite3-dev).
+# tmux, openssl (the TLS tests make their certificates with it), SQLite's headers for GRDB
+# (libsqlite3-dev), ncurses' (libncurses-dev) and zlib's for the flight recorder (zlib1g-dev).
 # Installs what is missing when running as root; otherwise says what to install.
 set -euo pipefail
 
@@ -13,6 +13,7 @@ command -v tmux >/dev/null 2>&1 || missing_apt+=(tmux)
 command -v openssl >/dev/null 2>&1 || missing_apt+=(openssl)
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing_apt+=(libsqlite3-dev)
 dpkg -s libncurses-dev >/dev/null 2>&1 || missing_apt+=(libncurses-dev)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing_apt+=(zlib1g-dev)
 python3 -c 'import thrift.protocol.fastbinary' >/dev/null 2>&1 || need_pip=1
 
 if [ ${#missing_apt[@]} -gt 0 ]; then
