@@ -132,7 +132,8 @@ let package = Package(
         .executableTarget(
             name: "scoot-console",
             dependencies: [
-                "ScootAPI", "Thrift", "ThriftTLS", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway",
+                "ScootAPI", "Thrift", "ThriftTLS", "SchedulerCore", "ScootServer", "ConsoleApp", "TUIKit", "TUINcurses", "ScootCLI", "ScootGateway", "FlightRecorder",
+                "AuditLog",
                 "ClusterObservation", "HostEnvironment", "ProcessWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),

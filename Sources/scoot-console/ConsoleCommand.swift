@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterObservation
 import ConsoleApp
+import FlightRecorder
 import Foundation
 import Logging
 import NIOPosix
@@ -69,13 +70,33 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(name: .customLong("scoot-workers-file"), help: "A file with one Scoot worker address a line (# comments allowed).")
     var scootWorkersFile: String?
 
+    @Option(name: .customLong("record"), help: "Record every poll and action here (default: $XDG_STATE_HOME/scoot-console/recordings); replay with `scoot-console replay` (docs/recording.md).")
+    var recordDirectory: String?
+
+    @Flag(name: .customLong("no-record"), help: "Do not record this session.")
+    var noRecord = false
+
     @OptionGroup var tls: ClientTLSOptions
 
     func validate() throws {
         guard scootWorkers == nil || scootWorkersFile == nil else { throw ValidationError("give --scoot-workers or --scoot-workers-file, not both") }
         try Self.check(connect: connect, metricsAddr: metricsAddr, refresh: refresh, source: "")
         guard demoWorkers > 0 else { throw ValidationError("--demo-workers must be positive") }
+        guard !noRecord || recordDirectory == nil else { throw ValidationError("give --record DIR or --no-record, not both") }
         guard demoRate > 0 else { throw ValidationError("--demo-rate must be positive") }
+    }
+
+    /// The flight recorder: off with --no-record; a directory given with --record must work, the
+    /// default one is skipped with a warning when it cannot be used.
+    private func openRecorder() throws -> FlightRecorder? {
+        guard !noRecord else { return nil }
+        let directory = recordDirectory.map { NSString(string: $0).expandingTildeInPath } ?? FlightRecorder.defaultDirectory()
+        if let problem = FlightRecorder.problem(writing: directory) {
+            if recordDirectory != nil { throw ValidationError("--record \(directory): \(problem)") }
+            FileHandle.standardError.write(Data("scoot-console: not recording this session: \(directory): \(problem)\n".utf8))
+            return nil
+        }
+        return FlightRecorder(directory: directory)
     }
 
     /// Checks the options a profile can also give; `source` names the profile in messages.
@@ -176,6 +197,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let poller = workerAddresses.isEmpty ? nil : WorkerPoller(configuration: .init(addresses: workerAddresses))
         let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress, workerPoller: poller)
         await dataSource.track(jobs: trackedJobs)
+        let recorder = try openRecorder()
         let loadedTheme = themeResult.theme, asciiOnly = ascii, initialState = state
         let auditOptional = self.auditOptional || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_AUDIT_OPTIONAL"] == "1"
         // One thread owns the terminal. Its loop blocks while it waits for keys, so it must not
@@ -192,9 +214,11 @@ struct ConsoleCommand: AsyncParsableCommand {
                 }
                 let runtime = ConsoleRuntime(
                     backend: backend, dataSource: dataSource, state: initialState, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode,
-                    auditOptional: auditOptional, pollExecutor: EventLoopTaskExecutor(pollLoop))
+                    auditOptional: auditOptional, pollExecutor: EventLoopTaskExecutor(pollLoop), recorder: recorder)
                 runtime.run()
                 backend.shutdown()
+                // What is queued reaches the disk before the process ends (this thread may block).
+                recorder?.close()
                 continuation.resume(returning: nil)
             }
         }

@@ -46,6 +46,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("status-interval"), help: "Seconds between two status reads of one job.")
     var statusInterval = 5.0
 
+    @Option(name: .customLong("record"), help: "Keep a flight recording here: a poll a second of what a console sees, and every change any client makes (replay with `scoot-console replay DIR`; docs/recording.md).")
+    var recordDirectory: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -82,13 +85,14 @@ struct GatewayCommand: AsyncParsableCommand {
             logger.warning("no --scoot-workers: the gateway cannot see workers, the tasks they run or jobs other clients submit straight to the scheduler")
         }
         let data = URL(fileURLWithPath: dataDir ?? ServeCommand.defaultDataDirectory() + "/gateway")
+        let recording = try recordDirectory.map { try ServerRecording(directory: NSString(string: $0).expandingTildeInPath, source: "gateway") }
+        var configuration = GatewayRuntime.Configuration(
+            upstream: try HostAndPort(parsing: upstream), thriftAddress: thrift, httpAddress: http, dataDirectory: data, workers: workers,
+            statusReadsPerSecond: statusReads, statusReadInterval: .milliseconds(Int64(statusInterval * 1000)))
+        configuration.changeObserver = recording?.observer
         let runtime: GatewayRuntime
         do {
-            runtime = try await GatewayRuntime.start(
-                .init(
-                    upstream: try HostAndPort(parsing: upstream), thriftAddress: thrift, httpAddress: http, dataDirectory: data, workers: workers,
-                    statusReadsPerSecond: statusReads, statusReadInterval: .milliseconds(Int64(statusInterval * 1000))),
-                logger: logger)
+            runtime = try await GatewayRuntime.start(configuration, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("scoot-console gateway: \(error)\n".utf8))
             throw ExitCode(1)
@@ -99,7 +103,9 @@ struct GatewayCommand: AsyncParsableCommand {
             record in \(data.path). Ctrl-C to stop.
             """)
         fflush(nil)
+        recording?.startPolling(host: thrift.host, port: runtime.thriftServer.port)
         await TerminationSignal.wait()
+        await recording?.stop()
         await runtime.shutdown()
     }
 }

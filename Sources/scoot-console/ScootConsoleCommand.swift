@@ -25,7 +25,7 @@ struct ScootConsoleCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            ConsoleCommand.self, ServeCommand.self, GatewayCommand.self, PlanCommand.self, KeysCommand.self,
+            ConsoleCommand.self, ReplayCommand.self, ServeCommand.self, GatewayCommand.self, PlanCommand.self, KeysCommand.self,
             RunJobCommand.self, GetJobStatusCommand.self, WatchJobCommand.self, KillJobCommand.self, OfflineWorkerCommand.self,
             ReinstateWorkerCommand.self, GetSchedulerStatusCommand.self, SetSchedulerStatusCommand.self,
             GetSchedulingAlgParamsCommand.self, SetSchedulingAlgParamsCommand.self, ListJobsCommand.self, ListWorkersCommand.self,

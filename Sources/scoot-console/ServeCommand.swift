@@ -89,6 +89,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How a task's processes are held together: auto (a cgroup per run where cgroup v2 is writable, else the process tree) or process-tree.")
     var containment = ProcessContainment.Preference.automatic.rawValue
 
+    @Option(name: .customLong("record"), help: "Keep a flight recording here: a poll a second of what a console sees, and every change any client makes (replay with `scoot-console replay DIR`; docs/recording.md).")
+    var recordDirectory: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -166,6 +169,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let tlsAddr, let files = try ThriftTLSFiles.fromOptions(certificate: tlsCert, privateKey: tlsKey, certificateAuthority: tlsCA) {
             configuration.tlsListener = .init(address: try HostAndPort(parsing: tlsAddr), files: files)
         }
+        let recording = try recordDirectory.map { try ServerRecording(directory: NSString(string: $0).expandingTildeInPath, source: "serve") }
+        configuration.changeObserver = recording?.observer
         let runtime: ServeRuntime
         do {
             runtime = try await ServeRuntime.start(configuration, logger: logger)
@@ -181,7 +186,9 @@ struct ServeCommand: AsyncParsableCommand {
             \(simulatedWorkers) simulated workers, data in \(data.path). Ctrl-C to stop.
             """)
         fflush(nil)
+        recording?.startPolling(host: thrift.host, port: runtime.thriftServer.port)
         await TerminationSignal.wait()
+        await recording?.stop()
         await runtime.shutdown()
     }
 

@@ -19,6 +19,9 @@ public final class RecordingReader: RecordingSource {
     public let marks: [RecordedMark]
     /// The polls replay can show.
     public let pollCount: Int
+    /// Runs of chunks whose polls follow each other within `RecordedSessions.gap`: a console
+    /// closes its chunk on quit, so each run of the console is one session at least.
+    public let sessions: [ClosedRange<Date>]
 
     private let index: RecordingIndex
     private let cache = Mutex(ReplayCache())
@@ -47,6 +50,16 @@ public final class RecordingReader: RecordingSource {
         warnings = index.warnings
         marks = index.audits.map { RecordedMark(time: RecordingTime.date($0.time), action: $0.entry.action, outcome: $0.entry.outcome) }
         pollCount = index.chunks.reduce(0) { $0 + $1.header.polls }
+        var sessions: [ClosedRange<Date>] = []
+        for chunk in index.chunks where chunk.header.polls > 0 {
+            let range = RecordingTime.date(chunk.header.firstTime)...RecordingTime.date(max(chunk.header.firstTime, chunk.header.lastTime))
+            if let last = sessions.last, range.lowerBound.timeIntervalSince(last.upperBound) <= RecordedSessions.gap {
+                sessions[sessions.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                sessions.append(range)
+            }
+        }
+        self.sessions = sessions
         if let first = index.chunks.map(\.header.firstTime).min(), let last = index.chunks.map(\.header.lastTime).max() {
             span = RecordingTime.date(first)...RecordingTime.date(max(first, last))
         } else {
