@@ -47,7 +47,7 @@ struct ConsoleTmuxTests {
 
         let session = "scoot-e2e-\(getpid())"
         let auditLog = data.appendingPathComponent("audit.jsonl").path
-        let command = "env TERM=tmux-256color LANG=C.UTF-8 SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"
+        let command = "env TERM=tmux-256color LANG=C.UTF-8 XDG_STATE_HOME=\(data.path) SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"
         _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
 
         var screen = ""
@@ -98,7 +98,7 @@ struct ConsoleTmuxTests {
         }
         let session = "scoot-drill-\(getpid())"
         let auditLog = data.appendingPathComponent("audit.jsonl").path
-        let command = "env TERM=tmux-256color LANG=C.UTF-8 SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"
+        let command = "env TERM=tmux-256color LANG=C.UTF-8 XDG_STATE_HOME=\(data.path) SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"
         _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
         defer { Task { _ = await tmux(["kill-session", "-t", session]) } }
         func lines(_ screen: String) -> [String] { screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
@@ -153,6 +153,94 @@ struct ConsoleTmuxTests {
         await server.stop()
     }
 
+    /// Issue 15's "done when", end to end: the console records a session in which a job is killed
+    /// and the rebalance threshold changed; after it quits, `replay --dump` shows the cluster as it
+    /// was with both actions in the audit entries, and `replay` in tmux shows the time bar with
+    /// their marks and plays.
+    @Test func aSessionIsRecordedAndReplayedWithItsKillAndItsChange() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-tmux-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = try await ServeProcess(dataDirectory: data.appendingPathComponent("serve"), workers: 2)
+        let client = CloudScootClient(host: "127.0.0.1", port: server.port, connectTimeout: .seconds(5), callTimeout: .seconds(10))
+        let job = try await client.runJob(job: JobDefinition(
+            tasks: (0..<3).map { TaskDefinition(command: Command(argv: ["sleep", "30"]), taskId: "t\($0)") }, requestor: "land-replay")).id
+        let session = "scoot-record-\(getpid())"
+        let state = data.appendingPathComponent("state").path
+        let environment = "env TERM=tmux-256color LANG=C.UTF-8 XDG_STATE_HOME=\(state) SCOOT_CONSOLE_AUDIT_LOG=\(state)/audit.jsonl"
+        _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                        "\(environment) \(ServeProcess.binary.path) --connect 127.0.0.1:\(server.port); sleep 30"])
+        defer { Task { _ = await tmux(["kill-session", "-t", session]) } }
+        _ = try await screen(session, showing: [String(job.prefix(8))])
+        _ = await tmux(["send-keys", "-t", session, "x"])
+        _ = try await screen(session, showing: ["[ Kill ]"])
+        _ = await tmux(["send-keys", "-t", session, "Tab", "Enter"])
+        _ = try await screen(session, showing: ["killed"])
+        _ = await tmux(["send-keys", "-t", session, "t"])
+        _ = try await screen(session, showing: ["Rebalance threshold"])
+        _ = await tmux(["send-keys", "-t", session, "C-u", "30", "Enter"])
+        _ = try await screen(session, showing: ["Confirm"])
+        _ = await tmux(["send-keys", "-t", session, "Tab", "Enter"])
+        let changed = try await screen(session, showing: ["rebalance 30pp"])
+        #expect(changed.contains("rebalance 30pp"), "the threshold change reached the scheduler:\n\(changed)")
+        try await Task.sleep(for: .seconds(3))  // a few more polls on record
+        _ = await tmux(["send-keys", "-t", session, "q"])
+        _ = await tmux(["kill-session", "-t", session])
+        await server.stop()
+
+        // Without a terminal: the last moment, its Audit pane, and the Jobs pane with the kill.
+        let recordings = state + "/scoot-console/recordings"
+        let audit = await runBinary(["replay", recordings, "--dump=-0s", "--pane", "audit", "--utc"])
+        #expect(audit.status == 0, "\(audit.output)")
+        #expect(audit.output.contains("kill-job") && audit.output.contains(job), "the kill is in the recorded audit entries:\n\(audit.output)")
+        #expect(audit.output.contains("set-rebalance-threshold") && audit.output.contains("30"), "\(audit.output)")
+        let jobs = await runBinary(["replay", recordings, "--dump=-0s", "--utc"])
+        #expect(jobs.output.contains(String(job.prefix(8))) && jobs.output.contains("killed"), "\(jobs.output)")
+        #expect(jobs.output.contains("rebalance 30pp"), "the change is in the recorded settings:\n\(jobs.output)")
+
+        // In tmux: the time bar with both marks, and playing from the start.
+        let replay = "scoot-replay-\(getpid())"
+        _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", replay, "-x", "120", "-y", "40",
+                        "\(environment) \(ServeProcess.binary.path) replay \(recordings) --utc; sleep 30"])
+        defer { Task { _ = await tmux(["kill-session", "-t", replay]) } }
+        let opened = try await screen(replay, showing: ["REPLAY", "├"])
+        let bar = opened.split(separator: "\n").first.map(String.init) ?? ""
+        // Two actions a second or two apart may share a column of the bar: at least one mark.
+        #expect(bar.hasPrefix("REPLAY paused") && bar.contains("▲"), "the time bar marks the kill and the change:\n\(opened)")
+        _ = await tmux(["send-keys", "-t", replay, "F", "6"])
+        let atEnd = try await screen(replay, showing: ["kill-job", "set-rebalance-threshold"])
+        #expect(atEnd.contains("kill-job") && atEnd.contains("set-rebalance-threshold"), "F jumps to the end, whose Audit pane has both:\n\(atEnd)")
+        _ = await tmux(["send-keys", "-t", replay, "1"])
+        _ = await tmux(["send-keys", "-t", replay, "P", "+", "+", "+"])
+        let playing = try await screen(replay, showing: ["REPLAY ▶ 8×"])
+        #expect(playing.contains("REPLAY ▶ 8×"), "\(playing)")
+        _ = await tmux(["send-keys", "-t", replay, "x"])
+        let refused = try await screen(replay, showing: ["this is a replay"])
+        #expect(refused.contains("this is a replay"), "no kill in the past:\n\(refused)")
+        _ = await tmux(["send-keys", "-t", replay, "q"])
+    }
+
+    /// Runs the scoot-console binary to its end; its status and everything it printed.
+    private func runBinary(_ arguments: [String]) async -> (status: Int32, output: String) {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let process = Process()
+                process.executableURL = ServeProcess.binary
+                process.arguments = arguments
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                process.standardError = pipe
+                do { try process.run() } catch {
+                    continuation.resume(returning: (-1, "cannot start: \(error)"))
+                    return
+                }
+                let output = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: output, as: UTF8.self)))
+            }
+        }
+    }
+
     /// The screen of `session` once it contains every one of `texts` (or after 15 s).
     private func screen(_ session: String, showing texts: [String]) async throws -> String {
         var screen = ""
@@ -184,7 +272,7 @@ struct ConsoleTmuxTests {
 
         let session = "scoot-e2e-gateway-\(getpid())"
         let auditLog = data.appendingPathComponent("audit.jsonl").path
-        let command = "env TERM=tmux-256color LANG=C.UTF-8 SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(gateway.port); sleep 30"
+        let command = "env TERM=tmux-256color LANG=C.UTF-8 XDG_STATE_HOME=\(data.path) SCOOT_CONSOLE_AUDIT_LOG=\(auditLog) \(ServeProcess.binary.path) --connect 127.0.0.1:\(gateway.port); sleep 30"
         _ = await tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command])
         defer { Task { _ = await tmux(["kill-session", "-t", session]) } }
 

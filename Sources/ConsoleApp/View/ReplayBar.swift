@@ -12,6 +12,8 @@ import TUIKit
 enum ReplayBar {
     /// The narrowest bar worth drawing; below it the line shows the times only.
     static let minimumBarWidth = 10
+    /// The most columns the recording's name takes at the end of the line.
+    static let sourceWidth = 24
 
     static func render(_ replay: ReplayState, source: String, timeZone: TimeZone, into buffer: inout Buffer, area: Rect) {
         let y = area.y
@@ -25,7 +27,9 @@ enum ReplayBar {
         if fromEnd >= 1 { x += buffer.write(" (−\(durationText(milliseconds: Int64(fromEnd * 1000))) from the end)", x: x, y: y, role: .dim) }
         x += 2
         let range = "\(clock(replay.span.lowerBound, timeZone: timeZone, withDate: false))–\(clock(replay.span.upperBound, timeZone: timeZone, withDate: false))"
-        let tail = " \(range)  \(source)"
+        // A long path would squeeze the bar: its end says enough.
+        let shortSource = source.count > sourceWidth ? "…" + source.suffix(sourceWidth - 1) : source
+        let tail = " \(range)  \(shortSource)"
         let barWidth = area.maxX - x - DisplayWidth.width(of: tail)
         if barWidth >= minimumBarWidth {
             drawBar(replay, x: x, y: y, width: barWidth, into: &buffer)
