@@ -87,6 +87,11 @@ struct ReplayCommand: AsyncParsableCommand {
         var state = ConsoleState(endpoint: location, readOnly: true)
         state.timeZone = timeZone
         state.replay = ReplayState(span: span, marks: recording.marks.filter { span.contains($0.time) }, position: position)
+        // What was damaged is said on screen too (standard error is hidden behind the console).
+        if let first = recording.warnings.first {
+            let more = recording.warnings.count > 1 ? " (and \(recording.warnings.count - 1) more; the shell shows them all)" : ""
+            state.flash = ConsoleState.Flash(text: "recording: \(first)\(more)", isError: true, until: .seconds(15))
+        }
         if let dump {
             try writeDump(recording, state: state, requested: dump)
             return

@@ -251,3 +251,21 @@ struct DumpTests {
         #expect(ConsoleDump.defaultPath(pane: .jobs, at: Date(timeIntervalSince1970: 0), directory: "/d") == "/d/dump-jobs-1970-01-01T000000Z.txt")
     }
 }
+
+@Suite("The flight recorder's problems on screen")
+struct RecordingProblemTests {
+    @Test func aRecorderThatCannotWriteIsFlashedAndMarkedInTheHeaderUntilItWritesAgain() {
+        var state = connectedState()
+        _ = ConsoleUpdate.update(&state, .resize(width: 120, height: 40))
+        _ = ConsoleUpdate.update(&state, .recordingProblem("the flight recording cannot be written (No space left on device); 3 records lost so far"))
+        #expect(state.flash?.isError == true && state.flash?.text.contains("No space left") == true)
+        var buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(buffer.lines()[0].contains("REC!"))
+        _ = ConsoleUpdate.update(&state, .recordingProblem(nil))
+        #expect(state.recordingProblem == nil && state.flash?.text == "the flight recorder writes again")
+        buffer = Buffer(area: Rect(width: 120, height: 40))
+        ConsoleView.render(state, into: &buffer)
+        #expect(!buffer.lines()[0].contains("REC!"))
+    }
+}

@@ -169,7 +169,13 @@ public final class ConsoleRuntime {
             for message in inbox.drain() {
                 needsDraw = true
                 // What the console accepts from a poll is what it saw: on record.
-                if let recorder, case .pollFinished(let id, .success(let snapshot)) = message, id == state.pollRequestID { recorder.record(snapshot) }
+                if let recorder, case .pollFinished(let id, .success(let snapshot)) = message, id == state.pollRequestID {
+                    recorder.record(snapshot)
+                    apply(message)
+                    let problem = recorder.problem
+                    if problem != state.recordingProblem { apply(.recordingProblem(problem)) }
+                    continue
+                }
                 apply(message)
             }
             if state.differsOnScreen(from: before) || needsDraw { draw() }

@@ -10,6 +10,9 @@ public protocol FlightRecording: AnyObject, Sendable {
     func record(_ snapshot: ClusterSnapshot)
     /// Appends one audit entry (an action sent, answered or refused).
     func record(_ entry: AuditEntry)
+    /// Why the recording is not being written now (a full disk, a directory gone), nil while
+    /// it is; also when records had to be dropped. Cheap: the console asks after every poll.
+    var problem: String? { get }
     /// Writes what is queued and closes the file. Blocks, so call it from a thread of your own
     /// (the console's terminal thread on quit), never from the cooperative pool.
     func close()

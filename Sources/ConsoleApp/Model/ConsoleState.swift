@@ -64,6 +64,12 @@ public struct ConsoleState: Sendable {
         public var text: String
         public var isError: Bool
         public var until: Duration
+
+        public init(text: String, isError: Bool, until: Duration) {
+            self.text = text
+            self.isError = isError
+            self.until = until
+        }
     }
 
     /// The endpoint shown in the header.
@@ -165,6 +171,8 @@ public struct ConsoleState: Sendable {
     public var wantsQuit = false
     /// Set in `scoot-console replay`: the console shows a recording, read-only, and never polls.
     public var replay: ReplayState?
+    /// What is wrong with the flight recording, while something is (the header says `REC!`).
+    public var recordingProblem: String?
 
     /// Creates the state for a console connected to `endpoint`.
     public init(endpoint: String, label: String? = nil, readOnly: Bool = false, operatorName: String = HostEnvironment.userName) {

@@ -31,6 +31,8 @@ public enum ConsoleMessage: Sendable {
     case replayFailed(String)
     /// `:dump` wrote its file at `path`, or could not (`error`).
     case dumpWritten(path: String, error: String?)
+    /// The flight recorder's problem changed: what is wrong now, or nil when it records again.
+    case recordingProblem(String?)
 }
 
 /// Why a poll or an action failed, in words for the flash line.
@@ -217,6 +219,14 @@ public enum ConsoleUpdate {
             state.replay?.seekFailed()
             state.replay?.playing = false
             flash(&state, "cannot read the recording: \(error)", error: true)
+            return []
+        case .recordingProblem(let problem):
+            state.recordingProblem = problem
+            if let problem {
+                flash(&state, problem, error: true)
+            } else {
+                flash(&state, "the flight recorder writes again", error: false)
+            }
             return []
         case .dumpWritten(let path, let error):
             if let error {

@@ -101,7 +101,8 @@ public enum ConsoleView {
             x += buffer.write("scoot-console \(state.endpoint)\(label)  ", x: x, y: area.y, role: state.label == nil ? .title : .prodFrame)
             x += buffer.write(connection.0, x: x, y: area.y, role: connection.1)
             if let age = state.dataAgeText { x += buffer.write("  \(age)", x: x, y: area.y, role: state.isDataLate ? .flashError : .dim) }
-            if state.readOnly { buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
+            if state.readOnly { x += buffer.write("  READ-ONLY", x: x, y: area.y, role: .danger) }
+            if state.recordingProblem != nil { buffer.write("  REC!", x: x, y: area.y, role: .danger) }
         }
         guard let snapshot = state.snapshot else { return }
         let maxTasks = snapshot.schedulerStatus.maxTasks < 0 ? "∞" : String(snapshot.schedulerStatus.maxTasks)

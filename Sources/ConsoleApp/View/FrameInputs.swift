@@ -12,6 +12,7 @@ struct FrameInputs: Equatable {
     var flash: ConsoleState.Flash?
     var connectionWithoutTime: String
     var readOnly: Bool
+    var recordingProblem: String?
     var label: String?
     var endpoint: String
     var screen: [Int]
@@ -50,6 +51,7 @@ struct FrameInputs: Equatable {
         case .disconnected(let error, _): connectionWithoutTime = "disconnected: " + error
         }
         readOnly = state.readOnly
+        recordingProblem = state.recordingProblem
         label = state.label
         endpoint = state.endpoint
         screen = [state.screen.width, state.screen.height]
