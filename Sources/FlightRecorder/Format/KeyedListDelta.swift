@@ -22,6 +22,19 @@ enum KeyedListDelta {
     static func encode<Element: ThriftStruct & Equatable>(
         from old: [Element], to new: [Element], key: (Element) -> String, into writer: inout RecordingBytesWriter
     ) {
+        // The common case: the same ids at the same places (repeated or not: nothing is matched
+        // by id), some elements changed.
+        if old.count == new.count, zip(old, new).allSatisfy({ key($0) == key($1) }) {
+            writer.byte(Mode.delta.rawValue)
+            writer.count(0)
+            let changed = old.indices.filter { old[$0] != new[$0] }
+            writeAscending(changed, into: &writer) { writer, offset in
+                ThriftFieldDiff.encode(from: old[changed[offset]], to: new[changed[offset]], into: &writer)
+            }
+            writer.count(0)
+            writer.byte(0)
+            return
+        }
         var oldIndex: [String: Int] = Dictionary(minimumCapacity: old.count)
         for (index, element) in old.enumerated() {
             guard oldIndex.updateValue(index, forKey: key(element)) == nil else { return encodeWhole(new, into: &writer) }

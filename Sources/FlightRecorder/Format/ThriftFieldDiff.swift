@@ -4,8 +4,9 @@ import Thrift
 /// struct's encoded fields and decoding the result gives the new struct exactly, since every
 /// field is either the old bytes or the new.
 ///
-/// Layout (docs/recording.md, "Field diffs"): the count of changes, then each change as an
-/// unsigned varint `zigzag(field id) << 2 | operation` and its operand:
+/// Layout (docs/recording.md, "Field diffs"): the count of changes, then each change, in
+/// ascending field id order, as an unsigned varint `zigzag(field id) << 2 | operation` and its
+/// operand:
 /// - 0, set: the field's Thrift type byte and its TBinaryProtocol value as a blob (a field
 ///   added, or changed in a way a number cannot say);
 /// - 1, step: an integer field (i16, i32, i64) present before and after, as the signed varint
@@ -53,12 +54,12 @@ enum ThriftFieldDiff {
                         spans.append(FieldSpan(id: field.id, type: field.type, range: start..<reader.offset))
                         start = reader.offset
                     }
-                    return spans.sorted { $0.id < $1.id }
+                    // Generated encoders write fields by id; sort only what is not.
+                    if !zip(spans, spans.dropFirst()).allSatisfy({ $0.id < $1.id }) { spans.sort { $0.id < $1.id } }
+                    return spans
                 }
             }
         }
-
-        func span(_ id: Int16) -> FieldSpan? { spans.first { $0.id == id } }
 
         /// The integer value of an i16, i32 or i64 field, sign-extended.
         func integer(_ span: FieldSpan) -> Int64? {
@@ -125,43 +126,47 @@ enum ThriftFieldDiff {
     /// The struct that `old` (nil: no fields) becomes with the difference at the reader's position.
     static func apply<T: ThriftStruct>(to old: T?, from reader: inout RecordingBytesReader) throws -> T {
         let before = try Fields(of: old)
-        /// The new bytes of each field that changed; nil for a field removed.
-        var replaced: [Int16: [UInt8]?] = [:]
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(before.bytes.count + 16)
+        var oldIndex = 0
+        var previousID: Int16?
         for _ in 0..<(try reader.count()) {
             let change = try reader.unsigned()
             let zigzag = change >> 2
             guard zigzag <= UInt64(UInt16.max) else { throw RecordingFormatError("field id out of range in a change of \(T.self)") }
             let id = Int16(bitPattern: UInt16(zigzag >> 1)) ^ -Int16(zigzag & 1)
-            var field = [UInt8]()
+            guard previousID.map({ $0 < id }) ?? true else { throw RecordingFormatError("changes of \(T.self) out of field order") }
+            previousID = id
+            // The old fields before this one stay; this one (if it was there) is replaced.
+            while oldIndex < before.spans.count, before.spans[oldIndex].id < id {
+                encoded += before.bytes[before.spans[oldIndex].range]
+                oldIndex += 1
+            }
+            var existing: FieldSpan?
+            if oldIndex < before.spans.count, before.spans[oldIndex].id == id {
+                existing = before.spans[oldIndex]
+                oldIndex += 1
+            }
             switch Operation(rawValue: change & 3) {
             case .set:
                 let type = try reader.byte()
                 guard ThriftType(rawValue: type) != nil, type != ThriftType.stop.rawValue else { throw RecordingFormatError("bad field type \(type) for \(T.self)") }
-                field = [type, UInt8(truncatingIfNeeded: UInt16(bitPattern: id) >> 8), UInt8(truncatingIfNeeded: UInt16(bitPattern: id))]
-                field += reader.bytes[try reader.blobRange()]
+                encoded += [type, UInt8(truncatingIfNeeded: UInt16(bitPattern: id) >> 8), UInt8(truncatingIfNeeded: UInt16(bitPattern: id))]
+                encoded += reader.bytes[try reader.blobRange()]
             case .step:
-                guard let span = before.span(id), let was = before.integer(span), let width = width(of: span.type) else {
+                guard let existing, let was = before.integer(existing), let width = width(of: existing.type) else {
                     throw RecordingFormatError("a step of \(T.self)'s field \(id), which is not an integer before")
                 }
                 let now = UInt64(bitPattern: was &+ (try reader.signed()))
-                field = Array(before.bytes[span.range.lowerBound..<(span.range.lowerBound + 3)])
-                for byte in (0..<width).reversed() { field.append(UInt8(truncatingIfNeeded: now >> UInt64(8 * byte))) }
+                encoded += before.bytes[existing.range.lowerBound..<existing.valueRange.lowerBound]
+                for byte in (0..<width).reversed() { encoded.append(UInt8(truncatingIfNeeded: now >> UInt64(8 * byte))) }
             case .remove:
-                replaced[id] = .some(nil)
-                continue
+                guard existing != nil else { throw RecordingFormatError("a removal of \(T.self)'s absent field \(id)") }
             case nil:
                 throw RecordingFormatError("unknown change operation for \(T.self)")
             }
-            replaced[id] = field
         }
-        var merged: [(id: Int16, bytes: ArraySlice<UInt8>)] = before.spans.compactMap { span in
-            replaced[span.id] == nil ? (span.id, before.bytes[span.range]) : nil
-        }
-        for case let (id, field?) in replaced { merged.append((id, field[...])) }
-        merged.sort { $0.id < $1.id }
-        var encoded: [UInt8] = []
-        encoded.reserveCapacity(merged.reduce(1) { $0 + $1.bytes.count })
-        for field in merged { encoded += field.bytes }
+        for span in before.spans[oldIndex...] { encoded += before.bytes[span.range] }
         encoded.append(ThriftType.stop.rawValue)
         return try T(thriftBytes: encoded)
     }
