@@ -200,6 +200,17 @@ struct ReplayTests {
         #expect(buffer.lines().contains { $0.contains("P replay: play") }, "the hint bar names the replay's keys:\n\(buffer.lines().joined(separator: "\n"))")
     }
 
+    @Test func aJobTheRecordingConsoleKilledShowsItsTasksFromTheFollowedJobs() {
+        var snapshot = sampleSnapshot()
+        snapshot.followedJobStatuses["j2"] = JobStatus(id: "j2", status: .completed, taskStatus: ["t1": .completed],
+                                                      taskData: ["t1": RunStatus(status: .aborted, runId: "1", error: "UserRequested")])
+        snapshot.followedJobTasks["j2"] = [TaskSummary(taskId: "t1", status: .completed, endedAtMs: 5_000, attempts: 0)]
+        let shown = ConsoleUpdate.showingTasks(of: "j2", in: snapshot)
+        #expect(shown.selectedJobStatus?.id == "j2" && shown.selectedJobTasks.map(\.taskId) == ["t1"])
+        #expect(ConsoleUpdate.showingTasks(of: "j1", in: snapshot) == snapshot, "a job not followed keeps the frame as recorded")
+        #expect(ConsoleUpdate.showingTasks(of: nil, in: snapshot) == snapshot)
+    }
+
     @Test func theTasksPaneSaysWhenTheRecordingHasNoTasksOfTheJob() {
         let recording = MemoryRecording(start: Self.start, count: 10)
         var state = Self.replayState(recording)

@@ -171,6 +171,10 @@ struct ClusterSimulation {
             list.reverse()
             snapshot.followedJobTasks[id] = list
         }
+        if chance(0.08) {
+            let id = "job-\(int(1...max(1, nextJob)))"
+            snapshot.followedJobStatuses[id] = chance(0.7) ? jobStatus(id) : nil
+        }
         if chance(0.05) { snapshot.limitations = chance(0.5) ? [] : ["Workers: the server cannot list workers", "Load: not a CloudScoot"] }
         if chance(0.05) {
             snapshot.workerCounts = chance(0.3) ? nil

@@ -74,6 +74,7 @@ func differences(_ lhs: ClusterSnapshot, _ rhs: ClusterSnapshot) -> [String] {
     if lhs.limitations != rhs.limitations { fields.append("limitations") }
     if lhs.workerCounts != rhs.workerCounts { fields.append("workerCounts") }
     if lhs.unknownJobIDs != rhs.unknownJobIDs { fields.append("unknownJobIDs") }
+    if lhs.followedJobStatuses != rhs.followedJobStatuses { fields.append("followedJobStatuses") }
     if lhs.observedAt != rhs.observedAt { fields.append("observedAt \(lhs.observedAt.timeIntervalSince1970) vs \(rhs.observedAt.timeIntervalSince1970)") }
     return fields
 }

@@ -115,7 +115,7 @@ public actor ThriftDataSource {
             selectedJobStatus: selected, selectedJobTasks: selectedTasks, limitations: limitations)
         snapshot.workerCounts = workerCounts ?? fallback?.workerCounts
         snapshot.unknownJobIDs = fallback?.unknownJobIDs ?? []
-        snapshot.followedJobTasks = await followedJobTasks(besides: selectedJob)
+        (snapshot.followedJobTasks, snapshot.followedJobStatuses) = await followedJobs(besides: selectedJob)
         return snapshot
     }
 
@@ -139,20 +139,21 @@ public actor ThriftDataSource {
         return settings
     }
 
-    /// The task lists of the jobs followed after a kill (not the selected one: its list is in the
-    /// snapshot already); each job's count of polls goes down by one.
-    /// A list that cannot be read (the job was forgotten) is left out; it never fails the poll.
-    private func followedJobTasks(besides selectedJob: String?) async -> [String: [TaskSummary]] {
-        guard !followedJobs.isEmpty else { return [:] }
+    /// The task lists and statuses of the jobs followed after a kill (not the selected one: its
+    /// are in the snapshot already); each job's count of polls goes down by one. What cannot be
+    /// read (the job was forgotten) is left out; it never fails the poll.
+    private func followedJobs(besides selectedJob: String?) async -> (tasks: [String: [TaskSummary]], statuses: [String: JobStatus]) {
+        guard !followedJobs.isEmpty else { return ([:], [:]) }
         defer {
             followedJobs = followedJobs.map { ($0.id, $0.pollsLeft - 1) }.filter { $0.pollsLeft > 0 }
         }
-        guard extensionSupported, listTasksSupported else { return [:] }
         var lists: [String: [TaskSummary]] = [:]
+        var statuses: [String: JobStatus] = [:]
         for job in followedJobs where job.id != selectedJob {
-            lists[job.id] = try? await tasks(ofJob: job.id)
+            statuses[job.id] = try? await client.getStatus(jobId: job.id)
+            if extensionSupported, listTasksSupported { lists[job.id] = try? await tasks(ofJob: job.id) }
         }
-        return lists
+        return (lists, statuses)
     }
 
     /// Follows `id`'s task list for the next polls.

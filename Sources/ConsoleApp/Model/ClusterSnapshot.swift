@@ -22,6 +22,9 @@ public struct ClusterSnapshot: Sendable, Equatable {
     /// console acted on, for a while after the action, so that the task timeline (and a replay)
     /// can show them even when nobody had them open. Empty without ListTasks.
     public var followedJobTasks: [String: [TaskSummary]] = [:]
+    /// The statuses (GetStatus) of the same jobs, by job id: how each task ended (killed,
+    /// failed, done), which a task list alone does not say.
+    public var followedJobStatuses: [String: JobStatus] = [:]
     /// Panes the server cannot fill, with the reason shown in the UI (each starts with its pane's
     /// name, e.g. `Workers: …`).
     public var limitations: [String]

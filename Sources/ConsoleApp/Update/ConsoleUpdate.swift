@@ -204,9 +204,10 @@ public enum ConsoleUpdate {
             if !stepped { state.events = EventLog() }
             let next = replay.arrived(frame)
             state.replay = replay
-            let events = stepped ? ClusterEvents.changes(from: state.snapshot, to: frame.snapshot, at: frame.snapshot.observedAt) : []
-            state.snapshot = frame.snapshot
-            state.loadHistory.record(frame.snapshot)
+            let snapshot = Self.showingTasks(of: state.tasksOfJob, in: frame.snapshot)
+            let events = stepped ? ClusterEvents.changes(from: state.snapshot, to: snapshot, at: snapshot.observedAt) : []
+            state.snapshot = snapshot
+            state.loadHistory.record(snapshot)
             state.snapshotAt = state.now
             state.connection = .connected
             state.events.append(events)
@@ -315,6 +316,17 @@ public enum ConsoleUpdate {
         return seek.map { [.replaySeek($0)] } ?? []
     }
 
+    /// A recorded snapshot as a replay shows it with `job`'s tasks open: the recording console
+    /// had another job open (or none), but followed this one (it killed it), so its status and
+    /// task list are in the snapshot's followed jobs.
+    static func showingTasks(of job: String?, in recorded: ClusterSnapshot) -> ClusterSnapshot {
+        guard let job, recorded.selectedJobStatus?.id != job, let status = recorded.followedJobStatuses[job] else { return recorded }
+        var snapshot = recorded
+        snapshot.selectedJobStatus = status
+        snapshot.selectedJobTasks = recorded.followedJobTasks[job] ?? []
+        return snapshot
+    }
+
     /// `:goto TIME`: the replay jumps there.
     static func goTo(_ state: inout ConsoleState, _ text: String) -> [ConsoleEffect] {
         guard var replay = state.replay else {
@@ -373,6 +385,12 @@ public enum ConsoleUpdate {
                 state.pane = .tasks
                 state.tables[.tasks] = TableState()
                 state.nextPollAt = state.now
+                // A replay reads the frame again, for the tasks of this job if it has them.
+                if var replay = state.replay {
+                    let seek = replay.move(to: replay.position)
+                    state.replay = replay
+                    return seek.map { [.replaySeek($0)] } ?? []
+                }
                 return pollIfDue(&state)
             }
         case .back:

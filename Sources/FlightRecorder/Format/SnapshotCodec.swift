@@ -41,7 +41,7 @@ enum SnapshotCodec {
     /// The fields, by their bit in the mask (bit 0 is `jobs`). Never renumber: add at the end.
     enum Field: Int, CaseIterable {
         case jobs, workers, load, schedulerStatus, settings, selectedJobStatus, selectedJobTasks, followedJobTasks, limitations,
-            workerCounts, unknownJobIDs
+            workerCounts, unknownJobIDs, followedJobStatuses
     }
 
     /// What a keyframe is written against: no jobs, workers, tasks, limitations or counts, no
@@ -71,6 +71,7 @@ enum SnapshotCodec {
             case .limitations: encodeStrings(snapshot.limitations, into: &writer)
             case .workerCounts: encode(snapshot.workerCounts, into: &writer)
             case .unknownJobIDs: encodeStrings(snapshot.unknownJobIDs.sorted(), into: &writer)
+            case .followedJobStatuses: encodeFollowedStatuses(from: previous.followedJobStatuses, to: snapshot.followedJobStatuses, into: &writer)
             }
         }
     }
@@ -94,6 +95,7 @@ enum SnapshotCodec {
             case .limitations: snapshot.limitations = try strings(from: &reader)
             case .workerCounts: snapshot.workerCounts = try workerCounts(from: &reader)
             case .unknownJobIDs: snapshot.unknownJobIDs = Set(try strings(from: &reader))
+            case .followedJobStatuses: snapshot.followedJobStatuses = try applyFollowedStatuses(to: previous.followedJobStatuses, from: &reader)
             }
         }
         return snapshot
@@ -112,6 +114,7 @@ enum SnapshotCodec {
         case .limitations: lhs.limitations == rhs.limitations
         case .workerCounts: lhs.workerCounts == rhs.workerCounts
         case .unknownJobIDs: lhs.unknownJobIDs == rhs.unknownJobIDs
+        case .followedJobStatuses: lhs.followedJobStatuses == rhs.followedJobStatuses
         }
     }
 
@@ -145,6 +148,28 @@ enum SnapshotCodec {
         for _ in 0..<(try reader.count()) {
             let jobID = try reader.string()
             followed[jobID] = try KeyedListDelta.apply(to: old[jobID] ?? [], from: &reader)
+        }
+        return followed
+    }
+
+    // MARK: Followed jobs' statuses: removed job ids, then each changed or added job's field diff
+
+    private static func encodeFollowedStatuses(from old: [String: JobStatus], to new: [String: JobStatus], into writer: inout RecordingBytesWriter) {
+        encodeStrings(old.keys.filter { new[$0] == nil }.sorted(), into: &writer)
+        let changed = new.filter { old[$0.key] != $0.value }.sorted { $0.key < $1.key }
+        writer.count(changed.count)
+        for (jobID, status) in changed {
+            writer.string(jobID)
+            ThriftFieldDiff.encode(from: old[jobID], to: status, into: &writer)
+        }
+    }
+
+    private static func applyFollowedStatuses(to old: [String: JobStatus], from reader: inout RecordingBytesReader) throws -> [String: JobStatus] {
+        var followed = old
+        for jobID in try strings(from: &reader) { followed[jobID] = nil }
+        for _ in 0..<(try reader.count()) {
+            let jobID = try reader.string()
+            followed[jobID] = try ThriftFieldDiff.apply(to: old[jobID], from: &reader)
         }
         return followed
     }
