@@ -220,6 +220,35 @@ struct ConsoleTmuxTests {
         _ = await tmux(["send-keys", "-t", replay, "q"])
     }
 
+    /// `serve --record DIR`: the server records itself — a poll a second and every client's
+    /// change with the client's address — and `replay --dump` shows both after it stopped.
+    @Test func serveRecordsEveryClientsChanges() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("scoot-record-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let recordings = data.appendingPathComponent("recordings").path
+        let server = try await ServeProcess(dataDirectory: data.appendingPathComponent("serve"), workers: 1, extraArguments: ["--record", recordings])
+        let client = CloudScootClient(host: "127.0.0.1", port: server.port, connectTimeout: .seconds(5), callTimeout: .seconds(10))
+        let job = try await client.runJob(job: JobDefinition(
+            tasks: (0..<2).map { TaskDefinition(command: Command(argv: ["sleep", "30"]), taskId: "t\($0)") }, requestor: "land-recorded")).id
+        try await Task.sleep(for: .milliseconds(1500))
+        _ = try await client.killJob(jobId: job)
+        try await client.setRebalanceThreshold(threshold: 25)
+        await #expect(throws: (any Error).self) { _ = try await client.killJob(jobId: "no-such-job") }
+        try await Task.sleep(for: .milliseconds(2500))
+        #expect(await server.stop() == 0)
+
+        let audit = await runBinary(["replay", recordings, "--dump=-0s", "--pane", "audit", "--utc"])
+        #expect(audit.status == 0, "\(audit.output)")
+        #expect(audit.output.contains("kill-job") && audit.output.contains(job) && audit.output.contains("127.0.0.1"), "\(audit.output)")
+        #expect(audit.output.contains("set-rebalance-threshold") && audit.output.contains("{1: 25}"), "\(audit.output)")
+        #expect(audit.output.contains("no-such-job") && audit.output.contains("✗ error"), "a refused kill is on record as an error:\n\(audit.output)")
+        let jobs = await runBinary(["replay", recordings, "--dump=-0s", "--utc"])
+        #expect(jobs.output.contains(String(job.prefix(8))) && jobs.output.contains("killed") && jobs.output.contains("rebalance 25pp"), "\(jobs.output)")
+        let refused = await runBinary(["serve", "--record", "/proc/no-such-place", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"])
+        #expect(refused.status != 0 && refused.output.contains("--record /proc/no-such-place"), "\(refused.output)")
+    }
+
     /// Runs the scoot-console binary to its end; its status and everything it printed.
     private func runBinary(_ arguments: [String]) async -> (status: Int32, output: String) {
         await withCheckedContinuation { continuation in
