@@ -104,6 +104,8 @@ public final class FlightRecorder: FlightRecording {
 
         func loop(session: RecordingSession) {
             session.start(now: Date())
+            // The queue's buffer and this one swap places, so that taking a batch allocates nothing.
+            var batch: [Queued] = []
             while true {
                 condition.lock()
                 while queue.isEmpty, !stopping, flushesDone == flushesRequested {
@@ -115,8 +117,7 @@ public final class FlightRecorder: FlightRecording {
                         condition.wait()
                     }
                 }
-                let batch = queue
-                queue.removeAll(keepingCapacity: true)
+                swap(&batch, &queue)
                 let dropped = droppedSinceTaken
                 droppedSinceTaken = 0
                 let flushing = flushesRequested
@@ -130,6 +131,7 @@ public final class FlightRecorder: FlightRecording {
                     case .audit(let entry, let receivedAt): session.add(entry, receivedAt: receivedAt, now: .now)
                     }
                 }
+                batch.removeAll(keepingCapacity: true)
                 if stop {
                     session.finish()
                 } else if flushing > flushesDone {
