@@ -63,7 +63,7 @@ struct CodecTests {
         let old = seed % 10 == 0 ? tasks(Int.random(in: 0...8, using: &rng)) : unique(tasks(Int.random(in: 0...10, using: &rng)))
         let new = seed % 7 == 0 ? tasks(Int.random(in: 0...8, using: &rng)) : unique(tasks(Int.random(in: 0...10, using: &rng)))
         var writer = RecordingBytesWriter()
-        KeyedListDelta.encode(from: old, to: new, key: \.taskId, into: &writer)
+        KeyedListDelta.encode(from: old, to: new, into: &writer)
         var reader = RecordingBytesReader(writer.bytes)
         #expect(try KeyedListDelta.apply(to: old, from: &reader) == new)
         #expect(reader.isAtEnd)

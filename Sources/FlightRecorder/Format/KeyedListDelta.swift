@@ -1,4 +1,23 @@
+import ScootAPI
 import Thrift
+
+/// An element of a keyed list: a Thrift struct with an id that names it within its list.
+protocol KeyedElement: ThriftStruct, Equatable {
+    /// The id that matches it between one poll's list and the next.
+    var listKey: String { get }
+}
+
+extension JobSummary: KeyedElement {
+    var listKey: String { id }
+}
+
+extension WorkerInfo: KeyedElement {
+    var listKey: String { id }
+}
+
+extension TaskSummary: KeyedElement {
+    var listKey: String { taskId }
+}
 
 /// A list of Thrift structs with an id each (jobs, workers, a job's tasks) recorded as what
 /// changed against the previous list: removals, changed elements (as `ThriftFieldDiff`s) and
@@ -18,13 +37,21 @@ enum KeyedListDelta {
         case whole = 1
     }
 
-    /// Writes the change from `old` to `new`, matching elements by `key`.
-    static func encode<Element: ThriftStruct & Equatable>(
-        from old: [Element], to new: [Element], key: (Element) -> String, into writer: inout RecordingBytesWriter
+    /// Writes the change from `old` to `new`, matching elements by `listKey`.
+    static func encode<Element: KeyedElement>(from old: [Element], to new: [Element], into writer: inout RecordingBytesWriter) {
+        // Elements are read where they are stored: iterating the arrays would copy each (a
+        // job's strings retained and released) at every poll.
+        old.withUnsafeBufferPointer { old in
+            new.withUnsafeBufferPointer { new in encode(from: old, to: new, into: &writer) }
+        }
+    }
+
+    private static func encode<Element: KeyedElement>(
+        from old: UnsafeBufferPointer<Element>, to new: UnsafeBufferPointer<Element>, into writer: inout RecordingBytesWriter
     ) {
         // The common case: the same ids at the same places (repeated or not: nothing is matched
         // by id), some elements changed.
-        if old.count == new.count, zip(old, new).allSatisfy({ key($0) == key($1) }) {
+        if old.count == new.count, old.indices.allSatisfy({ old[$0].listKey == new[$0].listKey }) {
             writer.byte(Mode.delta.rawValue)
             writer.count(0)
             let changed = old.indices.filter { old[$0] != new[$0] }
@@ -36,22 +63,22 @@ enum KeyedListDelta {
             return
         }
         var oldIndex: [String: Int] = Dictionary(minimumCapacity: old.count)
-        for (index, element) in old.enumerated() {
-            guard oldIndex.updateValue(index, forKey: key(element)) == nil else { return encodeWhole(new, into: &writer) }
+        for index in old.indices {
+            guard oldIndex.updateValue(index, forKey: old[index].listKey) == nil else { return encodeWhole(new, into: &writer) }
         }
         var kept: [Int] = []
-        var changed: [Int] = []
+        var changes: [(old: Int, new: Int)] = []
         var added: [Int] = []
         var seen = [Bool](repeating: false, count: old.count)
         var newKeys: Set<String> = []
         newKeys.reserveCapacity(new.count)
-        for (position, element) in new.enumerated() {
-            let elementKey = key(element)
+        for position in new.indices {
+            let elementKey = new[position].listKey
             guard newKeys.insert(elementKey).inserted else { return encodeWhole(new, into: &writer) }
             if let index = oldIndex[elementKey] {
                 kept.append(index)
                 seen[index] = true
-                if old[index] != element { changed.append(position) }
+                if old[index] != new[position] { changes.append((index, position)) }
             } else {
                 added.append(position)
             }
@@ -59,9 +86,9 @@ enum KeyedListDelta {
         writer.byte(Mode.delta.rawValue)
         writeAscending(seen.indices.filter { !seen[$0] }, into: &writer)
         // Changed elements by old index, so that the indices are ascending.
-        let changes = changed.map { (oldIndex[key(new[$0])]!, $0) }.sorted { $0.0 < $1.0 }
-        writeAscending(changes.map(\.0), into: &writer) { writer, offset in
-            ThriftFieldDiff.encode(from: old[changes[offset].0], to: new[changes[offset].1], into: &writer)
+        changes.sort { $0.old < $1.old }
+        writeAscending(changes.map(\.old), into: &writer) { writer, offset in
+            ThriftFieldDiff.encode(from: old[changes[offset].old], to: new[changes[offset].new], into: &writer)
         }
         writeAscending(added, into: &writer) { writer, offset in writer.blob(new[added[offset]].thriftBytes()) }
         if zip(kept, kept.dropFirst()).allSatisfy({ $0 < $1 }) {
@@ -126,7 +153,7 @@ enum KeyedListDelta {
         }
     }
 
-    private static func encodeWhole<Element: ThriftStruct>(_ new: [Element], into writer: inout RecordingBytesWriter) {
+    private static func encodeWhole<Element: ThriftStruct>(_ new: UnsafeBufferPointer<Element>, into writer: inout RecordingBytesWriter) {
         writer.byte(Mode.whole.rawValue)
         writer.count(new.count)
         for element in new { writer.blob(element.thriftBytes()) }

@@ -60,13 +60,13 @@ enum SnapshotCodec {
         writer.unsigned(changed.reduce(0) { $0 | 1 << UInt64($1.rawValue) })
         for field in changed {
             switch field {
-            case .jobs: KeyedListDelta.encode(from: previous.jobs, to: snapshot.jobs, key: \.id, into: &writer)
-            case .workers: KeyedListDelta.encode(from: previous.workers, to: snapshot.workers, key: \.id, into: &writer)
+            case .jobs: KeyedListDelta.encode(from: previous.jobs, to: snapshot.jobs, into: &writer)
+            case .workers: KeyedListDelta.encode(from: previous.workers, to: snapshot.workers, into: &writer)
             case .load: encodeOptional(from: previous.load, to: snapshot.load, into: &writer)
             case .schedulerStatus: ThriftFieldDiff.encode(from: previous.schedulerStatus, to: snapshot.schedulerStatus, into: &writer)
             case .settings: encode(snapshot.settings, into: &writer)
             case .selectedJobStatus: encodeOptional(from: previous.selectedJobStatus, to: snapshot.selectedJobStatus, into: &writer)
-            case .selectedJobTasks: KeyedListDelta.encode(from: previous.selectedJobTasks, to: snapshot.selectedJobTasks, key: \.taskId, into: &writer)
+            case .selectedJobTasks: KeyedListDelta.encode(from: previous.selectedJobTasks, to: snapshot.selectedJobTasks, into: &writer)
             case .followedJobTasks: encodeFollowed(from: previous.followedJobTasks, to: snapshot.followedJobTasks, into: &writer)
             case .limitations: encodeStrings(snapshot.limitations, into: &writer)
             case .workerCounts: encode(snapshot.workerCounts, into: &writer)
@@ -138,7 +138,7 @@ enum SnapshotCodec {
         writer.count(changed.count)
         for (jobID, tasks) in changed {
             writer.string(jobID)
-            KeyedListDelta.encode(from: old[jobID] ?? [], to: tasks, key: \.taskId, into: &writer)
+            KeyedListDelta.encode(from: old[jobID] ?? [], to: tasks, into: &writer)
         }
     }
 
