@@ -101,6 +101,19 @@ public final class FlightRecorder: FlightRecording {
         var flushesDone = 0
         var stopping = false
         var finished = false
+        /// When the oldest record on the queue was queued: the writer takes the queue at the
+        /// latest `chunkInterval` after it.
+        var queuedSince: ContinuousClock.Instant?
+        /// The writer is woken when this many records wait (a chunk's worth), not for each one:
+        /// an idle console's poll then costs a lock and an append, and the writer wakes once a
+        /// chunk. It takes a shorter queue by itself when `chunkInterval` has passed.
+        let wakeBatch: Int
+        let chunkInterval: Duration
+
+        init(wakeBatch: Int, chunkInterval: Duration) {
+            self.wakeBatch = wakeBatch
+            self.chunkInterval = chunkInterval
+        }
 
         func loop(session: RecordingSession) {
             session.start(now: Date())
@@ -108,8 +121,9 @@ public final class FlightRecorder: FlightRecording {
             var batch: [Queued] = []
             while true {
                 condition.lock()
-                while queue.isEmpty, !stopping, flushesDone == flushesRequested {
-                    if let deadline = session.chunkDeadline {
+                while queue.count < wakeBatch, !stopping, flushesDone == flushesRequested {
+                    let deadlines = [session.chunkDeadline, queuedSince.map { $0 + chunkInterval }].compactMap { $0 }
+                    if let deadline = deadlines.min() {
                         let wait = ContinuousClock.now.duration(to: deadline)
                         if wait <= .zero { break }
                         _ = condition.wait(until: Date(timeIntervalSinceNow: wait / .seconds(1)))
@@ -118,6 +132,7 @@ public final class FlightRecorder: FlightRecording {
                     }
                 }
                 swap(&batch, &queue)
+                queuedSince = nil
                 let dropped = droppedSinceTaken
                 droppedSinceTaken = 0
                 let flushing = flushesRequested
@@ -185,7 +200,7 @@ public final class FlightRecorder: FlightRecording {
         precondition((1...60_000).contains(configuration.chunkRecords), "a chunk holds 1 to 60,000 records (its header counts in 16 bits)")
         precondition(configuration.chunkBytes >= 1 && configuration.chunkBytes <= RecordingFormat.maximumPayloadBytes / 2, "chunkBytes out of range")
         precondition(configuration.queueCapacity >= 1 && (1...9).contains(configuration.compressionLevel), "bad queue capacity or zlib level")
-        let shared = Shared()
+        let shared = Shared(wakeBatch: min(configuration.chunkRecords, configuration.queueCapacity), chunkInterval: configuration.chunkInterval)
         self.shared = shared
         capacity = configuration.queueCapacity
         self.clock = clock
@@ -247,8 +262,9 @@ public final class FlightRecorder: FlightRecording {
         defer { shared.condition.unlock() }
         guard !shared.stopping else { return }
         if shared.queue.count < capacity {
+            if shared.queue.isEmpty { shared.queuedSince = .now }
             shared.queue.append(record)
-            shared.condition.broadcast()
+            if shared.queue.count >= shared.wakeBatch { shared.condition.broadcast() }
         } else {
             shared.droppedSinceTaken += 1
             shared.status.recordsDropped += 1
