@@ -32,7 +32,8 @@ generate:
 ## one scheduling step at 1k/10k/100k workers (time and allocations), serve under load, the flight
 ## recorder (bytes and CPU per poll, seeks in a 24-hour recording), a 24-hour simulated soak of a
 ## million jobs (RSS);
-## then serve side by side with a Python Thrift server and the echo floor (bench-servers).
+## then serve side by side with a Python Thrift server and the echo floor (bench-servers), and the
+## console's idle CPU with the flight recorder off and on (bench-idle).
 bench: test-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product scoot-bench
 	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path); \
@@ -40,6 +41,7 @@ bench: test-deps
 	  $$bin/scoot-bench serve && $$bin/scoot-bench gateway && $$bin/scoot-bench console && \
 	  $$bin/scoot-bench recorder && $$bin/scoot-bench soak
 	$(MAKE) bench-servers
+	$(MAKE) bench-idle
 
 ## The release serve, Apache Thrift's Python TThreadedServer (in memory) and a raw echo floor, with
 ## the same client: medians of 3 rounds (docs/performance.md). BENCH_SCALE=0.1 for a quick look.
@@ -49,7 +51,7 @@ bench-servers: test-deps
 	python3 Benchmarks/python/compare_servers.py --scale $(BENCH_SCALE) \
 	  --scoot-console "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/scoot-console"
 
-## Idle CPU of the console watching 1,000 jobs, flight recorder off and on (3 × 20 s each; needs tmux).
+## Idle CPU of the console watching 1,000 jobs, flight recorder off and on (3 × 30 s each after 20 s to settle; needs tmux).
 bench-idle:
 	scripts/console-idle-cpu.sh
 
