@@ -9,25 +9,7 @@ import Thrift
 struct BinaryTests {
     static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("scoot-console")
 
-    private func run(_ arguments: [String]) async -> (status: Int32, output: String) {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = Self.binary
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do { try process.run() } catch {
-                    continuation.resume(returning: (-1, "cannot start \(Self.binary.path): \(error)"))
-                    return
-                }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-            }
-        }
-    }
+    private func run(_ arguments: [String]) async -> (status: Int32, output: String) { await runToEnd(Self.binary, arguments) }
 
     @Test func versionAndHelp() async {
         let version = await run(["--version"])

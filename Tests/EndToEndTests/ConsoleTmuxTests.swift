@@ -250,25 +250,7 @@ struct ConsoleTmuxTests {
     }
 
     /// Runs the scoot-console binary to its end; its status and everything it printed.
-    private func runBinary(_ arguments: [String]) async -> (status: Int32, output: String) {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = ServeProcess.binary
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do { try process.run() } catch {
-                    continuation.resume(returning: (-1, "cannot start: \(error)"))
-                    return
-                }
-                let output = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: output, as: UTF8.self)))
-            }
-        }
-    }
+    private func runBinary(_ arguments: [String]) async -> (status: Int32, output: String) { await runToEnd(ServeProcess.binary, arguments) }
 
     /// The screen of `session` once it contains every one of `texts` (or after 15 s).
     private func screen(_ session: String, showing texts: [String]) async throws -> String {

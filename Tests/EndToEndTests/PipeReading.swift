@@ -18,3 +18,25 @@ extension Pipe {
         }
     }
 }
+
+/// Runs `binary` with `arguments` to its end, off the cooperative pool; its exit status and
+/// everything it printed (standard output and error together).
+func runToEnd(_ binary: URL, _ arguments: [String]) async -> (status: Int32, output: String) {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            do { try process.run() } catch {
+                continuation.resume(returning: (-1, "cannot start \(binary.path): \(error)"))
+                return
+            }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+        }
+    }
+}
