@@ -1,3 +1,4 @@
+import Foundation
 import SchedulerCore
 
 /// The body of `GET /admin/metrics.json`: Scoot's stat names under `scheduler/` (docs/scoot.md,
@@ -85,17 +86,15 @@ public enum MetricsReport {
         return pretty ? "{\n  " + entries.joined(separator: ",\n  ") + "\n}\n" : "{" + entries.joined(separator: ",") + "}"
     }
 
+    /// `text` as a JSON string, escaped by Foundation's encoder.
     private static func jsonString(_ text: String) -> String {
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case let control where control.value < 0x20: escaped += String(format: "\\u%04x", control.value)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
+        // Encoding a String cannot fail; the fallback only satisfies the type.
+        (try? jsonEncoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
+
+    private static let jsonEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
 }

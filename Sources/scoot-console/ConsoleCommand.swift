@@ -181,8 +181,6 @@ struct ConsoleCommand: AsyncParsableCommand {
             endpoint = HostAndPort(host: "127.0.0.1", port: runtime.thriftServer.port)
             metricsAddress = HostAndPort(host: "127.0.0.1", port: runtime.metricsServer.port)
         }
-        let themeResult = ThemeLoader.load(nameOrPath: theme, searchDirectories: ThemeLoader.defaultSearchDirectories())
-        for diagnostic in themeResult.diagnostics { FileHandle.standardError.write(Data("scoot-console: \(diagnostic)\n".utf8)) }
         // One event loop for the scheduler connection, and the polls run on it too.
         let pollLoop = MultiThreadedEventLoopGroup.singleton.next()
         let caller = ThriftClient(
@@ -198,38 +196,19 @@ struct ConsoleCommand: AsyncParsableCommand {
         let dataSource = ThriftDataSource(caller: caller, metricsAddress: metricsAddress, workerPoller: poller)
         await dataSource.track(jobs: trackedJobs)
         let recorder = try openRecorder()
-        let loadedTheme = themeResult.theme, asciiOnly = ascii, initialState = state
+        let initialState = state
         let auditOptional = self.auditOptional || ProcessInfo.processInfo.environment["SCOOT_CONSOLE_AUDIT_OPTIONAL"] == "1"
-        // One thread owns the terminal. Its loop blocks while it waits for keys, so it must not
-        // sit on the cooperative pool that polls (and the embedded demo) run on: with one CPU
-        // that pool has one thread, and the console would wait forever for its first poll.
-        let terminalFailure: String? = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let backend: NcursesBackend
-                do {
-                    backend = try NcursesBackend(theme: loadedTheme)
-                } catch {
-                    continuation.resume(returning: "\(error)")
-                    return
-                }
-                let runtime = ConsoleRuntime(
-                    backend: backend, dataSource: dataSource, state: initialState, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode,
-                    auditOptional: auditOptional, pollExecutor: EventLoopTaskExecutor(pollLoop), recorder: recorder)
-                runtime.run()
-                backend.shutdown()
-                // What is queued reaches the disk before the process ends (this thread may block).
-                recorder?.close()
-                continuation.resume(returning: nil)
-            }
+        // What is queued reaches the disk before the process ends (closing may block).
+        let terminalFailure = await TerminalSession.run(theme: theme, ascii: ascii, afterRun: { recorder?.close() }) { backend, characters in
+            ConsoleRuntime(
+                backend: backend, dataSource: dataSource, state: initialState, characters: characters,
+                auditOptional: auditOptional, pollExecutor: EventLoopTaskExecutor(pollLoop), recorder: recorder)
         }
         if let (server, workload, data) = demo {
             workload.cancel()
             await server.shutdown()
             try? FileManager.default.removeItem(at: data)
         }
-        if let terminalFailure {
-            FileHandle.standardError.write(Data("scoot-console: cannot open the terminal: \(terminalFailure)\n".utf8))
-            throw ExitCode(1)
-        }
+        if let terminalFailure { throw TerminalSession.failure(terminalFailure) }
     }
 }

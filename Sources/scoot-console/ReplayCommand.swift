@@ -121,29 +121,9 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     private func runInteractive(_ recording: RecordingReader, state: ConsoleState) async throws {
-        let themeResult = ThemeLoader.load(nameOrPath: theme, searchDirectories: ThemeLoader.defaultSearchDirectories())
-        for diagnostic in themeResult.diagnostics { FileHandle.standardError.write(Data("scoot-console: \(diagnostic)\n".utf8)) }
-        let loadedTheme = themeResult.theme, asciiOnly = ascii
-        // The terminal's loop blocks: a thread of its own, never the cooperative pool.
-        let terminalFailure: String? = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let backend: NcursesBackend
-                do {
-                    backend = try NcursesBackend(theme: loadedTheme)
-                } catch {
-                    continuation.resume(returning: "\(error)")
-                    return
-                }
-                let runtime = ConsoleRuntime(
-                    backend: backend, replaying: recording, state: state, characters: asciiOnly || !backend.supportsUnicode ? .ascii : .unicode)
-                runtime.run()
-                backend.shutdown()
-                continuation.resume(returning: nil)
-            }
+        let terminalFailure = await TerminalSession.run(theme: theme, ascii: ascii) { backend, characters in
+            ConsoleRuntime(backend: backend, replaying: recording, state: state, characters: characters)
         }
-        if let terminalFailure {
-            FileHandle.standardError.write(Data("scoot-console: cannot open the terminal: \(terminalFailure)\n".utf8))
-            throw ExitCode(1)
-        }
+        if let terminalFailure { throw TerminalSession.failure(terminalFailure) }
     }
 }

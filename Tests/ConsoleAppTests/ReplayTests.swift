@@ -225,22 +225,28 @@ struct ReplayTests {
 
 @Suite(":dump")
 struct DumpTests {
-    @Test func theDumpHoldsTheScreenAndThePaneAsTSVAndJSON() {
+    @Test func theDumpHoldsTheScreenAndThePaneAsTSVAndJSON() throws {
         var state = connectedState()
         _ = ConsoleUpdate.update(&state, .resize(width: 100, height: 30))
-        state.snapshot?.jobs[0].tag = "tab\there \"quoted\""
+        state.snapshot?.jobs[0].tag = "tab\there \"quoted\" /path\\"
         state.rebuild([.jobs])
         let text = ConsoleDump.text(of: state, at: Date(timeIntervalSince1970: 1_796_000_000))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0].hasPrefix("# scoot-console dump: Jobs of 127.0.0.1:9090, written 2026-"))
         #expect(lines.contains("## Screen"))
-        let tsv = try! #require(lines.firstIndex { $0.hasPrefix("## Jobs (TSV, 2 rows)") })
+        let tsv = try #require(lines.firstIndex { $0.hasPrefix("## Jobs (TSV, 2 rows)") })
         let titles = lines[tsv + 2].split(separator: "\t").map(String.init)
         #expect(titles.contains("ID") && titles.contains("REQUESTOR"))
         #expect(lines[tsv + 3].split(separator: "\t", omittingEmptySubsequences: false).count == titles.count, "one field per column, tabs in cells replaced")
-        #expect(text.contains("\"ID\": \"j1\""))
-        #expect(text.contains(#"tab\there \"quoted\""#) || text.contains(#"tab here \"quoted\""#), "JSON escapes quotes and tabs")
         #expect(text.hasSuffix("]\n"))
+        // The JSON section parses, every row holds every column, and the cell text survives.
+        let json = try #require(lines.firstIndex(of: "## Jobs (JSON)"))
+        let parsed = try JSONSerialization.jsonObject(with: Data(lines[(json + 2)...].joined(separator: "\n").utf8)) as? [[String: String]]
+        let objects = try #require(parsed)
+        #expect(objects.count == 2 && objects.allSatisfy { Set($0.keys) == Set(titles) })
+        #expect(Set(objects.compactMap { $0["ID"] }) == ["j1", "j2"])
+        let tags = objects.compactMap { $0.values.first { $0.contains("quoted") } }
+        #expect(tags.count == 1 && tags[0].contains("\"quoted\"") && tags[0].contains("/path\\"), "quotes, slashes and backslashes survive: \(tags)")
     }
 
     @Test func dumpCommandsParse() throws {

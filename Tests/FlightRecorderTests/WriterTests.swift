@@ -130,11 +130,16 @@ struct WriterTests {
         configuration.chunkInterval = .milliseconds(100)
         let recorder = FlightRecorder(directory: directory, configuration: configuration)
         var simulation = ClusterSimulation(seed: 6, startMs: startMs)
-        recorder.record(simulation.step())
-        let deadline = ContinuousClock.now + .seconds(10)
-        while recorder.status.recordsWritten == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(recorder.status.recordsWritten == 1)
-        #expect(try RecordingReader(path: directory).pollCount == 1)
+        // Once with the writer just started, once with it asleep on an empty queue (after its first
+        // chunk and a pause): a lone record must wake it either way.
+        for written in 1...2 {
+            recorder.record(simulation.step())
+            let deadline = ContinuousClock.now + .seconds(10)
+            while recorder.status.recordsWritten < written, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(recorder.status.recordsWritten == written)
+            #expect(try RecordingReader(path: directory).pollCount == written)
+            try await Task.sleep(for: .milliseconds(300))
+        }
         recorder.close()
     }
 

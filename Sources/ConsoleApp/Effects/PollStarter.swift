@@ -47,6 +47,10 @@ final class PollStarter: Sendable {
     /// How many requests had to wake the loop; the on-time path has none.
     var loopWakes: Int { shared.withLock { $0.loopWakes } }
 
+    /// When the earliest armed timer fires, if one is armed; nil while a poll runs and its
+    /// answer has not been followed by the next timer.
+    var armedTimer: NIODeadline? { shared.withLock { $0.timerAt } }
+
     /// Hands over `request`, replacing one that has not started. From any thread.
     func submit(_ request: Request) {
         let wakeLoop = shared.withLock { shared -> Bool in

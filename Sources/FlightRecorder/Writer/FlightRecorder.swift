@@ -104,9 +104,10 @@ public final class FlightRecorder: FlightRecording {
         /// When the oldest record on the queue was queued: the writer takes the queue at the
         /// latest `chunkInterval` after it.
         var queuedSince: ContinuousClock.Instant?
-        /// The writer is woken when this many records wait (a chunk's worth), not for each one:
-        /// an idle console's poll then costs a lock and an append, and the writer wakes once a
-        /// chunk. It takes a shorter queue by itself when `chunkInterval` has passed.
+        /// The writer is woken by the first record on an empty queue (to set its deadline) and
+        /// when this many records wait (a chunk's worth), not for each one: an idle console's
+        /// poll then costs a lock and an append, and the writer wakes about twice a chunk. It
+        /// takes a shorter queue by itself when `chunkInterval` has passed.
         let wakeBatch: Int
         let chunkInterval: Duration
 
@@ -262,9 +263,12 @@ public final class FlightRecorder: FlightRecording {
         defer { shared.condition.unlock() }
         guard !shared.stopping else { return }
         if shared.queue.count < capacity {
-            if shared.queue.isEmpty { shared.queuedSince = .now }
+            // The first record wakes the writer too: waiting without a deadline, it learns when
+            // to take the queue (`chunkInterval` from now) only by looking at it.
+            let first = shared.queue.isEmpty
+            if first { shared.queuedSince = .now }
             shared.queue.append(record)
-            if shared.queue.count >= shared.wakeBatch { shared.condition.broadcast() }
+            if first || shared.queue.count >= shared.wakeBatch { shared.condition.broadcast() }
         } else {
             shared.droppedSinceTaken += 1
             shared.status.recordsDropped += 1
