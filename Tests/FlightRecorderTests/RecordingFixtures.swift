@@ -108,3 +108,31 @@ func chunkLayout(of path: String) throws -> [(offset: Int, end: Int, header: Chu
     }
     return chunks
 }
+
+/// Makes a directory unwritable even for root, where the machine allows it: mode 0500 for
+/// anyone else, the immutable attribute (`chattr +i`, needs CAP_LINUX_IMMUTABLE) for root.
+enum UnwritableDirectory {
+    /// Whether this machine and user can make a directory unwritable, tried on a scratch one.
+    static let isPossible: Bool = {
+        let probe = temporaryPath("unwritable-probe")
+        guard (try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)) != nil else { return false }
+        defer { try? FileManager.default.removeItem(atPath: probe) }
+        guard set(probe, writable: false) else { return false }
+        let refused = !FileManager.default.createFile(atPath: probe + "/x", contents: Data())
+        _ = set(probe, writable: true)
+        return refused
+    }()
+
+    /// Sets `directory` unwritable or writable again; false if the machine refused.
+    @discardableResult
+    static func set(_ directory: String, writable: Bool) -> Bool {
+        if geteuid() != 0 { return chmod(directory, writable ? 0o700 : 0o500) == 0 }
+        let chattr = Process()
+        chattr.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        chattr.arguments = [writable ? "-i" : "+i", directory]
+        chattr.standardError = FileHandle.nullDevice
+        guard (try? chattr.run()) != nil else { return false }
+        chattr.waitUntilExit()
+        return chattr.terminationStatus == 0
+    }
+}

@@ -106,17 +106,21 @@ struct WriterTests {
         for snapshot in kept { #expect(try reader.frame(at: snapshot.observedAt)?.snapshot == snapshot) }
     }
 
-    @Test("a read-only directory is reported and recording resumes when it is writable again", .enabled(if: geteuid() != 0, "root writes anyway"))
+    @Test(
+        "a read-only directory is reported and recording resumes when it is writable again",
+        .enabled(if: UnwritableDirectory.isPossible, "neither chmod nor chattr +i makes a directory unwritable here"))
     func readOnlyDirectory() throws {
         let directory = temporaryPath("readonly")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        chmod(directory, 0o500)
+        #expect(UnwritableDirectory.set(directory, writable: false))
+        // Writable again whatever happens, so that the directory can be removed.
+        defer { UnwritableDirectory.set(directory, writable: true) }
         let recorder = FlightRecorder(directory: directory, configuration: smallChunks)
         var simulation = ClusterSimulation(seed: 5, startMs: startMs)
         for _ in 0..<8 { recorder.record(simulation.step()) }
         recorder.flush()
-        #expect(recorder.status.failure?.contains("cannot create") == true)
-        chmod(directory, 0o700)
+        #expect(recorder.status.failure?.contains("cannot create") == true, "\(recorder.status)")
+        #expect(UnwritableDirectory.set(directory, writable: true))
         for _ in 0..<8 { recorder.record(simulation.step()) }
         recorder.close()
         #expect(recorder.status.failure == nil)
