@@ -127,6 +127,29 @@ struct WriterTests {
         #expect(try RecordingReader(path: directory).pollCount == 8)
     }
 
+    /// Fewer records than a chunk's worth come per `chunkInterval`, so the writer takes them at
+    /// the first one's deadline; the chunk must close then, not `chunkInterval` after that.
+    @Test("a record is on disk chunkInterval after it was queued while more keep coming")
+    func chunksCloseOnTheirFirstRecordsDeadline() async throws {
+        let directory = temporaryPath("steady")
+        var configuration = smallChunks
+        configuration.chunkRecords = 16
+        configuration.chunkInterval = .seconds(2)
+        let recorder = FlightRecorder(directory: directory, configuration: configuration)
+        var simulation = ClusterSimulation(seed: 7, startMs: startMs)
+        let queued = ContinuousClock.now
+        var firstOnDisk: Duration?
+        // Five records a second: ten per interval, below the sixteen that fill a chunk.
+        while firstOnDisk == nil, ContinuousClock.now - queued < .seconds(6) {
+            recorder.record(simulation.step())
+            try await Task.sleep(for: .milliseconds(200))
+            if recorder.status.recordsWritten > 0 { firstOnDisk = ContinuousClock.now - queued }
+        }
+        recorder.close()
+        let written = try #require(firstOnDisk, "nothing was written in 6 s")
+        #expect(written < .seconds(3), "the first record reached the disk after \(written)")
+    }
+
     @Test("a chunk is written once its first record is chunkInterval old, without a flush")
     func chunksCloseInTime() async throws {
         let directory = temporaryPath("interval")

@@ -83,10 +83,16 @@ public final class FlightRecorder: FlightRecording {
         }
     }
 
-    /// A record on its way to the writer thread.
-    private enum Queued {
-        case snapshot(ClusterSnapshot)
-        case audit(AuditEntry, receivedAt: Date)
+    /// A record on its way to the writer thread, and when it was queued: its chunk closes
+    /// `chunkInterval` after its first record was queued, however late the writer took it.
+    private struct Queued {
+        enum Record {
+            case snapshot(ClusterSnapshot)
+            case audit(AuditEntry, receivedAt: Date)
+        }
+
+        let record: Record
+        let queuedAt: ContinuousClock.Instant
     }
 
     /// The queue and the status, shared with the writer thread (which must not keep the
@@ -141,10 +147,10 @@ public final class FlightRecorder: FlightRecording {
                 condition.unlock()
 
                 if dropped > 0 { session.noteDropped(dropped) }
-                for record in batch {
-                    switch record {
-                    case .snapshot(let snapshot): session.add(snapshot, now: .now)
-                    case .audit(let entry, let receivedAt): session.add(entry, receivedAt: receivedAt, now: .now)
+                for queued in batch {
+                    switch queued.record {
+                    case .snapshot(let snapshot): session.add(snapshot, queuedAt: queued.queuedAt)
+                    case .audit(let entry, let receivedAt): session.add(entry, receivedAt: receivedAt, queuedAt: queued.queuedAt)
                     }
                 }
                 batch.removeAll(keepingCapacity: true)
@@ -258,7 +264,8 @@ public final class FlightRecorder: FlightRecording {
         while !shared.finished { shared.condition.wait() }
     }
 
-    private func enqueue(_ record: Queued) {
+    private func enqueue(_ record: Queued.Record) {
+        let now = ContinuousClock.now
         shared.condition.lock()
         defer { shared.condition.unlock() }
         guard !shared.stopping else { return }
@@ -266,8 +273,8 @@ public final class FlightRecorder: FlightRecording {
             // The first record wakes the writer too: waiting without a deadline, it learns when
             // to take the queue (`chunkInterval` from now) only by looking at it.
             let first = shared.queue.isEmpty
-            if first { shared.queuedSince = .now }
-            shared.queue.append(record)
+            if first { shared.queuedSince = now }
+            shared.queue.append(Queued(record: record, queuedAt: now))
             if first || shared.queue.count >= shared.wakeBatch { shared.condition.broadcast() }
         } else {
             shared.droppedSinceTaken += 1

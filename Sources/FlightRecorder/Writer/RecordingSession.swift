@@ -34,7 +34,7 @@ final class RecordingSession {
         var lastPollTime: Int64?
         var firstRecordTime: Int64?
         var lastRecordTime: Int64?
-        /// When its first record came (the writer's clock): it closes `chunkInterval` later.
+        /// When its first record was queued: it closes `chunkInterval` later.
         var openedAt: ContinuousClock.Instant?
     }
 
@@ -76,25 +76,25 @@ final class RecordingSession {
 
     /// Adds a poll's snapshot: a keyframe at a new file, every `keyframeInterval` polls and once
     /// the deltas since the last keyframe outweigh it `keyframeDeltaRatio` times; else a delta.
-    func add(_ snapshot: ClusterSnapshot, now: ContinuousClock.Instant) {
+    func add(_ snapshot: ClusterSnapshot, queuedAt: ContinuousClock.Instant) {
         let time = RecordingTime.milliseconds(snapshot.observedAt)
         route(time)
         let keyframe = needsKeyframe || pollsSinceKeyframe >= configuration.keyframeInterval
             || deltaBytesSinceKeyframe >= keyframeBytes * configuration.keyframeDeltaRatio
         // A keyframe opens its chunk, so that replay starts at a chunk's first poll.
         if keyframe, chunk.polls > 0 { closeChunk() }
-        reportLosses(before: time, now: now)
+        reportLosses(before: time, queuedAt: queuedAt)
         var body = RecordingBytesWriter(capacity: 64)
         if !keyframe, let previous {
             body.signed(time - previousTime)
             SnapshotCodec.encode(snapshot, against: previous, into: &body)
-            append(.delta, body: body, time: time, now: now)
+            append(.delta, body: body, time: time, queuedAt: queuedAt)
             pollsSinceKeyframe += 1
             deltaBytesSinceKeyframe += body.count
         } else {
             body.signed(time)
             SnapshotCodec.encode(snapshot, against: SnapshotCodec.baseline, into: &body)
-            append(.keyframe, body: body, time: time, now: now)
+            append(.keyframe, body: body, time: time, queuedAt: queuedAt)
             needsKeyframe = false
             pollsSinceKeyframe = 1
             keyframeBytes = body.count
@@ -106,10 +106,10 @@ final class RecordingSession {
     }
 
     /// Adds an audit entry received at `receivedAt`.
-    func add(_ entry: AuditEntry, receivedAt: Date, now: ContinuousClock.Instant) {
+    func add(_ entry: AuditEntry, receivedAt: Date, queuedAt: ContinuousClock.Instant) {
         let time = RecordingTime.milliseconds(receivedAt)
         route(time)
-        reportLosses(before: time, now: now)
+        reportLosses(before: time, queuedAt: queuedAt)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // AuditEntry holds strings, a string map and an enum: encoding it cannot fail.
@@ -117,7 +117,7 @@ final class RecordingSession {
         var body = RecordingBytesWriter(capacity: json.count + 16)
         body.signed(time)
         body.blob(json)
-        append(.audit, body: body, time: time, now: now)
+        append(.audit, body: body, time: time, queuedAt: queuedAt)
         closeChunkIfFull()
     }
 
@@ -149,7 +149,7 @@ final class RecordingSession {
         }
     }
 
-    private func reportLosses(before time: Int64, now: ContinuousClock.Instant) {
+    private func reportLosses(before time: Int64, queuedAt: ContinuousClock.Instant) {
         guard unreportedDropped > 0 || unreportedLost > 0 else { return }
         var body = RecordingBytesWriter(capacity: 16)
         body.signed(time)
@@ -159,14 +159,14 @@ final class RecordingSession {
         chunk.lostTold += unreportedLost
         unreportedDropped = 0
         unreportedLost = 0
-        append(.loss, body: body, time: time, now: now)
+        append(.loss, body: body, time: time, queuedAt: queuedAt)
     }
 
-    private func append(_ kind: RecordKind, body: RecordingBytesWriter, time: Int64, now: ContinuousClock.Instant) {
+    private func append(_ kind: RecordKind, body: RecordingBytesWriter, time: Int64, queuedAt: ContinuousClock.Instant) {
         chunk.payload.byte(kind.rawValue)
         chunk.payload.blob(body.bytes)
         chunk.records += 1
-        chunk.openedAt = chunk.openedAt ?? now
+        chunk.openedAt = chunk.openedAt ?? queuedAt
         chunk.firstRecordTime = chunk.firstRecordTime ?? time
         chunk.lastRecordTime = time
         switch kind {
