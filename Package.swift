@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "SchedulerCoreTests", dependencies: ["SchedulerCore", .product(name: "HeapModule", package: "swift-collections")]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "HostEnvironment"]),
-        .testTarget(name: "FlightRecorderTests", dependencies: ["FlightRecorder", "ConsoleApp", "AuditLog", "ScootAPI", "Thrift"]),
+        .testTarget(name: "FlightRecorderTests", dependencies: ["FlightRecorder", "ConsoleApp", "AuditLog", "ScootAPI", "Thrift", "TestSupport"]),
         .testTarget(name: "ScootCLITests", dependencies: ["ScootCLI", "ScootAPI", "ScootServer", "SchedulerCore", "AuditLog", "Thrift", "TestSupport"]),
         .testTarget(
             name: "ConsoleAppTests",

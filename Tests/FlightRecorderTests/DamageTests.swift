@@ -20,7 +20,7 @@ struct DamageTests {
     }
 
     @Test("a file cut anywhere replays every chunk before the cut, and says where the last one tore", arguments: [21, 22] as [UInt64])
-    func truncatedAnywhere(seed: UInt64) throws {
+    func truncatedAnywhere(seed: UInt64) async throws {
         let (run, file) = try oneFileRun(seed: seed)
         let name = (file as NSString).lastPathComponent
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -29,6 +29,7 @@ struct DamageTests {
         var cuts = (0..<60).map { _ in Int.random(in: RecordingFormat.fileHeader.count..<bytes.count, using: &rng) }
         cuts += [chunks[3].end, chunks[3].offset + 10, chunks[3].end - 1]
         for cut in cuts {
+            await Task.yield()
             let reader = try RecordingReader(path: try write(Array(bytes[..<cut]), named: name))
             let whole = chunks.filter { $0.end <= cut }
             let polls = whole.reduce(0) { $0 + $1.header.polls }

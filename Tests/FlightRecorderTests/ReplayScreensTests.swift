@@ -25,7 +25,7 @@ struct ReplayScreensTests {
     }
 
     @Test(arguments: [(120, 40), (80, 24)])
-    func everyPaneAtEveryPoll(width: Int, height: Int) throws {
+    func everyPaneAtEveryPoll(width: Int, height: Int) async throws {
         let run = RecordedRun(seed: 15, polls: 120)
         defer { try? FileManager.default.removeItem(atPath: run.directory) }
         let utc = TimeZone(identifier: "UTC")!
@@ -35,6 +35,7 @@ struct ReplayScreensTests {
         _ = ConsoleUpdate.update(&live, .resize(width: width, height: height))
         var liveScreens: [[Pane: [String]]] = []
         for snapshot in run.polls {
+            await Task.yield()
             _ = ConsoleUpdate.update(&live, .pollFinished(id: live.pollRequestID, result: .success(snapshot)))
             liveScreens.append(Self.screens(live, width: width, height: height))
         }
@@ -49,6 +50,7 @@ struct ReplayScreensTests {
         replay.replay = ReplayState(span: try #require(reader.span), marks: reader.marks, position: run.polls[0].observedAt)
         _ = ConsoleUpdate.update(&replay, .resize(width: width, height: height))
         for (index, snapshot) in run.polls.enumerated() {
+            await Task.yield()
             let frame = try #require(try reader.frame(at: snapshot.observedAt))
             _ = ConsoleUpdate.update(&replay, .replayFrame(frame))
             let replayed = Self.screens(replay, width: width, height: height)

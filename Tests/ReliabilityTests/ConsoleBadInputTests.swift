@@ -114,19 +114,21 @@ struct ConsoleBadInputTests {
         (Character("t"), ConsoleState.Form.threshold, Int32(0)),
         (Character("d"), ConsoleState.Form.duration, Int32(0)),
     ])
-    func numberFormsRefuseEveryBadNumber(formKey: Character, form: ConsoleState.Form, minimum: Int32) {
-        Self.expectRefused(formKey, form, Self.badIntegers(minimum: minimum))
+    func numberFormsRefuseEveryBadNumber(formKey: Character, form: ConsoleState.Form, minimum: Int32) async {
+        await Self.expectRefused(formKey, form, Self.badIntegers(minimum: minimum))
     }
 
-    @Test func percentsAndRequestorMapFormsRefuseBadInput() {
-        Self.expectRefused("p", .percents, Self.badPercents)
-        Self.expectRefused("M", .requestorMap, Self.badRequestorMaps)
+    @Test func percentsAndRequestorMapFormsRefuseBadInput() async {
+        await Self.expectRefused("p", .percents, Self.badPercents)
+        await Self.expectRefused("M", .requestorMap, Self.badRequestorMaps)
     }
 
     /// Types each input into the form opened by `formKey` and expects an explained refusal with
     /// nothing sent.
-    private static func expectRefused(_ formKey: Character, _ form: ConsoleState.Form, _ inputs: [String]) {
-        for text in inputs {
+    private static func expectRefused(_ formKey: Character, _ form: ConsoleState.Form, _ inputs: [String]) async {
+        for (tried, text) in inputs.enumerated() {
+            // Gives the pool back now and then: thousands of inputs would hold one of its threads.
+            if tried % 100 == 0 { await Task.yield() }
             let (effects, overlay) = tryForm(formKey, form, text)
             #expect(effects.isEmpty, "\(form) '\(text.debugDescription)': nothing may be sent")
             guard case .form(form, TextInput(text), let error?) = overlay else {
@@ -178,7 +180,7 @@ struct ConsoleBadInputTests {
         let answer = "Internal error processing KillJob: cannot kill Job Id \(id), not found."
         // Up to 60 s: the kill runs as a task on the cooperative pool, which the full parallel run
         // (the recorder's property tests among others) can keep busy for tens of seconds on two cores.
-        #expect(await console.waitFor(60) { $0.flash?.text.contains(answer) == true }, "flash: \(String(describing: console.state.flash))")
+        #expect(await console.waitFor(60) { $0.flash?.text.contains(answer) == true }, "flash: \(String(describing: console.state.flash)); overlay: \(String(describing: console.state.overlay)); audit: \(console.state.audit.entries.map(\.action)); screen:\n\(console.screen.joined(separator: "\n"))")
         #expect(console.state.flash?.isError == true)
         await console.stop()
     }

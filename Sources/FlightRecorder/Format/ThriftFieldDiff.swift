@@ -37,17 +37,28 @@ enum ThriftFieldDiff {
         let bytes: [UInt8]
         let spans: [FieldSpan]
 
+        /// A struct with no fields: what a diff from nothing starts from.
+        static let none = Fields(bytes: [], spans: [])
+
+        private init(bytes: [UInt8], spans: [FieldSpan]) {
+            self.bytes = bytes
+            self.spans = spans
+        }
+
+        /// `value`'s fields, or none for nil. Non-optional values take the other initializer,
+        /// which reads them where they are stored instead of copying them into an optional.
         init<T: ThriftStruct>(of value: T?) throws {
-            guard let value else {
-                bytes = []
-                spans = []
-                return
-            }
+            if let value { try self.init(of: value) } else { self = .none }
+        }
+
+        init<T: ThriftStruct>(of value: T) throws {
             let encoded = value.thriftBytes()
             bytes = encoded
             spans = try encoded.withUnsafeBytes { raw in
                 try ThriftBinaryReader.withReader(unsafeBytes: raw) { reader in
                     var spans: [FieldSpan] = []
+                    // Room for a typical struct's fields, so that the array grows once at most.
+                    spans.reserveCapacity(16)
                     var start = reader.offset
                     while let field = try reader.readFieldHeader() {
                         try reader.skip(field.type)
@@ -88,8 +99,16 @@ enum ThriftFieldDiff {
     /// Writes the difference from `old` (nil: a struct with no fields) to `new`.
     static func encode<T: ThriftStruct>(from old: T?, to new: T, into writer: inout RecordingBytesWriter) {
         // Splitting the bytes a generated struct just encoded cannot fail.
-        let before = try! Fields(of: old)
-        let after = try! Fields(of: new)
+        encode(from: try! Fields(of: old), to: try! Fields(of: new), into: &writer)
+    }
+
+    /// Writes the difference from `old` to `new`; for elements of a list, which an optional
+    /// parameter would copy (a job's strings retained and released) at every poll.
+    static func encode<T: ThriftStruct>(from old: T, to new: T, into writer: inout RecordingBytesWriter) {
+        encode(from: try! Fields(of: old), to: try! Fields(of: new), into: &writer)
+    }
+
+    private static func encode(from before: Fields, to after: Fields, into writer: inout RecordingBytesWriter) {
         var changes = RecordingBytesWriter()
         var count = 0
         var oldIndex = 0
