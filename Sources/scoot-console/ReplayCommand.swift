@@ -109,9 +109,10 @@ struct ReplayCommand: AsyncParsableCommand {
         guard let replay = state.replay, let frame = try recording.frame(at: replay.position) else { throw ValidationError("no poll recorded at \(requested)") }
         let (width, height) = screenSize!
         _ = ConsoleUpdate.update(&state, .resize(width: width, height: height))
-        _ = ConsoleUpdate.update(&state, .replayFrame(frame))
+        // The pane and the job first: the frame shows a followed job's tasks only for the job open.
         state.pane = Pane.allCases.first { $0.title.lowercased() == pane.lowercased() }!
         state.tasksOfJob = job ?? frame.snapshot.selectedJobStatus?.id
+        _ = ConsoleUpdate.update(&state, .replayFrame(frame))
         let text = ConsoleDump.text(of: state, at: Date())
         if let output {
             do { try ConsoleDump.write(text, to: NSString(string: output).expandingTildeInPath) } catch { throw ValidationError("--output: \(error)") }

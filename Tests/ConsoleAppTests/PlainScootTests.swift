@@ -117,6 +117,27 @@ struct PlainScootTests {
         await scoot.shutdown()
     }
 
+    /// A real Scoot has no ListTasks: a job the console killed is followed by GetStatus, and its
+    /// task list is what the console saw of it, so that a replay shows the killed tasks.
+    @Test func aKilledJobIsFollowedWithItsTasksUntilAFewPollsAfterItEnded() async throws {
+        let scoot = try await PlainScoot.start()
+        let id = try await scoot.handler.runJob(job: ScootAPI.JobDefinition(
+            tasks: ["t0", "t1"].map { TaskDefinition(command: Command(argv: ["sleep", "60"]), taskId: $0) })).id
+        let source = ThriftDataSource(caller: scoot.caller, metricsAddress: scoot.metricsAddress)
+        await source.track(jobs: [id])
+        _ = try await source.fetch(selectedJob: nil)
+        _ = try await source.perform(.killJobs([id]))
+        for poll in 1...ThriftDataSource.followedJobPollsAfterEnd {
+            let snapshot = try await source.fetch(selectedJob: nil)
+            #expect(snapshot.followedJobStatuses[id]?.status == .completed, "poll \(poll)")
+            let tasks = snapshot.followedJobTasks[id] ?? []
+            #expect(tasks.map(\.taskId).sorted() == ["t0", "t1"] && tasks.allSatisfy { $0.status == .completed }, "poll \(poll): \(tasks)")
+        }
+        let after = try await source.fetch(selectedJob: nil)
+        #expect(after.followedJobStatuses[id] == nil && after.followedJobTasks[id] == nil, "no longer followed once it ended")
+        await scoot.shutdown()
+    }
+
     @Test func trackingIsNotNeededWhenTheServerListsJobs() async throws {
         let clock = ManualClock()
         let scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 1)))

@@ -5,10 +5,22 @@ import TUIKit
 import Testing
 @testable import ConsoleApp
 
+/// Where a poll's cluster load came from.
+enum TimelineLoad {
+    /// None: the tests that need no load.
+    case none
+    /// GetClusterLoad of a server with the console extension (serve, the gateway), which
+    /// carries the scheduler status.
+    case consoleExtension
+    /// What the console computes from a plain Scoot's `/admin/metrics.json`: no scheduler status.
+    case metrics
+}
+
 /// One poll of job `job` at `seconds` after `TimelineSample.base`: each task's status and latest
-/// run (GetStatus), and ListTasks' entries (none against a server without it).
+/// run (GetStatus), and the task list (ListTasks' entries, or what the console saw on a plain
+/// Scoot's workers).
 func timelinePoll(
-    _ seconds: Int64, job: String = "job-a", _ tasks: [String: (Status, RunStatus?)], listed: [TaskSummary] = [], load: Bool = false
+    _ seconds: Int64, job: String = "job-a", _ tasks: [String: (Status, RunStatus?)], listed: [TaskSummary] = [], load: TimelineLoad = .none
 ) -> ClusterSnapshot {
     var snapshot = sampleSnapshot(jobs: [sampleJob(job, submitted: TimelineSample.base)])
     snapshot.selectedJobStatus = JobStatus(
@@ -16,7 +28,16 @@ func timelinePoll(
         taskData: ThriftMap(uniqueKeysWithValues: tasks.compactMap { task in task.value.1.map { (task.key, $0) } }))
     snapshot.selectedJobTasks = listed
     snapshot.observedAt = Date(timeIntervalSince1970: Double(TimelineSample.base + seconds * 1000) / 1000)
-    if load { snapshot.load = ClusterLoad(classes: [], spread: 0, rebalanceThreshold: 0, rebalanceMinimumDurationMin: 0, computedAtMs: TimelineSample.base + seconds * 1000) }
+    let computedAtMs = TimelineSample.base + seconds * 1000
+    switch load {
+    case .none: snapshot.load = nil
+    case .metrics:
+        snapshot.load = ClusterLoad(classes: [], spread: 0, rebalanceThreshold: 0, rebalanceMinimumDurationMin: 0, computedAtMs: computedAtMs)
+    case .consoleExtension:
+        snapshot.load = ClusterLoad(
+            classes: [], spread: 0, rebalanceThreshold: 0, rebalanceMinimumDurationMin: 0, computedAtMs: computedAtMs,
+            schedulerStatus: snapshot.schedulerStatus)
+    }
     return snapshot
 }
 
@@ -83,7 +104,7 @@ struct TaskTimelineTests {
             listed: [TaskSummary(taskId: "t1", status: .completed, workerId: "w0", startedAtMs: S.ms(2), endedAtMs: S.ms(12), attempts: 1),
                      TaskSummary(taskId: "t2", status: .inProgress, workerId: "w1", startedAtMs: S.ms(5), attempts: 1),
                      TaskSummary(taskId: "t3", status: .notStarted, attempts: 0)],
-            load: true)])
+            load: .consoleExtension)])
         #expect(timeline.source == .listTasks)
         #expect(shape(timeline.lane(at: 0)) == ["waiting 0–2", "done 2–12"])
         #expect(timeline.lane(at: 0).bars.allSatisfy { !$0.startIsSeen && !$0.endIsSeen })
@@ -92,16 +113,29 @@ struct TaskTimelineTests {
         #expect(shape(timeline.lane(at: 2)) == ["waiting 0–30…"])
     }
 
-    @Test func aPlainScootsTaskListIsWhatTheConsoleSawOnTheWorkers() {
-        // No GetClusterLoad: the task list comes from the workers as the console polled them.
+    @Test(arguments: [TimelineLoad.none, .metrics])
+    func aPlainScootsTaskListIsWhatTheConsoleSawOnTheWorkers(load: TimelineLoad) {
+        // No GetClusterLoad: the task list comes from the workers as the console polled them,
+        // also when the console computed the class loads from metrics.json (as real Scoot has).
         let timeline = timeline(of: [
-            timelinePoll(10, ["t1": (.notStarted, nil)], listed: [TaskSummary(taskId: "t1", status: .notStarted, attempts: 0)]),
+            timelinePoll(10, ["t1": (.notStarted, nil)], listed: [TaskSummary(taskId: "t1", status: .notStarted, attempts: 0)], load: load),
             timelinePoll(20, ["t1": (.inProgress, S.running)],
-                         listed: [TaskSummary(taskId: "t1", status: .inProgress, workerId: "w7", startedAtMs: S.ms(19), attempts: 1)]),
+                         listed: [TaskSummary(taskId: "t1", status: .inProgress, workerId: "w7", startedAtMs: S.ms(19), attempts: 1)], load: load),
         ])
         #expect(timeline.source == .observed)
         #expect(shape(timeline.lane(at: 0)) == ["waiting 0–20", "running 20–20…"])
         #expect(timeline.lane(at: 0).bars[1].workerID == "w7")
+    }
+
+    /// A replay opened after the task started, or a killed job nobody had open: no history of
+    /// the task, so a plain Scoot's list (what the console saw on the workers) draws the attempt.
+    @Test func withoutAHistoryAPlainScootsTaskListDrawsTheAttemptWithTheTimesSeen() {
+        let task = TaskTimeline.Task(id: "t1", state: .killed, workerID: "w3", startedAtMs: S.ms(2), endedAtMs: S.ms(12), attempts: 1)
+        let timeline = TaskTimeline(jobID: "job-a", tasks: [task], job: nil, history: nil, source: .observed, nowMs: S.ms(20))
+        let lane = timeline.lane(at: 0)
+        #expect(shape(lane) == ["killed 2–12"])
+        #expect(lane.bars[0].workerID == "w3")
+        #expect(lane.bars[0].startIsSeen && lane.bars[0].endIsSeen, "the console's own observations, ±1 poll")
     }
 
     @Test func aGrowingAttemptsCounterIsARetryEachAttemptWithItsWorker() {
@@ -109,10 +143,10 @@ struct TaskTimelineTests {
             [TaskSummary(taskId: "t1", status: status, workerId: worker, startedAtMs: started.map(S.ms), endedAtMs: ended.map(S.ms), attempts: attempts)]
         }
         let timeline = timeline(of: [
-            timelinePoll(10, ["t1": (.inProgress, S.running)], listed: listed(.inProgress, "w0", 4, nil, 1), load: true),
-            timelinePoll(20, ["t1": (.notStarted, S.running)], listed: listed(.notStarted, "w0", 4, nil, 1), load: true),
-            timelinePoll(30, ["t1": (.inProgress, RunStatus(status: .running, runId: "2"))], listed: listed(.inProgress, "w1", 25, nil, 2), load: true),
-            timelinePoll(40, ["t1": (.completed, RunStatus(status: .complete, runId: "2", exitCode: 0))], listed: listed(.completed, "w1", 25, 38, 2), load: true),
+            timelinePoll(10, ["t1": (.inProgress, S.running)], listed: listed(.inProgress, "w0", 4, nil, 1), load: .consoleExtension),
+            timelinePoll(20, ["t1": (.notStarted, S.running)], listed: listed(.notStarted, "w0", 4, nil, 1), load: .consoleExtension),
+            timelinePoll(30, ["t1": (.inProgress, RunStatus(status: .running, runId: "2"))], listed: listed(.inProgress, "w1", 25, nil, 2), load: .consoleExtension),
+            timelinePoll(40, ["t1": (.completed, RunStatus(status: .complete, runId: "2", exitCode: 0))], listed: listed(.completed, "w1", 25, 38, 2), load: .consoleExtension),
         ])
         let lane = timeline.lane(at: 0)
         #expect(shape(lane) == ["waiting 0–4", "waiting 20–25", "retried 4–20", "done 25–38"])
@@ -126,9 +160,9 @@ struct TaskTimelineTests {
     @Test func aRetryBetweenTwoPollsClosesTheEarlierAttemptWhereTheNextStarted() {
         let timeline = timeline(of: [
             timelinePoll(10, ["t1": (.inProgress, S.running)],
-                         listed: [TaskSummary(taskId: "t1", status: .inProgress, workerId: "w0", startedAtMs: S.ms(4), attempts: 1)], load: true),
+                         listed: [TaskSummary(taskId: "t1", status: .inProgress, workerId: "w0", startedAtMs: S.ms(4), attempts: 1)], load: .consoleExtension),
             timelinePoll(20, ["t1": (.inProgress, S.running)],
-                         listed: [TaskSummary(taskId: "t1", status: .inProgress, workerId: "w1", startedAtMs: S.ms(15), attempts: 2)], load: true),
+                         listed: [TaskSummary(taskId: "t1", status: .inProgress, workerId: "w1", startedAtMs: S.ms(15), attempts: 2)], load: .consoleExtension),
         ])
         // The poll saw the new attempt at 20 s; the server says it started at 15 s: the first had ended by then.
         #expect(shape(timeline.lane(at: 0)) == ["waiting 0–4", "retried 4–15", "running 15–20…"])
@@ -196,7 +230,7 @@ struct TaskTimelineTests {
         var history = TaskHistory()
         for attempt in 1...40 {
             let listed = [TaskSummary(taskId: "t1", status: .inProgress, workerId: "w\(attempt)", startedAtMs: S.ms(Int64(attempt) * 10), attempts: Int32(attempt))]
-            history.record(timelinePoll(Int64(attempt) * 10 + 1, ["t1": (.inProgress, S.running)], listed: listed, load: true))
+            history.record(timelinePoll(Int64(attempt) * 10 + 1, ["t1": (.inProgress, S.running)], listed: listed, load: .consoleExtension))
         }
         let task = history.tasks["t1"]!
         #expect(task.attempts.count == TaskHistory.attemptCapacity)
@@ -232,7 +266,7 @@ struct TaskTimelineTests {
 
     @Test func aFollowedJobIsDrawnFromItsListTasksEntries() {
         var state = connectedState()
-        state.snapshot = timelinePoll(30, job: "job-a", ["a1": (.notStarted, nil)], load: true)
+        state.snapshot = timelinePoll(30, job: "job-a", ["a1": (.notStarted, nil)], load: .consoleExtension)
         state.snapshot?.jobs.append(sampleJob("job-f", submitted: S.base))
         state.snapshot?.followedJobTasks["job-f"] = [
             TaskSummary(taskId: "f10", status: .notStarted, attempts: 0),

@@ -37,7 +37,7 @@ extension TimelineSample {
               task("task-3", .completed, "sim-worker-3", 8, 125), task("task-4", .completed, nil, nil, 120, attempts: 0),
               task("task-5", .notStarted, attempts: 0), task("task-6", .completed, "sim-worker-0", 60, 170)]),
         ]
-        return polls.map { timelinePoll($0.0, $0.1, listed: listed ? $0.2 : [], load: listed) }
+        return polls.map { timelinePoll($0.0, $0.1, listed: listed ? $0.2 : [], load: listed ? .consoleExtension : .none) }
     }
 
     /// A console on the Tasks pane of `jobPolls`' job after its polls (fed as the update

@@ -197,6 +197,14 @@ struct ConsoleTmuxTests {
         let jobs = await runBinary(["replay", recordings, "--dump=-0s", "--utc"])
         #expect(jobs.output.contains(String(job.prefix(8))) && jobs.output.contains("killed"), "\(jobs.output)")
         #expect(jobs.output.contains("rebalance 30pp"), "the change is in the recorded settings:\n\(jobs.output)")
+        // The killed job's tasks, though the recording console never opened the job: the console
+        // followed it after the kill. Two seconds after the kill's answer (the audit's UTC time).
+        let killAnswered = audit.output.split(separator: "\n").first { $0.contains("\t") && $0.contains("kill-job") && $0.contains("ok") }
+            .flatMap { $0.split(separator: "\t").first }.map { String($0.suffix(8)) }
+        let afterKill = try #require(killAnswered.flatMap { Self.time($0, plusSeconds: 2) }, "no kill in:\n\(audit.output)")
+        let tasks = await runBinary(["replay", recordings, "--dump=\(afterKill)", "--pane", "tasks", "--job", job, "--utc"])
+        let taskRows = tasks.output.split(separator: "\n").filter { $0.hasPrefix("t0\t") || $0.hasPrefix("t1\t") || $0.hasPrefix("t2\t") }
+        #expect(taskRows.count == 3 && taskRows.allSatisfy { $0.contains("killed") }, "the three tasks, killed, at \(afterKill):\n\(tasks.output)")
 
         // In tmux: the time bar with both marks, and playing from the start.
         let replay = "scoot-replay-\(getpid())"
@@ -217,7 +225,20 @@ struct ConsoleTmuxTests {
         _ = await tmux(["send-keys", "-t", replay, "x"])
         let refused = try await screen(replay, showing: ["this is a replay"])
         #expect(refused.contains("this is a replay"), "no kill in the past:\n\(refused)")
+        // The timeline of the killed job just after the kill: its tasks and when they were killed.
+        _ = await tmux(["send-keys", "-t", replay, "P", ":", "goto \(afterKill)", "Enter", "1", "Enter", "T"])
+        let timeline = try await screen(replay, showing: ["· timeline", "t0 · 1 attempt"])
+        let detail = timeline.split(separator: "\n").first { $0.contains("t0 · 1 attempt") } ?? ""
+        #expect(detail.contains("killed"), "the timeline says when t0 was killed:\n\(timeline)")
         _ = await tmux(["send-keys", "-t", replay, "q"])
+    }
+
+    /// `HH:MM:SS` plus `seconds`, within the day.
+    static func time(_ text: String, plusSeconds seconds: Int) -> String? {
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        let total = (parts[0] * 3600 + parts[1] * 60 + parts[2] + seconds) % 86_400
+        return String(format: "%02d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
     }
 
     /// `serve --record DIR`: the server records itself — a poll a second and every client's

@@ -37,13 +37,25 @@ public actor ThriftDataSource {
     var offlinedWorkers: Set<String> = []
     /// Tracked job ids the scheduler does not know (GetStatus: NOT_STARTED with no tasks).
     var unknownJobIDs: Set<String> = []
-    /// Jobs this console killed, with the polls left in which their task lists are read
-    /// (`ClusterSnapshot.followedJobTasks`): long enough to see the aborts land. At most
-    /// `followedJobLimit` jobs; a newer kill pushes out the oldest.
-    private var followedJobs: [(id: String, pollsLeft: Int)] = []
-    /// The most jobs followed at once, and for how many polls each.
+    /// Jobs this console killed, whose statuses and task lists each poll reads
+    /// (`ClusterSnapshot.followedJobTasks`) until the aborts have landed: `followedJobPollsAfterEnd`
+    /// polls after the job reads finished, at most `followedJobMaximumPolls` (a kill that never
+    /// lands). At most `followedJobLimit` jobs; a newer kill pushes out the oldest.
+    private var followedJobs: [FollowedJob] = []
+    /// The most jobs followed at once.
     static let followedJobLimit = 16
-    static let followedJobPolls = 10
+    /// Polls a killed job is still followed once it reads finished (Scoot aborts its tasks at
+    /// its next scheduling steps; the last of them can land a little later).
+    static let followedJobPollsAfterEnd = 5
+    /// The most polls a killed job is followed.
+    static let followedJobMaximumPolls = 120
+
+    /// A killed job being followed, with its polls left.
+    private struct FollowedJob {
+        let id: String
+        var pollsLeft = ThriftDataSource.followedJobMaximumPolls
+        var pollsAfterEnd = ThriftDataSource.followedJobPollsAfterEnd
+    }
 
     /// A data source over `caller` (a `ThriftClient` to the scheduler); `metricsAddress` is the
     /// scheduler's HTTP port, read for worker and class counts when the server has no extension;
@@ -115,7 +127,7 @@ public actor ThriftDataSource {
             selectedJobStatus: selected, selectedJobTasks: selectedTasks, limitations: limitations)
         snapshot.workerCounts = workerCounts ?? fallback?.workerCounts
         snapshot.unknownJobIDs = fallback?.unknownJobIDs ?? []
-        (snapshot.followedJobTasks, snapshot.followedJobStatuses) = await followedJobs(besides: selectedJob)
+        (snapshot.followedJobTasks, snapshot.followedJobStatuses) = await followedJobs(besides: selected)
         return snapshot
     }
 
@@ -142,24 +154,38 @@ public actor ThriftDataSource {
     /// The task lists and statuses of the jobs followed after a kill (not the selected one: its
     /// are in the snapshot already); each job's count of polls goes down by one. What cannot be
     /// read (the job was forgotten) is left out; it never fails the poll.
-    private func followedJobs(besides selectedJob: String?) async -> (tasks: [String: [TaskSummary]], statuses: [String: JobStatus]) {
+    private func followedJobs(besides selected: JobStatus?) async -> (tasks: [String: [TaskSummary]], statuses: [String: JobStatus]) {
         guard !followedJobs.isEmpty else { return ([:], [:]) }
-        defer {
-            followedJobs = followedJobs.map { ($0.id, $0.pollsLeft - 1) }.filter { $0.pollsLeft > 0 }
-        }
         var lists: [String: [TaskSummary]] = [:]
         var statuses: [String: JobStatus] = [:]
-        for job in followedJobs where job.id != selectedJob {
-            statuses[job.id] = try? await client.getStatus(jobId: job.id)
-            if extensionSupported, listTasksSupported { lists[job.id] = try? await tasks(ofJob: job.id) }
+        for index in followedJobs.indices {
+            let job = followedJobs[index]
+            let status = job.id == selected?.id ? selected : try? await client.getStatus(jobId: job.id)
+            followedJobs[index].pollsLeft -= 1
+            // Unknown (forgotten) or finished: counting down to the end.
+            if status.map({ Self.finishedStatuses.contains($0.status) }) ?? true { followedJobs[index].pollsAfterEnd -= 1 }
+            guard job.id != selected?.id, let status else { continue }
+            statuses[job.id] = status
+            if extensionSupported, listTasksSupported {
+                lists[job.id] = try? await tasks(ofJob: job.id)
+            } else {
+                // A plain Scoot has no ListTasks: the list is what the console saw of the job's
+                // tasks, as for the selected job.
+                _ = observed.observed(status, atMs: Self.epochMilliseconds())
+                lists[job.id] = observed.tasks(ofJob: job.id)
+            }
         }
+        followedJobs.removeAll { $0.pollsLeft <= 0 || $0.pollsAfterEnd <= 0 }
         return (lists, statuses)
     }
+
+    /// The statuses of a job that has ended.
+    private static let finishedStatuses: Set<Status> = [.completed, .rolledBack]
 
     /// Follows `id`'s task list for the next polls.
     private func follow(_ id: String) {
         followedJobs.removeAll { $0.id == id }
-        followedJobs.append((id, Self.followedJobPolls))
+        followedJobs.append(FollowedJob(id: id))
         if followedJobs.count > Self.followedJobLimit { followedJobs.removeFirst(followedJobs.count - Self.followedJobLimit) }
     }
 

@@ -18,9 +18,10 @@ public struct ClusterSnapshot: Sendable, Equatable {
     /// Worker and times of the selected job's tasks, by task id (empty when none is selected or
     /// the server lacks ListTasks).
     public var selectedJobTasks: [TaskSummary]
-    /// Task lists (ListTasks) of jobs followed besides the selected one, by job id: the jobs this
-    /// console acted on, for a while after the action, so that the task timeline (and a replay)
-    /// can show them even when nobody had them open. Empty without ListTasks.
+    /// Task lists of jobs followed besides the selected one, by job id (ListTasks, or on a plain
+    /// Scoot what the console saw on the workers): the jobs this console killed, for a while
+    /// after the kill, so that the task timeline (and a replay) can show them even when nobody
+    /// had them open.
     public var followedJobTasks: [String: [TaskSummary]] = [:]
     /// The statuses (GetStatus) of the same jobs, by job id: how each task ended (killed,
     /// failed, done), which a task list alone does not say.
@@ -34,6 +35,12 @@ public struct ClusterSnapshot: Sendable, Equatable {
     public var unknownJobIDs: Set<String> = []
     /// When the poll that brought it was answered (wall clock), for the Events pane.
     public var observedAt = Date()
+
+    /// Whether the server has the console extension (serve, the gateway): its GetClusterLoad
+    /// carries the scheduler status, and its task lists are ListTasks'. A plain Scoot's load is
+    /// the console's own, computed from `/admin/metrics.json`, and its task lists are what the
+    /// console saw on the workers.
+    public var hasConsoleExtension: Bool { load?.schedulerStatus != nil }
 
     /// The scheduler's settings.
     public struct Settings: Sendable, Hashable {

@@ -249,18 +249,21 @@ public struct TaskTimeline: Sendable {
                 kind: attempt.outcome.map(Kind.init), workerID: attempt.workerID, startIsSeen: serverStart == nil,
                 endIsSeen: attempt.ended != nil && serverEnd == nil, startedUnseen: serverStart == nil && attempt.started.afterMs == nil)
         }
-        // ListTasks describes the latest attempt with the server's own times.
-        if server, task.attempts > 0, let started = task.startedAtMs {
+        // ListTasks describes the latest attempt with the server's own times. Without a history
+        // of the task (a replay opened after it started, a killed job nobody had open), a plain
+        // Scoot's task list does too, with the times this console saw on the workers (±1 poll).
+        let listed = server || recorded == nil
+        if listed, task.attempts > 0, let started = task.startedAtMs {
             attempts.removeAll { $0.number > task.attempts }
             var latest = attempts.last?.number == task.attempts ? attempts.removeLast()
                 : AttemptTimes(number: task.attempts, start: started, kind: nil, workerID: nil, startIsSeen: false, endIsSeen: false, startedUnseen: false)
             latest.start = started
-            latest.startIsSeen = false
+            latest.startIsSeen = !server
             latest.startedUnseen = false
             latest.workerID = task.workerID ?? latest.workerID
             if let ended = task.endedAtMs {
                 latest.end = ended
-                latest.endIsSeen = false
+                latest.endIsSeen = !server
             }
             attempts.append(latest)
         }

@@ -47,9 +47,9 @@ extension ConsoleState {
         } else {
             return nil
         }
-        // ListTasks' times are the server's only from a server with the extension (it answers
-        // GetClusterLoad); a plain Scoot's task list is what the console saw on the workers.
-        let source: TaskTimeline.Source = listed && snapshot.load != nil ? .listTasks : .observed
+        // ListTasks' times are the server's only from a server with the extension; a plain
+        // Scoot's task list is what the console saw on the workers.
+        let source: TaskTimeline.Source = listed && snapshot.hasConsoleExtension ? .listTasks : .observed
         let observedMs = Int64((snapshot.observedAt.timeIntervalSince1970 * 1000).rounded())
         let nowMs = source == .listTasks ? snapshot.load?.computedAtMs ?? observedMs : observedMs
         return TaskTimeline(
