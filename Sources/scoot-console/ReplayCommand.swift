@@ -21,10 +21,11 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: "A recording file (.scootrec) or a directory of them. Default: the console's own, $XDG_STATE_HOME/scoot-console/recordings.")
     var path: String?
 
-    @Option(help: "Where to start: HH:MM[:SS] (on the day of the last session), YYYY-MM-DD HH:MM[:SS], or -10m / -2h from the end.")
+    // Unconditional: a time from the end (-10m) starts with a dash and is still the value.
+    @Option(parsing: .unconditional, help: "Where to start: HH:MM[:SS] (on the day of the last session), YYYY-MM-DD HH:MM[:SS], or -10m / -2h from the end.")
     var at: String?
 
-    @Option(help: "Write the screen and the pane at this time (as --at) as text, TSV and JSON, without a terminal, and exit.")
+    @Option(parsing: .unconditional, help: "Write the screen and the pane at this time (as --at) as text, TSV and JSON, without a terminal, and exit.")
     var dump: String?
 
     @Option(help: "With --dump: the pane to dump (jobs, tasks, workers, classes, settings, audit, events).")

@@ -194,7 +194,8 @@ struct ConsoleTmuxTests {
         #expect(audit.status == 0, "\(audit.output)")
         #expect(audit.output.contains("kill-job") && audit.output.contains(job), "the kill is in the recorded audit entries:\n\(audit.output)")
         #expect(audit.output.contains("set-rebalance-threshold") && audit.output.contains("30"), "\(audit.output)")
-        let jobs = await runBinary(["replay", recordings, "--dump=-0s", "--utc"])
+        // A time from the end is the option's value, though it starts with a dash.
+        let jobs = await runBinary(["replay", recordings, "--dump", "-0s", "--utc"])
         #expect(jobs.output.contains(String(job.prefix(8))) && jobs.output.contains("killed"), "\(jobs.output)")
         #expect(jobs.output.contains("rebalance 30pp"), "the change is in the recorded settings:\n\(jobs.output)")
         // The killed job's tasks, though the recording console never opened the job: the console
