@@ -158,12 +158,14 @@ public actor ThriftDataSource {
         guard !followedJobs.isEmpty else { return ([:], [:]) }
         var lists: [String: [TaskSummary]] = [:]
         var statuses: [String: JobStatus] = [:]
-        for index in followedJobs.indices {
-            let job = followedJobs[index]
+        var read: Set<String> = []
+        var ended: Set<String> = []
+        // Over a copy: a kill while this awaits (the actor is reentrant) changes the list.
+        for job in followedJobs {
             let status = job.id == selected?.id ? selected : try? await client.getStatus(jobId: job.id)
-            followedJobs[index].pollsLeft -= 1
+            read.insert(job.id)
             // Unknown (forgotten) or finished: counting down to the end.
-            if status.map({ Self.finishedStatuses.contains($0.status) }) ?? true { followedJobs[index].pollsAfterEnd -= 1 }
+            if status.map({ Self.finishedStatuses.contains($0.status) }) ?? true { ended.insert(job.id) }
             guard job.id != selected?.id, let status else { continue }
             statuses[job.id] = status
             if extensionSupported, listTasksSupported {
@@ -174,6 +176,10 @@ public actor ThriftDataSource {
                 _ = observed.observed(status, atMs: Self.epochMilliseconds())
                 lists[job.id] = observed.tasks(ofJob: job.id)
             }
+        }
+        for index in followedJobs.indices where read.contains(followedJobs[index].id) {
+            followedJobs[index].pollsLeft -= 1
+            if ended.contains(followedJobs[index].id) { followedJobs[index].pollsAfterEnd -= 1 }
         }
         followedJobs.removeAll { $0.pollsLeft <= 0 || $0.pollsAfterEnd <= 0 }
         return (lists, statuses)
