@@ -4,6 +4,7 @@ import Logging
 import SchedulerCore
 import ScootAPI
 import ScootServer
+import Synchronization
 import TUIKit
 import Testing
 import Thrift
@@ -138,6 +139,34 @@ struct PlainScootTests {
         await scoot.shutdown()
     }
 
+    /// A kill while a poll waits for the followed jobs' statuses (the data source is a reentrant
+    /// actor) changes the list of followed jobs under that poll; the poll still ends well.
+    @Test func killsDuringAPollOfTheFollowedJobsChangeNothingItReads() async throws {
+        let handler = InMemoryCloudScoot()
+        var ids: [String] = []
+        for _ in 0..<(2 * ThriftDataSource.followedJobLimit) {
+            ids.append(try await handler.runJob(job: ScootAPI.JobDefinition(tasks: [TaskDefinition(command: Command(argv: ["true"]), taskId: "t")])).id)
+        }
+        let caller = GatedStatusCaller(ThriftLoopbackCaller(processor: CloudScootProcessor(handler: handler)))
+        let source = ThriftDataSource(caller: caller)
+        for id in ids.prefix(ThriftDataSource.followedJobLimit) { _ = try await source.perform(.killJobs([id])) }
+        caller.closed.store(true, ordering: .sequentiallyConsistent)
+        async let poll = source.fetch(selectedJob: nil)
+        // The poll waits in the followed jobs' first GetStatus while the newer kills go out.
+        while !caller.waiting.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(1)) }
+        for id in ids.suffix(ThriftDataSource.followedJobLimit) { _ = try await source.perform(.killJobs([id])) }
+        caller.closed.store(false, ordering: .sequentiallyConsistent)
+        _ = try await poll
+        // The newer kills pushed out the older, and the poll that read the older counted nothing
+        // against the newer: each is followed for its full polls after it ended.
+        let newer = Set(ids.suffix(ThriftDataSource.followedJobLimit))
+        for poll in 1...ThriftDataSource.followedJobPollsAfterEnd {
+            let next = try await source.fetch(selectedJob: nil)
+            #expect(Set(next.followedJobStatuses.keys) == newer, "poll \(poll) after the kills")
+        }
+        #expect(try await source.fetch(selectedJob: nil).followedJobStatuses.isEmpty)
+    }
+
     @Test func trackingIsNotNeededWhenTheServerListsJobs() async throws {
         let clock = ManualClock()
         let scheduler = Scheduler(clock: clock, backend: SimulatedWorkers(clock: clock, configuration: .init(workerCount: 1)))
@@ -210,5 +239,25 @@ struct TrackingTests {
         #expect(lines[1].contains("workers avail 5 (free 2, busy 3) susp 1  rebalance"))
         #expect(lines.contains { $0.contains("Available 5 (free 2, running 3)") })
         #expect(lines.contains { $0.contains("counts only, from /admin/metrics.json") })
+    }
+}
+
+/// A caller whose GetStatus calls wait while `closed` is set (`waiting` says one does), so that
+/// other calls go out while a poll waits.
+private final class GatedStatusCaller: ThriftCaller {
+    private let inner: any ThriftCaller
+    let closed = Atomic<Bool>(false)
+    let waiting = Atomic<Bool>(false)
+
+    init(_ inner: any ThriftCaller) { self.inner = inner }
+
+    func call<Arguments: ThriftStruct, Result: ThriftStruct>(
+        method: String, arguments: Arguments, resultType: Result.Type
+    ) async throws -> Result {
+        while method == "GetStatus", closed.load(ordering: .sequentiallyConsistent) {
+            waiting.store(true, ordering: .sequentiallyConsistent)
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        return try await inner.call(method: method, arguments: arguments, resultType: resultType)
     }
 }
