@@ -42,7 +42,8 @@ private struct ListenersHarness {
 
     func client(port: Int, layer: ThriftConnectionLayer? = nil) -> ScootConsoleClient {
         ScootConsoleClient(caller: ThriftClient(configuration: .init(
-            host: "127.0.0.1", port: port, connectTimeout: .seconds(2), callTimeout: .seconds(2), connectionLayer: layer)))
+            // Long: the TLS handshake and the call may wait behind the full parallel run on two cores.
+            host: "127.0.0.1", port: port, connectTimeout: .seconds(30), callTimeout: .seconds(30), connectionLayer: layer)))
     }
 
     var main: ScootConsoleClient { client(port: runtime.thriftServer.port) }
